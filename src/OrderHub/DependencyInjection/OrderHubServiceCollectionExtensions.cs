@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderHub.Throttling;
+
+namespace OrderHub;
+
+/// <summary>Registers OrderHub in a service collection.</summary>
+public static class OrderHubServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the unified lookup, the shared rate-limit registry and a <see cref="TimeProvider"/>; add sources on
+    /// the returned builder (for example <c>.AddSellingPartner(...)</c>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options that apply to every source.</param>
+    /// <returns>The builder.</returns>
+    public static OrderHubBuilder AddOrderHub(this IServiceCollection services, Action<OrderHubOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OrderHubOptions>().BindConfiguration(OrderHubOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new RateLimiterRegistry(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new OrderLookup(sp.GetServices<IOrderSource>()));
+        return new OrderHubBuilder(services);
+    }
+}

@@ -1,0 +1,436 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.RateLimiting;
+
+namespace OrderHub.Throttling;
+
+/// <summary>
+/// A token bucket (System.Threading.RateLimiting's <see cref="ReplenishingRateLimiter"/> contract) that fills
+/// continuously from an injected <see cref="TimeProvider"/>, can adopt a new rate while in use, and can be emptied.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It exists because the runtime's <see cref="TokenBucketRateLimiter"/> reads <c>Stopwatch</c> and real timers only
+/// (so it cannot be tested without sleeping), fixes its rate at construction (so it cannot adopt the rate an upstream
+/// announces in <c>x-amzn-RateLimit-Limit</c>), and cannot be emptied when the upstream answers 429.
+/// </para>
+/// <para>
+/// Permits accrue at <see cref="PermitsPerSecond"/> up to <see cref="Burst"/>; the bucket starts full. Waiters are
+/// served first in, first out, each woken by one timer at the exact moment its permits have accrued, so N requests
+/// against a bucket of burst B and rate r take exactly max(0, N − B) / r.
+/// </para>
+/// </remarks>
+public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
+{
+    // Floating-point accrual can land a hair under a whole permit at the exact due time; this much is forgiven.
+    private const double Tolerance = 1e-9;
+
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly LinkedList<Waiter> _queue = new();
+    private readonly int _burst;
+    private readonly int _queueLimit;
+    private readonly ITimer _timer;
+    private double _permitsPerSecond;
+    private double _tokens;
+    private long _lastRefillTimestamp;
+    private long? _fullSinceTimestamp;
+    private int _queuedPermits;
+    private long _successfulLeases;
+    private long _failedLeases;
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="AdaptiveTokenBucketRateLimiter"/> class.</summary>
+    /// <param name="options">The bucket's rate, burst and queue limit.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    public AdaptiveTokenBucketRateLimiter(AdaptiveTokenBucketRateLimiterOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _burst = options.Burst;
+        _queueLimit = options.QueueLimit;
+        _permitsPerSecond = options.PermitsPerSecond;
+        _tokens = options.Burst;
+        _lastRefillTimestamp = _timeProvider.GetTimestamp();
+        _fullSinceTimestamp = _lastRefillTimestamp;
+        _timer = _timeProvider.CreateTimer(static state => ((AdaptiveTokenBucketRateLimiter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Gets how many permits the bucket adds each second.</summary>
+    public double PermitsPerSecond
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _permitsPerSecond;
+            }
+        }
+    }
+
+    /// <summary>Gets how many permits the bucket holds when full.</summary>
+    public int Burst => _burst;
+
+    /// <summary>Gets the permits in the bucket now, fractions included.</summary>
+    public double AvailablePermits
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Refill();
+                return _tokens;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Refill();
+                return _fullSinceTimestamp is { } since ? _timeProvider.GetElapsedTime(since) : null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The bucket fills by itself from its <see cref="TimeProvider"/>; <see cref="TryReplenish"/> does nothing.</remarks>
+    public override bool IsAutoReplenishing => true;
+
+    /// <inheritdoc />
+    /// <remarks>The time one permit takes to accrue at the current rate.</remarks>
+    public override TimeSpan ReplenishmentPeriod => TimeSpan.FromSeconds(1 / PermitsPerSecond);
+
+    /// <inheritdoc />
+    public override bool TryReplenish() => false;
+
+    /// <summary>
+    /// Adopts a new rate from now on, keeping the permits already accrued (an upstream may announce its real rate in a
+    /// response header).
+    /// </summary>
+    /// <param name="permitsPerSecond">The new rate; positive and finite.</param>
+    public void SetPermitsPerSecond(double permitsPerSecond)
+    {
+        if (!(permitsPerSecond > 0) || double.IsInfinity(permitsPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(nameof(permitsPerSecond), permitsPerSecond, "The rate must be a positive, finite number.");
+        }
+
+        lock (_lock)
+        {
+            Refill();
+            _permitsPerSecond = permitsPerSecond;
+            ScheduleLocked();
+        }
+    }
+
+    /// <summary>
+    /// Empties the bucket: the upstream said it is out of quota (HTTP 429), so no permit is handed out until the
+    /// bucket has refilled at its rate.
+    /// </summary>
+    public void Drain()
+    {
+        lock (_lock)
+        {
+            Refill();
+            _tokens = 0;
+            _fullSinceTimestamp = null;
+            ScheduleLocked();
+        }
+    }
+
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics()
+    {
+        lock (_lock)
+        {
+            Refill();
+            return new RateLimiterStatistics
+            {
+                CurrentAvailablePermits = (long)Math.Floor(_tokens + Tolerance),
+                CurrentQueuedCount = _queuedPermits,
+                TotalSuccessfulLeases = _successfulLeases,
+                TotalFailedLeases = _failedLeases,
+            };
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        CheckPermitCount(permitCount);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Refill();
+            if (_queue.Count == 0 && TryTakeLocked(permitCount))
+            {
+                return TokenBucketLease.Acquired;
+            }
+
+            _failedLeases++;
+            return TokenBucketLease.Rejected(RetryAfterLocked(permitCount));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        CheckPermitCount(permitCount);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<RateLimitLease>(cancellationToken);
+        }
+
+        Waiter waiter;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Refill();
+            if (_queue.Count == 0 && TryTakeLocked(permitCount))
+            {
+                return new ValueTask<RateLimitLease>(TokenBucketLease.Acquired);
+            }
+
+            if (_queueLimit - _queuedPermits < permitCount)
+            {
+                _failedLeases++;
+                return new ValueTask<RateLimitLease>(TokenBucketLease.Rejected(RetryAfterLocked(permitCount)));
+            }
+
+            waiter = new Waiter(permitCount);
+            waiter.Node = _queue.AddLast(waiter);
+            _queuedPermits += permitCount;
+            ScheduleLocked();
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.Register(
+                static state =>
+                {
+                    var (limiter, w, token) = ((AdaptiveTokenBucketRateLimiter, Waiter, CancellationToken))state!;
+                    limiter.CancelWaiter(w, token);
+                },
+                (this, waiter, cancellationToken));
+        }
+
+        return new ValueTask<RateLimitLease>(waiter.Completion.Task);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
+        List<Waiter> abandoned;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            abandoned = [.. _queue];
+            _queue.Clear();
+            _queuedPermits = 0;
+        }
+
+        _timer.Dispose();
+        foreach (var waiter in abandoned)
+        {
+            waiter.Registration.Dispose();
+            waiter.Completion.TrySetResult(TokenBucketLease.Rejected(null));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask DisposeAsyncCore()
+    {
+        Dispose(true);
+        return ValueTask.CompletedTask;
+    }
+
+    private void CheckPermitCount(int permitCount)
+    {
+        if (permitCount < 0 || permitCount > _burst)
+        {
+            throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, $"A request may ask for 0 to {_burst} permits (the bucket's burst).");
+        }
+    }
+
+    private void Refill()
+    {
+        var now = _timeProvider.GetTimestamp();
+        var elapsedSeconds = (double)(now - _lastRefillTimestamp) / _timeProvider.TimestampFrequency;
+        _lastRefillTimestamp = now;
+        if (elapsedSeconds <= 0 || _tokens >= _burst)
+        {
+            return;
+        }
+
+        var filled = _tokens + (elapsedSeconds * _permitsPerSecond);
+        if (filled >= _burst - Tolerance)
+        {
+            // The bucket became full part-way through the interval: idle time counts from that moment.
+            var overflowSeconds = Math.Max(0, filled - _burst) / _permitsPerSecond;
+            _fullSinceTimestamp ??= now - (long)(overflowSeconds * _timeProvider.TimestampFrequency);
+            _tokens = _burst;
+        }
+        else
+        {
+            _tokens = filled;
+        }
+    }
+
+    private bool TryTakeLocked(int permitCount)
+    {
+        if (_tokens + Tolerance < permitCount)
+        {
+            return false;
+        }
+
+        _tokens = Math.Max(0, _tokens - permitCount);
+        _fullSinceTimestamp = _tokens >= _burst ? _fullSinceTimestamp : null;
+        _successfulLeases++;
+        return true;
+    }
+
+    // How long until this many permits are free for a newcomer, behind everyone already waiting.
+    private TimeSpan RetryAfterLocked(int permitCount)
+    {
+        var missing = (_queuedPermits + permitCount) - _tokens;
+        return missing <= 0 ? TimeSpan.Zero : SecondsToDue(missing / _permitsPerSecond);
+    }
+
+    private void ScheduleLocked()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (_queue.First is not { } head)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var missing = head.Value.PermitCount - _tokens;
+        _timer.Change(missing <= Tolerance ? TimeSpan.Zero : SecondsToDue(missing / _permitsPerSecond), Timeout.InfiniteTimeSpan);
+    }
+
+    // Rounds up to a whole tick so the timer never fires before the permits have accrued.
+    private static TimeSpan SecondsToDue(double seconds) => TimeSpan.FromTicks((long)Math.Ceiling(seconds * TimeSpan.TicksPerSecond));
+
+    private void OnTimer()
+    {
+        List<Waiter>? granted = null;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            Refill();
+            while (_queue.First is { } head && TryTakeLocked(head.Value.PermitCount))
+            {
+                _queue.RemoveFirst();
+                head.Value.Node = null;
+                _queuedPermits -= head.Value.PermitCount;
+                (granted ??= []).Add(head.Value);
+            }
+
+            ScheduleLocked();
+        }
+
+        if (granted is null)
+        {
+            return;
+        }
+
+        foreach (var waiter in granted)
+        {
+            waiter.Registration.Dispose();
+            if (!waiter.Completion.TrySetResult(TokenBucketLease.Acquired))
+            {
+                // Cancelled at the same instant: give the permits back.
+                lock (_lock)
+                {
+                    _tokens = Math.Min(_burst, _tokens + waiter.PermitCount);
+                    ScheduleLocked();
+                }
+            }
+        }
+    }
+
+    private void CancelWaiter(Waiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (waiter.Node is null)
+            {
+                return;
+            }
+
+            _queue.Remove(waiter.Node);
+            waiter.Node = null;
+            _queuedPermits -= waiter.PermitCount;
+            ScheduleLocked();
+        }
+
+        waiter.Completion.TrySetCanceled(cancellationToken);
+    }
+
+    private sealed class Waiter(int permitCount)
+    {
+        public int PermitCount { get; } = permitCount;
+
+        public TaskCompletionSource<RateLimitLease> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+    }
+
+    private sealed class TokenBucketLease : RateLimitLease
+    {
+        private static readonly string[] RetryAfterName = [MetadataName.RetryAfter.Name];
+        private readonly TimeSpan? _retryAfter;
+
+        private TokenBucketLease(bool isAcquired, TimeSpan? retryAfter)
+        {
+            IsAcquired = isAcquired;
+            _retryAfter = retryAfter;
+        }
+
+        public static TokenBucketLease Acquired { get; } = new(true, null);
+
+        public override bool IsAcquired { get; }
+
+        public override IEnumerable<string> MetadataNames => _retryAfter is null ? [] : RetryAfterName;
+
+        public static TokenBucketLease Rejected(TimeSpan? retryAfter) => new(false, retryAfter);
+
+        public override bool TryGetMetadata(string metadataName, [NotNullWhen(true)] out object? metadata)
+        {
+            if (_retryAfter is { } retryAfter && metadataName == MetadataName.RetryAfter.Name)
+            {
+                metadata = retryAfter;
+                return true;
+            }
+
+            metadata = null;
+            return false;
+        }
+    }
+}

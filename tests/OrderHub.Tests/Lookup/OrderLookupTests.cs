@@ -1,0 +1,95 @@
+using OrderHub.Tests.Sources;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Tests.Lookup;
+
+public sealed class OrderLookupTests
+{
+    private readonly InMemoryOrderSource _sp = new InMemoryOrderSource("sp-api", InMemoryOrderSource.ThreeSevenSeven).Add("902-3159896-1390916");
+    private readonly InMemoryOrderSource _outposts = new InMemoryOrderSource("outposts", InMemoryOrderSource.OutpostsStyle).Add("oo-0123456789abcdef0");
+
+    [Fact]
+    public async Task GetOrderAsync_ByIdAlone_RoutesOnTheIdFormat()
+    {
+        var lookup = new OrderLookup([_sp, _outposts]);
+
+        var fromSp = await lookup.GetOrderAsync("902-3159896-1390916");
+        var fromOutposts = await lookup.GetOrderAsync("oo-0123456789abcdef0");
+
+        fromSp.Source.ShouldBe("sp-api");
+        fromOutposts.Source.ShouldBe("outposts");
+        _sp.Requests.ShouldBe(1);
+        _outposts.Requests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_BySourceName_IgnoresCaseAndUsesThatSource()
+    {
+        var lookup = new OrderLookup([_sp, _outposts]);
+
+        var order = await lookup.GetOrderAsync("SP-API", "902-3159896-1390916");
+
+        order.OrderId.ShouldBe("902-3159896-1390916");
+        _outposts.Requests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_IdNoSourceRecognizes_NamesEveryAcceptedFormat()
+    {
+        var lookup = new OrderLookup([_sp, _outposts]);
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("12345"));
+
+        error.Message.ShouldContain("sp-api: 3-7-7 digits, like 902-3159896-1390916");
+        error.Message.ShouldContain("outposts: 'oo-' and 17 lowercase hex digits, like oo-0123456789abcdef0");
+        error.OrderId.ShouldBe("12345");
+        (_sp.Requests + _outposts.Requests).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_IdTwoSourcesClaim_IsAnErrorNamingBoth()
+    {
+        var twin = new InMemoryOrderSource("sp-api-eu", InMemoryOrderSource.ThreeSevenSeven);
+        var lookup = new OrderLookup([_sp, twin]);
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("902-3159896-1390916"));
+
+        error.Message.ShouldContain("'sp-api'");
+        error.Message.ShouldContain("'sp-api-eu'");
+        _sp.Requests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_WithSourceName_StillLetsTheSourceRejectAForeignId()
+    {
+        var lookup = new OrderLookup([_sp, _outposts]);
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("outposts", "902-3159896-1390916"));
+
+        error.Message.ShouldContain("'oo-' and 17 lowercase hex digits");
+    }
+
+    [Fact]
+    public void GetSource_UnknownName_ListsRegisteredNames()
+    {
+        var lookup = new OrderLookup([_sp, _outposts]);
+
+        var error = Should.Throw<InvalidOrderRequestException>(() => lookup.GetSource("shopify"));
+
+        error.Message.ShouldContain("sp-api, outposts");
+        error.ParameterName.ShouldBe("source");
+    }
+
+    [Fact]
+    public void Constructor_DuplicateNames_Throws() =>
+        Should.Throw<ArgumentException>(() => new OrderLookup([_sp, new InMemoryOrderSource("SP-API", InMemoryOrderSource.ThreeSevenSeven)]));
+
+    [Fact]
+    public async Task GetOrderAsync_NoSources_SaysSo()
+    {
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => new OrderLookup([]).GetOrderAsync("902-3159896-1390916"));
+
+        error.Message.ShouldContain("no sources are registered");
+    }
+}
