@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrderHub.Emulator.SellingPartner;
+
+namespace OrderHub.Emulator.Hosting;
+
+/// <summary>A running emulator: its address and its state, for tests, the demo and the CLI.</summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        SellingPartner = sellingPartner;
+    }
+
+    /// <summary>Gets the address the emulator listens on, ending in a slash.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets Login with Amazon's token endpoint on this emulator.</summary>
+    public Uri LwaEndpoint => new(BaseAddress, "auth/o2/token");
+
+    /// <summary>Gets the Selling Partner half's state.</summary>
+    public SpEmulatorState SellingPartner { get; }
+
+    /// <summary>Starts an emulator.</summary>
+    /// <param name="options">Its behaviour; <see langword="null"/> for the defaults.</param>
+    /// <param name="url">Where to listen. The default is a free port on 127.0.0.1.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator.</returns>
+    public static async Task<EmulatorHost> StartAsync(EmulatorOptions? options = null, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default)
+    {
+        options ??= new EmulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel().UseUrls(url);
+        var app = builder.Build();
+        var sellingPartner = new SpEmulatorState(options);
+        SpEndpoints.Map(app, sellingPartner);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner);
+    }
+
+    /// <summary>Waits until the emulator is stopped.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes at shutdown.</returns>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

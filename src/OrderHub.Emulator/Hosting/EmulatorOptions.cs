@@ -1,0 +1,38 @@
+namespace OrderHub.Emulator.Hosting;
+
+/// <summary>How the emulator behaves: credentials it accepts, its limits, its data.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>Gets or sets the LWA client id the emulator accepts. The default is <c>emulator-client</c>.</summary>
+    public string ClientId { get; set; } = "emulator-client";
+
+    /// <summary>Gets or sets the LWA client secret the emulator accepts. The default is <c>emulator-secret</c>.</summary>
+    public string ClientSecret { get; set; } = "emulator-secret";
+
+    /// <summary>Gets or sets the refresh tokens the emulator accepts, one per selling partner. The default is one, <c>Atzr|emulator-seller</c>.</summary>
+    public IList<string> RefreshTokens { get; set; } = ["Atzr|emulator-seller"];
+
+    /// <summary>Gets or sets how long an access token lives. The default is one hour, as LWA issues.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets how long a restricted data token lives. The default is one hour.</summary>
+    public TimeSpan RestrictedDataTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets getOrder's rate per selling partner. The default is 0.5 requests per second, as Amazon's.</summary>
+    public double SpGetOrderRate { get; set; } = 0.5;
+
+    /// <summary>Gets or sets getOrder's burst per selling partner. The default is 30, as Amazon's.</summary>
+    public int SpGetOrderBurst { get; set; } = 30;
+
+    /// <summary>Gets or sets whether to send <c>x-amzn-RateLimit-Limit</c>. The default is <see langword="true"/>.</summary>
+    public bool SendRateLimitHeader { get; set; } = true;
+
+    /// <summary>Gets or sets the seed of the generated orders. The default is 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Gets or sets how many Selling Partner orders to generate. The default is 200.</summary>
+    public int SpOrderCount { get; set; } = 200;
+
+    /// <summary>Gets or sets the clock (token expiry, rate limits); <see langword="null"/> for the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using OrderHub.Emulator.Hosting;
+using OrderHub.Throttling;
+
+namespace OrderHub.Emulator.SellingPartner;
+
+/// <summary>What the Selling Partner half of the emulator remembers: issued tokens, per-seller quotas, counters.</summary>
+public sealed class SpEmulatorState
+{
+    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly RateLimiterRegistry _quotas;
+    private int _tokenRequests;
+    private int _getOrderRequests;
+    private int _throttled;
+    private int _restrictedDataTokenRequests;
+
+    /// <summary>Initializes a new instance of the <see cref="SpEmulatorState"/> class.</summary>
+    /// <param name="options">The emulator's options.</param>
+    public SpEmulatorState(EmulatorOptions options)
+    {
+        Options = options;
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
+        _quotas = new RateLimiterRegistry(TimeProvider);
+        Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount);
+    }
+
+    /// <summary>Gets the emulator's options.</summary>
+    public EmulatorOptions Options { get; }
+
+    /// <summary>Gets the emulator's clock.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets the seeded orders.</summary>
+    public SpOrderCatalog Catalog { get; }
+
+    /// <summary>Gets how many LWA token requests arrived (accepted or not).</summary>
+    public int TokenRequests => Volatile.Read(ref _tokenRequests);
+
+    /// <summary>Gets how many getOrder requests arrived (accepted or not).</summary>
+    public int GetOrderRequests => Volatile.Read(ref _getOrderRequests);
+
+    /// <summary>Gets how many requests were answered 429.</summary>
+    public int Throttled => Volatile.Read(ref _throttled);
+
+    /// <summary>Gets how many restricted data token requests arrived.</summary>
+    public int RestrictedDataTokenRequests => Volatile.Read(ref _restrictedDataTokenRequests);
+
+    internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
+
+    internal void CountGetOrder() => Interlocked.Increment(ref _getOrderRequests);
+
+    internal void CountThrottled() => Interlocked.Increment(ref _throttled);
+
+    internal void CountRestrictedDataTokenRequest() => Interlocked.Increment(ref _restrictedDataTokenRequests);
+
+    internal IssuedToken Issue(string seller, TimeSpan lifetime, bool restricted, string prefix)
+    {
+        var value = prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        var token = new IssuedToken(seller, TimeProvider.GetUtcNow() + lifetime, restricted);
+        _tokens[value] = token;
+        return token with { Value = value };
+    }
+
+    /// <summary>Expires every issued token now, as if an hour had passed; the next call with one gets a 403.</summary>
+    public void ExpireAllTokens()
+    {
+        foreach (var (value, token) in _tokens)
+        {
+            _tokens[value] = token with { ExpiresAt = DateTimeOffset.MinValue };
+        }
+    }
+
+    internal bool TryResolve(string? value, out IssuedToken token)
+    {
+        token = null!;
+        return value is not null && _tokens.TryGetValue(value, out token!);
+    }
+
+    internal AdaptiveTokenBucketRateLimiter QuotaFor(string seller, string operation, double rate, int burst) =>
+        _quotas.GetOrAdd($"{seller}|{operation}", new AdaptiveTokenBucketRateLimiterOptions { PermitsPerSecond = rate, Burst = burst, QueueLimit = 0 });
+}
+
+/// <summary>A token the emulator issued.</summary>
+/// <param name="Seller">The selling partner it acts for.</param>
+/// <param name="ExpiresAt">When it stops working.</param>
+/// <param name="Restricted">Whether it is a restricted data token (unlocks personal data).</param>
+internal sealed record IssuedToken(string Seller, DateTimeOffset ExpiresAt, bool Restricted)
+{
+    public string Value { get; init; } = string.Empty;
+
+    public override string ToString() => $"IssuedToken {{ ExpiresAt = {ExpiresAt:O}, Restricted = {Restricted} }}";
+}

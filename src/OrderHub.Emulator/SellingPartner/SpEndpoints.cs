@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace OrderHub.Emulator.SellingPartner;
+
+/// <summary>The Selling Partner API and Login with Amazon, as the emulator answers them.</summary>
+public static class SpEndpoints
+{
+    private static readonly Lazy<JsonObject> SandboxCases = new(() =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("orders-v0-sandbox.json")!;
+        return JsonNode.Parse(stream)!.AsObject();
+    });
+
+    /// <summary>Maps the LWA token endpoint, getOrder v0 and the Tokens API.</summary>
+    /// <param name="app">The application.</param>
+    /// <param name="state">The emulator's Selling Partner state.</param>
+    public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app, SpEmulatorState state)
+    {
+        app.MapPost("/auth/o2/token", (Delegate)((HttpContext http) => IssueAccessTokenAsync(http, state)));
+        app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http, string orderId) => GetOrder(http, state, orderId));
+        app.MapPost("/tokens/2021-03-01/restrictedDataToken", (Delegate)((HttpContext http) => CreateRestrictedDataTokenAsync(http, state)));
+    }
+
+    private static async Task<IResult> IssueAccessTokenAsync(HttpContext http, SpEmulatorState state)
+    {
+        state.CountTokenRequest();
+        if (!http.Request.HasFormContentType)
+        {
+            return LwaError(400, "invalid_request", "The request body must be application/x-www-form-urlencoded.");
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (form["grant_type"] != "refresh_token")
+        {
+            return LwaError(400, "unsupported_grant_type", "Only the refresh_token grant is supported.");
+        }
+
+        if (form["client_id"] != state.Options.ClientId || form["client_secret"] != state.Options.ClientSecret)
+        {
+            return LwaError(401, "invalid_client", "Client authentication failed");
+        }
+
+        var refreshToken = form["refresh_token"].ToString();
+        if (!state.Options.RefreshTokens.Contains(refreshToken))
+        {
+            return LwaError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
+        }
+
+        var token = state.Issue(refreshToken, state.Options.AccessTokenLifetime, restricted: false, "Atza|");
+        return Results.Json(new JsonObject
+        {
+            ["access_token"] = token.Value,
+            ["refresh_token"] = refreshToken,
+            ["token_type"] = "bearer",
+            ["expires_in"] = (long)state.Options.AccessTokenLifetime.TotalSeconds,
+        });
+    }
+
+    private static IResult GetOrder(HttpContext http, SpEmulatorState state, string orderId)
+    {
+        state.CountGetOrder();
+        AddRequestId(http);
+        if (Authenticate(http, state) is { } denied)
+        {
+            return denied;
+        }
+
+        var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
+        var quota = state.QuotaFor(token.Seller, "getOrder", state.Options.SpGetOrderRate, state.Options.SpGetOrderBurst);
+        using var lease = quota.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            state.CountThrottled();
+            return Errors(429, "QuotaExceeded", "You exceeded your quota for the requested resource.");
+        }
+
+        if (state.Options.SendRateLimitHeader)
+        {
+            http.Response.Headers["x-amzn-RateLimit-Limit"] = state.Options.SpGetOrderRate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (SandboxCases.Value[orderId] is JsonObject sandbox)
+        {
+            return Results.Json(sandbox["body"]!.DeepClone(), statusCode: sandbox["status"]!.GetValue<int>());
+        }
+
+        if (!state.Catalog.TryGet(orderId, out var record))
+        {
+            return Errors(404, "NotFound", "Order not found.", $"The order {orderId} does not exist.");
+        }
+
+        return Results.Json(new JsonObject { ["payload"] = record.ToPayload(token.Restricted) });
+    }
+
+    private static async Task<IResult> CreateRestrictedDataTokenAsync(HttpContext http, SpEmulatorState state)
+    {
+        state.CountRestrictedDataTokenRequest();
+        AddRequestId(http);
+        if (Authenticate(http, state) is { } denied)
+        {
+            return denied;
+        }
+
+        var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
+        if (token.Restricted)
+        {
+            return Errors(400, "InvalidInput", "A restricted data token cannot create another.");
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Errors(400, "InvalidInput", "The request body is not JSON.");
+        }
+
+        if (body?["restrictedResources"] is not JsonArray { Count: > 0 } resources
+            || resources.Any(r => r?["method"] is null || r["path"] is null))
+        {
+            return Errors(400, "InvalidInput", "restrictedResources needs at least one resource with a method and a path.");
+        }
+
+        var rdt = state.Issue(token.Seller, state.Options.RestrictedDataTokenLifetime, restricted: true, "Atz.sprdt|");
+        return Results.Json(new JsonObject { ["restrictedDataToken"] = rdt.Value, ["expiresIn"] = (long)state.Options.RestrictedDataTokenLifetime.TotalSeconds });
+    }
+
+    private static IResult? Authenticate(HttpContext http, SpEmulatorState state)
+    {
+        var presented = http.Request.Headers["x-amz-access-token"].ToString();
+        if (string.IsNullOrEmpty(presented) || !state.TryResolve(presented, out var token))
+        {
+            return Errors(403, "Unauthorized", "Access to requested resource is denied.", "The access token you provided is invalid.");
+        }
+
+        if (token.ExpiresAt <= state.TimeProvider.GetUtcNow())
+        {
+            return Errors(403, "Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired.");
+        }
+
+        http.Items[nameof(IssuedToken)] = token;
+        return null;
+    }
+
+    private static void AddRequestId(HttpContext http) => http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+
+    private static IResult Errors(int status, string code, string message, string? details = null)
+    {
+        var error = new JsonObject { ["code"] = code, ["message"] = message };
+        if (details is not null)
+        {
+            error["details"] = details;
+        }
+
+        return Results.Json(new JsonObject { ["errors"] = new JsonArray(error) }, statusCode: status);
+    }
+
+    private static IResult LwaError(int status, string error, string description) =>
+        Results.Json(new JsonObject { ["error"] = error, ["error_description"] = description }, statusCode: status);
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace OrderHub.Emulator.SellingPartner;
+
+/// <summary>
+/// The emulator's Selling Partner orders: generated from a seed, so every run holds the same ones, and covering every
+/// order status, order type, fulfillment channel and payment method the Orders API documents.
+/// </summary>
+public sealed class SpOrderCatalog
+{
+    /// <summary>Every documented <c>OrderStatus</c>.</summary>
+    public static readonly string[] Statuses = ["Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled", "Unfulfillable", "InvoiceUnconfirmed", "PendingAvailability"];
+
+    /// <summary>Every documented <c>OrderType</c>.</summary>
+    public static readonly string[] OrderTypes = ["StandardOrder", "LongLeadTimeOrder", "Preorder", "BackOrder", "SourcingOnDemandOrder"];
+
+    /// <summary>Every documented <c>FulfillmentChannel</c>.</summary>
+    public static readonly string[] Channels = ["MFN", "AFN"];
+
+    /// <summary>Every documented <c>PaymentMethod</c>.</summary>
+    public static readonly string[] PaymentMethods = ["COD", "CVS", "Other"];
+
+    private static readonly string[] EasyShip = ["PendingSchedule", "PendingPickUp", "PendingDropOff", "LabelCanceled", "PickedUp", "DroppedOff", "AtOriginFC", "AtDestinationFC", "Delivered", "RejectedByBuyer", "Undeliverable", "ReturningToSeller", "ReturnedToSeller", "Lost", "OutForDelivery", "Damaged"];
+    private static readonly string[] InvoiceStatuses = ["NotRequired", "NotFound", "Processing", "Errored", "Accepted"];
+    private static readonly string[] Currencies = ["USD", "EUR", "JPY", "GBP", "BRL", "TRY"];
+    private static readonly string[] Marketplaces = ["ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528", "A1F83G8C2ARO7P", "A2Q3Y263D00KWC", "A33AVAJ2PDY3EV"];
+
+    private readonly Dictionary<string, SpOrderRecord> _orders = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="SpOrderCatalog"/> class.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="count">How many orders to generate.</param>
+    public SpOrderCatalog(int seed, int count)
+    {
+        var random = new Random(seed);
+        for (var i = 0; i < count; i++)
+        {
+            var record = Generate(random, i);
+            _orders[record.OrderId] = record;
+        }
+    }
+
+    /// <summary>Gets the ids of every order, in generation order.</summary>
+    public IReadOnlyList<string> OrderIds => [.. _orders.Keys];
+
+    /// <summary>Finds an order.</summary>
+    /// <param name="orderId">The order id.</param>
+    /// <param name="record">The order.</param>
+    /// <returns>Whether it exists.</returns>
+    public bool TryGet(string orderId, out SpOrderRecord record) => _orders.TryGetValue(orderId, out record!);
+
+    private static SpOrderRecord Generate(Random random, int index)
+    {
+        var id = string.Create(CultureInfo.InvariantCulture, $"{random.Next(100, 1000)}-{random.Next(0, 10_000_000):D7}-{random.Next(0, 10_000_000):D7}");
+        var status = Statuses[index % Statuses.Length];
+        var type = OrderTypes[index % OrderTypes.Length];
+        var channel = Channels[index % Channels.Length];
+        var payment = PaymentMethods[index % PaymentMethods.Length];
+        var purchased = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 400_000));
+        var updated = purchased.AddMinutes(random.Next(1, 20_000));
+        var currency = Currencies[index % Currencies.Length];
+        var amount = (random.Next(100, 1_000_000) / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+        var isReplacement = index % 11 == 0;
+        // Alternate date forms, as the API sends both: with and without fractional seconds.
+        string Stamp(DateTimeOffset value) => index % 2 == 0
+            ? value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : value.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+        var order = new JsonObject
+        {
+            ["AmazonOrderId"] = id,
+            ["SellerOrderId"] = string.Create(CultureInfo.InvariantCulture, $"SO-{index:D6}"),
+            ["PurchaseDate"] = Stamp(purchased),
+            ["LastUpdateDate"] = Stamp(updated),
+            ["OrderStatus"] = status,
+            ["FulfillmentChannel"] = channel,
+            ["SalesChannel"] = "Amazon.com",
+            ["OrderChannel"] = channel == "AFN" ? "Amazon.com" : "Web",
+            ["ShipServiceLevel"] = "Std US D2D Dom",
+            ["OrderTotal"] = new JsonObject { ["CurrencyCode"] = currency, ["Amount"] = amount },
+            ["NumberOfItemsShipped"] = status is "Shipped" or "InvoiceUnconfirmed" ? 2 : status == "PartiallyShipped" ? 1 : 0,
+            ["NumberOfItemsUnshipped"] = status is "Shipped" or "InvoiceUnconfirmed" or "Canceled" ? 0 : status == "PartiallyShipped" ? 1 : 2,
+            ["PaymentMethod"] = payment,
+            ["PaymentMethodDetails"] = new JsonArray(payment == "COD" ? "CashOnDelivery" : "CreditCard", "GiftCertificate"),
+            ["MarketplaceId"] = Marketplaces[index % Marketplaces.Length],
+            ["ShipmentServiceLevelCategory"] = index % 3 == 0 ? "Expedited" : "Standard",
+            ["EasyShipShipmentStatus"] = EasyShip[index % EasyShip.Length],
+            ["CbaDisplayableShippingLabel"] = "CBA-LABEL",
+            ["OrderType"] = type,
+            ["EarliestShipDate"] = Stamp(purchased.AddHours(2)),
+            ["LatestShipDate"] = Stamp(purchased.AddDays(2)),
+            ["EarliestDeliveryDate"] = Stamp(purchased.AddDays(3)),
+            ["LatestDeliveryDate"] = Stamp(purchased.AddDays(7)),
+            ["IsBusinessOrder"] = index % 4 == 0,
+            ["IsPrime"] = index % 2 == 1,
+            ["IsPremiumOrder"] = index % 5 == 0,
+            ["IsGlobalExpressEnabled"] = index % 6 == 0,
+            ["IsReplacementOrder"] = isReplacement,
+            ["IsEstimatedShipDateSet"] = type == "SourcingOnDemandOrder",
+            ["IsSoldByAB"] = index % 7 == 0,
+            ["IsIBA"] = index % 7 == 0,
+            ["DefaultShipFromLocationAddress"] = new JsonObject
+            {
+                ["Name"] = "Emulator Warehouse",
+                ["AddressLine1"] = "2201 WESTLAKE AVE",
+                ["City"] = "SEATTLE",
+                ["StateOrRegion"] = "WA",
+                ["PostalCode"] = "98121-2778",
+                ["CountryCode"] = "US",
+                ["AddressType"] = "Commercial",
+            },
+            ["BuyerInvoicePreference"] = index % 2 == 0 ? "INDIVIDUAL" : "BUSINESS",
+            ["FulfillmentInstruction"] = new JsonObject { ["FulfillmentSupplySourceId"] = string.Create(CultureInfo.InvariantCulture, $"supply-{index % 4}") },
+            ["IsISPU"] = index % 9 == 0,
+            ["IsAccessPointOrder"] = index % 10 == 0,
+            ["MarketplaceTaxInfo"] = new JsonObject { ["TaxClassifications"] = new JsonArray(new JsonObject { ["Name"] = "VATNumber", ["Value"] = "XXX123" }) },
+            ["SellerDisplayName"] = "Emulator Seller",
+            ["AutomatedShippingSettings"] = new JsonObject { ["HasAutomatedShippingSettings"] = index % 2 == 0, ["AutomatedCarrier"] = "UPS", ["AutomatedShipMethod"] = "UPS_GROUND" },
+            ["HasRegulatedItems"] = index % 8 == 0,
+            ["ElectronicInvoiceStatus"] = InvoiceStatuses[index % InvoiceStatuses.Length],
+        };
+        if (isReplacement)
+        {
+            order["ReplacedOrderId"] = string.Create(CultureInfo.InvariantCulture, $"{random.Next(100, 1000)}-{random.Next(0, 10_000_000):D7}-{random.Next(0, 10_000_000):D7}");
+        }
+
+        if (type == "SourcingOnDemandOrder")
+        {
+            order["PromiseResponseDueDate"] = Stamp(purchased.AddDays(1));
+        }
+
+        if (payment == "COD")
+        {
+            order["PaymentExecutionDetail"] = new JsonArray(
+                new JsonObject { ["Payment"] = new JsonObject { ["CurrencyCode"] = currency, ["Amount"] = amount }, ["PaymentMethod"] = "COD", ["AcquirerId"] = "ACQ-1", ["CardBrand"] = "VISA", ["AuthorizationCode"] = "AUTH-1" });
+        }
+
+        var personal = new JsonObject
+        {
+            ["ShippingAddress"] = new JsonObject
+            {
+                ["Name"] = string.Create(CultureInfo.InvariantCulture, $"Buyer {index}"),
+                ["CompanyName"] = "Buyer Co",
+                ["AddressLine1"] = string.Create(CultureInfo.InvariantCulture, $"{index + 1} Cross St."),
+                ["AddressLine2"] = "Unit 2",
+                ["AddressLine3"] = "Building B",
+                ["City"] = "Canton",
+                ["County"] = "Wayne",
+                ["District"] = "Downtown",
+                ["StateOrRegion"] = "MI",
+                ["Municipality"] = "Canton Township",
+                ["PostalCode"] = "48817",
+                ["CountryCode"] = "US",
+                ["Phone"] = "+1 555 0100",
+                ["AddressType"] = "Residential",
+                ["ExtendedFields"] = new JsonObject
+                {
+                    ["StreetName"] = "Cross St.",
+                    ["StreetNumber"] = string.Create(CultureInfo.InvariantCulture, $"{index + 1}"),
+                    ["Complement"] = "Apt 4",
+                    ["Neighborhood"] = "Old Town",
+                    ["GeoCoordinates"] = new JsonObject { ["Latitude"] = 42.3, ["Longitude"] = -83.4 },
+                },
+            },
+            ["BuyerInfo"] = new JsonObject
+            {
+                ["BuyerEmail"] = string.Create(CultureInfo.InvariantCulture, $"buyer{index}@marketplace.amazon.example"),
+                ["BuyerName"] = string.Create(CultureInfo.InvariantCulture, $"Buyer {index}"),
+                ["BuyerCounty"] = "Wayne",
+                ["BuyerTaxInfo"] = new JsonObject
+                {
+                    ["CompanyLegalName"] = "Buyer Co Ltd",
+                    ["TaxingRegion"] = "MI",
+                    ["TaxClassifications"] = new JsonArray(new JsonObject { ["Name"] = "VATNumber", ["Value"] = "BUY123" }),
+                },
+                ["PurchaseOrderNumber"] = string.Create(CultureInfo.InvariantCulture, $"PO-{index:D6}"),
+            },
+            ["BuyerTaxInformation"] = new JsonObject
+            {
+                ["BuyerLegalCompanyName"] = "Buyer Co Ltd",
+                ["BuyerBusinessAddress"] = "1 Tax Street",
+                ["BuyerTaxRegistrationId"] = "TR-REG-1",
+                ["BuyerTaxOffice"] = "Istanbul",
+            },
+        };
+
+        return new SpOrderRecord(id, order, personal);
+    }
+}
+
+/// <summary>One emulated order: what everyone sees, and the personal data only a restricted data token unlocks.</summary>
+/// <param name="OrderId">The order id.</param>
+/// <param name="Order">The order without personal data.</param>
+/// <param name="PersonalData">The personal-data properties.</param>
+public sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObject PersonalData)
+{
+    /// <summary>Builds the getOrder payload, with or without personal data.</summary>
+    /// <param name="includePersonalData">Whether the caller holds a restricted data token.</param>
+    /// <returns>A fresh copy of the payload.</returns>
+    public JsonObject ToPayload(bool includePersonalData)
+    {
+        var payload = (JsonObject)Order.DeepClone();
+        if (includePersonalData)
+        {
+            foreach (var (name, value) in PersonalData)
+            {
+                payload[name] = value?.DeepClone();
+            }
+        }
+
+        return payload;
+    }
+}

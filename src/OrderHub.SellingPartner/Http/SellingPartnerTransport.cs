@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OrderHub.SellingPartner.Wire;
+using OrderHub.Throttling;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OrderHub.SellingPartner.Http;
+
+/// <summary>
+/// Sends Selling Partner API calls: one rate-limit permit per attempt, the access token in <c>x-amz-access-token</c>,
+/// the announced rate adopted, the bucket emptied on a 429, bounded retries with backoff and jitter (Polly), and one
+/// token refresh when the API says the token is invalid or expired.
+/// </summary>
+internal sealed partial class SellingPartnerTransport
+{
+    private static readonly ResiliencePropertyKey<ThrottleMode> ThrottleModeKey = new("OrderHub.ThrottleMode");
+    private static readonly string UserAgent = BuildUserAgent();
+
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly double _pacing;
+    private readonly ResiliencePipeline<SellingPartnerResponse> _pipeline;
+    private readonly ResiliencePipeline _attemptTimeout;
+
+    public SellingPartnerTransport(HttpClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _http = http;
+        _logger = logger;
+        _pacing = 1 - options.PacingMargin;
+        var builder = new ResiliencePipelineBuilder<SellingPartnerResponse> { TimeProvider = timeProvider };
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SellingPartnerResponse>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromMinutes(1),
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context)),
+                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
+                OnRetry = args =>
+                {
+                    LogRetry(_logger, args.AttemptNumber + 1, args.Outcome.Result?.StatusCode.ToString() ?? args.Outcome.Exception?.GetType().Name, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        _pipeline = builder.Build();
+
+        // The timeout covers the HTTP exchange only, never the wait for a rate-limit permit (which may be long by design).
+        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(options.AttemptTimeout).Build();
+    }
+
+    /// <summary>Sends a call, retrying what is transient; returns the final response whatever its status.</summary>
+    /// <exception cref="OrderSourceUnavailableException">The API could not be reached, or timed out, on every attempt.</exception>
+    /// <exception cref="OrderSourceThrottledException">No permit was free and the call was set to fail fast.</exception>
+    public async Task<SellingPartnerResponse> SendAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
+    {
+        var response = await SendWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.TokenRejected)
+        {
+            // The token was revoked or expired early and has been forgotten: the next attempt fetches a new one.
+            LogTokenRejected(_logger, response.RequestId);
+            response = await SendWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private async Task<SellingPartnerResponse> SendWithRetriesAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(ThrottleModeKey, request.ThrottleMode);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (ctx, state) => new ValueTask<SellingPartnerResponse>(state.Self.AttemptAsync(state.Request, ctx.CancellationToken)),
+                context,
+                (Self: this, Request: request)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new OrderSourceUnavailableException(
+                $"The Selling Partner API could not be reached ({DescribeTransportFailure(e)}).", request.Context, e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<SellingPartnerResponse> AttemptAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
+    {
+        var token = await request.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.Context, cancellationToken).ConfigureAwait(false);
+        using var message = new HttpRequestMessage(request.Method, request.Uri) { Content = request.Content?.Invoke() };
+        message.Headers.TryAddWithoutValidation(SellingPartnerDefaults.AccessTokenHeader, token);
+        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        message.Headers.Accept.ParseAdd("application/json");
+
+        var (response, body) = await _attemptTimeout.ExecuteAsync(
+            static async (state, ct) =>
+            {
+                var response = await state.Http.SendAsync(state.Message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                try
+                {
+                    return (response, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+            },
+            (Http: _http, Message: message),
+            cancellationToken).ConfigureAwait(false);
+        using var disposeResponse = response;
+
+        AdoptAnnouncedRate(response, request.Limiter, _pacing);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            request.Limiter.Drain();
+        }
+
+        var tokenRejected = response.StatusCode == HttpStatusCode.Forbidden && IsTokenRejection(body);
+        if (tokenRejected)
+        {
+            request.Tokens.Invalidate(token);
+        }
+
+        return new SellingPartnerResponse(
+            response.StatusCode,
+            body,
+            response.Headers.TryGetValues(SellingPartnerDefaults.RequestIdHeader, out var ids) ? ids.FirstOrDefault() : null,
+            RetryAfter(response))
+        {
+            TokenRejected = tokenRejected,
+        };
+    }
+
+    private static bool IsTransient(Outcome<SellingPartnerResponse> outcome, ResilienceContext context)
+    {
+        if (outcome.Exception is { } exception)
+        {
+            return IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;
+        }
+
+        return outcome.Result!.StatusCode switch
+        {
+            // Fail-fast callers asked not to wait: a 429 goes straight back to them.
+            HttpStatusCode.TooManyRequests => context.Properties.GetValue(ThrottleModeKey, ThrottleMode.Wait) == ThrottleMode.Wait,
+            HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => true,
+            _ => false,
+        };
+    }
+
+    private static bool IsTransportFailure(Exception exception) =>
+        exception is HttpRequestException or IOException or TimeoutRejectedException;
+
+    private static string DescribeTransportFailure(Exception exception) => exception switch
+    {
+        TimeoutRejectedException => "every attempt timed out",
+        _ => "the connection failed",
+    };
+
+    private static void AdoptAnnouncedRate(HttpResponseMessage response, AdaptiveTokenBucketRateLimiter limiter, double pacing)
+    {
+        if (response.Headers.TryGetValues(SellingPartnerDefaults.RateLimitHeader, out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
+            && rate > 0
+            && !double.IsInfinity(rate)
+            && Math.Abs((rate * pacing) - limiter.PermitsPerSecond) > 1e-9)
+        {
+            limiter.SetPermitsPerSecond(rate * pacing);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when response.Headers.Date is { } now => date - now > TimeSpan.Zero ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
+
+    // LWA tokens that expired or were revoked come back as 403 with a message naming the token.
+    private static bool IsTokenRejection(byte[] body)
+    {
+        try
+        {
+            var errors = JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.SpErrorList)?.Errors;
+            return errors?.Any(e =>
+                string.Equals(e.Code, "InvalidToken", StringComparison.OrdinalIgnoreCase)
+                || MentionsBadToken(e.Message) || MentionsBadToken(e.Details)) == true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool MentionsBadToken(string? text) =>
+            text is not null
+            && text.Contains("token", StringComparison.OrdinalIgnoreCase)
+            && (text.Contains("expired", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string BuildUserAgent()
+    {
+        var version = typeof(SellingPartnerTransport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return $"OrderHub/{(plus > 0 ? version[..plus] : version)} (Language=.NET; Platform={Environment.OSVersion.Platform})";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying a Selling Partner call (attempt {Attempt}) after {Outcome}, in {Delay}.")]
+    private static partial void LogRetry(ILogger logger, int attempt, string? outcome, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Selling Partner API rejected the access token (request {RequestId}); refreshing it once.")]
+    private static partial void LogTokenRejected(ILogger logger, string? requestId);
+}

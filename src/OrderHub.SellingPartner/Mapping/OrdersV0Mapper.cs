@@ -1,0 +1,158 @@
+using System.Text.Json;
+using OrderHub.SellingPartner.Wire;
+
+namespace OrderHub.SellingPartner.Mapping;
+
+/// <summary>Maps an Orders API v0 <c>Order</c> into the unified model, every property accounted for.</summary>
+internal static class OrdersV0Mapper
+{
+    public static Order Map(V0Order wire, JsonElement rawPayload, string sourceName)
+    {
+        if (string.IsNullOrEmpty(wire.AmazonOrderId))
+        {
+            throw new WireFormatException(nameof(V0Order.AmazonOrderId));
+        }
+
+        var shipBy = Window(wire.EarliestShipDate, nameof(V0Order.EarliestShipDate), wire.LatestShipDate, nameof(V0Order.LatestShipDate));
+        var deliverBy = Window(wire.EarliestDeliveryDate, nameof(V0Order.EarliestDeliveryDate), wire.LatestDeliveryDate, nameof(V0Order.LatestDeliveryDate));
+        var shipping = wire.ShipServiceLevel ?? wire.ShipmentServiceLevelCategory ?? (object?)shipBy ?? deliverBy ?? (object?)wire.ShippingAddress ?? wire.DefaultShipFromLocationAddress;
+
+        return new Order
+        {
+            Source = sourceName,
+            OrderId = wire.AmazonOrderId,
+            SellerOrderId = wire.SellerOrderId,
+            AccountId = wire.MarketplaceId,
+            Status = wire.OrderStatus is null ? new(OrderHub.OrderStatus.Unknown, string.Empty) : SellingPartnerValueMaps.OrderStatus.Map(wire.OrderStatus),
+            Type = SellingPartnerValueMaps.OrderType.MapOptional(wire.OrderType),
+            CreatedAt = Timestamp(wire.PurchaseDate, nameof(V0Order.PurchaseDate)),
+            LastUpdatedAt = Timestamp(wire.LastUpdateDate, nameof(V0Order.LastUpdateDate)),
+            Total = MapMoney(wire.OrderTotal, nameof(V0Order.OrderTotal)),
+            Payment = wire.PaymentMethod is null && wire.PaymentMethodDetails is null
+                ? null
+                : new OrderPayment
+                {
+                    Method = SellingPartnerValueMaps.PaymentMethod.MapOptional(wire.PaymentMethod),
+                    MethodDetails = wire.PaymentMethodDetails ?? [],
+                },
+            Shipping = shipping is null
+                ? null
+                : new OrderShipping
+                {
+                    ServiceLevel = wire.ShipServiceLevel,
+                    ServiceLevelCategory = wire.ShipmentServiceLevelCategory,
+                    ShipBy = shipBy,
+                    DeliverBy = deliverBy,
+                    Address = MapAddress(wire.ShippingAddress),
+                    ShipFrom = MapAddress(wire.DefaultShipFromLocationAddress),
+                },
+            ReplacesOrderId = string.IsNullOrEmpty(wire.ReplacedOrderId) ? null : wire.ReplacedOrderId,
+            ProviderDetails = MapDetails(wire),
+            RawPayload = rawPayload,
+        };
+    }
+
+    private static SellingPartnerOrderDetails MapDetails(V0Order wire) => new()
+    {
+        FulfillmentChannel = SellingPartnerValueMaps.FulfillmentChannel.MapOptional(wire.FulfillmentChannel),
+        SalesChannel = wire.SalesChannel,
+        OrderChannel = wire.OrderChannel,
+        NumberOfItemsShipped = wire.NumberOfItemsShipped,
+        NumberOfItemsUnshipped = wire.NumberOfItemsUnshipped,
+        PaymentExecutions = wire.PaymentExecutionDetail?
+            .Select(p => new PaymentExecution(MapMoney(p.Payment, "PaymentExecutionDetail.Payment"), p.PaymentMethod, p.AcquirerId, p.CardBrand, p.AuthorizationCode))
+            .ToArray() ?? [],
+        EasyShipShipmentStatus = wire.EasyShipShipmentStatus,
+        CbaDisplayableShippingLabel = wire.CbaDisplayableShippingLabel,
+        IsBusinessOrder = wire.IsBusinessOrder,
+        IsPrime = wire.IsPrime,
+        IsPremiumOrder = wire.IsPremiumOrder,
+        IsGlobalExpressEnabled = wire.IsGlobalExpressEnabled,
+        IsReplacementOrder = wire.IsReplacementOrder,
+        PromiseResponseDueDate = Timestamp(wire.PromiseResponseDueDate, nameof(V0Order.PromiseResponseDueDate)),
+        IsEstimatedShipDateSet = wire.IsEstimatedShipDateSet,
+        IsSoldByAB = wire.IsSoldByAB,
+        IsIBA = wire.IsIBA,
+        BuyerInvoicePreference = wire.BuyerInvoicePreference,
+        BuyerTaxInformation = wire.BuyerTaxInformation is { } tax
+            ? new BuyerTaxInformation(tax.BuyerLegalCompanyName, tax.BuyerBusinessAddress, tax.BuyerTaxRegistrationId, tax.BuyerTaxOffice)
+            : null,
+        FulfillmentSupplySourceId = wire.FulfillmentInstruction?.FulfillmentSupplySourceId,
+        IsISPU = wire.IsISPU,
+        IsAccessPointOrder = wire.IsAccessPointOrder,
+        MarketplaceTaxClassifications = MapTaxClassifications(wire.MarketplaceTaxInfo?.TaxClassifications),
+        SellerDisplayName = wire.SellerDisplayName,
+        Buyer = wire.BuyerInfo is { } buyer
+            ? new BuyerInfo
+            {
+                Email = buyer.BuyerEmail,
+                Name = buyer.BuyerName,
+                County = buyer.BuyerCounty,
+                CompanyLegalName = buyer.BuyerTaxInfo?.CompanyLegalName,
+                TaxingRegion = buyer.BuyerTaxInfo?.TaxingRegion,
+                TaxClassifications = MapTaxClassifications(buyer.BuyerTaxInfo?.TaxClassifications),
+                HasTaxInfo = buyer.BuyerTaxInfo is not null,
+                PurchaseOrderNumber = buyer.PurchaseOrderNumber,
+            }
+            : null,
+        AutomatedShippingSettings = wire.AutomatedShippingSettings is { } auto
+            ? new AutomatedShippingSettings(auto.HasAutomatedShippingSettings, auto.AutomatedCarrier, auto.AutomatedShipMethod)
+            : null,
+        HasRegulatedItems = wire.HasRegulatedItems,
+        ElectronicInvoiceStatus = wire.ElectronicInvoiceStatus,
+    };
+
+    private static IReadOnlyList<TaxClassification> MapTaxClassifications(IReadOnlyList<V0TaxClassification>? list) =>
+        list?.Select(t => new TaxClassification(t.Name, t.Value)).ToArray() ?? [];
+
+    internal static PostalAddress? MapAddress(V0Address? address) => address is null
+        ? null
+        : new PostalAddress
+        {
+            Name = address.Name,
+            CompanyName = address.CompanyName,
+            AddressLine1 = address.AddressLine1,
+            AddressLine2 = address.AddressLine2,
+            AddressLine3 = address.AddressLine3,
+            City = address.City,
+            County = address.County,
+            District = address.District,
+            StateOrRegion = address.StateOrRegion,
+            Municipality = address.Municipality,
+            PostalCode = address.PostalCode,
+            CountryCode = address.CountryCode,
+            Phone = address.Phone,
+            AddressType = SellingPartnerValueMaps.AddressType.MapOptional(address.AddressType),
+            StreetName = address.ExtendedFields?.StreetName,
+            StreetNumber = address.ExtendedFields?.StreetNumber,
+            Complement = address.ExtendedFields?.Complement,
+            Neighborhood = address.ExtendedFields?.Neighborhood,
+            Latitude = address.ExtendedFields?.GeoCoordinates?.Latitude,
+            Longitude = address.ExtendedFields?.GeoCoordinates?.Longitude,
+        };
+
+    internal static Money? MapMoney(V0Money? money, string field)
+    {
+        if (money?.Amount is null)
+        {
+            return null;
+        }
+
+        return Money.TryParseAmount(money.Amount, out var amount)
+            ? new Money(amount, money.CurrencyCode)
+            : throw new WireFormatException(field);
+    }
+
+    internal static DateTimeOffset? Timestamp(string? text, string field)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return ProviderTimestamp.TryParseIso8601(text, out var value) ? value : throw new WireFormatException(field);
+    }
+
+    private static TimeWindow? Window(string? earliest, string earliestField, string? latest, string latestField) =>
+        earliest is null && latest is null ? null : new TimeWindow(Timestamp(earliest, earliestField), Timestamp(latest, latestField));
+}

@@ -1,0 +1,26 @@
+namespace OrderHub.SellingPartner;
+
+/// <summary>The Selling Partner adapter's defaults, stated once.</summary>
+internal static class SellingPartnerDefaults
+{
+    public const string SourceName = "sp-api";
+    public const double GetOrderPermitsPerSecond = 0.5;
+    public const int GetOrderBurst = 30;
+    public const double RestrictedDataTokenPermitsPerSecond = 1;
+    public const int RestrictedDataTokenBurst = 10;
+    public const int MaxRetryAttempts = 5;
+    public const double PacingMargin = 0.01;
+    public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+
+    // Tokens are refreshed this long before they expire (or a tenth of their life, if that is shorter).
+    public static readonly TimeSpan TokenRefreshMargin = TimeSpan.FromSeconds(60);
+
+    public const string AccessTokenHeader = "x-amz-access-token";
+    public const string RequestIdHeader = "x-amzn-RequestId";
+    public const string RateLimitHeader = "x-amzn-RateLimit-Limit";
+    public const string GetOrderOperation = "getOrder";
+    public const string RestrictedDataTokenOperation = "createRestrictedDataToken";
+    public const string GetOrderPathTemplate = "/orders/v0/orders/{orderId}";
+    public const string RestrictedDataTokenPath = "tokens/2021-03-01/restrictedDataToken";
+}

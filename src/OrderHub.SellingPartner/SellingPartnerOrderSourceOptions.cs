@@ -1,0 +1,96 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrderHub.SellingPartner;
+
+/// <summary>How to reach and authenticate to the Selling Partner API. Secrets set here never appear in logs or <see cref="ToString"/>.</summary>
+public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "OrderHub:SellingPartner";
+
+    /// <summary>Gets or sets the source's name in the lookup. The default is <c>sp-api</c>.</summary>
+    [Required]
+    public string SourceName { get; set; } = SellingPartnerDefaults.SourceName;
+
+    /// <summary>Gets or sets the region. The default is <see cref="SellingPartnerRegion.NorthAmerica"/>.</summary>
+    [EnumDataType(typeof(SellingPartnerRegion))]
+    public SellingPartnerRegion Region { get; set; } = SellingPartnerRegion.NorthAmerica;
+
+    /// <summary>Gets or sets a value indicating whether to call the region's sandbox host. The default is <see langword="false"/>.</summary>
+    public bool Sandbox { get; set; }
+
+    /// <summary>Gets or sets a base address that replaces the region's host (the emulator, a proxy, tests). The default is none.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets Login with Amazon's token endpoint. The default is <c>https://api.amazon.com/auth/o2/token</c>.</summary>
+    [Required]
+    public Uri LwaEndpoint { get; set; } = SellingPartnerEndpoints.LoginWithAmazon;
+
+    /// <summary>Gets or sets the LWA client id of the application.</summary>
+    [Required]
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the LWA client secret of the application. Secret.</summary>
+    [Required]
+    public string ClientSecret { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the selling partner's LWA refresh token. Secret.</summary>
+    [Required]
+    public string RefreshToken { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets what a call does when no rate-limit permit is free; <see langword="null"/> uses <see cref="OrderHubOptions.ThrottleMode"/>. The default is <see langword="null"/>.</summary>
+    public ThrottleMode? ThrottleMode { get; set; }
+
+    /// <summary>Gets or sets getOrder's rate until the API announces another. The default is 0.5 requests per second.</summary>
+    [Range(0.0001, 10_000)]
+    public double GetOrderPermitsPerSecond { get; set; } = SellingPartnerDefaults.GetOrderPermitsPerSecond;
+
+    /// <summary>Gets or sets getOrder's burst. The default is 30.</summary>
+    [Range(1, 10_000)]
+    public int GetOrderBurst { get; set; } = SellingPartnerDefaults.GetOrderBurst;
+
+    /// <summary>
+    /// Gets or sets how much slower than the allowed rate the client paces itself, as a fraction. Requests paced at
+    /// exactly the server's rate reach it with network jitter, which sometimes squeezes two closer than allowed and
+    /// earns a 429; a small margin absorbs that jitter. The default is 0.01 (1 %): N calls beyond the burst take at
+    /// most 1 % longer than the theoretical minimum.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double PacingMargin { get; set; } = SellingPartnerDefaults.PacingMargin;
+
+    /// <summary>Gets or sets how many times a throttled (429), failed (500, 502, 503, 504) or timed-out call is retried. The default is 5.</summary>
+    [Range(0, 20)]
+    public int MaxRetryAttempts { get; set; } = SellingPartnerDefaults.MaxRetryAttempts;
+
+    /// <summary>Gets or sets the first retry delay, doubled with jitter on each retry (a <c>Retry-After</c> header wins). The default is 1 second.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = SellingPartnerDefaults.RetryBaseDelay;
+
+    /// <summary>Gets or sets how long one attempt may take before it counts as a transport timeout. The default is 30 seconds.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = SellingPartnerDefaults.AttemptTimeout;
+
+    /// <summary>Gets the base address calls go to: <see cref="Endpoint"/>, or the region's host.</summary>
+    public Uri BaseAddress => Endpoint ?? SellingPartnerEndpoints.For(Region, Sandbox);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RetryBaseDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("RetryBaseDelay must not be negative.", [nameof(RetryBaseDelay)]);
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("AttemptTimeout must be positive.", [nameof(AttemptTimeout)]);
+        }
+
+        if (Endpoint is { IsAbsoluteUri: false })
+        {
+            yield return new ValidationResult("Endpoint must be an absolute URI such as https://sellingpartnerapi-na.amazon.com/.", [nameof(Endpoint)]);
+        }
+    }
+
+    /// <summary>Returns the region and endpoint; never a secret.</summary>
+    /// <returns>A one-line description.</returns>
+    public override string ToString() => $"SellingPartnerOrderSourceOptions {{ SourceName = {SourceName}, Region = {Region}, BaseAddress = {BaseAddress} }}";
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace OrderHub.SellingPartner.Wire;
+
+/// <summary>Source-generated (reflection-free) serialization of every Selling Partner wire shape.</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(GetOrderResponse))]
+[JsonSerializable(typeof(SpErrorList))]
+[JsonSerializable(typeof(LwaTokenResponse))]
+[JsonSerializable(typeof(LwaErrorResponse))]
+[JsonSerializable(typeof(CreateRestrictedDataTokenRequest))]
+[JsonSerializable(typeof(CreateRestrictedDataTokenResponse))]
+internal sealed partial class SellingPartnerJsonContext : JsonSerializerContext;

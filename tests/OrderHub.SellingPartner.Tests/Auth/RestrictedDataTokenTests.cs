@@ -1,0 +1,41 @@
+using OrderHub.Emulator.Hosting;
+using OrderHub.Throttling;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.SellingPartner.Tests.Auth;
+
+public sealed class RestrictedDataTokenTests
+{
+    [Fact]
+    public async Task IncludePersonalData_ReadsAddressBuyerAndTax_WithOneCachedToken()
+    {
+        await using var emulator = await EmulatorHost.StartAsync();
+        var source = new SellingPartnerOrderSource(new HttpClient(), EmulatorClient.Options(emulator), rateLimiters: new RateLimiterRegistry());
+        var withPii = new OrderReadOptions { IncludePersonalData = true };
+        var ids = emulator.SellingPartner.Catalog.OrderIds;
+
+        var first = await source.GetOrderAsync(ids[0], withPii);
+        var second = await source.GetOrderAsync(ids[1], withPii);
+
+        first.Shipping!.Address!.Name.ShouldBe("Buyer 0");
+        second.Shipping!.Address!.Name.ShouldBe("Buyer 1");
+        first.GetProviderDetails<SellingPartnerOrderDetails>()!.Buyer!.PurchaseOrderNumber.ShouldBe("PO-000000");
+        first.GetProviderDetails<SellingPartnerOrderDetails>()!.BuyerTaxInformation!.TaxRegistrationId.ShouldBe("TR-REG-1");
+        emulator.SellingPartner.RestrictedDataTokenRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task WithoutPersonalData_NoRestrictedTokenAndNoPersonalFields()
+    {
+        await using var emulator = await EmulatorHost.StartAsync();
+        var source = new SellingPartnerOrderSource(new HttpClient(), EmulatorClient.Options(emulator), rateLimiters: new RateLimiterRegistry());
+
+        var order = await source.GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[0]);
+
+        order.Shipping!.Address.ShouldBeNull();
+        order.Shipping.ShipFrom.ShouldNotBeNull();
+        order.GetProviderDetails<SellingPartnerOrderDetails>()!.Buyer.ShouldBeNull();
+        emulator.SellingPartner.RestrictedDataTokenRequests.ShouldBe(0);
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrderHub.Emulator.Hosting;
+using OrderHub.Emulator.SellingPartner;
+using OrderHub.Throttling;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.SellingPartner.Tests;
+
+/// <summary>The adapter against the emulator over real sockets, with the emulator enforcing the same limit server-side.</summary>
+public sealed class EndToEndTests
+{
+    [Fact]
+    public async Task EverySeededOrder_CoversEveryDocumentedValue_AndMapsToAKnownUnifiedValue()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 1000, SpGetOrderBurst = 1000, SpOrderCount = 40 });
+        var options = EmulatorClient.Options(emulator);
+        options.GetOrderBurst = 1000;
+        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+
+        var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
+
+        orders.Select(o => o.Status.Raw).Distinct().Order().ShouldBe(SpOrderCatalog.Statuses.Order());
+        orders.Select(o => o.Type!.Value.Raw).Distinct().Order().ShouldBe(SpOrderCatalog.OrderTypes.Order());
+        orders.Select(o => o.Payment!.Method!.Value.Raw).Distinct().Order().ShouldBe(SpOrderCatalog.PaymentMethods.Order());
+        orders.Select(o => o.GetProviderDetails<SellingPartnerOrderDetails>()!.FulfillmentChannel!.Value.Raw).Distinct().Order().ShouldBe(SpOrderCatalog.Channels.Order());
+        orders.ShouldAllBe(o => o.Status.IsKnown && o.Type!.Value.IsKnown && o.Total != null);
+    }
+
+    [Fact]
+    public async Task ClientThatIsTheOnlyUserOfTheQuota_NeverReceivesA429()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 20, SpGetOrderBurst = 5 });
+        var options = EmulatorClient.Options(emulator);
+        options.GetOrderBurst = 5;
+        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+        var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
+
+        // The client starts at the documented 0.5 req/s and adopts the 20 req/s the emulator announces (less its 1 % margin).
+        var orders = await Task.WhenAll(ids.Select(id => source.GetOrderAsync(id)));
+
+        orders.Select(o => o.OrderId).ShouldBe(ids);
+        emulator.SellingPartner.Throttled.ShouldBe(0);
+        source.GetOrderRateLimiter.PermitsPerSecond.ShouldBe(20 * 0.99, tolerance: 1e-9);
+    }
+
+    [Fact]
+    public async Task EmulatorLimit_IsEnforcedServerSide_WithTheRealQuotaBody()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 2 });
+        var options = EmulatorClient.Options(emulator);
+        options.GetOrderBurst = 10;
+        options.ThrottleMode = ThrottleMode.FailFast;
+        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+
+        await source.GetOrderAsync(id);
+        await source.GetOrderAsync(id);
+        var error = await Should.ThrowAsync<OrderSourceThrottledException>(() => source.GetOrderAsync(id));
+
+        error.ErrorCode.ShouldBe("QuotaExceeded");
+        error.RequestId.ShouldNotBeNullOrEmpty();
+        emulator.SellingPartner.Throttled.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AddSellingPartner_RegistersASourceTheLookupRoutesTo()
+    {
+        await using var emulator = await EmulatorHost.StartAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OrderHub:SellingPartner:Endpoint"] = emulator.BaseAddress.ToString(),
+            ["OrderHub:SellingPartner:LwaEndpoint"] = emulator.LwaEndpoint.ToString(),
+            ["OrderHub:SellingPartner:ClientId"] = emulator.SellingPartner.Options.ClientId,
+            ["OrderHub:SellingPartner:ClientSecret"] = emulator.SellingPartner.Options.ClientSecret,
+            ["OrderHub:SellingPartner:RefreshToken"] = emulator.SellingPartner.Options.RefreshTokens[0],
+        }).Build());
+        services.AddOrderHub().AddSellingPartner();
+        await using var provider = services.BuildServiceProvider();
+
+        var order = await provider.GetRequiredService<OrderLookup>().GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[3]);
+
+        order.Source.ShouldBe("sp-api");
+    }
+
+    [Fact]
+    public async Task AddSellingPartner_MissingCredentials_FailValidation()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddOrderHub().AddSellingPartner();
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<SellingPartnerOrderSource>());
+
+        error.Message.ShouldContain("ClientSecret");
+    }
+}

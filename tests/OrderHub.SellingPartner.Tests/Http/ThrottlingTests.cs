@@ -1,0 +1,146 @@
+using OrderHub.SellingPartner.Tests.Support;
+using OrderHub.Testing;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.SellingPartner.Tests.Http;
+
+/// <summary>The getOrder throttle shape, on a manual clock: the only real waiting is for socket I/O to land.</summary>
+public sealed class ThrottlingTests : IAsyncLifetime
+{
+    private const string OrderId = "902-3159896-1390916";
+    private readonly ManualTimeProvider _time = new();
+    private ScriptedSellingPartner _server = null!;
+
+    public async Task InitializeAsync() => _server = await ScriptedSellingPartner.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task GetOrder_ThirtyGoAtOnce_ThenOneEveryTwoSeconds()
+    {
+        var source = _server.CreateSource(_time);
+
+        var calls = Enumerable.Range(0, 35).Select(_ => source.GetOrderAsync(OrderId)).ToArray();
+
+        await Eventually.TrueAsync(() => calls.Count(c => c.IsCompletedSuccessfully) == 30, "the burst of 30 is answered");
+        await Eventually.SettleAsync();
+        _server.GetOrderRequests.ShouldBe(30);
+        for (var extra = 1; extra <= 5; extra++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1999));
+            await Eventually.SettleAsync();
+            _server.GetOrderRequests.ShouldBe(29 + extra, "a permit accrues only after a full 2 s");
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await Eventually.TrueAsync(() => _server.GetOrderRequests == 30 + extra, $"request {30 + extra} is sent at {2 * extra} s");
+        }
+
+        await Task.WhenAll(calls);
+        _server.TokenRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetOrder_AnnouncedRate_IsAdopted()
+    {
+        _server.Enqueue(ScriptedResponse.Order(OrderId) with { Headers = new Dictionary<string, string> { ["x-amzn-RateLimit-Limit"] = "2.0" } });
+        var source = _server.CreateSource(_time, configure: o => o.GetOrderBurst = 1);
+
+        await source.GetOrderAsync(OrderId);
+        source.GetOrderRateLimiter.PermitsPerSecond.ShouldBe(2);
+        var next = source.GetOrderAsync(OrderId);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+
+        await next;
+        _server.GetOrderRequests.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task GetOrder_CancelledWhileWaitingForAPermit_ThrowsAndSendsNothing()
+    {
+        var source = _server.CreateSource(_time, configure: o => o.GetOrderBurst = 1);
+        await source.GetOrderAsync(OrderId);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = source.GetOrderAsync(OrderId, cancel.Token);
+        await Eventually.SettleAsync();
+        waiting.IsCompleted.ShouldBeFalse();
+        await cancel.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => waiting);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.SettleAsync();
+        _server.GetOrderRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetOrder_FailFast_ThrowsThrottledWithRetryAfterAndSendsNothing()
+    {
+        var source = _server.CreateSource(_time, configure: o =>
+        {
+            o.GetOrderBurst = 1;
+            o.ThrottleMode = ThrottleMode.FailFast;
+        });
+        await source.GetOrderAsync(OrderId);
+
+        var error = await Should.ThrowAsync<OrderSourceThrottledException>(() => source.GetOrderAsync(OrderId));
+
+        error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(2));
+        _server.GetOrderRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetOrder_PerCallFailFast_OverridesTheSourceDefault()
+    {
+        var source = _server.CreateSource(_time, configure: o => o.GetOrderBurst = 1);
+        await source.GetOrderAsync(OrderId);
+
+        await Should.ThrowAsync<OrderSourceThrottledException>(() =>
+            source.GetOrderAsync(OrderId, new OrderReadOptions { ThrottleMode = ThrottleMode.FailFast }));
+    }
+
+    [Fact]
+    public async Task GetOrder_429_EmptiesTheBucketAndRetriesAfterRetryAfter()
+    {
+        _server.Enqueue(ScriptedResponse.Error(429, "QuotaExceeded", headers: new Dictionary<string, string> { ["Retry-After"] = "3", ["x-amzn-RequestId"] = "req-429" }));
+        _server.Enqueue(ScriptedResponse.Order(OrderId));
+        var source = _server.CreateSource(_time);
+
+        var call = source.GetOrderAsync(OrderId);
+        await Eventually.TrueAsync(() => _server.GetOrderRequests == 1, "the first attempt is answered 429");
+        await Eventually.SettleAsync();
+        source.GetOrderRateLimiter.AvailablePermits.ShouldBeLessThan(1);
+        _time.Advance(TimeSpan.FromMilliseconds(2999));
+        await Eventually.SettleAsync();
+        _server.GetOrderRequests.ShouldBe(1, "Retry-After is 3 s");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        (await call).OrderId.ShouldBe(OrderId);
+        _server.GetOrderRequests.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task GetOrder_429_WhenFailingFast_IsThrottledAtOnceWithTheUpstreamRetryAfter()
+    {
+        _server.Enqueue(ScriptedResponse.Error(429, "QuotaExceeded", headers: new Dictionary<string, string> { ["Retry-After"] = "7", ["x-amzn-RequestId"] = "req-429" }));
+        var source = _server.CreateSource(_time, configure: o => o.ThrottleMode = ThrottleMode.FailFast);
+
+        var error = await Should.ThrowAsync<OrderSourceThrottledException>(() => source.GetOrderAsync(OrderId));
+
+        error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(7));
+        error.RequestId.ShouldBe("req-429");
+        error.ErrorCode.ShouldBe("QuotaExceeded");
+        _server.GetOrderRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Buckets_AreSharedPerCredentialAndRegion_NotPerSourceInstance()
+    {
+        var registry = new OrderHub.Throttling.RateLimiterRegistry(_time);
+        var first = _server.CreateSource(_time, registry, o => o.RefreshToken = "Atzr|same-seller");
+        var second = _server.CreateSource(_time, registry, o => o.RefreshToken = "Atzr|same-seller");
+        var otherSeller = _server.CreateSource(_time, registry, o => o.RefreshToken = "Atzr|other-seller");
+
+        second.GetOrderRateLimiter.ShouldBeSameAs(first.GetOrderRateLimiter);
+        otherSeller.GetOrderRateLimiter.ShouldNotBeSameAs(first.GetOrderRateLimiter);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text;
+using OrderHub.SellingPartner.Http;
+
+namespace OrderHub.SellingPartner.Tests.Support;
+
+internal static class Fixtures
+{
+    public static string Read(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
+
+    public static Order ReadOrder(string body, string orderId, string requestId = "req-1") =>
+        SellingPartnerOrderSource.ReadOrder(
+            new SellingPartnerResponse(System.Net.HttpStatusCode.OK, Encoding.UTF8.GetBytes(body), requestId, null),
+            new OrderErrorContext("sp-api", orderId),
+            "sp-api");
+}
