@@ -108,16 +108,11 @@ public sealed partial class SellingPartnerOrderSource : IOrderSource
     {
         try
         {
-            using var document = JsonDocument.Parse(response.Body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("payload", out var payload)
-                || payload.ValueKind != JsonValueKind.Object)
-            {
-                throw SellingPartnerErrors.Malformed(response, context, "the body holds no 'payload' object");
-            }
-
-            var wire = payload.Deserialize(SellingPartnerJsonContext.Default.V0Order)!;
-            var order = OrdersV0Mapper.Map(wire, payload.Clone(), sourceName);
+            // A non-allocating pass finds the payload's bytes; they are deserialized once and kept as the raw payload.
+            var payload = WirePayload.Find(response.Body, "payload")
+                ?? throw SellingPartnerErrors.Malformed(response, context, "the body holds no 'payload' object");
+            var wire = JsonSerializer.Deserialize(payload.Span, SellingPartnerJsonContext.Default.V0Order)!;
+            var order = OrdersV0Mapper.Map(wire, new RawPayload(payload), sourceName);
             return order.OrderId == context.OrderId
                 ? order
                 : throw SellingPartnerErrors.Malformed(response, context, "the payload is for another order");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrderHub.SellingPartner.Wire;
 
 namespace OrderHub.SellingPartner.Mapping;
@@ -6,7 +5,7 @@ namespace OrderHub.SellingPartner.Mapping;
 /// <summary>Maps an Orders API v0 <c>Order</c> into the unified model, every property accounted for.</summary>
 internal static class OrdersV0Mapper
 {
-    public static Order Map(V0Order wire, JsonElement rawPayload, string sourceName)
+    public static Order Map(V0Order wire, RawPayload rawPayload, string sourceName)
     {
         if (string.IsNullOrEmpty(wire.AmazonOrderId))
         {

@@ -68,9 +68,20 @@ internal sealed record V0Order
     public string? ElectronicInvoiceStatus { get; init; }
 }
 
-internal sealed record V0Money(string? CurrencyCode, string? Amount);
+internal sealed record V0Money
+{
+    public string? CurrencyCode { get; init; }
+    public string? Amount { get; init; }
+}
 
-internal sealed record V0PaymentExecutionDetailItem(V0Money? Payment, string? PaymentMethod, string? AcquirerId, string? CardBrand, string? AuthorizationCode);
+internal sealed record V0PaymentExecutionDetailItem
+{
+    public V0Money? Payment { get; init; }
+    public string? PaymentMethod { get; init; }
+    public string? AcquirerId { get; init; }
+    public string? CardBrand { get; init; }
+    public string? AuthorizationCode { get; init; }
+}
 
 internal sealed record V0Address
 {
@@ -91,20 +102,64 @@ internal sealed record V0Address
     public string? AddressType { get; init; }
 }
 
-internal sealed record V0AddressExtendedFields(string? StreetName, string? StreetNumber, string? Complement, string? Neighborhood, V0GeoCoordinates? GeoCoordinates);
+internal sealed record V0AddressExtendedFields
+{
+    public string? StreetName { get; init; }
+    public string? StreetNumber { get; init; }
+    public string? Complement { get; init; }
+    public string? Neighborhood { get; init; }
+    public V0GeoCoordinates? GeoCoordinates { get; init; }
+}
 
-internal sealed record V0GeoCoordinates(double? Latitude, double? Longitude);
+internal sealed record V0GeoCoordinates
+{
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+}
 
-internal sealed record V0BuyerTaxInformation(string? BuyerLegalCompanyName, string? BuyerBusinessAddress, string? BuyerTaxRegistrationId, string? BuyerTaxOffice);
+internal sealed record V0BuyerTaxInformation
+{
+    public string? BuyerLegalCompanyName { get; init; }
+    public string? BuyerBusinessAddress { get; init; }
+    public string? BuyerTaxRegistrationId { get; init; }
+    public string? BuyerTaxOffice { get; init; }
+}
 
-internal sealed record V0FulfillmentInstruction(string? FulfillmentSupplySourceId);
+internal sealed record V0FulfillmentInstruction
+{
+    public string? FulfillmentSupplySourceId { get; init; }
+}
 
-internal sealed record V0MarketplaceTaxInfo(IReadOnlyList<V0TaxClassification>? TaxClassifications);
+internal sealed record V0MarketplaceTaxInfo
+{
+    public IReadOnlyList<V0TaxClassification>? TaxClassifications { get; init; }
+}
 
-internal sealed record V0TaxClassification(string? Name, string? Value);
+internal sealed record V0TaxClassification
+{
+    public string? Name { get; init; }
+    public string? Value { get; init; }
+}
 
-internal sealed record V0BuyerInfo(string? BuyerEmail, string? BuyerName, string? BuyerCounty, V0BuyerTaxInfo? BuyerTaxInfo, string? PurchaseOrderNumber);
+internal sealed record V0BuyerInfo
+{
+    public string? BuyerEmail { get; init; }
+    public string? BuyerName { get; init; }
+    public string? BuyerCounty { get; init; }
+    public V0BuyerTaxInfo? BuyerTaxInfo { get; init; }
+    public string? PurchaseOrderNumber { get; init; }
+}
 
-internal sealed record V0BuyerTaxInfo(string? CompanyLegalName, string? TaxingRegion, IReadOnlyList<V0TaxClassification>? TaxClassifications);
+internal sealed record V0BuyerTaxInfo
+{
+    public string? CompanyLegalName { get; init; }
+    public string? TaxingRegion { get; init; }
+    public IReadOnlyList<V0TaxClassification>? TaxClassifications { get; init; }
+}
 
-internal sealed record V0AutomatedShippingSettings(bool? HasAutomatedShippingSettings, string? AutomatedCarrier, string? AutomatedShipMethod);
+internal sealed record V0AutomatedShippingSettings
+{
+    public bool? HasAutomatedShippingSettings { get; init; }
+    public string? AutomatedCarrier { get; init; }
+    public string? AutomatedShipMethod { get; init; }
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace OrderHub;
 
@@ -62,7 +61,7 @@ public sealed record Order
     public ProviderOrderDetails? ProviderDetails { get; init; }
 
     /// <summary>Gets the provider's original payload for this order, exactly as received.</summary>
-    public JsonElement? RawPayload { get; init; }
+    public RawPayload? RawPayload { get; init; }
 
     /// <summary>Gets the provider-specific part as the given type.</summary>
     /// <typeparam name="TDetails">The provider's details type.</typeparam>

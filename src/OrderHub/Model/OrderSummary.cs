@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace OrderHub;
 
@@ -31,7 +30,7 @@ public sealed record OrderSummary
     public IReadOnlyDictionary<string, int> LineCountsByStatus { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Gets the provider's original payload for this summary.</summary>
-    public JsonElement? RawPayload { get; init; }
+    public RawPayload? RawPayload { get; init; }
 
     /// <summary>Returns the summary's source, id and status.</summary>
     /// <returns>A one-line summary.</returns>

@@ -78,7 +78,7 @@ public sealed class OrdersV0MapperTests
         var order = Fixtures.ReadOrder(body, "902-3159896-1390916");
 
         var expected = JsonNode.Parse(body)!["payload"]!;
-        JsonNode.DeepEquals(JsonNode.Parse(order.RawPayload!.Value.GetRawText()), expected).ShouldBeTrue();
+        JsonNode.DeepEquals(JsonNode.Parse(order.RawPayload!.GetRawText()), expected).ShouldBeTrue();
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class OrdersV0MapperTests
         order.Payment!.Method!.Value.Raw.ShouldBe("Crypto");
         order.Shipping!.Address!.AddressType!.Value.Value.ShouldBe(AddressType.Unknown);
         order.GetProviderDetails<SellingPartnerOrderDetails>()!.FulfillmentChannel!.Value.Raw.ShouldBe("SFN");
-        order.RawPayload!.Value.GetProperty("BrandNewField").GetProperty("x").GetArrayLength().ShouldBe(2);
+        order.RawPayload!.Element.GetProperty("BrandNewField").GetProperty("x").GetArrayLength().ShouldBe(2);
     }
 
     [Theory]

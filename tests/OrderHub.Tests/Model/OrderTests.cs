@@ -72,7 +72,7 @@ public sealed class OrderTests
         {
             Shipping = new OrderShipping { Address = Home, ServiceLevel = "Std", ShipFrom = Home },
             ProviderDetails = new SampleDetails("jane@example.com", true),
-            RawPayload = JsonDocument.Parse("""{"BuyerEmail":"jane@example.com"}""").RootElement.Clone(),
+            RawPayload = OrderHub.RawPayload.FromElement(JsonDocument.Parse("""{"BuyerEmail":"jane@example.com"}""").RootElement),
         };
 
         var cleaned = order.WithoutPersonalData();
@@ -92,7 +92,7 @@ public sealed class OrderTests
         var order = HandBuiltOutpostsOrder() with
         {
             Shipping = new OrderShipping { Address = Home },
-            RawPayload = JsonDocument.Parse("""{"Name":"Jane Buyer"}""").RootElement.Clone(),
+            RawPayload = OrderHub.RawPayload.FromElement(JsonDocument.Parse("""{"Name":"Jane Buyer"}""").RootElement),
         };
 
         var text = order.ToString();

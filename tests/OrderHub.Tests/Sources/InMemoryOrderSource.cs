@@ -27,7 +27,7 @@ internal sealed partial class InMemoryOrderSource(string name, OrderIdFormat for
             OrderId = orderId,
             Status = new ProviderValue<OrderStatus>(OrderStatus.Pending, "Pending"),
             CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-            RawPayload = JsonDocument.Parse($$"""{"id":"{{orderId}}"}""").RootElement.Clone(),
+            RawPayload = OrderHub.RawPayload.FromElement(JsonDocument.Parse($$"""{"id":"{{orderId}}"}""").RootElement),
         };
         return this;
     }

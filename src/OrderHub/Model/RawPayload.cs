@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrderHub;
+
+/// <summary>
+/// A provider's original JSON for one order, kept as the exact UTF-8 bytes received. It is parsed only when
+/// <see cref="Element"/> is first read, so keeping it costs a copy, not a second parse. Serialized, it is written
+/// as the JSON value itself. It may hold personal data: <see cref="ToString"/> prints only its size.
+/// </summary>
+[JsonConverter(typeof(RawPayloadJsonConverter))]
+public sealed class RawPayload
+{
+    private readonly Lazy<JsonElement> _element;
+
+    /// <summary>Initializes a new instance of the <see cref="RawPayload"/> class.</summary>
+    /// <param name="utf8Json">One complete JSON value, as UTF-8.</param>
+    public RawPayload(ReadOnlyMemory<byte> utf8Json)
+    {
+        Utf8Json = utf8Json;
+        _element = new Lazy<JsonElement>(() =>
+        {
+            var reader = new Utf8JsonReader(Utf8Json.Span);
+            return JsonElement.ParseValue(ref reader);
+        });
+    }
+
+    /// <summary>Gets the JSON exactly as received.</summary>
+    public ReadOnlyMemory<byte> Utf8Json { get; }
+
+    /// <summary>Gets the JSON parsed, for reading fields the unified model does not name.</summary>
+    public JsonElement Element => _element.Value;
+
+    /// <summary>Copies a JSON element's text into a payload.</summary>
+    /// <param name="element">The element.</param>
+    /// <returns>The payload.</returns>
+    public static RawPayload FromElement(JsonElement element) => new(Encoding.UTF8.GetBytes(element.GetRawText()));
+
+    /// <summary>Gets the JSON as text.</summary>
+    /// <returns>The JSON exactly as received.</returns>
+    public string GetRawText() => Encoding.UTF8.GetString(Utf8Json.Span);
+
+    /// <summary>Returns the payload's size only: it may hold personal data.</summary>
+    /// <returns>For example <c>RawPayload { 4210 bytes }</c>.</returns>
+    public override string ToString() => $"RawPayload {{ {Utf8Json.Length} bytes }}";
+}
+
+/// <summary>Writes a <see cref="RawPayload"/> as its JSON value, and reads any JSON value into one.</summary>
+public sealed class RawPayloadJsonConverter : JsonConverter<RawPayload>
+{
+    /// <inheritdoc />
+    public override RawPayload Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return RawPayload.FromElement(document.RootElement);
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, RawPayload value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteRawValue(value.Utf8Json.Span, skipInputValidation: true);
+    }
+}
