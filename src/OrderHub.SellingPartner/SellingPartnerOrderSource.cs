@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
+using OrderHub.Json;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.Throttling;
 
@@ -109,7 +110,7 @@ public sealed partial class SellingPartnerOrderSource : IOrderSource
         try
         {
             // A non-allocating pass finds the payload's bytes; they are deserialized once and kept as the raw payload.
-            var payload = WirePayload.Find(response.Body, "payload")
+            var payload = JsonObjectSlice.Find(response.Body, "payload")
                 ?? throw SellingPartnerErrors.Malformed(response, context, "the body holds no 'payload' object");
             var wire = JsonSerializer.Deserialize(payload.Span, SellingPartnerJsonContext.Default.V0Order)!;
             var order = OrdersV0Mapper.Map(wire, new RawPayload(payload), sourceName);

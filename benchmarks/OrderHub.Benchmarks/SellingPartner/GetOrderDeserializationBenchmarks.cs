@@ -3,6 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using OrderHub.SellingPartner;
 using OrderHub.SellingPartner.Http;
+using OrderHub.Json;
 using OrderHub.SellingPartner.Wire;
 
 namespace OrderHub.Benchmarks.SellingPartner;
@@ -34,7 +35,7 @@ public class GetOrderDeserializationBenchmarks
 
     /// <summary>The non-allocating pass that finds the payload's bytes.</summary>
     [Benchmark]
-    public ReadOnlyMemory<byte>? FindPayloadOnly() => WirePayload.Find(_body, "payload");
+    public ReadOnlyMemory<byte>? FindPayloadOnly() => JsonObjectSlice.Find(_body, "payload");
 
     /// <summary>The baseline: Newtonsoft.Json from the UTF-16 string into plain classes (no mapping, no raw copy).</summary>
     [Benchmark(Baseline = true)]

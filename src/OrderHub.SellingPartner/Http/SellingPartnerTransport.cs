@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrderHub.Http;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.Throttling;
 using Polly;
@@ -54,8 +55,7 @@ internal sealed partial class SellingPartnerTransport
 
         _pipeline = builder.Build();
 
-        // The timeout covers the HTTP exchange only, never the wait for a rate-limit permit (which may be long by design).
-        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(options.AttemptTimeout).Build();
+        _attemptTimeout = HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
     }
 
     /// <summary>Sends a call, retrying what is transient; returns the final response whatever its status.</summary>
@@ -85,7 +85,7 @@ internal sealed partial class SellingPartnerTransport
                 context,
                 (Self: this, Request: request)).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
             throw new OrderSourceUnavailableException(
                 $"The Selling Partner API could not be reached ({DescribeTransportFailure(e)}).", request.Context, e);
@@ -105,22 +105,7 @@ internal sealed partial class SellingPartnerTransport
         message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         message.Headers.Accept.ParseAdd("application/json");
 
-        var (response, body) = await _attemptTimeout.ExecuteAsync(
-            static async (state, ct) =>
-            {
-                var response = await state.Http.SendAsync(state.Message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                try
-                {
-                    return (response, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
-                }
-                catch
-                {
-                    response.Dispose();
-                    throw;
-                }
-            },
-            (Http: _http, Message: message),
-            cancellationToken).ConfigureAwait(false);
+        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, cancellationToken).ConfigureAwait(false);
         using var disposeResponse = response;
 
         AdoptAnnouncedRate(response, request.Limiter, _pacing);
@@ -138,8 +123,8 @@ internal sealed partial class SellingPartnerTransport
         return new SellingPartnerResponse(
             response.StatusCode,
             body,
-            response.Headers.TryGetValues(SellingPartnerDefaults.RequestIdHeader, out var ids) ? ids.FirstOrDefault() : null,
-            RetryAfter(response))
+            HttpExchange.Header(response, SellingPartnerDefaults.RequestIdHeader),
+            HttpExchange.RetryAfter(response))
         {
             TokenRejected = tokenRejected,
         };
@@ -149,7 +134,7 @@ internal sealed partial class SellingPartnerTransport
     {
         if (outcome.Exception is { } exception)
         {
-            return IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;
+            return HttpExchange.IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;
         }
 
         return outcome.Result!.StatusCode switch
@@ -160,9 +145,6 @@ internal sealed partial class SellingPartnerTransport
             _ => false,
         };
     }
-
-    private static bool IsTransportFailure(Exception exception) =>
-        exception is HttpRequestException or IOException or TimeoutRejectedException;
 
     private static string DescribeTransportFailure(Exception exception) => exception switch
     {
@@ -181,13 +163,6 @@ internal sealed partial class SellingPartnerTransport
             limiter.SetPermitsPerSecond(rate * pacing);
         }
     }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when response.Headers.Date is { } now => date - now > TimeSpan.Zero ? date - now : TimeSpan.Zero,
-        _ => null,
-    };
 
     // LWA tokens that expired or were revoked come back as 403 with a message naming the token.
     private static bool IsTokenRejection(byte[] body)

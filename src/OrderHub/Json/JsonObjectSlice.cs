@@ -1,14 +1,17 @@
 using System.Text.Json;
 
-namespace OrderHub.SellingPartner.Wire;
+namespace OrderHub.Json;
 
-/// <summary>Finds one top-level property's JSON value in a body without building a document.</summary>
-internal static class WirePayload
+/// <summary>Finds one top-level property's JSON object in a response body without building a document.</summary>
+public static class JsonObjectSlice
 {
     /// <summary>
     /// Returns the bytes of the object value of the top-level <paramref name="property"/>, or <see langword="null"/> when
     /// the body is an object without it (or where it is not an object). Validates the whole body as JSON.
     /// </summary>
+    /// <param name="body">The response body, UTF-8.</param>
+    /// <param name="property">The property's exact name.</param>
+    /// <returns>The object's bytes, a slice of <paramref name="body"/>.</returns>
     /// <exception cref="JsonException">The body is not one complete JSON value.</exception>
     public static ReadOnlyMemory<byte>? Find(byte[] body, string property)
     {

@@ -1,0 +1,70 @@
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+namespace OrderHub.Outposts.Http;
+
+/// <summary>Where Outposts calls go and who signs them, resolved as the AWS SDKs resolve them.</summary>
+internal static class OutpostsEndpoint
+{
+    /// <summary>The signing region: the option, else <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>.</summary>
+    public static string ResolveRegion(OutpostsOrderSourceOptions options, Func<string, string?> environment) =>
+        NonEmpty(options.Region) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"))
+        ?? throw new InvalidOrderRequestException(
+            "No AWS region is set for Outposts: set the Region option or the AWS_REGION environment variable (for example us-west-2).",
+            new OrderErrorContext(options.SourceName));
+
+    /// <summary>The service URL: the option, else <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>, else the regional host.</summary>
+    public static Uri ResolveServiceUrl(OutpostsOrderSourceOptions options, string region, Func<string, string?> environment)
+    {
+        if (options.ServiceUrl is { } explicitUrl)
+        {
+            return WithTrailingSlash(explicitUrl);
+        }
+
+        foreach (var variable in new[] { "AWS_ENDPOINT_URL_OUTPOSTS", "AWS_ENDPOINT_URL" })
+        {
+            if (NonEmpty(environment(variable)) is { } value)
+            {
+                return Uri.TryCreate(value, UriKind.Absolute, out var url)
+                    ? WithTrailingSlash(url)
+                    : throw new InvalidOrderRequestException($"{variable} must be an absolute URL such as https://outposts.us-west-2.amazonaws.com.", new OrderErrorContext(options.SourceName));
+            }
+        }
+
+        var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
+        return new Uri($"https://outposts.{region}.{suffix}/");
+    }
+
+    /// <summary>The credentials: explicit, else the named profile, else the SDK's default chain (resolved on first use).</summary>
+    public static AWSCredentials ResolveCredentials(OutpostsOrderSourceOptions options)
+    {
+        if (options.Credentials is { } explicitCredentials)
+        {
+            return explicitCredentials;
+        }
+
+        if (NonEmpty(options.Profile) is { } profile)
+        {
+            return new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile)
+                ? fromProfile
+                : throw new OrderSourceAuthenticationException($"The AWS profile '{profile}' was not found or holds no credentials.", new OrderErrorContext(options.SourceName));
+        }
+
+        return new DefaultChainCredentials();
+    }
+
+    private static Uri WithTrailingSlash(Uri url) => url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The SDK's default credential chain, looked up when a request is first signed rather than at start-up.</summary>
+    private sealed class DefaultChainCredentials : AWSCredentials
+    {
+        private readonly Lazy<AWSCredentials> _resolved = new(() => new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null));
+
+        public override ImmutableCredentials GetCredentials() => _resolved.Value.GetCredentials();
+
+        public override Task<ImmutableCredentials> GetCredentialsAsync() => _resolved.Value.GetCredentialsAsync();
+    }
+}

@@ -1,0 +1,117 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
+using OrderHub.Http;
+using Polly;
+using Polly.Retry;
+
+namespace OrderHub.Outposts.Http;
+
+/// <summary>
+/// Sends Outposts calls through the SigV4-signing client with the AWS SDKs' standard retry mode: throttling codes,
+/// 500/502/503/504 and timeouts, exponential backoff with jitter, bounded. Retries sit outside the signer, so every
+/// attempt is a new request, signed afresh. A call that must not repeat (CreateOrder) is retried only when the
+/// failure proves it was not processed: a throttle, or a connection that was never made.
+/// </summary>
+internal sealed partial class OutpostsTransport
+{
+    private static readonly ResiliencePropertyKey<bool> MayRepeatKey = new("OrderHub.MayRepeat");
+
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<OutpostsResponse> _pipeline;
+    private readonly ResiliencePipeline _attemptTimeout;
+
+    public OutpostsTransport(HttpClient signedHttp, OutpostsOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _http = signedHttp;
+        _logger = logger;
+        var builder = new ResiliencePipelineBuilder<OutpostsResponse> { TimeProvider = timeProvider };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<OutpostsResponse>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = OutpostsDefaults.MaxRetryDelay,
+                ShouldHandle = static args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
+                OnRetry = args =>
+                {
+                    LogRetry(_logger, args.AttemptNumber + 1, args.Outcome.Result?.ErrorType ?? args.Outcome.Result?.StatusCode.ToString() ?? args.Outcome.Exception?.GetType().Name, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        _pipeline = builder.Build();
+        _attemptTimeout = HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
+    }
+
+    public async Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(MayRepeatKey, call.MayRepeat);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (ctx, state) => new ValueTask<OutpostsResponse>(state.Self.AttemptAsync(state.Call, ctx.CancellationToken)),
+                context,
+                (Self: this, Call: call)).ConfigureAwait(false);
+        }
+        catch (AmazonClientException e)
+        {
+            throw new OrderSourceAuthenticationException(
+                "No AWS credentials could be found to sign the Outposts request: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or the Credentials option.",
+                call.Context,
+                e);
+        }
+        catch (Exception e) when (HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new OrderSourceUnavailableException(
+                call.MayRepeat
+                    ? $"AWS Outposts could not be reached for {call.Operation}."
+                    : $"AWS Outposts could not be reached for {call.Operation}, and it is not retried: the request may have been processed. Check with ListOrders before trying again.",
+                call.Context,
+                e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<OutpostsResponse> AttemptAsync(OutpostsCall call, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(call.Method, call.Uri) { Content = call.Content?.Invoke() };
+        message.Headers.Accept.ParseAdd("application/json");
+        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            return new OutpostsResponse(
+                response.StatusCode,
+                body,
+                HttpExchange.Header(response, OutpostsDefaults.RequestIdHeader),
+                response.IsSuccessStatusCode ? null : OutpostsErrors.ParseErrorType(HttpExchange.Header(response, OutpostsDefaults.ErrorTypeHeader), body),
+                HttpExchange.RetryAfter(response));
+        }
+    }
+
+    private static bool ShouldRetry(Outcome<OutpostsResponse> outcome, ResilienceContext context)
+    {
+        var mayRepeat = context.Properties.GetValue(MayRepeatKey, false);
+        if (outcome.Exception is { } exception)
+        {
+            return !context.CancellationToken.IsCancellationRequested
+                && HttpExchange.IsTransportFailure(exception)
+                && (mayRepeat || HttpExchange.ProvesNotSent(exception));
+        }
+
+        var response = outcome.Result!;
+        return OutpostsErrors.IsThrottling(response) || (mayRepeat && OutpostsErrors.IsTransient(response));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying an Outposts call (attempt {Attempt}) after {Outcome}, in {Delay}.")]
+    private static partial void LogRetry(ILogger logger, int attempt, string? outcome, TimeSpan delay);
+}

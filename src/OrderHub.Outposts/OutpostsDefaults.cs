@@ -1,0 +1,15 @@
+namespace OrderHub.Outposts;
+
+/// <summary>The Outposts adapter's defaults, stated once.</summary>
+internal static class OutpostsDefaults
+{
+    public const string SourceName = "outposts";
+    public const string SigningName = "outposts";
+    public const string ApiVersion = "2019-12-03";
+    public const int MaxAttempts = 3; // the AWS SDKs' standard retry mode
+    public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+    public const string RequestIdHeader = "x-amzn-RequestId";
+    public const string ErrorTypeHeader = "x-amzn-ErrorType";
+}

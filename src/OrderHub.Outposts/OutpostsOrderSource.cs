@@ -1,0 +1,240 @@
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Amazon;
+using Amazon.Runtime.Signing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrderHub.Json;
+using OrderHub.Outposts.Http;
+using OrderHub.Outposts.Mapping;
+using OrderHub.Outposts.Wire;
+
+namespace OrderHub.Outposts;
+
+/// <summary>
+/// AWS Outposts orders (API version 2019-12-03) as an <see cref="IOrderSource"/> that can also create, list and cancel
+/// orders. Requests are signed with SigV4 by AWSSDK.Core and checked against the service model's rules before they
+/// are sent.
+/// </summary>
+public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrderCanceller, IDisposable
+{
+    private readonly OutpostsOrderSourceOptions _options;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHandler;
+    private readonly OutpostsTransport _transport;
+
+    /// <summary>Initializes a new instance of the <see cref="OutpostsOrderSource"/> class.</summary>
+    /// <param name="options">Region, endpoint, credentials and retries.</param>
+    /// <param name="timeProvider">The clock for retry delays and timeouts; <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">Where retries are logged (never a credential).</param>
+    /// <param name="innerHandler">The handler under the signer (for example from <c>IHttpClientFactory</c>); <see langword="null"/> creates and owns one.</param>
+    /// <param name="environment">Reads environment variables; <see langword="null"/> for the process environment.</param>
+    public OutpostsOrderSource(
+        OutpostsOrderSourceOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<OutpostsOrderSource>? logger = null,
+        HttpMessageHandler? innerHandler = null,
+        Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        environment ??= Environment.GetEnvironmentVariable;
+        Region = OutpostsEndpoint.ResolveRegion(options, environment);
+        ServiceUrl = OutpostsEndpoint.ResolveServiceUrl(options, Region, environment);
+        _ownsHandler = innerHandler is null;
+        var signer = new SigV4SigningHandler(
+            OutpostsEndpoint.ResolveCredentials(options),
+            RegionEndpoint.GetBySystemName(Region),
+            OutpostsDefaults.SigningName,
+            innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        _http = new HttpClient(signer, disposeHandler: _ownsHandler) { Timeout = Timeout.InfiniteTimeSpan };
+        _transport = new OutpostsTransport(_http, options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Gets the format of Outposts order ids.</summary>
+    public static OrderIdFormat OutpostsOrderIdFormat { get; } =
+        new("'oo-' and 17 lowercase hex digits", "oo-0123456789abcdef0", OutpostsInputRules.OrderId.Pattern);
+
+    /// <inheritdoc />
+    public string Name => _options.SourceName;
+
+    /// <inheritdoc />
+    public OrderIdFormat OrderIdFormat => OutpostsOrderIdFormat;
+
+    /// <summary>Gets the AWS region requests are signed for.</summary>
+    public string Region { get; }
+
+    /// <summary>Gets the service URL requests are sent to.</summary>
+    public Uri ServiceUrl { get; }
+
+    /// <inheritdoc />
+    public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
+    {
+        OutpostsOrderIdFormat.Validate(orderId, Name);
+        cancellationToken.ThrowIfCancellationRequested();
+        var context = new OrderErrorContext(Name, orderId);
+        var response = await SendAsync(new OutpostsCall("GetOrder", HttpMethod.Get, Url($"orders/{orderId}"), context, MayRepeat: true), cancellationToken).ConfigureAwait(false);
+        var order = ReadOrder(response, context);
+        return order.OrderId == orderId ? order : throw OutpostsErrors.Malformed(response, context, "the order returned is another order");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The request is checked against the service model's rules first. It is sent at most once unless the service
+    /// throttles it or the connection could not be made: a CreateOrder that may have been processed is never repeated.
+    /// </remarks>
+    public async Task<Order> CreateOrderAsync(CreateOrderRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var lines = request.Lines.Select(l => (l.CatalogItemId, l.Quantity)).ToArray();
+        if (OutpostsInputRules.CheckCreateOrder(request.AccountId, lines, request.QuoteId, request.QuoteOptionId) is { } violation)
+        {
+            throw Invalid(violation);
+        }
+
+        string paymentOption;
+        string? paymentTerm;
+        try
+        {
+            paymentOption = OutpostsValueMaps.ToWire(request.PaymentOption);
+            paymentTerm = request.PaymentTerm is { } term ? OutpostsValueMaps.ToWire(term) : null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidOrderRequestException(e.Message.Split(Environment.NewLine)[0], new OrderErrorContext(Name), e) { ParameterName = e.ParamName };
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var input = new CreateOrderInput
+        {
+            OutpostIdentifier = request.AccountId,
+            QuoteIdentifier = request.QuoteId,
+            QuoteOptionIdentifier = request.QuoteOptionId,
+            LineItems = lines.Length == 0 ? null : lines.Select(l => new LineItemRequest(l.CatalogItemId, l.Quantity)).ToArray(),
+            PaymentOption = paymentOption,
+            PaymentTerm = paymentTerm,
+        };
+        var context = new OrderErrorContext(Name);
+        var call = new OutpostsCall("CreateOrder", HttpMethod.Post, Url("orders"), context, MayRepeat: false, () => JsonContent.Create(input, OutpostsJsonContext.Default.CreateOrderInput));
+        var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        return ReadOrder(response, context);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<OrderSummary> ListOrdersAsync(OrderListQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (query?.AccountId is { } outpost && OutpostsInputRules.OutpostIdentifier.Check(outpost) is { } badOutpost)
+        {
+            throw Invalid(badOutpost);
+        }
+
+        if (OutpostsInputRules.CheckMaxResults(query?.PageSize) is { } badSize)
+        {
+            throw Invalid(badSize);
+        }
+
+        var context = new OrderErrorContext(Name);
+        string? nextToken = null;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var parameters = new List<string>();
+            if (query?.AccountId is { } filter)
+            {
+                parameters.Add($"OutpostIdentifierFilter={Uri.EscapeDataString(filter)}");
+            }
+
+            if (nextToken is not null)
+            {
+                parameters.Add($"NextToken={Uri.EscapeDataString(nextToken)}");
+            }
+
+            if (query?.PageSize is { } size)
+            {
+                parameters.Add($"MaxResults={size.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+
+            var path = parameters.Count == 0 ? "list-orders" : $"list-orders?{string.Join('&', parameters)}";
+            var response = await SendAsync(new OutpostsCall("ListOrders", HttpMethod.Get, Url(path), context, MayRepeat: true), cancellationToken).ConfigureAwait(false);
+            var (summaries, token) = ReadPage(response, context);
+            foreach (var summary in summaries)
+            {
+                yield return summary;
+            }
+
+            if (token is not null && token == nextToken)
+            {
+                throw OutpostsErrors.Malformed(response, context, "the service returned the same NextToken again");
+            }
+
+            nextToken = token;
+        }
+        while (nextToken is not null);
+    }
+
+    /// <inheritdoc />
+    public async Task CancelOrderAsync(string orderId, CancellationToken cancellationToken = default)
+    {
+        OutpostsOrderIdFormat.Validate(orderId, Name);
+        cancellationToken.ThrowIfCancellationRequested();
+        await SendAsync(new OutpostsCall("CancelOrder", HttpMethod.Post, Url($"orders/{orderId}/cancel"), new OrderErrorContext(Name, orderId), MayRepeat: true), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    internal Order ReadOrder(OutpostsResponse response, OrderErrorContext context)
+    {
+        try
+        {
+            var slice = JsonObjectSlice.Find(response.Body, "Order") ?? throw OutpostsErrors.Malformed(response, context, "the body holds no 'Order' object");
+            var wire = JsonSerializer.Deserialize(slice.Span, OutpostsJsonContext.Default.OutpostsOrder)!;
+            return string.IsNullOrEmpty(wire.OrderId)
+                ? throw OutpostsErrors.Malformed(response, context, "the order has no OrderId")
+                : OutpostsMapper.Map(wire, new RawPayload(slice), Name);
+        }
+        catch (JsonException e)
+        {
+            throw OutpostsErrors.Malformed(response, context, "the body is not the documented JSON (or was cut short)", e);
+        }
+    }
+
+    private (IReadOnlyList<OrderSummary> Summaries, string? NextToken) ReadPage(OutpostsResponse response, OrderErrorContext context)
+    {
+        try
+        {
+            var page = JsonSerializer.Deserialize(response.Body, OutpostsJsonContext.Default.ListOrdersOutput)
+                ?? throw OutpostsErrors.Malformed(response, context, "the body is null");
+            if (page.Orders is not { Count: > 0 } orders)
+            {
+                return ([], page.NextToken);
+            }
+
+            using var document = JsonDocument.Parse(response.Body);
+            var elements = document.RootElement.GetProperty("Orders");
+            var summaries = new OrderSummary[orders.Count];
+            for (var i = 0; i < orders.Count; i++)
+            {
+                summaries[i] = OutpostsMapper.Map(orders[i], RawPayload.FromElement(elements[i]), Name);
+            }
+
+            return (summaries, page.NextToken);
+        }
+        catch (JsonException e)
+        {
+            throw OutpostsErrors.Malformed(response, context, "the body is not the documented JSON (or was cut short)", e);
+        }
+    }
+
+    private async Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken)
+    {
+        var response = await _transport.SendAsync(call, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccess ? response : throw OutpostsErrors.ToException(response, call.Context, call.Operation);
+    }
+
+    private Uri Url(string relative) => new(ServiceUrl, relative);
+
+    private InvalidOrderRequestException Invalid(Violation violation) =>
+        new(violation.Message, new OrderErrorContext(Name)) { ParameterName = violation.Field };
+}

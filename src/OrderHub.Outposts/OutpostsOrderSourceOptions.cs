@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+using Amazon.Runtime;
+
+namespace OrderHub.Outposts;
+
+/// <summary>
+/// How to reach and sign requests to AWS Outposts. Credentials come from <see cref="Credentials"/>, else the named
+/// <see cref="Profile"/>, else the SDK's default chain (environment, profile, SSO, web identity, container, instance).
+/// </summary>
+public sealed class OutpostsOrderSourceOptions : IValidatableObject
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "OrderHub:Outposts";
+
+    /// <summary>Gets or sets the source's name in the lookup. The default is <c>outposts</c>.</summary>
+    [Required]
+    public string SourceName { get; set; } = OutpostsDefaults.SourceName;
+
+    /// <summary>Gets or sets the AWS region, for example <c>us-west-2</c>. The default is <c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>) from the environment.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>
+    /// Gets or sets an explicit service URL. The default is <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>,
+    /// else <c>https://outposts.{region}.amazonaws.com</c>.
+    /// </summary>
+    public Uri? ServiceUrl { get; set; }
+
+    /// <summary>Gets or sets the credentials to sign with; <see langword="null"/> resolves them as the AWS SDKs do. The default is <see langword="null"/>.</summary>
+    public AWSCredentials? Credentials { get; set; }
+
+    /// <summary>Gets or sets the shared-config profile to take credentials from; <see langword="null"/> uses <c>AWS_PROFILE</c> or the default chain. The default is <see langword="null"/>.</summary>
+    public string? Profile { get; set; }
+
+    /// <summary>Gets or sets how many attempts a call may take in all (the AWS SDKs' standard mode). The default is 3.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = OutpostsDefaults.MaxAttempts;
+
+    /// <summary>Gets or sets the first retry delay, doubled with jitter on each retry, up to 20 s. The default is 500 ms.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = OutpostsDefaults.RetryBaseDelay;
+
+    /// <summary>Gets or sets how long one attempt may take before it counts as a transport timeout. The default is 30 seconds.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = OutpostsDefaults.AttemptTimeout;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RetryBaseDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("RetryBaseDelay must not be negative.", [nameof(RetryBaseDelay)]);
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("AttemptTimeout must be positive.", [nameof(AttemptTimeout)]);
+        }
+
+        if (ServiceUrl is { IsAbsoluteUri: false })
+        {
+            yield return new ValidationResult("ServiceUrl must be an absolute URI such as https://outposts.us-west-2.amazonaws.com.", [nameof(ServiceUrl)]);
+        }
+    }
+
+    /// <summary>Returns the region and service URL; never a credential.</summary>
+    /// <returns>A one-line description.</returns>
+    public override string ToString() => $"OutpostsOrderSourceOptions {{ SourceName = {SourceName}, Region = {Region}, ServiceUrl = {ServiceUrl} }}";
+}
