@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrderHub.Emulator.Outposts;
 using OrderHub.Emulator.SellingPartner;
 
 namespace OrderHub.Emulator.Hosting;
@@ -14,11 +15,12 @@ public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner)
+    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner, OutpostsEmulatorState outposts)
     {
         _app = app;
         BaseAddress = baseAddress;
         SellingPartner = sellingPartner;
+        Outposts = outposts;
     }
 
     /// <summary>Gets the address the emulator listens on, ending in a slash.</summary>
@@ -29,6 +31,9 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     /// <summary>Gets the Selling Partner half's state.</summary>
     public SpEmulatorState SellingPartner { get; }
+
+    /// <summary>Gets the Outposts half's state.</summary>
+    public OutpostsEmulatorState Outposts { get; }
 
     /// <summary>Starts an emulator.</summary>
     /// <param name="options">Its behaviour; <see langword="null"/> for the defaults.</param>
@@ -44,9 +49,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         var app = builder.Build();
         var sellingPartner = new SpEmulatorState(options);
         SpEndpoints.Map(app, sellingPartner);
+        var outposts = new OutpostsEmulatorState(options);
+        OutpostsEndpoints.Map(app, outposts);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner);
+        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner, outposts);
     }
 
     /// <summary>Waits until the emulator is stopped.</summary>

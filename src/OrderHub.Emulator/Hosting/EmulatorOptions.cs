@@ -33,6 +33,18 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets how many Selling Partner orders to generate. The default is 200.</summary>
     public int SpOrderCount { get; set; } = 200;
 
-    /// <summary>Gets or sets the clock (token expiry, rate limits); <see langword="null"/> for the system clock.</summary>
+    /// <summary>Gets or sets the AWS access key id the Outposts half accepts. The default is <c>AKIDEMULATOR</c>.</summary>
+    public string AwsAccessKeyId { get; set; } = "AKIDEMULATOR";
+
+    /// <summary>Gets or sets the AWS secret access key the Outposts half verifies signatures with.</summary>
+    public string AwsSecretAccessKey { get; set; } = "emulator/secret/access/key/EXAMPLE";
+
+    /// <summary>Gets or sets how long a created Outposts order stays in each status before it moves on (PREPARING, IN_PROGRESS, DELIVERED, then COMPLETED). The default is one minute.</summary>
+    public TimeSpan OutpostsStatusStep { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets how many extra Outposts orders to generate beside the ones that cover every documented value. The default is 25.</summary>
+    public int OutpostsOrderCount { get; set; } = 25;
+
+    /// <summary>Gets or sets the clock (token expiry, rate limits, order progress); <see langword="null"/> for the system clock. Signature freshness is always checked against the system clock, as the signer reads it.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }
