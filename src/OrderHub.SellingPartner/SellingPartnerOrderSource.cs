@@ -18,7 +18,7 @@ namespace OrderHub.SellingPartner;
 /// with Login with Amazon, throttled to the operation's usage plan (0.5 requests per second, burst 30, or the rate the
 /// API announces), with personal data through restricted data tokens when asked for.
 /// </summary>
-public sealed partial class SellingPartnerOrderSource : IOrderSource
+public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
 {
     private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 

@@ -45,6 +45,9 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets how many extra Outposts orders to generate beside the ones that cover every documented value. The default is 25.</summary>
     public int OutpostsOrderCount { get; set; } = 25;
 
+    /// <summary>Gets the faults injected into order reads (Selling Partner getOrder and Outposts GetOrder). The default is none.</summary>
+    public FaultOptions Faults { get; init; } = new();
+
     /// <summary>Gets or sets the clock (token expiry, rate limits, order progress); <see langword="null"/> for the system clock. Signature freshness is always checked against the system clock, as the signer reads it.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }

@@ -34,8 +34,12 @@ public sealed class OutpostsEmulatorState
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         _ids = new Random(options.Seed);
         Outposts = [NewId("op-"), NewId("op-")];
+        Faults = new FaultInjector(options.Faults, options.Seed + 1);
         Seed();
     }
+
+    /// <summary>Gets the fault injector of GetOrder.</summary>
+    public FaultInjector Faults { get; }
 
     /// <summary>Gets the emulator's options.</summary>
     public EmulatorOptions Options { get; }

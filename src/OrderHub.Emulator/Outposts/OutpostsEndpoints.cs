@@ -15,13 +15,17 @@ public static class OutpostsEndpoints
     /// <param name="state">The Outposts half's state.</param>
     public static void Map(IEndpointRouteBuilder app, OutpostsEmulatorState state)
     {
-        app.MapGet("/orders/{orderId}", (HttpContext http, string orderId) => Signed(http, state, _ => GetOrder(state, orderId)));
+        app.MapGet("/orders/{orderId}", async (HttpContext http, string orderId) =>
+        {
+            var result = await Signed(http, state, _ => GetOrder(state, orderId), faults: true);
+            return result;
+        });
         app.MapPost("/orders", (Delegate)((HttpContext http) => Signed(http, state, body => CreateOrder(state, body))));
         app.MapGet("/list-orders", (Delegate)((HttpContext http) => Signed(http, state, _ => ListOrders(state, http.Request.Query))));
         app.MapPost("/orders/{orderId}/cancel", (HttpContext http, string orderId) => Signed(http, state, _ => CancelOrder(state, orderId)));
     }
 
-    private static async Task<IResult> Signed(HttpContext http, OutpostsEmulatorState state, Func<byte[], IResult> handle)
+    private static async Task<IResult> Signed(HttpContext http, OutpostsEmulatorState state, Func<byte[], IResult> handle, bool faults = false)
     {
         http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         using var buffer = new MemoryStream();
@@ -31,6 +35,11 @@ public static class OutpostsEndpoints
         if (SigV4Verifier.Verify(http.Request, body, state.Options.AwsAccessKeyId, state.Options.AwsSecretAccessKey) is { } denied)
         {
             return Error(403, denied.Type, denied.Message);
+        }
+
+        if (faults && await state.Faults.TryInjectAsync(http, (status, _, message) => Error(status, status == 429 ? "ThrottlingException" : "InternalServerException", message).ExecuteAsync(http)))
+        {
+            return Results.Empty;
         }
 
         return handle(body);

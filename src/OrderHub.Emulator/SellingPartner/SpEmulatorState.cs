@@ -23,7 +23,11 @@ public sealed class SpEmulatorState
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         _quotas = new RateLimiterRegistry(TimeProvider);
         Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount);
+        Faults = new FaultInjector(options.Faults, options.Seed);
     }
+
+    /// <summary>Gets the fault injector of getOrder.</summary>
+    public FaultInjector Faults { get; }
 
     /// <summary>Gets the emulator's options.</summary>
     public EmulatorOptions Options { get; }

@@ -20,7 +20,7 @@ public static class SpEndpoints
     public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app, SpEmulatorState state)
     {
         app.MapPost("/auth/o2/token", (Delegate)((HttpContext http) => IssueAccessTokenAsync(http, state)));
-        app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http, string orderId) => GetOrder(http, state, orderId));
+        app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http, string orderId) => GetOrderAsync(http, state, orderId));
         app.MapPost("/tokens/2021-03-01/restrictedDataToken", (Delegate)((HttpContext http) => CreateRestrictedDataTokenAsync(http, state)));
     }
 
@@ -59,7 +59,7 @@ public static class SpEndpoints
         });
     }
 
-    private static IResult GetOrder(HttpContext http, SpEmulatorState state, string orderId)
+    private static async Task<IResult> GetOrderAsync(HttpContext http, SpEmulatorState state, string orderId)
     {
         state.CountGetOrder();
         AddRequestId(http);
@@ -80,6 +80,11 @@ public static class SpEndpoints
         if (state.Options.SendRateLimitHeader)
         {
             http.Response.Headers["x-amzn-RateLimit-Limit"] = state.Options.SpGetOrderRate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (await state.Faults.TryInjectAsync(http, (status, code, message) => Errors(status, code, message).ExecuteAsync(http)))
+        {
+            return Results.Empty;
         }
 
         if (SandboxCases.Value[orderId] is JsonObject sandbox)

@@ -1,0 +1,50 @@
+namespace OrderHub.Storage.Sqlite;
+
+/// <summary>The store's schema, as numbered migrations; a database is brought to the newest on open.</summary>
+internal static class SqliteSchema
+{
+    public static IReadOnlyList<(int Version, string Sql)> Migrations { get; } =
+    [
+        (1, """
+            CREATE TABLE orders (
+                source          TEXT NOT NULL,
+                order_id        TEXT NOT NULL,
+                status          TEXT NOT NULL,
+                status_raw      TEXT NOT NULL,
+                account_id      TEXT,
+                last_updated_at TEXT,
+                content_hash    TEXT NOT NULL,
+                json            BLOB NOT NULL,
+                stored_at       TEXT NOT NULL,
+                PRIMARY KEY (source, order_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_orders_status ON orders (status);
+            CREATE INDEX ix_orders_last_updated_at ON orders (last_updated_at);
+            CREATE INDEX ix_orders_account_id ON orders (account_id);
+
+            CREATE TABLE sync_items (
+                run_id     TEXT NOT NULL,
+                seq        INTEGER NOT NULL,
+                source     TEXT NOT NULL,
+                order_id   TEXT NOT NULL,
+                state      INTEGER NOT NULL,
+                attempts   INTEGER NOT NULL DEFAULT 0,
+                reason     TEXT,
+                error_type TEXT,
+                request_id TEXT,
+                updated_at TEXT,
+                PRIMARY KEY (run_id, source, order_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_sync_items_run_state ON sync_items (run_id, state, seq);
+            """),
+    ];
+}
+
+/// <summary>The states of a run's reference.</summary>
+internal enum SyncItemState
+{
+    Pending = 0,
+    Done = 1,
+    FailedRetryable = 2,
+    FailedPermanent = 3,
+}

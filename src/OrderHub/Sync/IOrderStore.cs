@@ -1,0 +1,108 @@
+namespace OrderHub.Sync;
+
+/// <summary>
+/// Where synced orders are kept, and what a sync run has done. Marking an order done and storing it happen in one
+/// transaction, so a run stopped at any moment (even killed) and started again fetches only what is missing, and no
+/// order is stored twice.
+/// </summary>
+public interface IOrderStore
+{
+    /// <summary>Adds references to a run, as pending. References the run already has keep their state.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="references">The references.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many of the references were new to the run.</returns>
+    Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a run's references still to fetch: pending ones, and those that failed for a reason that may pass.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The references, in the order they were added.</returns>
+    IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores fetched orders and records failures in one transaction, marking each reference done or failed.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="results">The results.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened to each fetched order, in the order given.</returns>
+    Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a stored order.</summary>
+    /// <param name="source">The source's name.</param>
+    /// <param name="orderId">The order id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored order, or <see langword="null"/>.</returns>
+    Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a run's references by state.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The counts.</returns>
+    Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a run's failures.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The failures.</returns>
+    Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a commit did with a fetched order.</summary>
+public enum StoreOutcome
+{
+    /// <summary>Stored for the first time.</summary>
+    Inserted,
+
+    /// <summary>Stored before with other content; replaced.</summary>
+    Updated,
+
+    /// <summary>Stored before with the same content.</summary>
+    Unchanged,
+
+    /// <summary>A failure was recorded.</summary>
+    Failed,
+}
+
+/// <summary>A fetched order or a failure, for <see cref="IOrderStore.CommitAsync"/>.</summary>
+public sealed record SyncResult
+{
+    /// <summary>Gets the reference.</summary>
+    public required OrderReference Reference { get; init; }
+
+    /// <summary>Gets the order, when it was fetched.</summary>
+    public Order? Order { get; init; }
+
+    /// <summary>Gets the failure, when it was not.</summary>
+    public SyncFailure? Failure { get; init; }
+}
+
+/// <summary>Why an order could not be fetched.</summary>
+/// <param name="Reference">The reference.</param>
+/// <param name="Reason">What went wrong, with no personal data.</param>
+/// <param name="ErrorType">The exception's type name.</param>
+/// <param name="Attempts">How many times the sync tried.</param>
+/// <param name="RequestId">The last upstream request id.</param>
+/// <param name="Permanent">Whether trying again cannot help (not found, invalid id).</param>
+public sealed record SyncFailure(OrderReference Reference, string Reason, string ErrorType, int Attempts, string? RequestId, bool Permanent);
+
+/// <summary>A stored order.</summary>
+/// <param name="Reference">Its source and id.</param>
+/// <param name="Json">The unified JSON (<see cref="Json.OrderJson"/>), raw payload included.</param>
+/// <param name="ContentHash">The content hash.</param>
+/// <param name="StoredAt">When it was last written.</param>
+public sealed record StoredOrder(OrderReference Reference, byte[] Json, string ContentHash, DateTimeOffset StoredAt)
+{
+    /// <summary>Returns the reference and when it was stored; never the order's content.</summary>
+    /// <returns>A one-line summary.</returns>
+    public override string ToString() => $"StoredOrder {{ {Reference}, StoredAt = {StoredAt:O} }}";
+}
+
+/// <summary>A run's references by state.</summary>
+/// <param name="Pending">Not fetched yet (or failed for a reason that may pass).</param>
+/// <param name="Done">Stored.</param>
+/// <param name="Failed">Failed for good.</param>
+public sealed record SyncRunCounts(int Pending, int Done, int Failed)
+{
+    /// <summary>Gets every reference of the run.</summary>
+    public int Total => Pending + Done + Failed;
+}

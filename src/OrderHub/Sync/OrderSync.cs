@@ -1,0 +1,215 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace OrderHub.Sync;
+
+/// <summary>
+/// Keeps a local copy of many orders: fetches them from their sources, as fast as each source's rate limit allows and
+/// never faster, with bounded concurrency per source, and writes them to an <see cref="IOrderStore"/> in batched
+/// transactions. A run is resumable: started again with the same run id, it fetches only what is missing.
+/// </summary>
+public sealed partial class OrderSync
+{
+    private readonly OrderLookup _lookup;
+    private readonly IOrderStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="OrderSync"/> class.</summary>
+    /// <param name="lookup">The sources.</param>
+    /// <param name="store">Where orders and run state are kept.</param>
+    /// <param name="timeProvider">The clock for rates and waits; <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">Where failures are logged (ids and reasons, never order content).</param>
+    public OrderSync(OrderLookup lookup, IOrderStore store, TimeProvider? timeProvider = null, ILogger<OrderSync>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        ArgumentNullException.ThrowIfNull(store);
+        _lookup = lookup;
+        _store = store;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Adds every order a source lists to a run (Outposts ListOrders, for example).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="sourceName">The source, which must be able to list orders.</param>
+    /// <param name="query">What to list.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>How many references were new to the run.</returns>
+    public async Task<int> AddEnumerationAsync(string runId, string sourceName, OrderListQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        if (_lookup.GetSource(sourceName) is not IOrderEnumerator enumerator)
+        {
+            throw new InvalidOrderRequestException($"The source '{sourceName}' cannot list its orders.", new OrderErrorContext(sourceName));
+        }
+
+        var added = 0;
+        var batch = new List<OrderReference>(1000);
+        await foreach (var summary in enumerator.ListOrdersAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(new OrderReference(enumerator.Name, summary.OrderId));
+            if (batch.Count == batch.Capacity)
+            {
+                added += await _store.AddToRunAsync(runId, batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        return added + await _store.AddToRunAsync(runId, batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds references to a run, in batches, as they are read.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="references">The references.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many references were new to the run.</returns>
+    public async Task<int> AddReferencesAsync(string runId, IEnumerable<OrderReference> references, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var added = 0;
+        foreach (var chunk in references.Chunk(1000))
+        {
+            added += await _store.AddToRunAsync(runId, chunk, cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
+    }
+
+    /// <summary>Fetches every pending reference of a run and stores it; failures are recorded and do not stop the run.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="options">Concurrency, batching, attempts.</param>
+    /// <param name="progress">Receives progress after every batch.</param>
+    /// <param name="cancellationToken">Stops the run; what was fetched is still stored, so a later run resumes.</param>
+    /// <returns>The final progress.</returns>
+    public async Task<SyncProgress> RunAsync(string runId, OrderSyncOptions? options = null, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new OrderSyncOptions();
+        var counts = await _store.CountRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        var tracker = new ProgressTracker(_timeProvider, counts.Total, counts.Done + counts.Failed);
+        var results = Channel.CreateBounded<SyncResult>(new BoundedChannelOptions(options.BatchSize * 4) { SingleReader = true });
+        var queues = new Dictionary<string, Channel<OrderReference>>(StringComparer.OrdinalIgnoreCase);
+        var workers = new List<Task>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        var writer = WriteAsync(runId, results.Reader, options.BatchSize, tracker, progress);
+        try
+        {
+            await foreach (var reference in _store.GetPendingAsync(runId, stop.Token).ConfigureAwait(false))
+            {
+                if (!queues.TryGetValue(reference.Source, out var queue))
+                {
+                    queue = Channel.CreateBounded<OrderReference>(options.MaxConcurrencyPerSource * 4);
+                    queues[reference.Source] = queue;
+                    var source = TryGetSource(reference.Source);
+                    tracker.Track(source);
+                    for (var i = 0; i < options.MaxConcurrencyPerSource; i++)
+                    {
+                        workers.Add(FetchAsync(source, reference.Source, queue.Reader, results.Writer, options, stop.Token));
+                    }
+                }
+
+                await queue.Writer.WriteAsync(reference, stop.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var queue in queues.Values)
+            {
+                queue.Writer.TryComplete();
+            }
+
+            try
+            {
+                await Task.WhenAll(workers).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped: what was fetched is still written below.
+            }
+
+            results.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return tracker.Snapshot();
+    }
+
+    private IOrderSource? TryGetSource(string name)
+    {
+        try
+        {
+            return _lookup.GetSource(name);
+        }
+        catch (InvalidOrderRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task FetchAsync(IOrderSource? source, string sourceName, ChannelReader<OrderReference> queue, ChannelWriter<SyncResult> results, OrderSyncOptions options, CancellationToken cancellationToken)
+    {
+        await foreach (var reference in queue.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var result = source is null
+                ? Failed(reference, new SyncFailure(reference, $"No source named '{sourceName}' is registered.", nameof(InvalidOrderRequestException), 0, null, Permanent: true))
+                : await FetchOneAsync(source, reference, options, cancellationToken).ConfigureAwait(false);
+            await results.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SyncResult> FetchOneAsync(IOrderSource source, OrderReference reference, OrderSyncOptions options, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var order = await source.GetOrderAsync(reference.OrderId, options.ReadOptions, cancellationToken).ConfigureAwait(false);
+                return new SyncResult { Reference = reference, Order = order };
+            }
+            catch (OrderHubException e)
+            {
+                var permanent = e is OrderNotFoundException or InvalidOrderRequestException;
+                if (permanent || attempt >= options.MaxAttemptsPerOrder)
+                {
+                    LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, e.RequestId);
+                    return Failed(reference, new SyncFailure(reference, e.Message, e.GetType().Name, attempt, e.RequestId, permanent));
+                }
+
+                if (e is OrderSourceThrottledException { RetryAfter: { } wait })
+                {
+                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static SyncResult Failed(OrderReference reference, SyncFailure failure) => new() { Reference = reference, Failure = failure };
+
+    private async Task WriteAsync(string runId, ChannelReader<SyncResult> results, int batchSize, ProgressTracker tracker, IProgress<SyncProgress>? progress)
+    {
+        var batch = new List<SyncResult>(batchSize);
+        while (await results.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            // Take what is there now, up to a batch: a backlog is written in large transactions, a trickle at once.
+            while (batch.Count < batchSize && results.TryRead(out var result))
+            {
+                batch.Add(result);
+            }
+
+            // Written whatever happens to the caller's token, so that nothing fetched is fetched again.
+            var outcomes = await _store.CommitAsync(runId, batch, CancellationToken.None).ConfigureAwait(false);
+            foreach (var outcome in outcomes)
+            {
+                tracker.Record(outcome);
+            }
+
+            batch.Clear();
+            progress?.Report(tracker.Snapshot());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sync {Source} order {OrderId}: {ErrorType} (request {RequestId}).")]
+    private static partial void LogFailure(ILogger logger, string source, string orderId, string errorType, string? requestId);
+}

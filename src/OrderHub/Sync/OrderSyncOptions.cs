@@ -1,0 +1,51 @@
+namespace OrderHub.Sync;
+
+/// <summary>How a sync run behaves.</summary>
+public sealed record OrderSyncOptions
+{
+    /// <summary>Gets how many reads may be in flight per source; the source's rate limiter paces them. The default is 16.</summary>
+    public int MaxConcurrencyPerSource { get; init; } = 16;
+
+    /// <summary>Gets the most results written in one transaction. The default is 200.</summary>
+    public int BatchSize { get; init; } = 200;
+
+    /// <summary>Gets how many times the sync tries one order (each try has the source's own retries inside). The default is 3.</summary>
+    public int MaxAttemptsPerOrder { get; init; } = 3;
+
+    /// <summary>Gets how orders are read (personal data, throttle mode). The default reads without personal data and waits for permits.</summary>
+    public OrderReadOptions ReadOptions { get; init; } = OrderReadOptions.Default;
+}
+
+/// <summary>Where a sync run is, reported as it goes.</summary>
+public sealed record SyncProgress
+{
+    /// <summary>Gets every reference in the run.</summary>
+    public int Total { get; init; }
+
+    /// <summary>Gets the references stored before this invocation (a resumed run).</summary>
+    public int AlreadyDone { get; init; }
+
+    /// <summary>Gets the orders stored for the first time.</summary>
+    public int Inserted { get; init; }
+
+    /// <summary>Gets the orders stored again with new content.</summary>
+    public int Updated { get; init; }
+
+    /// <summary>Gets the orders fetched again with the same content.</summary>
+    public int Unchanged { get; init; }
+
+    /// <summary>Gets the orders that could not be fetched.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Gets the references still to fetch.</summary>
+    public int Remaining => Math.Max(0, Total - AlreadyDone - Done - Failed);
+
+    /// <summary>Gets the orders fetched and stored in this invocation.</summary>
+    public int Done => Inserted + Updated + Unchanged;
+
+    /// <summary>Gets the recent rate, in orders per second.</summary>
+    public double RatePerSecond { get; init; }
+
+    /// <summary>Gets the estimated time left, from the sources' rate limits where they have them.</summary>
+    public TimeSpan? EstimatedTimeLeft { get; init; }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using OrderHub.Emulator.Hosting;
+using OrderHub.Outposts;
+using OrderHub.SellingPartner;
+using OrderHub.Sync;
+using OrderHub.Throttling;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Storage.Sqlite.Tests;
+
+/// <summary>The whole sync: emulator over real sockets, both adapters, the SQLite store.</summary>
+public sealed class OrderSyncIntegrationTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    private static (OrderLookup Lookup, SellingPartnerOrderSource Sp, OutpostsOrderSource Outposts) Sources(EmulatorHost emulator, double rate, int burst)
+    {
+        var sp = new SellingPartnerOrderSource(
+            new HttpClient(),
+            new SellingPartnerOrderSourceOptions
+            {
+                Endpoint = emulator.BaseAddress,
+                LwaEndpoint = emulator.LwaEndpoint,
+                ClientId = emulator.SellingPartner.Options.ClientId,
+                ClientSecret = emulator.SellingPartner.Options.ClientSecret,
+                RefreshToken = emulator.SellingPartner.Options.RefreshTokens[0],
+                GetOrderPermitsPerSecond = rate,
+                GetOrderBurst = burst,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+                AttemptTimeout = TimeSpan.FromSeconds(5),
+            },
+            rateLimiters: new RateLimiterRegistry());
+        var outposts = new OutpostsOrderSource(
+            new OutpostsOrderSourceOptions
+            {
+                Region = "us-west-2",
+                ServiceUrl = emulator.BaseAddress,
+                Credentials = new BasicAWSCredentials(emulator.Outposts.Options.AwsAccessKeyId, emulator.Outposts.Options.AwsSecretAccessKey),
+                RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+                MaxAttempts = 5,
+                AttemptTimeout = TimeSpan.FromSeconds(5),
+            },
+            environment: _ => null);
+        return (new OrderLookup([sp, outposts]), sp, outposts);
+    }
+
+    [Fact]
+    public async Task MixedSync_StoresEveryOrderOnce_AndASecondSyncCountsThemUnchanged()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 500, SpGetOrderBurst = 100, SpOrderCount = 60 });
+        var (lookup, _, outposts) = Sources(emulator, 500, 100);
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        var sync = new OrderSync(lookup, store);
+
+        await sync.AddReferencesAsync("first", emulator.SellingPartner.Catalog.OrderIds.Select(id => new OrderReference("sp-api", id)));
+        await sync.AddEnumerationAsync("first", "outposts");
+        var first = await sync.RunAsync("first");
+
+        var expected = emulator.SellingPartner.Catalog.OrderIds.Count + emulator.Outposts.OrderIds.Count;
+        first.Total.ShouldBe(expected);
+        first.Inserted.ShouldBe(expected);
+        first.Failed.ShouldBe(0);
+        first.Remaining.ShouldBe(0);
+        var counts = await store.CountOrdersAsync();
+        counts["sp-api"].ShouldBe(60);
+        counts["outposts"].ShouldBe(emulator.Outposts.OrderIds.Count);
+
+        await sync.AddReferencesAsync("second", emulator.SellingPartner.Catalog.OrderIds.Take(10).Select(id => new OrderReference("sp-api", id)));
+        var second = await sync.RunAsync("second");
+        second.Unchanged.ShouldBe(10);
+        outposts.Dispose();
+    }
+
+    [Fact]
+    public async Task FailedOrders_AreRecorded_AndDoNotStopTheRun_PermanentOnesAreNotRetried()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 500, SpGetOrderBurst = 100, SpOrderCount = 5 });
+        var (lookup, _, _) = Sources(emulator, 500, 100);
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        var sync = new OrderSync(lookup, store);
+        await sync.AddReferencesAsync("run", [.. emulator.SellingPartner.Catalog.OrderIds.Select(id => new OrderReference("sp-api", id)), new("sp-api", "999-9999999-9999999"), new("shopify", "1234")]);
+
+        var result = await sync.RunAsync("run");
+
+        result.Inserted.ShouldBe(5);
+        result.Failed.ShouldBe(2);
+        var failures = await store.GetFailuresAsync("run");
+        failures.Select(f => (f.Reference.OrderId, f.ErrorType, f.Permanent)).ShouldBe(
+        [
+            ("999-9999999-9999999", nameof(OrderNotFoundException), true),
+            ("1234", nameof(InvalidOrderRequestException), true),
+        ]);
+        failures[0].RequestId.ShouldNotBeNullOrEmpty();
+        failures[0].Attempts.ShouldBe(1);
+        var before = emulator.SellingPartner.GetOrderRequests;
+        (await sync.RunAsync("run")).Done.ShouldBe(0);
+        emulator.SellingPartner.GetOrderRequests.ShouldBe(before, "permanent failures are not fetched again");
+    }
+
+    [Fact]
+    public async Task CancelledRun_ResumesWithOnlyWhatIsMissing_NoDuplicatesNoLoss()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 10, SpOrderCount = 80 });
+        var (lookup, _, _) = Sources(emulator, 100, 10);
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        var sync = new OrderSync(lookup, store);
+        await sync.AddReferencesAsync("run", emulator.SellingPartner.Catalog.OrderIds.Select(id => new OrderReference("sp-api", id)));
+        using var cancel = new CancellationTokenSource();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => sync.RunAsync("run", progress: new SyncCallback(p =>
+        {
+            if (p.Done >= 20)
+            {
+                cancel.Cancel();
+            }
+        }), cancellationToken: cancel.Token));
+
+        var afterCancel = await store.CountRunAsync("run");
+        afterCancel.Done.ShouldBeGreaterThanOrEqualTo(20);
+        afterCancel.Done.ShouldBeLessThan(80);
+        var requestsBefore = emulator.SellingPartner.GetOrderRequests;
+
+        var resumed = await sync.RunAsync("run");
+
+        resumed.AlreadyDone.ShouldBe(afterCancel.Done);
+        resumed.Inserted.ShouldBe(80 - afterCancel.Done);
+        (emulator.SellingPartner.GetOrderRequests - requestsBefore).ShouldBe(afterCancel.Pending);
+        (await store.CountOrdersAsync())["sp-api"].ShouldBe(80);
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(0, 80, 0));
+    }
+
+    [Fact]
+    public async Task FaultInjectedRunOf2000Orders_StoresEveryOrderExactlyOnce_EqualToTheEmulator()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+        {
+            SpGetOrderRate = 4000,
+            SpGetOrderBurst = 200,
+            SpOrderCount = 2000,
+            Faults = { ServerErrorRate = 0.05, ThrottleRate = 0.02, TruncateRate = 0.02, DropRate = 0.01 },
+        });
+        var (lookup, _, _) = Sources(emulator, 4000, 200);
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        var sync = new OrderSync(lookup, store);
+        await sync.AddReferencesAsync("faulty", emulator.SellingPartner.Catalog.OrderIds.Select(id => new OrderReference("sp-api", id)));
+
+        var result = await sync.RunAsync("faulty", new OrderSyncOptions { MaxConcurrencyPerSource = 32, MaxAttemptsPerOrder = 5 });
+
+        emulator.SellingPartner.Faults.Injected.ShouldBeGreaterThan(100);
+        result.Failed.ShouldBe(0);
+        result.Inserted.ShouldBe(2000);
+        (await store.CountOrdersAsync())["sp-api"].ShouldBe(2000);
+        foreach (var id in emulator.SellingPartner.Catalog.OrderIds)
+        {
+            emulator.SellingPartner.Catalog.TryGet(id, out var record).ShouldBeTrue();
+            var stored = await store.GetAsync("sp-api", id);
+            var json = JsonNode.Parse(stored!.Json)!;
+            JsonNode.DeepEquals(json["rawPayload"], record.ToPayload(includePersonalData: false)).ShouldBeTrue($"order {id} is stored as the emulator holds it");
+        }
+    }
+
+    private sealed class SyncCallback(Action<SyncProgress> report) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value) => report(value);
+    }
+}

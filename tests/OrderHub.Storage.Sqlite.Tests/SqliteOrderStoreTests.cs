@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using OrderHub.Sync;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Storage.Sqlite.Tests;
+
+public sealed class SqliteOrderStoreTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    private static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => new()
+    {
+        Source = "outposts",
+        OrderId = id,
+        AccountId = "op-0123456789abcdef0",
+        Status = new ProviderValue<OrderStatus>(OrderStatus.Pending, status),
+        LastUpdatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        Total = new Money(11.01m, "USD"),
+        RawPayload = RawPayload.FromElement(JsonDocument.Parse($$"""{"OrderId":"{{id}}","Status":"{{status}}"}""").RootElement),
+    };
+
+    private static SyncResult Fetched(Order order) => new() { Reference = new OrderReference(order.Source, order.OrderId), Order = order };
+
+    [Fact]
+    public async Task Open_CreatesTheSchemaAtTheCurrentVersion_InWalMode_AndReopenKeepsData()
+    {
+        await using (var store = await SqliteOrderStore.OpenAsync(_database.Path))
+        {
+            (await store.UpsertAsync(SampleOrder())).ShouldBe(StoreOutcome.Inserted);
+        }
+
+        await using (var reopened = await SqliteOrderStore.OpenAsync(_database.Path))
+        {
+            (await reopened.GetAsync("outposts", "oo-0123456789abcdef0")).ShouldNotBeNull();
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={_database.Path}");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(version) FROM schema_version; ";
+        Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(SqliteOrderStore.SchemaVersion);
+        command.CommandText = "PRAGMA journal_mode";
+        ((string)(await command.ExecuteScalarAsync())!).ShouldBe("wal");
+        command.CommandText = "SELECT COUNT(*) FROM schema_version";
+        Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(1, "a second open applies no migration again");
+    }
+
+    [Fact]
+    public async Task Upsert_SameContent_IsUnchanged_OtherContent_IsUpdated()
+    {
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+
+        (await store.UpsertAsync(SampleOrder())).ShouldBe(StoreOutcome.Inserted);
+        (await store.UpsertAsync(SampleOrder())).ShouldBe(StoreOutcome.Unchanged);
+        (await store.UpsertAsync(SampleOrder(status: "IN_PROGRESS"))).ShouldBe(StoreOutcome.Updated);
+
+        var stored = await store.GetAsync("outposts", "oo-0123456789abcdef0");
+        using var json = JsonDocument.Parse(stored!.Json);
+        json.RootElement.GetProperty("status").GetProperty("raw").GetString().ShouldBe("IN_PROGRESS");
+        json.RootElement.GetProperty("total").GetProperty("amount").GetString().ShouldBe("11.01");
+        json.RootElement.GetProperty("lastUpdatedAt").GetString().ShouldBe("2026-01-02T03:04:05Z");
+        json.RootElement.GetProperty("rawPayload").GetProperty("Status").GetString().ShouldBe("IN_PROGRESS");
+        (await store.CountOrdersAsync())["outposts"].ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Run_AddingTheSameReferencesTwice_AddsThemOnce()
+    {
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        OrderReference[] refs = [new("sp-api", "111-1111111-1111111"), new("sp-api", "222-2222222-2222222")];
+
+        (await store.AddToRunAsync("run", refs)).ShouldBe(2);
+        (await store.AddToRunAsync("run", [.. refs, new("sp-api", "333-3333333-3333333")])).ShouldBe(1);
+
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(3, 0, 0));
+        var pending = new List<OrderReference>();
+        await foreach (var reference in store.GetPendingAsync("run"))
+        {
+            pending.Add(reference);
+        }
+
+        pending.ShouldBe([.. refs, new("sp-api", "333-3333333-3333333")]);
+    }
+
+    [Fact]
+    public async Task Commit_MarksStoredDone_PermanentFailuresFailed_AndRetryableOnesPending()
+    {
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        var ok = SampleOrder();
+        OrderReference missing = new("outposts", "oo-11111111111111111");
+        OrderReference flaky = new("outposts", "oo-22222222222222222");
+        await store.AddToRunAsync("run", [new(ok.Source, ok.OrderId), missing, flaky]);
+
+        var outcomes = await store.CommitAsync("run",
+        [
+            Fetched(ok),
+            new SyncResult { Reference = missing, Failure = new SyncFailure(missing, "not found", "OrderNotFoundException", 1, "req-404", Permanent: true) },
+            new SyncResult { Reference = flaky, Failure = new SyncFailure(flaky, "unavailable", "OrderSourceUnavailableException", 3, "req-503", Permanent: false) },
+        ]);
+
+        outcomes.ShouldBe([StoreOutcome.Inserted, StoreOutcome.Failed, StoreOutcome.Failed]);
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(Pending: 1, Done: 1, Failed: 1));
+        var failures = await store.GetFailuresAsync("run");
+        failures.ShouldBe(
+        [
+            new SyncFailure(missing, "not found", "OrderNotFoundException", 1, "req-404", true),
+            new SyncFailure(flaky, "unavailable", "OrderSourceUnavailableException", 3, "req-503", false),
+        ]);
+        var pending = new List<OrderReference>();
+        await foreach (var reference in store.GetPendingAsync("run"))
+        {
+            pending.Add(reference);
+        }
+
+        pending.ShouldBe([flaky]);
+    }
+
+    [Fact]
+    public async Task StoredOrder_ToString_HoldsNoOrderContent()
+    {
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+        await store.UpsertAsync(SampleOrder());
+
+        (await store.GetAsync("outposts", "oo-0123456789abcdef0"))!.ToString().ShouldNotContain("11.01");
+    }
+}
