@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using OrderHub.Json;
+using OrderHub.Sync;
+
+namespace OrderHub.Tests.Sync;
+
+/// <summary>An <see cref="IOrderStore"/> over dictionaries, for engine tests that need no database.</summary>
+internal sealed class InMemoryOrderStore : IOrderStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<OrderReference, StoredOrder> _orders = [];
+    private readonly Dictionary<string, List<(OrderReference Reference, int State, SyncFailure? Failure)>> _runs = [];
+
+    public int OrderCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _orders.Count;
+            }
+        }
+    }
+
+    public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var run = _runs.TryGetValue(runId, out var existing) ? existing : _runs[runId] = [];
+            var added = 0;
+            foreach (var reference in references.Where(r => run.All(i => i.Reference != r)))
+            {
+                run.Add((reference, 0, null));
+                added++;
+            }
+
+            return Task.FromResult(added);
+        }
+    }
+
+    public async IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        OrderReference[] pending;
+        lock (_lock)
+        {
+            pending = [.. _runs.GetValueOrDefault(runId, []).Where(i => i.State is 0 or 2).Select(i => i.Reference)];
+        }
+
+        foreach (var reference in pending)
+        {
+            await Task.Yield();
+            yield return reference;
+        }
+    }
+
+    public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var run = _runs[runId];
+            var outcomes = new List<StoreOutcome>();
+            foreach (var result in results)
+            {
+                var index = run.FindIndex(i => i.Reference == result.Reference);
+                if (result.Order is { } order)
+                {
+                    var hash = OrderJson.ContentHash(order);
+                    outcomes.Add(_orders.TryGetValue(result.Reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted);
+                    _orders[result.Reference] = new StoredOrder(result.Reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch);
+                    run[index] = (result.Reference, 1, null);
+                }
+                else
+                {
+                    outcomes.Add(StoreOutcome.Failed);
+                    run[index] = (result.Reference, result.Failure!.Permanent ? 3 : 2, result.Failure);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<StoreOutcome>>(outcomes);
+        }
+    }
+
+    public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_orders.GetValueOrDefault(new OrderReference(source, orderId)));
+        }
+    }
+
+    public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var run = _runs.GetValueOrDefault(runId, []);
+            return Task.FromResult(new SyncRunCounts(run.Count(i => i.State is 0 or 2), run.Count(i => i.State == 1), run.Count(i => i.State == 3)));
+        }
+    }
+
+    public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<SyncFailure>>([.. _runs.GetValueOrDefault(runId, []).Where(i => i.Failure is not null).Select(i => i.Failure!)]);
+        }
+    }
+}
