@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using OrderHub.Cli.Configuration;
+using OrderHub.Cli.Output;
+using OrderHub.Emulator.Hosting;
+using OrderHub.Storage.Sqlite;
+using OrderHub.Sync;
+using Spectre.Console;
+
+namespace OrderHub.Cli.Commands;
+
+/// <summary>
+/// <c>demo</c>: with no account and no network, start the emulator in-process, sync a mixed set of Selling Partner
+/// and Outposts orders into SQLite under the real getOrder limit (30 at once, then one every 2 s), look a few up
+/// through the unified lookup, and summarize.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var db = new Option<string>("--db") { Description = "The SQLite file to sync into.", DefaultValueFactory = _ => "orderhub-demo.db" };
+        var spOrders = new Option<int>("--sp-orders") { Description = "How many Selling Partner orders to sync (30 go at once, the rest one every 2 s).", DefaultValueFactory = _ => 40 };
+        var command = new Command("demo", "Run a self-contained demo against the built-in emulator.") { db, spOrders };
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var count = parse.GetValue(spOrders);
+            await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = Math.Max(count, 1) }, cancellationToken: cancel);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]OrderHub demo[/]: emulator on {0} (Selling Partner getOrder: 0.5 req/s, burst 30).", emulator.BaseAddress);
+
+            var environment = EnvironmentFor(emulator).ToDictionary(e => e.Name, e => (string?)e.Value);
+            using var factory = new SourceFactory(CliSettings.Load(null, name => environment.GetValueOrDefault(name)));
+            var lookup = factory.CreateLookup();
+            var path = parse.GetRequiredValue(db);
+            await using var store = await SqliteOrderStore.OpenAsync(path, cancellationToken: cancel);
+            var sync = new OrderSync(lookup, store);
+            var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+            var spRun = $"demo-sp-{stamp}";
+            var outpostsRun = $"demo-outposts-{stamp}";
+            await sync.AddReferencesAsync(spRun, emulator.SellingPartner.Catalog.OrderIds.Take(count).Select(id => new OrderReference("sp-api", id)), cancel);
+            await sync.AddEnumerationAsync(outpostsRun, "outposts", cancellationToken: cancel);
+
+            SyncProgress? sp = null, outposts = null;
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    async Task<SyncProgress> Run(string runId, string label)
+                    {
+                        var task = context.AddTask(label, maxValue: 1);
+                        var progress = new Progress<SyncProgress>(p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.Total);
+                            task.Value = p.Done + p.Failed;
+                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{label} {p.Done + p.Failed}/{p.Total}, ETA {p.EstimatedTimeLeft?.TotalSeconds ?? 0:0} s"));
+                        });
+                        var result = await sync.RunAsync(runId, progress: progress, cancellationToken: cancel);
+                        task.Value = task.MaxValue;
+                        return result;
+                    }
+
+                    var both = await Task.WhenAll(Run(spRun, "sp-api   "), Run(outpostsRun, "outposts "));
+                    (sp, outposts) = (both[0], both[1]);
+                });
+
+            AnsiConsole.MarkupLine("\n[bold]Looked up through the unified lookup[/] (the source recognized from the id):");
+            foreach (var id in emulator.Outposts.OrderIds.Take(1).Concat(emulator.SellingPartner.Catalog.OrderIds.Take(1)))
+            {
+                Render.Table(await lookup.GetOrderAsync(id, cancel));
+            }
+
+            var counts = await store.CountOrdersAsync(cancel);
+            var summary = new Table().Border(TableBorder.Rounded).AddColumns("Source", "Synced now", "Failed", "In the database", "HTTP 429 received");
+            summary.AddRow("sp-api", sp!.Done.ToString(CultureInfo.InvariantCulture), sp.Failed.ToString(CultureInfo.InvariantCulture), counts.GetValueOrDefault("sp-api").ToString(CultureInfo.InvariantCulture), emulator.SellingPartner.Throttled.ToString(CultureInfo.InvariantCulture));
+            summary.AddRow("outposts", outposts!.Done.ToString(CultureInfo.InvariantCulture), outposts.Failed.ToString(CultureInfo.InvariantCulture), counts.GetValueOrDefault("outposts").ToString(CultureInfo.InvariantCulture), "-");
+            AnsiConsole.Write(summary);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Done in {0:0.0} s; the orders are in {1}.", clock.Elapsed.TotalSeconds, Markup.Escape(Path.GetFullPath(path)));
+            return sp.Failed + outposts.Failed == 0 ? ExitCodes.Ok : ExitCodes.SyncHadFailures;
+        }));
+        return command;
+    }
+
+    /// <summary>The settings that point every source at an emulator.</summary>
+    public static IEnumerable<(string Name, string Value)> EnvironmentFor(EmulatorHost emulator) =>
+    [
+        ("ORDERHUB_SP_ENDPOINT", emulator.BaseAddress.ToString()),
+        ("ORDERHUB_LWA_ENDPOINT", emulator.LwaEndpoint.ToString()),
+        ("ORDERHUB_LWA_CLIENT_ID", emulator.SellingPartner.Options.ClientId),
+        ("ORDERHUB_LWA_CLIENT_SECRET", emulator.SellingPartner.Options.ClientSecret),
+        ("ORDERHUB_LWA_REFRESH_TOKEN", emulator.SellingPartner.Options.RefreshTokens[0]),
+        ("AWS_REGION", "us-west-2"),
+        ("AWS_ENDPOINT_URL_OUTPOSTS", emulator.BaseAddress.ToString()),
+        ("AWS_ACCESS_KEY_ID", emulator.Outposts.Options.AwsAccessKeyId),
+        ("AWS_SECRET_ACCESS_KEY", emulator.Outposts.Options.AwsSecretAccessKey),
+    ];
+}

@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+using OrderHub.Cli.Configuration;
+using OrderHub.Cli.Output;
+using OrderHub.Outposts;
+using Spectre.Console;
+
+namespace OrderHub.Cli.Commands;
+
+/// <summary><c>get</c>, <c>list</c>, <c>create</c> and <c>cancel</c>.</summary>
+internal static class OrderCommands
+{
+    public static Command Get(CliContext cli)
+    {
+        var id = new Argument<string>("order-id") { Description = "The order id: 3-7-7 digits (Selling Partner) or oo- and 17 hex digits (Outposts)." };
+        var source = new Option<string?>("--source") { Description = "sp-api or outposts; by default recognized from the id." };
+        source.AcceptOnlyFromAmong("sp-api", "outposts");
+        var command = new Command("get", "Read one order from any source.") { id, source, cli.JsonOption };
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        {
+            using var factory = new SourceFactory(cli.Settings(parse));
+            var lookup = factory.CreateLookup();
+            var orderId = parse.GetRequiredValue(id);
+            var chosen = parse.GetValue(source) is { } name ? CliContext.RequireSource(lookup, factory, name) : Resolve(lookup, factory, orderId);
+            var order = await chosen.GetOrderAsync(orderId, cancel);
+            if (parse.GetValue(cli.JsonOption))
+            {
+                Render.Json(order);
+            }
+            else
+            {
+                Render.Table(order);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command List(CliContext cli)
+    {
+        var source = new Option<string>("--source") { Description = "The source to list; only outposts can list orders.", Required = true };
+        source.AcceptOnlyFromAmong("outposts");
+        var outpost = new Option<string?>("--outpost") { Description = "Only the orders of this Outpost (op- id or ARN)." };
+        var command = new Command("list", "List the orders of a source that can enumerate them.") { source, outpost, cli.JsonOption };
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        {
+            using var factory = new SourceFactory(cli.Settings(parse));
+            var enumerator = (IOrderEnumerator)CliContext.RequireSource(factory.CreateLookup(), factory, parse.GetRequiredValue(source));
+            var summaries = new List<OrderSummary>();
+            await foreach (var summary in enumerator.ListOrdersAsync(new OrderListQuery { AccountId = parse.GetValue(outpost) }, cancel))
+            {
+                if (parse.GetValue(cli.JsonOption))
+                {
+                    Render.Json(summary);
+                }
+                else
+                {
+                    summaries.Add(summary);
+                }
+            }
+
+            if (!parse.GetValue(cli.JsonOption))
+            {
+                AnsiConsole.Write(Render.SummaryTable(summaries));
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Create(CliContext cli)
+    {
+        var outpost = new Option<string>("--outpost") { Description = "The Outpost (op- id or ARN).", Required = true };
+        var items = new Option<string[]>("--item") { Description = "A catalog item and quantity, as OR-XXXXXXX=2; repeat for more lines.", AllowMultipleArgumentsPerToken = false };
+        var quote = new Option<string?>("--quote") { Description = "Order from this quote (oq- id or ARN)." };
+        var quoteOption = new Option<string?>("--quote-option") { Description = "The quote option (oqo- id)." };
+        var paymentOption = new Option<string>("--payment-option") { Description = "ALL_UPFRONT, NO_UPFRONT or PARTIAL_UPFRONT.", Required = true };
+        paymentOption.AcceptOnlyFromAmong("ALL_UPFRONT", "NO_UPFRONT", "PARTIAL_UPFRONT");
+        var paymentTerm = new Option<string?>("--payment-term") { Description = "ONE_YEAR, THREE_YEARS or FIVE_YEARS." };
+        paymentTerm.AcceptOnlyFromAmong("ONE_YEAR", "THREE_YEARS", "FIVE_YEARS");
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation." };
+        var command = new Command("create", "Create an AWS Outposts order (it buys hardware: asks first unless --yes).") { outpost, items, quote, quoteOption, paymentOption, paymentTerm, yes, cli.JsonOption };
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        {
+            var lines = (parse.GetValue(items) ?? []).Select(ParseItem).ToArray();
+            if (lines.Length > 0 && parse.GetValue(quote) is not null)
+            {
+                throw new InvalidOrderRequestException("Give either --item lines or --quote with --quote-option, not both.");
+            }
+
+            var request = new CreateOrderRequest
+            {
+                AccountId = parse.GetRequiredValue(outpost),
+                Lines = lines,
+                QuoteId = parse.GetValue(quote),
+                QuoteOptionId = parse.GetValue(quoteOption),
+                PaymentOption = parse.GetRequiredValue(paymentOption) switch
+                {
+                    "ALL_UPFRONT" => PaymentOption.AllUpfront,
+                    "NO_UPFRONT" => PaymentOption.NoUpfront,
+                    _ => PaymentOption.PartialUpfront,
+                },
+                PaymentTerm = parse.GetValue(paymentTerm) switch
+                {
+                    "ONE_YEAR" => PaymentTerm.OneYear,
+                    "THREE_YEARS" => PaymentTerm.ThreeYears,
+                    "FIVE_YEARS" => PaymentTerm.FiveYears,
+                    _ => null,
+                },
+            };
+            if (OutpostsInputRules.CheckCreateOrder(request.AccountId, [.. lines.Select(l => (l.CatalogItemId, l.Quantity))], request.QuoteId, request.QuoteOptionId) is { } violation)
+            {
+                throw new InvalidOrderRequestException(violation.Message);
+            }
+
+            using var factory = new SourceFactory(cli.Settings(parse));
+            var creator = (IOrderCreator)CliContext.RequireSource(factory.CreateLookup(), factory, "outposts");
+            var what = lines.Length > 0 ? string.Join(", ", lines.Select(l => $"{l.Quantity} × {l.CatalogItemId}")) : $"quote {request.QuoteId}";
+            if (!CliContext.Confirm($"Order {what} for {request.AccountId}?", parse.GetValue(yes)))
+            {
+                return ExitCodes.Declined;
+            }
+
+            var order = await creator.CreateOrderAsync(request, cancel);
+            if (parse.GetValue(cli.JsonOption))
+            {
+                Render.Json(order);
+            }
+            else
+            {
+                Render.Table(order);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Cancel(CliContext cli)
+    {
+        var id = new Argument<string>("order-id") { Description = "The Outposts order id (oo- and 17 hex digits)." };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation." };
+        var command = new Command("cancel", "Cancel an AWS Outposts order.") { id, yes };
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        {
+            var orderId = parse.GetRequiredValue(id);
+            OutpostsOrderSource.OutpostsOrderIdFormat.Validate(orderId, "outposts");
+            using var factory = new SourceFactory(cli.Settings(parse));
+            var canceller = (IOrderCanceller)CliContext.RequireSource(factory.CreateLookup(), factory, "outposts");
+            if (!CliContext.Confirm($"Cancel order {orderId}?", parse.GetValue(yes)))
+            {
+                return ExitCodes.Declined;
+            }
+
+            await canceller.CancelOrderAsync(orderId, cancel);
+            Console.Out.WriteLine($"cancelled {orderId}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    internal static IOrderSource Resolve(OrderLookup lookup, SourceFactory factory, string orderId)
+    {
+        // Recognize the id among every known format, configured or not, so the error says what to configure.
+        if (OrderHub.SellingPartner.SellingPartnerOrderSource.AmazonOrderIdFormat.IsMatch(orderId))
+        {
+            return CliContext.RequireSource(lookup, factory, "sp-api");
+        }
+
+        if (OutpostsOrderSource.OutpostsOrderIdFormat.IsMatch(orderId))
+        {
+            return CliContext.RequireSource(lookup, factory, "outposts");
+        }
+
+        throw new InvalidOrderRequestException(
+            $"'{orderId}' is not an order id OrderHub recognizes. Accepted formats: sp-api: {OrderHub.SellingPartner.SellingPartnerOrderSource.AmazonOrderIdFormat}; outposts: {OutpostsOrderSource.OutpostsOrderIdFormat}.");
+    }
+
+    private static CreateOrderLine ParseItem(string text)
+    {
+        var parts = text.Split('=', 2);
+        return parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var quantity)
+            ? new CreateOrderLine(parts[0], quantity)
+            : throw new InvalidOrderRequestException($"--item must be <catalog-item-id>=<quantity>, like OR-ABC1234=2; got '{text}'.");
+    }
+}

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrderHub.Cli.Configuration;
+using OrderHub.Cli.Output;
+using OrderHub.Storage.Sqlite;
+using OrderHub.Sync;
+using Spectre.Console;
+
+namespace OrderHub.Cli.Commands;
+
+/// <summary><c>sync</c>: keep a local SQLite copy of many orders, as fast as each source allows.</summary>
+internal static class SyncCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var ids = new Option<string?>("--ids") { Description = "A file of order ids, one per line ('-' reads standard input)." };
+        var source = new Option<string?>("--source") { Description = "sp-api or outposts: the source of every id, or the source to enumerate with --all." };
+        source.AcceptOnlyFromAmong("sp-api", "outposts");
+        var all = new Option<bool>("--all") { Description = "Sync every order the source lists (outposts)." };
+        var db = new Option<string?>("--db") { Description = "The SQLite file (default: ORDERHUB_DB, else orderhub.db)." };
+        var run = new Option<string?>("--run") { Description = "The run's name. By default it is derived from the input, so running the same command again resumes it." };
+        var command = new Command("sync", "Fetch many orders into a local SQLite file; resumable, paced by each source's rate limit.") { ids, source, all, db, run, cli.JsonOption };
+        command.Validators.Add(result =>
+        {
+            var hasIds = result.GetValue(ids) is not null;
+            var hasAll = result.GetValue(all);
+            if (hasIds == hasAll)
+            {
+                result.AddError("Give either --ids <file> (or --ids -) or --source outposts --all.");
+            }
+            else if (hasAll && result.GetValue(source) is null)
+            {
+                result.AddError("--all needs --source outposts.");
+            }
+        });
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        {
+            var settings = cli.Settings(parse);
+            using var factory = new SourceFactory(settings);
+            var lookup = factory.CreateLookup();
+            var path = parse.GetValue(db) ?? settings["ORDERHUB_DB"] ?? "orderhub.db";
+            await using var store = await SqliteOrderStore.OpenAsync(path, cancellationToken: cancel);
+            var sync = new OrderSync(lookup, store);
+            var sourceName = parse.GetValue(source);
+            string runId;
+            var unrecognized = 0;
+            if (parse.GetValue(all))
+            {
+                CliContext.RequireSource(lookup, factory, sourceName!);
+                runId = parse.GetValue(run) ?? $"all-{sourceName}-{DateTime.UtcNow:yyyyMMdd}";
+                await sync.AddEnumerationAsync(runId, sourceName!, cancellationToken: cancel);
+            }
+            else
+            {
+                var lines = await ReadIdsAsync(parse.GetRequiredValue(ids)!, cancel);
+                runId = parse.GetValue(run) ?? DeriveRunId(sourceName, lines);
+                var references = new List<OrderReference>(lines.Count);
+                foreach (var id in lines)
+                {
+                    try
+                    {
+                        var chosen = sourceName is not null ? CliContext.RequireSource(lookup, factory, sourceName) : OrderCommands.Resolve(lookup, factory, id);
+                        references.Add(new OrderReference(chosen.Name, id));
+                    }
+                    catch (InvalidOrderRequestException e)
+                    {
+                        unrecognized++;
+                        Console.Error.WriteLine($"skipped: {e.Message}");
+                    }
+                }
+
+                await sync.AddReferencesAsync(runId, references, cancel);
+            }
+
+            var result = parse.GetValue(cli.JsonOption)
+                ? await sync.RunAsync(runId, cancellationToken: cancel)
+                : await RunWithProgressAsync(sync, runId, cancel);
+            var failures = await store.GetFailuresAsync(runId, cancel);
+            if (parse.GetValue(cli.JsonOption))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    run = runId,
+                    database = path,
+                    total = result.Total,
+                    alreadyDone = result.AlreadyDone,
+                    inserted = result.Inserted,
+                    updated = result.Updated,
+                    unchanged = result.Unchanged,
+                    failed = result.Failed,
+                    skipped = unrecognized,
+                    failures = failures.Select(f => new { source = f.Reference.Source, orderId = f.Reference.OrderId, reason = f.Reason, errorType = f.ErrorType, attempts = f.Attempts, requestId = f.RequestId, permanent = f.Permanent }),
+                }));
+            }
+            else
+            {
+                AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "run [bold]{0}[/] into {1}: {2} new, {3} updated, {4} unchanged, {5} failed, {6} already done.",
+                    Markup.Escape(runId), Markup.Escape(path), result.Inserted, result.Updated, result.Unchanged, result.Failed, result.AlreadyDone);
+                foreach (var failure in failures)
+                {
+                    Console.Error.WriteLine($"failed: {failure.Reference}: {failure.Reason} (after {failure.Attempts} attempts, request id {failure.RequestId ?? "none"})");
+                }
+            }
+
+            return failures.Count > 0 || unrecognized > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs a sync under a live progress bar showing the rate and the time left.</summary>
+    public static async Task<SyncProgress> RunWithProgressAsync(OrderSync sync, string runId, CancellationToken cancellationToken, string? label = null)
+    {
+        SyncProgress? final = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(label ?? runId), maxValue: 1);
+                var progress = new Progress<SyncProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.AlreadyDone + p.Done + p.Failed;
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"{label ?? runId}: {p.AlreadyDone + p.Done}/{p.Total} ({p.Failed} failed) {p.RatePerSecond:0.0}/s, ETA {p.EstimatedTimeLeft?.ToString(@"mm\:ss", CultureInfo.InvariantCulture) ?? "?"}"));
+                });
+                final = await sync.RunAsync(runId, progress: progress, cancellationToken: cancellationToken);
+                task.Value = task.MaxValue;
+            });
+        return final!;
+    }
+
+    private static async Task<List<string>> ReadIdsAsync(string path, CancellationToken cancellationToken)
+    {
+        if (path != "-" && !File.Exists(path))
+        {
+            throw new InvalidOrderRequestException($"The ids file '{path}' does not exist. Expected a file with one order id per line, or '-' for standard input.");
+        }
+
+        using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
+        var ids = new List<string>();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            var id = line.Trim();
+            if (id.Length > 0 && !id.StartsWith('#'))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    private static string DeriveRunId(string? source, IReadOnlyList<string> ids)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{source}\n{string.Join('\n', ids)}"));
+        return $"ids-{Convert.ToHexStringLower(hash)[..16]}";
+    }
+}

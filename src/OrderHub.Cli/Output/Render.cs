@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using OrderHub.Json;
+using Spectre.Console;
+
+namespace OrderHub.Cli.Output;
+
+/// <summary>How the CLI shows orders: tables for people, the unified JSON for scripts.</summary>
+internal static class Render
+{
+    public static void Json(Order order) => Console.Out.WriteLine(Encoding.UTF8.GetString(OrderJson.SerializeToUtf8Bytes(order, indented: true)));
+
+    public static void Json(OrderSummary summary) => Console.Out.WriteLine(Encoding.UTF8.GetString(OrderJson.SerializeToUtf8Bytes(summary)));
+
+    public static void Table(Order order)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("Field").AddColumn("Value");
+        void Row(string name, object? value)
+        {
+            if (value is not null)
+            {
+                table.AddRow(Markup.Escape(name), Markup.Escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));
+            }
+        }
+
+        Row("Source", order.Source);
+        Row("Order id", order.OrderId);
+        Row("Seller order id", order.SellerOrderId);
+        Row("Account", order.AccountId);
+        Row("Status", $"{order.Status.Value} ({order.Status.Raw})");
+        Row("Type", order.Type is { } type ? $"{type.Value} ({type.Raw})" : null);
+        Row("Created", order.CreatedAt?.ToString("u", CultureInfo.InvariantCulture));
+        Row("Last updated", order.LastUpdatedAt?.ToString("u", CultureInfo.InvariantCulture));
+        Row("Fulfilled", order.FulfilledAt?.ToString("u", CultureInfo.InvariantCulture));
+        Row("Total", order.Total);
+        Row("Payment", order.Payment is { } p ? string.Join(", ", new[] { p.Option?.Raw, p.Term?.Raw, p.Method?.Raw }.Where(x => x is not null)) : null);
+        Row("Ship service", order.Shipping?.ServiceLevel);
+        Row("Replaces order", order.ReplacesOrderId);
+        Row("Quote", order.QuoteId is null ? null : $"{order.QuoteId} / {order.QuoteOptionId}");
+        foreach (var (line, i) in order.Lines.Select((l, i) => (l, i)))
+        {
+            Row($"Line {i + 1}", $"{line.CatalogItemId ?? line.Sku} × {line.Quantity} — {line.Status?.Raw}{(line.Shipment is { } s ? $" — {s.Carrier?.Raw} {s.TrackingNumber}" : string.Empty)}");
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    public static Table SummaryTable(IEnumerable<OrderSummary> summaries)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Order id", "Account", "Status", "Type", "Submitted", "Lines by status");
+        foreach (var s in summaries)
+        {
+            table.AddRow(
+                Markup.Escape(s.OrderId),
+                Markup.Escape(s.AccountId ?? string.Empty),
+                Markup.Escape($"{s.Status.Value} ({s.Status.Raw})"),
+                Markup.Escape(s.Type?.Raw ?? string.Empty),
+                Markup.Escape(s.CreatedAt?.ToString("u", CultureInfo.InvariantCulture) ?? string.Empty),
+                Markup.Escape(string.Join(", ", s.LineCountsByStatus.Select(kv => $"{kv.Key}: {kv.Value}"))));
+        }
+
+        return table;
+    }
+
+    public static void Error(Exception error)
+    {
+        var details = error is OrderHubException hub && hub.RequestId is not null ? $" (request id {hub.RequestId})" : string.Empty;
+        Console.Error.WriteLine($"error: {error.Message}{details}");
+    }
+}

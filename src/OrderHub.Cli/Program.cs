@@ -1,0 +1,29 @@
+using System.CommandLine;
+using OrderHub.Cli.Commands;
+
+var cli = new CliContext();
+var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS Outposts in one model.")
+{
+    cli.ConfigOption,
+    OrderCommands.Get(cli),
+    OrderCommands.List(cli),
+    OrderCommands.Create(cli),
+    OrderCommands.Cancel(cli),
+    SyncCommand.Create(cli),
+    EmulatorCommand.Create(),
+    DemoCommand.Create(),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Run 'orderhub --help' (or 'orderhub <command> --help') for what is expected.");
+    return 2;
+}
+
+return await parse.InvokeAsync();

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using OrderHub.Emulator.Hosting;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Cli.Tests;
+
+/// <summary>The CLI's commands, exit codes and JSON output, as a user runs them.</summary>
+public sealed class CliCommandTests : IAsyncLifetime
+{
+    private EmulatorHost _emulator = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-cli-").FullName;
+
+    public async Task InitializeAsync() => _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Get_Json_WritesTheUnifiedOrderWithStableNames()
+    {
+        var id = _emulator.SellingPartner.Catalog.OrderIds[0];
+
+        var result = await CliProcess.RunAsync(_emulator, "get", id, "--json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        root.GetProperty("source").GetString().ShouldBe("sp-api");
+        root.GetProperty("orderId").GetString().ShouldBe(id);
+        root.GetProperty("status").GetProperty("value").GetString().ShouldBe("Pending");
+        root.GetProperty("status").GetProperty("raw").GetString().ShouldBe("Pending");
+        root.GetProperty("total").GetProperty("amount").ValueKind.ShouldBe(JsonValueKind.String);
+        root.GetProperty("createdAt").GetString().ShouldEndWith("Z");
+        root.GetProperty("providerDetails").GetProperty("isPrime").ValueKind.ShouldBe(JsonValueKind.False);
+        root.TryGetProperty("rawPayload", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Get_OutpostsOrder_IsRecognizedFromItsId_AndShownAsATable()
+    {
+        var id = _emulator.Outposts.OrderIds[0];
+
+        var result = await CliProcess.RunAsync(_emulator, "get", id);
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldContain(id);
+        result.Out.ShouldContain("outposts");
+    }
+
+    [Fact]
+    public async Task Get_InvalidId_ExitsWithUsage_NamingTheFormats_WithoutARequest()
+    {
+        var result = await CliProcess.RunAsync(_emulator, "get", "12345");
+
+        result.ExitCode.ShouldBe(2);
+        result.Error.ShouldContain("3-7-7 digits");
+        result.Error.ShouldContain("'oo-' and 17 lowercase hex digits");
+        _emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Get_Missing_ExitsWithNotFound_AndTheRequestId()
+    {
+        var result = await CliProcess.RunAsync(_emulator, "get", "999-9999999-9999999");
+
+        result.ExitCode.ShouldBe(3);
+        result.Error.ShouldContain("request id");
+    }
+
+    [Fact]
+    public async Task Get_UnconfiguredSource_ExitsWithUsage_NamingTheSettings()
+    {
+        var result = await CliProcess.RunAsync(null, "get", "902-3159896-1390916");
+
+        result.ExitCode.ShouldBe(2);
+        result.Error.ShouldContain("ORDERHUB_LWA_REFRESH_TOKEN");
+    }
+
+    [Fact]
+    public async Task List_Json_WritesOneSummaryPerLine()
+    {
+        var result = await CliProcess.RunAsync(_emulator, "list", "--source", "outposts", "--json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(_emulator.Outposts.OrderIds.Count);
+        JsonDocument.Parse(lines[0]).RootElement.GetProperty("lineCountsByStatus").ValueKind.ShouldBe(JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task Create_WithoutYes_AndNoTerminal_IsDeclined_AndBuysNothing()
+    {
+        var result = await CliProcess.RunAsync(_emulator, "create", "--outpost", _emulator.Outposts.Outposts[0], "--item", "OR-ABC1234=1", "--payment-option", "NO_UPFRONT");
+
+        result.ExitCode.ShouldBe(8);
+        _emulator.Outposts.CreateRequests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Create_ThenCancelTwice_ExitCodesTellWhatHappened()
+    {
+        var created = await CliProcess.RunAsync(_emulator, "create", "--outpost", _emulator.Outposts.Outposts[0], "--item", "OR-ABC1234=2", "--item", "OR-XYZ9876=1", "--payment-option", "ALL_UPFRONT", "--payment-term", "THREE_YEARS", "--yes", "--json");
+        created.ExitCode.ShouldBe(0, created.Error);
+        var id = JsonDocument.Parse(created.Out).RootElement.GetProperty("orderId").GetString()!;
+
+        (await CliProcess.RunAsync(_emulator, "cancel", id, "--yes")).ExitCode.ShouldBe(0);
+        var again = await CliProcess.RunAsync(_emulator, "cancel", id, "--yes");
+
+        again.ExitCode.ShouldBe(7);
+        again.Error.ShouldContain("CANCELLED");
+    }
+
+    [Theory]
+    [InlineData("create", "--outpost", "op-0123456789abcdef0", "--item", "OR-ABC1234", "--payment-option", "NO_UPFRONT", "--yes")]
+    [InlineData("create", "--outpost", "op-0123456789abcdef0", "--item", "XX=1", "--payment-option", "NO_UPFRONT", "--yes")]
+    [InlineData("create", "--outpost", "op-0123456789abcdef0", "--item", "OR-ABC1234=1", "--payment-option", "SOMETIMES", "--yes")]
+    [InlineData("sync")]
+    [InlineData("list", "--source", "sp-api")]
+    [InlineData("frobnicate")]
+    public async Task BadArguments_ExitWithUsage_AndSayWhatWasExpected(params string[] args)
+    {
+        var result = await CliProcess.RunAsync(_emulator, args);
+
+        result.ExitCode.ShouldBe(2);
+        result.Error.ShouldNotBeNullOrWhiteSpace();
+        _emulator.Outposts.CreateRequests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Sync_IdsFile_StoresThem_AndRunningItAgainResumesWithNothingToDo()
+    {
+        var ids = Path.Combine(_folder, "ids.txt");
+        await File.WriteAllLinesAsync(ids, ["# a comment", .. _emulator.SellingPartner.Catalog.OrderIds.Take(15), _emulator.Outposts.OrderIds[0], "not-an-id"]);
+        var db = Path.Combine(_folder, "sync.db");
+
+        var first = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json");
+        var second = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json");
+
+        first.ExitCode.ShouldBe(9, "one line was not an order id");
+        var summary = JsonDocument.Parse(first.Out).RootElement;
+        summary.GetProperty("inserted").GetInt32().ShouldBe(16);
+        summary.GetProperty("skipped").GetInt32().ShouldBe(1);
+        JsonDocument.Parse(second.Out).RootElement.GetProperty("alreadyDone").GetInt32().ShouldBe(16);
+        JsonDocument.Parse(second.Out).RootElement.GetProperty("inserted").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Sync_AllOutposts_StoresEveryListedOrder()
+    {
+        var db = Path.Combine(_folder, "all.db");
+
+        var result = await CliProcess.RunAsync(_emulator, "sync", "--source", "outposts", "--all", "--db", db, "--json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        JsonDocument.Parse(result.Out).RootElement.GetProperty("inserted").GetInt32().ShouldBe(_emulator.Outposts.OrderIds.Count);
+    }
+}

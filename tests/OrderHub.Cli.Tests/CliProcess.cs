@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using OrderHub.Emulator.Hosting;
+
+namespace OrderHub.Cli.Tests;
+
+/// <summary>Runs the built <c>orderhub</c> as a real child process, pointed at an emulator through its environment.</summary>
+internal static class CliProcess
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in new[] { "ORDERHUB_SP_ENDPOINT", "ORDERHUB_LWA_ENDPOINT", "ORDERHUB_LWA_CLIENT_ID", "ORDERHUB_LWA_CLIENT_SECRET", "ORDERHUB_LWA_REFRESH_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_OUTPOSTS", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "ORDERHUB_DB", "ORDERHUB_CONFIG" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        if (emulator is not null)
+        {
+            foreach (var (name, value) in Commands.DemoCommand.EnvironmentFor(emulator))
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        return info;
+    }
+
+    public static async Task<Result> RunAsync(EmulatorHost? emulator, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(emulator, args))!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await output, await error);
+    }
+}
