@@ -56,10 +56,20 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
         var partition = PartitionPrefix(options);
         _getOrderLimiter = rateLimiters.GetOrAdd(
             $"{partition}|{SellingPartnerDefaults.GetOrderOperation}",
-            new AdaptiveTokenBucketRateLimiterOptions { PermitsPerSecond = options.GetOrderPermitsPerSecond * (1 - options.PacingMargin), Burst = options.GetOrderBurst });
+            new AdaptiveTokenBucketRateLimiterOptions
+            {
+                PermitsPerSecond = options.GetOrderPermitsPerSecond * (1 - options.PacingMargin),
+                Burst = options.GetOrderBurst,
+                RefillDelayAfterBurst = options.BurstLatencyAllowance,
+            });
         var rdtLimiter = rateLimiters.GetOrAdd(
             $"{partition}|{SellingPartnerDefaults.RestrictedDataTokenOperation}",
-            new AdaptiveTokenBucketRateLimiterOptions { PermitsPerSecond = SellingPartnerDefaults.RestrictedDataTokenPermitsPerSecond * (1 - options.PacingMargin), Burst = SellingPartnerDefaults.RestrictedDataTokenBurst });
+            new AdaptiveTokenBucketRateLimiterOptions
+            {
+                PermitsPerSecond = SellingPartnerDefaults.RestrictedDataTokenPermitsPerSecond * (1 - options.PacingMargin),
+                Burst = SellingPartnerDefaults.RestrictedDataTokenBurst,
+                RefillDelayAfterBurst = options.BurstLatencyAllowance,
+            });
         _restrictedDataTokens = new RestrictedDataTokens(_transport, _lwa, rdtLimiter, options.BaseAddress, timeProvider, options.SourceName);
     }
 

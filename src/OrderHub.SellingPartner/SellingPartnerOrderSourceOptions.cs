@@ -58,6 +58,12 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
     [Range(0.0, 0.5)]
     public double PacingMargin { get; set; } = SellingPartnerDefaults.PacingMargin;
 
+    /// <summary>
+    /// Gets or sets how long after a burst the client's bucket starts refilling: the server's starts when the burst's
+    /// first request arrives, later than it was sent. It costs this much once per burst. The default is 50 ms.
+    /// </summary>
+    public TimeSpan BurstLatencyAllowance { get; set; } = SellingPartnerDefaults.BurstLatencyAllowance;
+
     /// <summary>Gets or sets how many times a throttled (429), failed (500, 502, 503, 504) or timed-out call is retried. The default is 5.</summary>
     [Range(0, 20)]
     public int MaxRetryAttempts { get; set; } = SellingPartnerDefaults.MaxRetryAttempts;
@@ -77,6 +83,11 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
         if (RetryBaseDelay < TimeSpan.Zero)
         {
             yield return new ValidationResult("RetryBaseDelay must not be negative.", [nameof(RetryBaseDelay)]);
+        }
+
+        if (BurstLatencyAllowance < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("BurstLatencyAllowance must not be negative.", [nameof(BurstLatencyAllowance)]);
         }
 
         if (AttemptTimeout <= TimeSpan.Zero)

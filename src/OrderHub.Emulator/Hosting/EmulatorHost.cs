@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,15 @@ public sealed class EmulatorHost : IAsyncDisposable
         SpEndpoints.Map(app, sellingPartner);
         var outposts = new OutpostsEmulatorState(options);
         OutpostsEndpoints.Map(app, outposts);
+        app.MapGet("/_emulator/stats", () => Results.Json(new Dictionary<string, int>
+        {
+            ["spTokenRequests"] = sellingPartner.TokenRequests,
+            ["spGetOrderRequests"] = sellingPartner.GetOrderRequests,
+            ["spThrottled"] = sellingPartner.Throttled,
+            ["spFaultsInjected"] = sellingPartner.Faults.Injected,
+            ["outpostsRequests"] = outposts.Requests,
+            ["outpostsFaultsInjected"] = outposts.Faults.Injected,
+        }));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner, outposts);

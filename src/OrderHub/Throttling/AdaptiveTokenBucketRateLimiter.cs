@@ -30,6 +30,8 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
     private readonly int _burst;
     private readonly int _queueLimit;
     private readonly ITimer _timer;
+    private readonly long _refillDelayTicks;
+    private long _accrualResumesAt;
     private double _permitsPerSecond;
     private double _tokens;
     private long _lastRefillTimestamp;
@@ -52,6 +54,7 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
         _permitsPerSecond = options.PermitsPerSecond;
         _tokens = options.Burst;
         _lastRefillTimestamp = _timeProvider.GetTimestamp();
+        _refillDelayTicks = (long)(options.RefillDelayAfterBurst.TotalSeconds * _timeProvider.TimestampFrequency);
         _fullSinceTimestamp = _lastRefillTimestamp;
         _timer = _timeProvider.CreateTimer(static state => ((AdaptiveTokenBucketRateLimiter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -270,7 +273,7 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
     private void Refill()
     {
         var now = _timeProvider.GetTimestamp();
-        var elapsedSeconds = (double)(now - _lastRefillTimestamp) / _timeProvider.TimestampFrequency;
+        var elapsedSeconds = (double)(now - Math.Max(_lastRefillTimestamp, _accrualResumesAt)) / _timeProvider.TimestampFrequency;
         _lastRefillTimestamp = now;
         if (elapsedSeconds <= 0 || _tokens >= _burst)
         {
@@ -298,6 +301,12 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
             return false;
         }
 
+        if (_tokens >= _burst && permitCount > 0)
+        {
+            // Leaving "full": the refill starts a little later, as the server's does (see RefillDelayAfterBurst).
+            _accrualResumesAt = _timeProvider.GetTimestamp() + _refillDelayTicks;
+        }
+
         _tokens = Math.Max(0, _tokens - permitCount);
         _fullSinceTimestamp = _tokens >= _burst ? _fullSinceTimestamp : null;
         _successfulLeases++;
@@ -308,7 +317,8 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
     private TimeSpan RetryAfterLocked(int permitCount)
     {
         var missing = (_queuedPermits + permitCount) - _tokens;
-        return missing <= 0 ? TimeSpan.Zero : SecondsToDue(missing / _permitsPerSecond);
+        var accrualPause = Math.Max(0, _accrualResumesAt - _timeProvider.GetTimestamp()) / (double)_timeProvider.TimestampFrequency;
+        return missing <= 0 ? TimeSpan.Zero : SecondsToDue(accrualPause + (missing / _permitsPerSecond));
     }
 
     private void ScheduleLocked()
@@ -325,7 +335,8 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
         }
 
         var missing = head.Value.PermitCount - _tokens;
-        _timer.Change(missing <= Tolerance ? TimeSpan.Zero : SecondsToDue(missing / _permitsPerSecond), Timeout.InfiniteTimeSpan);
+        var accrualPause = Math.Max(0, _accrualResumesAt - _timeProvider.GetTimestamp()) / (double)_timeProvider.TimestampFrequency;
+        _timer.Change(missing <= Tolerance ? TimeSpan.Zero : SecondsToDue(accrualPause + (missing / _permitsPerSecond)), Timeout.InfiniteTimeSpan);
     }
 
     // Rounds up to a whole tick so the timer never fires before the permits have accrued.

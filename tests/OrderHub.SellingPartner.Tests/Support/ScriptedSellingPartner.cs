@@ -97,6 +97,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             RefreshToken = "Atzr|refresh-" + Guid.NewGuid(),
             RetryBaseDelay = TimeSpan.Zero,
             PacingMargin = 0, // the exact shape is asserted
+            BurstLatencyAllowance = TimeSpan.Zero,
         };
         configure?.Invoke(options);
         return new SellingPartnerOrderSource(new HttpClient(), options, time, registry ?? new RateLimiterRegistry(time));

@@ -210,3 +210,27 @@ public sealed class AdaptiveTokenBucketRateLimiterTests
     public void Constructor_BadRate_Throws(double rate) =>
         Should.Throw<ArgumentOutOfRangeException>(() => new AdaptiveTokenBucketRateLimiter(new() { PermitsPerSecond = rate, Burst = 1 }, _time));
 }
+
+public sealed class AdaptiveTokenBucketRefillDelayTests
+{
+    [Fact]
+    public async Task RefillDelayAfterBurst_PostponesTheFirstRefillOnce_ThenThePaceIsExact()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = new AdaptiveTokenBucketRateLimiter(new() { PermitsPerSecond = 0.5, Burst = 2, RefillDelayAfterBurst = TimeSpan.FromMilliseconds(50) }, time);
+        limiter.AttemptAcquire(2).IsAcquired.ShouldBeTrue();
+        var first = limiter.AcquireAsync().AsTask();
+        var second = limiter.AcquireAsync().AsTask();
+
+        time.Advance(TimeSpan.FromMilliseconds(2049));
+        await Task.Yield();
+        first.IsCompleted.ShouldBeFalse();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await first).IsAcquired.ShouldBeTrue();
+        time.Advance(TimeSpan.FromMilliseconds(1999));
+        await Task.Yield();
+        second.IsCompleted.ShouldBeFalse();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await second).IsAcquired.ShouldBeTrue();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace OrderHub.Benchmarks.Sync;
+
+/// <summary>The emulator in a process of its own (<c>orderhub emulator</c>), as a real upstream would be.</summary>
+internal sealed class EmulatorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private EmulatorProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> options)
+    {
+        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"), "emulator", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. options])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        await process.StandardOutput.ReadLineAsync(); // it says where it listens once it does
+        return new EmulatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+    }
+
+    /// <summary>Reads how many 429s the emulator has sent, from its statistics endpoint.</summary>
+    public async Task<int> ThrottledAsync()
+    {
+        using var http = new HttpClient();
+        using var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(BaseAddress, "_emulator/stats")));
+        return stats.RootElement.GetProperty("spThrottled").GetInt32();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
