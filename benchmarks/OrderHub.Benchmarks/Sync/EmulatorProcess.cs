@@ -42,6 +42,13 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         return stats.RootElement.GetProperty("spThrottled").GetInt32();
     }
 
+    /// <summary>Reads the ids of the emulator's Selling Partner orders.</summary>
+    public async Task<string[]> OrderIdsAsync()
+    {
+        using var http = new HttpClient();
+        return (await http.GetStringAsync(new Uri(BaseAddress, "_emulator/sp-order-ids"))).Split('\n');
+    }
+
     public async ValueTask DisposeAsync()
     {
         _process.Kill();

@@ -25,7 +25,7 @@ internal static class SyncMeasurements
         var folder = Directory.CreateTempSubdirectory("orderhub-bench-").FullName;
         await using var store = await SqliteOrderStore.OpenAsync(Path.Combine(folder, "throttle.db"));
         var sync = new OrderSync(new OrderLookup([source]), store);
-        var ids = new OrderHub.Emulator.SellingPartner.SpOrderCatalog(42, orders).OrderIds;
+        var ids = await emulator.OrderIdsAsync();
         await sync.AddReferencesAsync("bench", ids.Select(id => new OrderReference("sp-api", id)));
 
         // Warm the token and the connection with one order outside the measured run, then let the bucket refill.
@@ -53,8 +53,7 @@ internal static class SyncMeasurements
             var folder = Directory.CreateTempSubdirectory("orderhub-bench-").FullName;
             await using var store = await SqliteOrderStore.OpenAsync(Path.Combine(folder, "unthrottled.db"));
             var sync = new OrderSync(new OrderLookup([source]), store);
-            var catalog = new OrderHub.Emulator.SellingPartner.SpOrderCatalog(42, orders);
-            await sync.AddReferencesAsync("bench", catalog.OrderIds.Select(id => new OrderReference("sp-api", id)));
+            await sync.AddReferencesAsync("bench", (await emulator.OrderIdsAsync()).Select(id => new OrderReference("sp-api", id)));
 
             GC.Collect();
             var clock = Stopwatch.StartNew();

@@ -52,6 +52,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         SpEndpoints.Map(app, sellingPartner);
         var outposts = new OutpostsEmulatorState(options);
         OutpostsEndpoints.Map(app, outposts);
+        app.MapGet("/_emulator/sp-order-ids", () => Results.Text(string.Join('\n', sellingPartner.Catalog.OrderIds)));
         app.MapGet("/_emulator/stats", () => Results.Json(new Dictionary<string, int>
         {
             ["spTokenRequests"] = sellingPartner.TokenRequests,
