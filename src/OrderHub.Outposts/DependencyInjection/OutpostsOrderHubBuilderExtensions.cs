@@ -19,7 +19,7 @@ public static class OutpostsOrderHubBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<OutpostsOrderSourceOptions>()
-            .BindConfiguration(OutpostsOrderSourceOptions.SectionName)
+            .BindConfigurationIfPresent(OutpostsOrderSourceOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         if (configure is not null)

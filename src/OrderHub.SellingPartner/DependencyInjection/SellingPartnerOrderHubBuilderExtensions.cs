@@ -20,7 +20,7 @@ public static class SellingPartnerOrderHubBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<SellingPartnerOrderSourceOptions>()
-            .BindConfiguration(SellingPartnerOrderSourceOptions.SectionName)
+            .BindConfigurationIfPresent(SellingPartnerOrderSourceOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         if (configure is not null)

@@ -17,7 +17,7 @@ public static class OrderHubServiceCollectionExtensions
     public static OrderHubBuilder AddOrderHub(this IServiceCollection services, Action<OrderHubOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<OrderHubOptions>().BindConfiguration(OrderHubOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var options = services.AddOptions<OrderHubOptions>().BindConfigurationIfPresent(OrderHubOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
