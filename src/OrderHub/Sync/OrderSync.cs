@@ -182,6 +182,12 @@ public sealed partial class OrderSync
                     await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A source that breaks its contract must not stop the run (or leave the feeder waiting on a dead worker).
+                LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, null);
+                return Failed(reference, new SyncFailure(reference, $"The source failed unexpectedly ({e.GetType().Name}).", e.GetType().Name, attempt, null, Permanent: false));
+            }
         }
     }
 

@@ -102,3 +102,31 @@ public sealed class OrderSyncTests
         }
     }
 }
+
+public sealed class OrderSyncBrokenSourceTests
+{
+    private sealed class BrokenSource : IOrderSource
+    {
+        public string Name => "broken";
+
+        public OrderIdFormat OrderIdFormat => InMemoryOrderSource.ThreeSevenSeven;
+
+        public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("a bug in a source");
+    }
+
+    [Fact]
+    public async Task Run_SourceThrowingSomethingUnexpected_RecordsRetryableFailures_AndFinishes()
+    {
+        var store = new InMemoryOrderStore();
+        var sync = new OrderSync(new OrderLookup([new BrokenSource()]), store);
+        await sync.AddReferencesAsync("run", Enumerable.Range(0, 200).Select(i => new OrderReference("broken", $"111-{i:D7}-0000000")));
+
+        var result = await sync.RunAsync("run", new OrderSyncOptions { MaxConcurrencyPerSource = 2 });
+
+        result.Failed.ShouldBe(200);
+        var failures = await store.GetFailuresAsync("run");
+        failures.ShouldAllBe(f => !f.Permanent && f.ErrorType == nameof(InvalidOperationException));
+        failures[0].Reason.ShouldNotContain("a bug in a source");
+    }
+}
