@@ -23,15 +23,7 @@ internal static class OrderCommands
             var orderId = parse.GetRequiredValue(id);
             var chosen = parse.GetValue(source) is { } name ? CliContext.RequireSource(lookup, factory, name) : Resolve(lookup, factory, orderId);
             var order = await chosen.GetOrderAsync(orderId, cancel);
-            if (parse.GetValue(cli.JsonOption))
-            {
-                Render.Json(order);
-            }
-            else
-            {
-                Render.Table(order);
-            }
-
+            Render.Order(order, parse.GetValue(cli.JsonOption));
             return ExitCodes.Ok;
         }));
         return command;
@@ -124,15 +116,7 @@ internal static class OrderCommands
             }
 
             var order = await creator.CreateOrderAsync(request, cancel);
-            if (parse.GetValue(cli.JsonOption))
-            {
-                Render.Json(order);
-            }
-            else
-            {
-                Render.Table(order);
-            }
-
+            Render.Order(order, parse.GetValue(cli.JsonOption));
             return ExitCodes.Ok;
         }));
         return command;

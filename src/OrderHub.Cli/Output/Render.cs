@@ -8,6 +8,18 @@ namespace OrderHub.Cli.Output;
 /// <summary>How the CLI shows orders: tables for people, the unified JSON for scripts.</summary>
 internal static class Render
 {
+    public static void Order(Order order, bool json)
+    {
+        if (json)
+        {
+            Json(order);
+        }
+        else
+        {
+            Table(order);
+        }
+    }
+
     public static void Json(Order order) => Console.Out.WriteLine(Encoding.UTF8.GetString(OrderJson.SerializeToUtf8Bytes(order, indented: true)));
 
     public static void Json(OrderSummary summary) => Console.Out.WriteLine(Encoding.UTF8.GetString(OrderJson.SerializeToUtf8Bytes(summary)));
