@@ -174,12 +174,17 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT json, content_hash, stored_at FROM orders WHERE source = $source AND order_id = $id";
+        query.CommandText = "SELECT json, content_hash, stored_at, public_json FROM orders WHERE source = $source AND order_id = $id";
         query.Parameters.AddWithValue("$source", source);
         query.Parameters.AddWithValue("$id", orderId);
         using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredOrder(new OrderReference(source, orderId), (byte[])reader.GetValue(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+            ? new StoredOrder(
+                new OrderReference(source, orderId),
+                (byte[])reader.GetValue(0),
+                reader.GetString(1),
+                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3))
             : null;
     }
 
@@ -257,7 +262,8 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     private static PreparedOrder Prepare(Order order)
     {
         var json = OrderJson.SerializeToUtf8Bytes(order, includeRaw: true);
-        return new PreparedOrder(order, json, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json)));
+        var publicJson = OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData());
+        return new PreparedOrder(order, json, publicJson, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json)));
     }
 
     // Microsoft.Data.Sqlite opens synchronously (its OpenAsync only wraps Open); pooled connections make this cheap.
@@ -299,7 +305,7 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
 
     private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    private sealed record PreparedOrder(Order Order, byte[] Json, string Hash);
+    private sealed record PreparedOrder(Order Order, byte[] Json, byte[] PublicJson, string Hash);
 
     /// <summary>The statements of one commit, prepared once and reused for every row.</summary>
     private sealed class CommitCommands : IDisposable
@@ -319,12 +325,12 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
             _upsert = connection.CreateCommand();
             _upsert.Transaction = transaction;
             _upsert.CommandText = """
-                INSERT INTO orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, stored_at)
-                VALUES ($source, $id, $status, $raw, $account, $updated, $hash, $json, $now)
+                INSERT INTO orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json, stored_at)
+                VALUES ($source, $id, $status, $raw, $account, $updated, $hash, $json, $public, $now)
                 ON CONFLICT (source, order_id) DO UPDATE SET
                     status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
                     last_updated_at = excluded.last_updated_at, content_hash = excluded.content_hash,
-                    json = excluded.json, stored_at = excluded.stored_at
+                    json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
                 """;
             foreach (var name in new[] { "$source", "$id", "$status", "$raw", "$account", "$updated", "$hash" })
             {
@@ -332,6 +338,7 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
             }
 
             _upsert.Parameters.Add("$json", SqliteType.Blob);
+            _upsert.Parameters.Add("$public", SqliteType.Blob);
             _upsert.Parameters.AddWithValue("$now", now);
 
             _mark = connection.CreateCommand();
@@ -365,6 +372,7 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
             _upsert.Parameters["$updated"].Value = row.Order.LastUpdatedAt is { } updated ? Timestamp(updated) : DBNull.Value;
             _upsert.Parameters["$hash"].Value = row.Hash;
             _upsert.Parameters["$json"].Value = row.Json;
+            _upsert.Parameters["$public"].Value = row.PublicJson;
             await _upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
             return existing is null ? StoreOutcome.Inserted : existing == row.Hash ? StoreOutcome.Unchanged : StoreOutcome.Updated;

@@ -37,6 +37,10 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX ix_sync_items_run_state ON sync_items (run_id, state, seq);
             """),
+        (2, """
+            -- The order without personal data or raw payload, for readers not allowed to see personal data.
+            ALTER TABLE orders ADD COLUMN public_json BLOB;
+            """),
     ];
 }
 

@@ -46,7 +46,7 @@ public sealed class SqliteOrderStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         ((string)(await command.ExecuteScalarAsync())!).ShouldBe("wal");
         command.CommandText = "SELECT COUNT(*) FROM schema_version";
-        Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(1, "a second open applies no migration again");
+        Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(SqliteOrderStore.SchemaVersion, "each migration is applied once, a second open applies none");
     }
 
     [Fact]
@@ -64,6 +64,9 @@ public sealed class SqliteOrderStoreTests : IDisposable
         json.RootElement.GetProperty("total").GetProperty("amount").GetString().ShouldBe("11.01");
         json.RootElement.GetProperty("lastUpdatedAt").GetString().ShouldBe("2026-01-02T03:04:05Z");
         json.RootElement.GetProperty("rawPayload").GetProperty("Status").GetString().ShouldBe("IN_PROGRESS");
+        using var publicJson = JsonDocument.Parse(stored.PublicJson!);
+        publicJson.RootElement.TryGetProperty("rawPayload", out _).ShouldBeFalse();
+        publicJson.RootElement.GetProperty("orderId").GetString().ShouldBe("oo-0123456789abcdef0");
         (await store.CountOrdersAsync())["outposts"].ShouldBe(1);
     }
 
@@ -126,5 +129,31 @@ public sealed class SqliteOrderStoreTests : IDisposable
         await store.UpsertAsync(SampleOrder());
 
         (await store.GetAsync("outposts", "oo-0123456789abcdef0"))!.ToString().ShouldNotContain("11.01");
+    }
+}
+
+public sealed class SqliteSchemaMigrationTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task Open_DatabaseAtVersion1_IsMigratedKeepingItsRows()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={_database.Path}"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_version (version INTEGER NOT NULL); " + SqliteSchemaAccess.Version1 +
+                "; INSERT INTO schema_version VALUES (1); INSERT INTO orders VALUES ('sp-api','111-1111111-1111111','Pending','Pending',NULL,NULL,'h',x'7B7D','2026-01-01T00:00:00Z');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+
+        var old = await store.GetAsync("sp-api", "111-1111111-1111111");
+        old.ShouldNotBeNull();
+        old.PublicJson.ShouldBeNull();
     }
 }

@@ -90,7 +90,8 @@ public sealed record SyncFailure(OrderReference Reference, string Reason, string
 /// <param name="Json">The unified JSON (<see cref="Json.OrderJson"/>), raw payload included.</param>
 /// <param name="ContentHash">The content hash.</param>
 /// <param name="StoredAt">When it was last written.</param>
-public sealed record StoredOrder(OrderReference Reference, byte[] Json, string ContentHash, DateTimeOffset StoredAt)
+/// <param name="PublicJson">The unified JSON without personal data and without the raw payload, where the store keeps it.</param>
+public sealed record StoredOrder(OrderReference Reference, byte[] Json, string ContentHash, DateTimeOffset StoredAt, byte[]? PublicJson = null)
 {
     /// <summary>Returns the reference and when it was stored; never the order's content.</summary>
     /// <returns>A one-line summary.</returns>

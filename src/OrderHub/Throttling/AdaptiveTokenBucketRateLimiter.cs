@@ -87,6 +87,19 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
         }
     }
 
+    /// <summary>Estimates how long a newcomer asking for <paramref name="permitCount"/> permits would wait now, behind the queue.</summary>
+    /// <param name="permitCount">The permits it would ask for.</param>
+    /// <returns>Zero when they are free now.</returns>
+    public TimeSpan EstimateWait(int permitCount = 1)
+    {
+        CheckPermitCount(permitCount);
+        lock (_lock)
+        {
+            Refill();
+            return RetryAfterLocked(permitCount);
+        }
+    }
+
     /// <inheritdoc />
     public override TimeSpan? IdleDuration
     {
