@@ -146,10 +146,7 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
         }
     }
 
-    /// <summary>Stores one order outside any run (for example after a read-through lookup).</summary>
-    /// <param name="order">The order.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>What happened.</returns>
+    /// <inheritdoc />
     public async Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(order);

@@ -27,6 +27,12 @@ public interface IOrderStore
     /// <returns>What happened to each fetched order, in the order given.</returns>
     Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores one order outside any run (for example after a read-through lookup).</summary>
+    /// <param name="order">The order.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a stored order.</summary>
     /// <param name="source">The source's name.</param>
     /// <param name="orderId">The order id.</param>

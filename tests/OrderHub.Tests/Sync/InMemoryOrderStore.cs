@@ -80,6 +80,9 @@ internal sealed class InMemoryOrderStore : IOrderStore
         }
     }
 
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The engine tests store through runs only.");
+
     public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrderHub.Api.Lookup;
+using OrderHub.Api.Security;
+using OrderHub.Sync;
+
+namespace OrderHub.Api.Hosting;
+
+/// <summary>A running lookup API: Kestrel, the endpoints, the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+public sealed partial class OrderApiHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private OrderApiHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Gets the address the API listens on, ending in a slash.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Starts the API.</summary>
+    /// <param name="options">Where to listen, keys, store age, upstream budget.</param>
+    /// <param name="lookup">The sources.</param>
+    /// <param name="store">The store read first and written back to.</param>
+    /// <param name="timeProvider">The clock for store ages; <see langword="null"/> for the system clock.</param>
+    /// <param name="configureLogging">Sets up logging; by default the console.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running API.</returns>
+    public static async Task<OrderApiHost> StartAsync(
+        OrderApiOptions options,
+        OrderLookup lookup,
+        IOrderStore store,
+        TimeProvider? timeProvider = null,
+        Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.AuthenticationDisabled && options.ApiKeys.Count == 0)
+        {
+            throw new InvalidOrderRequestException("The API needs at least one API key, or authentication explicitly turned off.");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        if (configureLogging is not null)
+        {
+            builder.Logging.ClearProviders();
+            configureLogging(builder.Logging);
+        }
+
+        builder.WebHost.UseKestrel().UseUrls(options.Urls);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ApiKeyAuthenticator(options.ApiKeys));
+        builder.Services.AddSingleton(new StoreFirstOrderReader(lookup, store, options, timeProvider ?? TimeProvider.System));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        var app = builder.Build();
+        app.MapOpenApi();
+        app.MapOrderApi();
+        if (options.AuthenticationDisabled)
+        {
+            LogAuthenticationOff(app.Logger);
+        }
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new OrderApiHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Waits until the API is stopped.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes at shutdown.</returns>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication is OFF: anyone who can reach this address can read orders, personal data included.")]
+    private static partial void LogAuthenticationOff(ILogger logger);
+}

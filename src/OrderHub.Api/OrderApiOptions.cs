@@ -1,0 +1,30 @@
+namespace OrderHub.Api;
+
+/// <summary>How the lookup API behaves.</summary>
+public sealed class OrderApiOptions
+{
+    /// <summary>Gets or sets where to listen. The default is <c>http://127.0.0.1:5000</c>: loopback only, unless told otherwise.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5000";
+
+    /// <summary>Gets the API keys accepted in the <c>X-Api-Key</c> header.</summary>
+    public IList<ApiKey> ApiKeys { get; init; } = [];
+
+    /// <summary>Gets or sets a value indicating whether to accept requests without a key. The default is <see langword="false"/>; turning it on logs a warning at start.</summary>
+    public bool AuthenticationDisabled { get; set; }
+
+    /// <summary>Gets or sets how old a stored order may be and still be served without an upstream read. The default is 5 minutes.</summary>
+    public TimeSpan MaxStoreAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how long a request may wait for an upstream rate-limit permit before the API answers 429. The default is 10 seconds.</summary>
+    public TimeSpan UpstreamWaitBudget { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>An API key and what it may see.</summary>
+/// <param name="Key">The key. Secret: never logged.</param>
+/// <param name="AllowPersonalData">Whether callers with this key may see personal data (addresses, buyer and tax details).</param>
+public sealed record ApiKey(string Key, bool AllowPersonalData)
+{
+    /// <summary>Returns what the key allows; never the key.</summary>
+    /// <returns>A one-line description.</returns>
+    public override string ToString() => $"ApiKey {{ AllowPersonalData = {AllowPersonalData} }}";
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http;
+using Polly.Timeout;
+
+namespace OrderHub.Api.Problems;
+
+/// <summary>OrderHub's errors as RFC 9457 <c>application/problem+json</c>, each with the upstream request id.</summary>
+internal static class OrderProblems
+{
+    public static IResult From(OrderHubException error, HttpContext http)
+    {
+        var (status, title) = error switch
+        {
+            InvalidOrderRequestException => (StatusCodes.Status400BadRequest, "Invalid request"),
+            OrderNotFoundException => (StatusCodes.Status404NotFound, "Order not found"),
+            OrderSourceThrottledException => (StatusCodes.Status429TooManyRequests, "Upstream rate limit reached"),
+            OrderSourceUnavailableException { InnerException: TimeoutRejectedException } => (StatusCodes.Status504GatewayTimeout, "Upstream timed out"),
+            OrderSourceUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Upstream unavailable"),
+            OrderSourceAuthenticationException => (StatusCodes.Status502BadGateway, "Upstream refused this service's credentials"),
+            _ => (StatusCodes.Status502BadGateway, "Upstream response not understood"),
+        };
+        if (error is OrderSourceThrottledException { RetryAfter: { } retryAfter })
+        {
+            SetRetryAfter(http, retryAfter);
+        }
+
+        return Results.Problem(statusCode: status, title: title, detail: error.Message, extensions: new Dictionary<string, object?>
+        {
+            ["source"] = error.SourceName,
+            ["orderId"] = error.OrderId,
+            ["requestId"] = error.RequestId,
+            ["upstreamStatus"] = (int?)error.StatusCode,
+            ["upstreamErrorCode"] = error.ErrorCode,
+        });
+    }
+
+    public static IResult Unauthorized() => Results.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "API key required",
+        detail: $"Send a valid key in the {Security.ApiKeyAuthenticator.HeaderName} header.");
+
+    public static IResult Busy(HttpContext http, string source, TimeSpan retryAfter)
+    {
+        SetRetryAfter(http, retryAfter);
+        return Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Upstream rate limit reached",
+            detail: $"The {source} rate limit has no permit free within this API's wait budget; try again later.",
+            extensions: new Dictionary<string, object?> { ["source"] = source });
+    }
+
+    private static void SetRetryAfter(HttpContext http, TimeSpan retryAfter) =>
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,81 @@
+using Amazon.Runtime;
+using OrderHub.Api;
+using OrderHub.Api.Hosting;
+using OrderHub.Emulator.Hosting;
+using OrderHub.Outposts;
+using OrderHub.SellingPartner;
+using OrderHub.Storage.Sqlite;
+using OrderHub.Throttling;
+
+namespace OrderHub.Api.Tests;
+
+/// <summary>The API over real sockets: the emulator upstream, both sources, a SQLite store in a temporary folder.</summary>
+internal sealed class ApiFixture : IAsyncDisposable
+{
+    public const string ReaderKey = "reader-key-0123456789";
+    public const string AdminKey = "admin-key-9876543210";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-api-").FullName;
+    private OutpostsOrderSource _outposts = null!;
+    private SqliteOrderStore _store = null!;
+
+    public EmulatorHost Emulator { get; private set; } = null!;
+
+    public OrderApiHost Api { get; private set; } = null!;
+
+    public HttpClient Client { get; } = new();
+
+    public static async Task<ApiFixture> StartAsync(EmulatorOptions? emulator = null, Action<OrderApiOptions>? configure = null, int spBurst = 30)
+    {
+        var fixture = new ApiFixture();
+        fixture.Emulator = await EmulatorHost.StartAsync(emulator ?? new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
+        var sp = new SellingPartnerOrderSource(
+            new HttpClient(),
+            new SellingPartnerOrderSourceOptions
+            {
+                Endpoint = fixture.Emulator.BaseAddress,
+                LwaEndpoint = fixture.Emulator.LwaEndpoint,
+                ClientId = fixture.Emulator.SellingPartner.Options.ClientId,
+                ClientSecret = fixture.Emulator.SellingPartner.Options.ClientSecret,
+                RefreshToken = fixture.Emulator.SellingPartner.Options.RefreshTokens[0],
+                GetOrderBurst = spBurst,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+            },
+            rateLimiters: new RateLimiterRegistry());
+        fixture._outposts = new OutpostsOrderSource(
+            new OutpostsOrderSourceOptions
+            {
+                Region = "us-west-2",
+                ServiceUrl = fixture.Emulator.BaseAddress,
+                Credentials = new BasicAWSCredentials(fixture.Emulator.Outposts.Options.AwsAccessKeyId, fixture.Emulator.Outposts.Options.AwsSecretAccessKey),
+            },
+            environment: _ => null);
+        fixture._store = await SqliteOrderStore.OpenAsync(Path.Combine(fixture._folder, "api.db"));
+        var options = new OrderApiOptions { Urls = "http://127.0.0.1:0", ApiKeys = { new ApiKey(ReaderKey, false), new ApiKey(AdminKey, true) } };
+        configure?.Invoke(options);
+        fixture.Api = await OrderApiHost.StartAsync(options, new OrderLookup([sp, fixture._outposts]), fixture._store, configureLogging: _ => { });
+        return fixture;
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, string? key = ReaderKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Api.BaseAddress, path));
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        return Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await _store.DisposeAsync();
+        _outposts.Dispose();
+        await Emulator.DisposeAsync();
+        Client.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
