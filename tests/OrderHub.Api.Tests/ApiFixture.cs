@@ -25,7 +25,12 @@ internal sealed class ApiFixture : IAsyncDisposable
 
     public HttpClient Client { get; } = new();
 
-    public static async Task<ApiFixture> StartAsync(EmulatorOptions? emulator = null, Action<OrderApiOptions>? configure = null, int spBurst = 30)
+    public static async Task<ApiFixture> StartAsync(
+        EmulatorOptions? emulator = null,
+        Action<OrderApiOptions>? configure = null,
+        int spBurst = 30,
+        string? outpostsSecret = null,
+        TimeSpan? spAttemptTimeout = null)
     {
         var fixture = new ApiFixture();
         fixture.Emulator = await EmulatorHost.StartAsync(emulator ?? new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
@@ -40,6 +45,8 @@ internal sealed class ApiFixture : IAsyncDisposable
                 RefreshToken = fixture.Emulator.SellingPartner.Options.RefreshTokens[0],
                 GetOrderBurst = spBurst,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+                MaxRetryAttempts = 2,
+                AttemptTimeout = spAttemptTimeout ?? TimeSpan.FromSeconds(30),
             },
             rateLimiters: new RateLimiterRegistry());
         fixture._outposts = new OutpostsOrderSource(
@@ -47,7 +54,7 @@ internal sealed class ApiFixture : IAsyncDisposable
             {
                 Region = "us-west-2",
                 ServiceUrl = fixture.Emulator.BaseAddress,
-                Credentials = new BasicAWSCredentials(fixture.Emulator.Outposts.Options.AwsAccessKeyId, fixture.Emulator.Outposts.Options.AwsSecretAccessKey),
+                Credentials = new BasicAWSCredentials(fixture.Emulator.Outposts.Options.AwsAccessKeyId, outpostsSecret ?? fixture.Emulator.Outposts.Options.AwsSecretAccessKey),
             },
             environment: _ => null);
         fixture._store = await SqliteOrderStore.OpenAsync(Path.Combine(fixture._folder, "api.db"));

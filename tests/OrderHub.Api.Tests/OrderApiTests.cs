@@ -156,6 +156,31 @@ public sealed class OrderApiPacingAndAuthTests
         await Should.ThrowAsync<InvalidOrderRequestException>(() => ApiFixture.StartAsync(configure: o => o.ApiKeys.Clear()));
 
     [Fact]
+    public async Task UpstreamRefusingThisServicesCredentials_Is502()
+    {
+        await using var fixture = await ApiFixture.StartAsync(outpostsSecret: "not-the-secret");
+
+        var response = await fixture.GetAsync($"orders/{fixture.Emulator.Outposts.OrderIds[0]}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadGateway);
+        var body = await response.Content.ReadAsStringAsync();
+        JsonDocument.Parse(body).RootElement.GetProperty("upstreamErrorCode").GetString().ShouldBe("InvalidSignatureException");
+        body.ShouldNotContain("not-the-secret");
+    }
+
+    [Fact]
+    public async Task UpstreamTimingOut_Is504()
+    {
+        await using var fixture = await ApiFixture.StartAsync(
+            new Emulator.Hosting.EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5, Faults = { Latency = TimeSpan.FromSeconds(2) } },
+            spAttemptTimeout: TimeSpan.FromMilliseconds(200));
+
+        var response = await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.Catalog.OrderIds[0]}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.GatewayTimeout);
+    }
+
+    [Fact]
     public async Task UpstreamFailures_BecomeGatewayProblems()
     {
         await using var fixture = await ApiFixture.StartAsync(new Emulator.Hosting.EmulatorOptions
