@@ -75,7 +75,10 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
     public TimeSpan AttemptTimeout { get; set; } = SellingPartnerDefaults.AttemptTimeout;
 
     /// <summary>Gets the base address calls go to: <see cref="Endpoint"/>, or the region's host.</summary>
-    public Uri BaseAddress => Endpoint ?? SellingPartnerEndpoints.For(Region, Sandbox);
+    /// <remarks>A trailing slash is added when missing, so an endpoint with a path (a proxy) keeps it.</remarks>
+    public Uri BaseAddress => Endpoint is { } endpoint
+        ? (endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/"))
+        : SellingPartnerEndpoints.For(Region, Sandbox);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

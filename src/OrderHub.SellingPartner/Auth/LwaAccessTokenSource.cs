@@ -15,6 +15,7 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly string _sourceName;
+    private readonly Polly.ResiliencePipeline _attemptTimeout;
     private CachedToken? _current;
 
     public LwaAccessTokenSource(HttpClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
@@ -23,6 +24,7 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
         _options = options;
         _timeProvider = timeProvider;
         _sourceName = options.SourceName;
+        _attemptTimeout = OrderHub.Http.HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
     }
 
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
@@ -75,12 +77,11 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
         byte[] body;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            (response, body) = await OrderHub.Http.HttpExchange.SendAsync(_http, request, _attemptTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (OrderHub.Http.HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw new OrderSourceUnavailableException("Login with Amazon could not be reached to refresh the access token.", new OrderErrorContext(_sourceName), e);
+            throw new OrderSourceUnavailableException("Login with Amazon could not be reached (or did not answer in time) to refresh the access token.", new OrderErrorContext(_sourceName), e);
         }
 
         using (response)

@@ -137,3 +137,31 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
     }
 }
+
+public sealed class LoginWithAmazonTimeoutTests
+{
+    [Fact]
+    public async Task TokenEndpointThatNeverAnswers_IsUnavailableAfterTheAttemptTimeout()
+    {
+        await using var hung = await OrderHub.Testing.LoopbackServer.StartAsync(app =>
+            Microsoft.AspNetCore.Builder.RunExtensions.Run(app, async http => await Task.Delay(Timeout.Infinite, http.RequestAborted)));
+        var options = new SellingPartnerOrderSourceOptions
+        {
+            Endpoint = hung.BaseAddress,
+            LwaEndpoint = new Uri(hung.BaseAddress, "auth/o2/token"),
+            ClientId = "client",
+            ClientSecret = "secret",
+            RefreshToken = "Atzr|refresh",
+            AttemptTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        var source = new SellingPartnerOrderSource(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options, rateLimiters: new());
+
+        var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync("902-3159896-1390916"));
+
+        error.Message.ShouldContain("Login with Amazon");
+    }
+
+    [Fact]
+    public void Endpoint_WithAPathAndNoTrailingSlash_KeepsItsPath() =>
+        new SellingPartnerOrderSourceOptions { Endpoint = new Uri("https://proxy.example/sp") }.BaseAddress.ShouldBe(new Uri("https://proxy.example/sp/"));
+}
