@@ -76,9 +76,7 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
 
     /// <summary>Gets the base address calls go to: <see cref="Endpoint"/>, or the region's host.</summary>
     /// <remarks>A trailing slash is added when missing, so an endpoint with a path (a proxy) keeps it.</remarks>
-    public Uri BaseAddress => Endpoint is { } endpoint
-        ? (endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/"))
-        : SellingPartnerEndpoints.For(Region, Sandbox);
+    public Uri BaseAddress => Endpoint is { } endpoint ? OrderHub.Http.HttpExchange.WithTrailingSlash(endpoint) : SellingPartnerEndpoints.For(Region, Sandbox);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -260,7 +260,7 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     {
         var json = OrderJson.SerializeToUtf8Bytes(order, includeRaw: true);
         var publicJson = OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData());
-        return new PreparedOrder(order, json, publicJson, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json)));
+        return new PreparedOrder(order, json, publicJson, OrderJson.ContentHash(json));
     }
 
     // Microsoft.Data.Sqlite opens synchronously (its OpenAsync only wraps Open); pooled connections make this cheap.

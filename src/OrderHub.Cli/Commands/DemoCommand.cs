@@ -47,21 +47,9 @@ internal static class DemoCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
-                    async Task<SyncProgress> Run(string runId, string label)
-                    {
-                        var task = context.AddTask(label, maxValue: 1);
-                        var progress = new Progress<SyncProgress>(p =>
-                        {
-                            task.MaxValue = Math.Max(1, p.Total);
-                            task.Value = p.Done + p.Failed;
-                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{label} {p.Done + p.Failed}/{p.Total}, ETA {p.EstimatedTimeLeft?.TotalSeconds ?? 0:0} s"));
-                        });
-                        var result = await sync.RunAsync(runId, progress: progress, cancellationToken: cancel);
-                        task.Value = task.MaxValue;
-                        return result;
-                    }
-
-                    var both = await Task.WhenAll(Run(spRun, "sp-api   "), Run(outpostsRun, "outposts "));
+                    var both = await Task.WhenAll(
+                        SyncCommand.RunAsTaskAsync(context, sync, spRun, "sp-api  ", cancel),
+                        SyncCommand.RunAsTaskAsync(context, sync, outpostsRun, "outposts", cancel));
                     (sp, outposts) = (both[0], both[1]);
                 });
 

@@ -117,20 +117,24 @@ internal static class SyncCommand
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(Markup.Escape(label ?? runId), maxValue: 1);
-                var progress = new Progress<SyncProgress>(p =>
-                {
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = p.AlreadyDone + p.Done + p.Failed;
-                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                        $"{label ?? runId}: {p.AlreadyDone + p.Done}/{p.Total} ({p.Failed} failed) {p.RatePerSecond:0.0}/s, ETA {p.EstimatedTimeLeft?.ToString(@"mm\:ss", CultureInfo.InvariantCulture) ?? "?"}"));
-                });
-                final = await sync.RunAsync(runId, progress: progress, cancellationToken: cancellationToken);
-                task.Value = task.MaxValue;
-            });
+            .StartAsync(async context => final = await RunAsTaskAsync(context, sync, runId, label ?? runId, cancellationToken));
         return final!;
+    }
+
+    /// <summary>Runs a sync as one bar of a progress display: done of total, failures, rate and time left.</summary>
+    public static async Task<SyncProgress> RunAsTaskAsync(ProgressContext context, OrderSync sync, string runId, string label, CancellationToken cancellationToken)
+    {
+        var task = context.AddTask(Markup.Escape(label), maxValue: 1);
+        var progress = new Progress<SyncProgress>(p =>
+        {
+            task.MaxValue = Math.Max(1, p.Total);
+            task.Value = p.AlreadyDone + p.Done + p.Failed;
+            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {p.AlreadyDone + p.Done}/{p.Total} ({p.Failed} failed) {p.RatePerSecond:0.0}/s, ETA {p.EstimatedTimeLeft?.ToString(@"mm\:ss", CultureInfo.InvariantCulture) ?? "?"}"));
+        });
+        var result = await sync.RunAsync(runId, progress: progress, cancellationToken: cancellationToken);
+        task.Value = task.MaxValue;
+        return result;
     }
 
     private static async Task<List<string>> ReadIdsAsync(string path, CancellationToken cancellationToken)

@@ -177,7 +177,7 @@ public static class OutpostsEndpoints
             ["Status"] = status,
             ["LineItems"] = new JsonArray([.. order.Lines.Select(l => (JsonNode)Line(l, status))]),
             ["PaymentOption"] = order.PaymentOption,
-            ["OrderSubmissionDate"] = EpochSeconds(order.SubmittedAt),
+            ["OrderSubmissionDate"] = ProviderTimestamp.ToEpochSeconds(order.SubmittedAt),
             ["OrderType"] = order.OrderType,
         };
         if (order.PaymentTerm is not null)
@@ -187,7 +187,7 @@ public static class OutpostsEndpoints
 
         if (state.FulfilledAt(order) is { } fulfilled)
         {
-            json["OrderFulfilledDate"] = EpochSeconds(fulfilled);
+            json["OrderFulfilledDate"] = ProviderTimestamp.ToEpochSeconds(fulfilled);
         }
 
         if (order.QuoteIdentifier is not null)
@@ -248,17 +248,15 @@ public static class OutpostsEndpoints
             ["OrderType"] = order.OrderType,
             ["Status"] = status,
             ["LineItemCountsByStatus"] = counts,
-            ["OrderSubmissionDate"] = EpochSeconds(order.SubmittedAt),
+            ["OrderSubmissionDate"] = ProviderTimestamp.ToEpochSeconds(order.SubmittedAt),
         };
         if (state.FulfilledAt(order) is { } fulfilled)
         {
-            json["OrderFulfilledDate"] = EpochSeconds(fulfilled);
+            json["OrderFulfilledDate"] = ProviderTimestamp.ToEpochSeconds(fulfilled);
         }
 
         return json;
     }
-
-    private static decimal EpochSeconds(DateTimeOffset instant) => (instant.ToUniversalTime().Ticks - DateTimeOffset.UnixEpoch.Ticks) / (decimal)TimeSpan.TicksPerSecond;
 
     private static IResult Error(int status, string type, string message, string? resourceId = null, string? resourceType = null)
     {

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using OrderHub.Http;
 
 namespace OrderHub.Outposts.Http;
 
@@ -19,7 +20,7 @@ internal static class OutpostsEndpoint
     {
         if (options.ServiceUrl is { } explicitUrl)
         {
-            return WithTrailingSlash(explicitUrl);
+            return HttpExchange.WithTrailingSlash(explicitUrl);
         }
 
         foreach (var variable in new[] { "AWS_ENDPOINT_URL_OUTPOSTS", "AWS_ENDPOINT_URL" })
@@ -27,7 +28,7 @@ internal static class OutpostsEndpoint
             if (NonEmpty(environment(variable)) is { } value)
             {
                 return Uri.TryCreate(value, UriKind.Absolute, out var url)
-                    ? WithTrailingSlash(url)
+                    ? HttpExchange.WithTrailingSlash(url)
                     : throw new InvalidOrderRequestException($"{variable} must be an absolute URL such as https://outposts.us-west-2.amazonaws.com.", new OrderErrorContext(options.SourceName));
             }
         }
@@ -53,8 +54,6 @@ internal static class OutpostsEndpoint
 
         return new DefaultChainCredentials();
     }
-
-    private static Uri WithTrailingSlash(Uri url) => url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

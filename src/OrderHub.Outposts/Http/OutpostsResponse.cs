@@ -7,7 +7,7 @@ internal sealed record OutpostsResponse(HttpStatusCode StatusCode, byte[] Body, 
 {
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
 
-    public string Excerpt() => System.Text.Encoding.UTF8.GetString(Body, 0, Math.Min(Body.Length, OrderSourceProtocolException.MaxExcerptLength));
+    public string Excerpt() => OrderSourceProtocolException.ExcerptOf(Body);
 }
 
 /// <summary>One Outposts call.</summary>

@@ -39,7 +39,7 @@ internal sealed class AwsTimestampConverter : JsonConverter<DateTimeOffset?>
     {
         if (value is { } instant)
         {
-            writer.WriteNumberValue(decimal.Divide(instant.ToUniversalTime().Ticks - DateTimeOffset.UnixEpoch.Ticks, TimeSpan.TicksPerSecond));
+            writer.WriteNumberValue(ProviderTimestamp.ToEpochSeconds(instant));
         }
         else
         {

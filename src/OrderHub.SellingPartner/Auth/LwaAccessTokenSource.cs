@@ -13,10 +13,9 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
     private readonly HttpClient _http;
     private readonly SellingPartnerOrderSourceOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly string _sourceName;
     private readonly Polly.ResiliencePipeline _attemptTimeout;
-    private CachedToken? _current;
+    private readonly CachedTokenSlot _slot;
 
     public LwaAccessTokenSource(HttpClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
     {
@@ -25,42 +24,12 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
         _timeProvider = timeProvider;
         _sourceName = options.SourceName;
         _attemptTimeout = OrderHub.Http.HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
+        _slot = new CachedTokenSlot(timeProvider, RequestTokenAsync);
     }
 
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _current) is { } token && token.IsFresh(_timeProvider.GetUtcNow()))
-        {
-            return token.Value;
-        }
+    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => _slot.GetAsync(cancellationToken);
 
-        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Another caller may have refreshed while this one waited.
-            if (_current is { } refreshed && refreshed.IsFresh(_timeProvider.GetUtcNow()))
-            {
-                return refreshed.Value;
-            }
-
-            var fresh = await RequestTokenAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _current, fresh);
-            return fresh.Value;
-        }
-        finally
-        {
-            _refreshGate.Release();
-        }
-    }
-
-    public void Invalidate(string rejectedToken)
-    {
-        var current = Volatile.Read(ref _current);
-        if (current is not null && current.Value == rejectedToken)
-        {
-            Interlocked.CompareExchange(ref _current, null, current);
-        }
-    }
+    public void Invalidate(string rejectedToken) => _slot.Invalidate(rejectedToken);
 
     private async Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken)
     {

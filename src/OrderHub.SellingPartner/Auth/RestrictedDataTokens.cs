@@ -38,58 +38,36 @@ internal sealed class RestrictedDataTokens
         return _entries.GetOrAdd(key, _ => new Entry(this, new RestrictedResource(method, path, dataElements)));
     }
 
-    private sealed class Entry(RestrictedDataTokens owner, RestrictedResource resource) : IAccessTokenSource
+    private sealed class Entry : IAccessTokenSource
     {
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private CachedToken? _current;
+        private readonly RestrictedDataTokens _owner;
+        private readonly RestrictedResource _resource;
+        private readonly CachedTokenSlot _slot;
 
-        public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
+        public Entry(RestrictedDataTokens owner, RestrictedResource resource)
         {
-            if (Volatile.Read(ref _current) is { } token && token.IsFresh(owner._timeProvider.GetUtcNow()))
-            {
-                return token.Value;
-            }
-
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_current is { } refreshed && refreshed.IsFresh(owner._timeProvider.GetUtcNow()))
-                {
-                    return refreshed.Value;
-                }
-
-                var fresh = await CreateAsync(cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _current, fresh);
-                return fresh.Value;
-            }
-            finally
-            {
-                _gate.Release();
-            }
+            _owner = owner;
+            _resource = resource;
+            _slot = new CachedTokenSlot(owner._timeProvider, CreateAsync);
         }
 
-        public void Invalidate(string rejectedToken)
-        {
-            var current = Volatile.Read(ref _current);
-            if (current is not null && current.Value == rejectedToken)
-            {
-                Interlocked.CompareExchange(ref _current, null, current);
-            }
-        }
+        public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => _slot.GetAsync(cancellationToken);
+
+        public void Invalidate(string rejectedToken) => _slot.Invalidate(rejectedToken);
 
         private async Task<CachedToken> CreateAsync(CancellationToken cancellationToken)
         {
-            var context = new OrderErrorContext(owner._sourceName);
-            var requestedAt = owner._timeProvider.GetUtcNow();
+            var context = new OrderErrorContext(_owner._sourceName);
+            var requestedAt = _owner._timeProvider.GetUtcNow();
             var request = new SellingPartnerRequest(
                 HttpMethod.Post,
-                owner._endpoint,
-                owner._lwa,
-                owner._limiter,
+                _owner._endpoint,
+                _owner._lwa,
+                _owner._limiter,
                 ThrottleMode.Wait,
                 context,
-                () => JsonContent.Create(new CreateRestrictedDataTokenRequest([resource]), SellingPartnerJsonContext.Default.CreateRestrictedDataTokenRequest));
-            var response = await owner._transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                () => JsonContent.Create(new CreateRestrictedDataTokenRequest([_resource]), SellingPartnerJsonContext.Default.CreateRestrictedDataTokenRequest));
+            var response = await _owner._transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
                 throw SellingPartnerErrors.ToException(response, context, SellingPartnerDefaults.RestrictedDataTokenOperation, null);

@@ -10,5 +10,5 @@ internal sealed record SellingPartnerResponse(HttpStatusCode StatusCode, byte[] 
 
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
 
-    public string Excerpt() => System.Text.Encoding.UTF8.GetString(Body, 0, Math.Min(Body.Length, OrderSourceProtocolException.MaxExcerptLength));
+    public string Excerpt() => OrderSourceProtocolException.ExcerptOf(Body);
 }

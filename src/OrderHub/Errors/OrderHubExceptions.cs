@@ -119,6 +119,15 @@ public sealed class OrderSourceProtocolException : OrderHubException
         ResponseExcerpt = responseExcerpt is { Length: > MaxExcerptLength } ? responseExcerpt[..MaxExcerptLength] : responseExcerpt;
     }
 
+    /// <summary>Decodes the start of a response body as UTF-8, at most <see cref="MaxExcerptLength"/> bytes, for <see cref="ResponseExcerpt"/>.</summary>
+    /// <param name="body">The body.</param>
+    /// <returns>The excerpt.</returns>
+    public static string ExcerptOf(byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, MaxExcerptLength));
+    }
+
     /// <summary>Gets the first characters of the response body, at most <see cref="MaxExcerptLength"/>.</summary>
     public string? ResponseExcerpt { get; }
 }

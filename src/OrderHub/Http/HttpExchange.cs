@@ -60,6 +60,15 @@ public static class HttpExchange
     public static bool ProvesNotSent(Exception exception) =>
         exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
+    /// <summary>Ends a base address with a slash, so relative paths resolve under its path instead of replacing its last segment.</summary>
+    /// <param name="baseAddress">An absolute URI.</param>
+    /// <returns>The same URI, ending in a slash.</returns>
+    public static Uri WithTrailingSlash(Uri baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        return baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+    }
+
     /// <summary>Reads a response's first header value.</summary>
     /// <param name="response">The response.</param>
     /// <param name="name">The header.</param>

@@ -47,7 +47,12 @@ public static class OrderJson
     /// </summary>
     /// <param name="order">The order.</param>
     /// <returns>The lowercase hex hash.</returns>
-    public static string ContentHash(Order order) => Convert.ToHexStringLower(SHA256.HashData(SerializeToUtf8Bytes(order, includeRaw: true)));
+    public static string ContentHash(Order order) => ContentHash(SerializeToUtf8Bytes(order, includeRaw: true));
+
+    /// <summary>The content hash of an order already serialized with its raw payload (so it is not serialized twice).</summary>
+    /// <param name="jsonWithRaw">The output of <see cref="SerializeToUtf8Bytes(Order, bool, bool)"/> with <c>includeRaw</c>.</param>
+    /// <returns>The lowercase hex hash.</returns>
+    public static string ContentHash(byte[] jsonWithRaw) => Convert.ToHexStringLower(SHA256.HashData(jsonWithRaw));
 
     private static JsonSerializerOptions CreateOptions(bool indented)
     {

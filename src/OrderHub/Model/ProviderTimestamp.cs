@@ -29,9 +29,15 @@ public static class ProviderTimestamp
         return false;
     }
 
+    /// <summary>Converts an instant to seconds since the Unix epoch, fractional, as AWS JSON protocols write timestamps.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns>The seconds since 1970-01-01T00:00:00Z.</returns>
+    public static decimal ToEpochSeconds(DateTimeOffset instant) =>
+        (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (decimal)TimeSpan.TicksPerSecond;
+
     /// <summary>Converts seconds since the Unix epoch, possibly fractional (as AWS JSON protocols send them), to UTC.</summary>
     /// <param name="seconds">The seconds since 1970-01-01T00:00:00Z.</param>
-    /// <returns>The instant, to the millisecond.</returns>
+    /// <returns>The instant, to the tick.</returns>
     public static DateTimeOffset FromEpochSeconds(decimal seconds) =>
         DateTimeOffset.UnixEpoch.AddTicks((long)decimal.Round(seconds * TimeSpan.TicksPerSecond, MidpointRounding.AwayFromZero));
 }
