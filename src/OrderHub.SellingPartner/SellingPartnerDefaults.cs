@@ -23,5 +23,10 @@ internal static class SellingPartnerDefaults
     public const string GetOrderOperation = "getOrder";
     public const string RestrictedDataTokenOperation = "createRestrictedDataToken";
     public const string GetOrderPathTemplate = "/orders/v0/orders/{orderId}";
+    public const string GetOrder20260101Operation = "getOrder@2026-01-01";
+
+    // The 2026-01-01 getOrder datasets: those without personal data are asked for always, the others only on request.
+    public static readonly string[] IncludedData = ["PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"];
+    public static readonly string[] PersonalIncludedData = ["BUYER", "RECIPIENT"];
     public const string RestrictedDataTokenPath = "tokens/2021-03-01/restrictedDataToken";
 }

@@ -15,10 +15,15 @@ public enum FulfillmentChannel
 
 /// <summary>
 /// What a Selling Partner order has that the unified model does not: every field of the Orders API <c>Order</c> not
-/// mapped to a unified member. Enumerations only Amazon uses (Easy Ship status, invoice status) are kept as sent.
+/// mapped to a unified member, for both API versions. Members v0 and 2026-01-01 share are filled from either (the
+/// README lists which); members only one version has are empty for the other. Enumerations only Amazon uses (Easy
+/// Ship status, invoice status, programs) are kept as sent.
 /// </summary>
 public sealed record SellingPartnerOrderDetails : ProviderOrderDetails
 {
+    /// <summary>Gets the Orders API version the order was read through: <c>v0</c> or <c>2026-01-01</c>.</summary>
+    public string ApiVersion { get; init; } = SellingPartnerOrdersApi.V0;
+
     /// <summary>Gets whether Amazon or the seller fulfils the order (<c>FulfillmentChannel</c>).</summary>
     public ProviderValue<FulfillmentChannel>? FulfillmentChannel { get; init; }
 
@@ -103,8 +108,51 @@ public sealed record SellingPartnerOrderDetails : ProviderOrderDetails
     /// <summary>Gets the electronic invoice status, as sent (<c>ElectronicInvoiceStatus</c>).</summary>
     public string? ElectronicInvoiceStatus { get; init; }
 
+    /// <summary>Gets the order's programs, as sent: <c>PRIME</c>, <c>AMAZON_BUSINESS</c>, <c>PREORDER</c>, ... (2026-01-01 <c>programs</c>).</summary>
+    public IReadOnlyList<string> Programs { get; init; } = [];
+
+    /// <summary>Gets the order's other ids, such as the seller's (2026-01-01 <c>orderAliases</c>).</summary>
+    public IReadOnlyList<OrderAlias> Aliases { get; init; } = [];
+
+    /// <summary>Gets the orders this one replaces or exchanges (2026-01-01 <c>associatedOrders</c>).</summary>
+    public IReadOnlyList<AssociatedOrder> AssociatedOrders { get; init; } = [];
+
+    /// <summary>Gets whether the order was placed on Amazon: <c>AMAZON</c> or <c>NON_AMAZON</c> (2026-01-01 <c>salesChannel.channelName</c>).</summary>
+    public string? ChannelName { get; init; }
+
+    /// <summary>Gets the order's proceeds by category: item, shipping, tax, discount, ... (2026-01-01 <c>proceeds.breakdowns</c>).</summary>
+    public IReadOnlyList<ProceedsBreakdown> ProceedsBreakdowns { get; init; } = [];
+
+    /// <summary>Gets the window the shipping label may be printed in (2026-01-01 <c>fulfillment.labelPrintingWindow</c>).</summary>
+    public TimeWindow? LabelPrintingWindow { get; init; }
+
+    /// <summary>Gets the recipient's delivery preferences (2026-01-01 <c>recipient.deliveryPreference</c>). Personal data.</summary>
+    public DeliveryPreference? DeliveryPreference { get; init; }
+
+    /// <summary>Gets the tax registrations of the buyer, seller and marketplace (2026-01-01 <c>tax.taxRegistrations</c>). Personal data.</summary>
+    public IReadOnlyList<TaxRegistration> TaxRegistrations { get; init; } = [];
+
+    /// <summary>Gets the ids of the Multi-Channel Fulfillment orders of this order (2026-01-01 <c>fulfillmentOrders</c>).</summary>
+    public IReadOnlyList<string> FulfillmentOrderIds { get; init; } = [];
+
+    /// <summary>Gets the order's packages with their tracking and contents (2026-01-01 <c>packages</c>).</summary>
+    public IReadOnlyList<SellingPartnerPackage> Packages { get; init; } = [];
+
+    /// <summary>
+    /// Gets what each item has beyond its unified line: proceeds, points, promotions, cancellation, fulfillment and tax
+    /// (2026-01-01 <c>orderItems</c>), in the order of <see cref="Order.Lines"/>.
+    /// </summary>
+    public IReadOnlyList<SellingPartnerItemDetails> Items { get; init; } = [];
+
     /// <inheritdoc />
-    public override ProviderOrderDetails WithoutPersonalData() => this with { Buyer = null, BuyerTaxInformation = null };
+    public override ProviderOrderDetails WithoutPersonalData() => this with
+    {
+        Buyer = null,
+        BuyerTaxInformation = null,
+        DeliveryPreference = null,
+        TaxRegistrations = [],
+        Items = [.. Items.Select(item => item.GiftMessage is null ? item : item with { GiftMessage = null })],
+    };
 }
 
 /// <summary>One sub-payment of a cash-on-delivery order.</summary>
@@ -148,6 +196,9 @@ public sealed record BuyerInfo
 
     /// <summary>Gets whether the buyer sent tax details at all (<c>BuyerTaxInfo</c> present).</summary>
     public bool HasTaxInfo { get; init; }
+
+    /// <summary>Gets the buyer's company name (2026-01-01 <c>buyerCompanyName</c>; v0 has <see cref="CompanyLegalName"/>).</summary>
+    public string? CompanyName { get; init; }
 
     /// <summary>Gets the buyer's purchase order number.</summary>
     public string? PurchaseOrderNumber { get; init; }

@@ -14,9 +14,11 @@ using OrderHub.Throttling;
 namespace OrderHub.SellingPartner;
 
 /// <summary>
-/// Amazon Selling Partner API orders as an <see cref="IOrderSource"/>: Orders API v0 <c>getOrder</c>, authenticated
-/// with Login with Amazon, throttled to the operation's usage plan (0.5 requests per second, burst 30, or the rate the
-/// API announces), with personal data through restricted data tokens when asked for.
+/// Amazon Selling Partner API orders as an <see cref="IOrderSource"/>: <c>getOrder</c> of Orders API v0 or 2026-01-01
+/// (<see cref="SellingPartnerOrderSourceOptions.OrdersApiVersion"/>), authenticated with Login with Amazon, throttled
+/// to the operation's usage plan (0.5 requests per second, burst 30, or the rate the API announces). Personal data,
+/// when asked for, comes through a restricted data token (v0) or the <c>BUYER</c> and <c>RECIPIENT</c> datasets
+/// (2026-01-01). Both versions share the transport, tokens, retries and errors; only the request and mapping differ.
 /// </summary>
 public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
 {
@@ -28,6 +30,9 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
     private readonly LwaAccessTokenSource _lwa;
     private readonly RestrictedDataTokens _restrictedDataTokens;
     private readonly AdaptiveTokenBucketRateLimiter _getOrderLimiter;
+    private readonly string _ordersApiVersion;
+    private readonly string _includedData;
+    private readonly string _includedPersonalData;
 
     /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class.</summary>
     /// <param name="httpClient">The client calls go through; its base address and timeout are not used.</param>
@@ -53,9 +58,18 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
 
         _transport = new SellingPartnerTransport(httpClient, options, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
         _lwa = new LwaAccessTokenSource(httpClient, options, timeProvider);
+        _ordersApiVersion = SellingPartnerOrdersApi.TryParse(options.OrdersApiVersion, out var version)
+            ? version
+            : throw new ArgumentException($"OrdersApiVersion must be one of {string.Join(", ", SellingPartnerOrdersApi.All)}.", nameof(options));
+        var includedData = options.IncludedData ?? SellingPartnerDefaults.IncludedData;
+        _includedData = string.Join(',', includedData);
+        _includedPersonalData = string.Join(',', includedData.Union(SellingPartnerDefaults.PersonalIncludedData, StringComparer.Ordinal));
+
+        // The two versions' getOrder are separate operations with separate quotas.
         var partition = PartitionPrefix(options);
+        var getOrderOperation = _ordersApiVersion == SellingPartnerOrdersApi.V0 ? SellingPartnerDefaults.GetOrderOperation : SellingPartnerDefaults.GetOrder20260101Operation;
         _getOrderLimiter = rateLimiters.GetOrAdd(
-            $"{partition}|{SellingPartnerDefaults.GetOrderOperation}",
+            $"{partition}|{getOrderOperation}",
             new AdaptiveTokenBucketRateLimiterOptions
             {
                 PermitsPerSecond = options.GetOrderPermitsPerSecond * (1 - options.PacingMargin),
@@ -71,6 +85,10 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
                 RefillDelayAfterBurst = options.BurstLatencyAllowance,
             });
         _restrictedDataTokens = new RestrictedDataTokens(_transport, _lwa, rdtLimiter, options.BaseAddress, timeProvider, options.SourceName);
+        if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
+        {
+            LogV0Deprecated(logger ?? (ILogger)NullLogger.Instance, options.SourceName);
+        }
     }
 
     /// <summary>Gets the format of Amazon order ids: 3-7-7 digits.</summary>
@@ -82,11 +100,17 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
     /// <inheritdoc />
     public OrderIdFormat OrderIdFormat => AmazonOrderIdFormat;
 
+    /// <summary>Gets the Orders API version this source reads through: <c>v0</c> or <c>2026-01-01</c>.</summary>
+    public string OrdersApiVersion => _ordersApiVersion;
+
     /// <summary>Gets the getOrder rate-limit bucket this source shares with every client of the same seller, region and endpoint.</summary>
     public AdaptiveTokenBucketRateLimiter GetOrderRateLimiter => _getOrderLimiter;
 
     /// <inheritdoc />
-    /// <remarks>With <see cref="OrderReadOptions.IncludePersonalData"/>, a restricted data token is fetched (and cached) first.</remarks>
+    /// <remarks>
+    /// With <see cref="OrderReadOptions.IncludePersonalData"/>, v0 fetches (and caches) a restricted data token first;
+    /// 2026-01-01 asks for the <c>BUYER</c> and <c>RECIPIENT</c> datasets.
+    /// </remarks>
     public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
     {
         AmazonOrderIdFormat.Validate(orderId, Name);
@@ -94,12 +118,16 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
         cancellationToken.ThrowIfCancellationRequested();
 
         var context = new OrderErrorContext(Name, orderId);
-        IAccessTokenSource tokens = options.IncludePersonalData
+        var isV0 = _ordersApiVersion == SellingPartnerOrdersApi.V0;
+        IAccessTokenSource tokens = isV0 && options.IncludePersonalData
             ? _restrictedDataTokens.For("GET", SellingPartnerDefaults.GetOrderPathTemplate, PersonalDataElements)
             : _lwa;
+        var path = isV0
+            ? $"orders/v0/orders/{orderId}"
+            : $"orders/2026-01-01/orders/{orderId}?includedData={(options.IncludePersonalData ? _includedPersonalData : _includedData)}";
         var request = new SellingPartnerRequest(
             HttpMethod.Get,
-            new Uri(_options.BaseAddress, $"orders/v0/orders/{orderId}"),
+            new Uri(_options.BaseAddress, path),
             tokens,
             _getOrderLimiter,
             options.ThrottleMode ?? _defaultThrottleMode,
@@ -111,19 +139,28 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
             throw SellingPartnerErrors.ToException(response, context, SellingPartnerDefaults.GetOrderOperation, _getOrderLimiter.ReplenishmentPeriod);
         }
 
-        return ReadOrder(response, context, Name);
+        return isV0 ? ReadOrder(response, context, Name) : ReadOrder20260101(response, context, Name);
     }
 
-    /// <summary>Reads a getOrder success body into the unified model; anything not as documented is a protocol error.</summary>
-    internal static Order ReadOrder(SellingPartnerResponse response, OrderErrorContext context, string sourceName)
+    /// <summary>Reads a v0 getOrder success body (<c>{"payload": Order}</c>) into the unified model.</summary>
+    internal static Order ReadOrder(SellingPartnerResponse response, OrderErrorContext context, string sourceName) =>
+        ReadBody(response, context, "payload", payload =>
+            OrdersV0Mapper.Map(JsonSerializer.Deserialize(payload.Span, SellingPartnerJsonContext.Default.V0Order)!, new RawPayload(payload), sourceName));
+
+    /// <summary>Reads a 2026-01-01 getOrder success body (<c>{"order": Order}</c>) into the unified model.</summary>
+    internal static Order ReadOrder20260101(SellingPartnerResponse response, OrderErrorContext context, string sourceName) =>
+        ReadBody(response, context, "order", order =>
+            Orders20260101Mapper.Map(JsonSerializer.Deserialize(order.Span, Orders20260101JsonContext.Default.V2026Order)!, new RawPayload(order), sourceName));
+
+    // Anything not as documented is a protocol error that carries the upstream request id.
+    private static Order ReadBody(SellingPartnerResponse response, OrderErrorContext context, string member, Func<ReadOnlyMemory<byte>, Order> map)
     {
         try
         {
-            // A non-allocating pass finds the payload's bytes; they are deserialized once and kept as the raw payload.
-            var payload = JsonObjectSlice.Find(response.Body, "payload")
-                ?? throw SellingPartnerErrors.Malformed(response, context, "the body holds no 'payload' object");
-            var wire = JsonSerializer.Deserialize(payload.Span, SellingPartnerJsonContext.Default.V0Order)!;
-            var order = OrdersV0Mapper.Map(wire, new RawPayload(payload), sourceName);
+            // A non-allocating pass finds the order's bytes; they are deserialized once and kept as the raw payload.
+            var payload = JsonObjectSlice.Find(response.Body, member)
+                ?? throw SellingPartnerErrors.Malformed(response, context, $"the body holds no '{member}' object");
+            var order = map(payload);
             return order.OrderId == context.OrderId
                 ? order
                 : throw SellingPartnerErrors.Malformed(response, context, "the payload is for another order");
@@ -146,6 +183,9 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
         var where = options.Endpoint is { } endpoint ? endpoint.GetLeftPart(UriPartial.Authority) : SellingPartnerEndpoints.Code(options.Region) + (options.Sandbox ? "-sandbox" : string.Empty);
         return $"sp-api|{Convert.ToHexStringLower(credential, 0, 12)}|{where}";
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Source {SourceName} reads orders through Orders API v0, which Amazon has deprecated; set OrdersApiVersion to 2026-01-01 before 27 March 2027.")]
+    private static partial void LogV0Deprecated(ILogger logger, string sourceName);
 
     [GeneratedRegex(@"^\d{3}-\d{7}-\d{7}$", RegexOptions.CultureInvariant)]
     private static partial Regex AmazonOrderIdPattern();

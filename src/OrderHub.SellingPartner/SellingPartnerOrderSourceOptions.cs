@@ -38,6 +38,23 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
     [Required]
     public string RefreshToken { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Gets or sets the Orders API version orders are read through: <see cref="SellingPartnerOrdersApi.V0"/>
+    /// (<c>v0</c>, deprecated by Amazon; calls must move by 27 March 2027) or
+    /// <see cref="SellingPartnerOrdersApi.V20260101"/> (<c>2026-01-01</c>). Both give the same <see cref="Order"/>; the
+    /// README lists what differs. The default is <c>v0</c>.
+    /// </summary>
+    [Required]
+    public string OrdersApiVersion { get; set; } = SellingPartnerOrdersApi.V0;
+
+    /// <summary>
+    /// Gets or sets the datasets asked for with every 2026-01-01 getOrder besides the order itself. <c>BUYER</c> and
+    /// <c>RECIPIENT</c> are added only for calls that include personal data. The default is every other dataset the
+    /// API documents: PROCEEDS, EXPENSE, PROMOTION, CANCELLATION, FULFILLMENT, PACKAGES, TAX, PAYMENT, FULFILLMENT_ORDERS
+    /// (<see langword="null"/> stands for it, so a configured list replaces it rather than adding to it).
+    /// </summary>
+    public IList<string>? IncludedData { get; set; }
+
     /// <summary>Gets or sets what a call does when no rate-limit permit is free; <see langword="null"/> uses <see cref="OrderHubOptions.ThrottleMode"/>. The default is <see langword="null"/>.</summary>
     public ThrottleMode? ThrottleMode { get; set; }
 
@@ -96,6 +113,18 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
             yield return new ValidationResult("AttemptTimeout must be positive.", [nameof(AttemptTimeout)]);
         }
 
+        if (!SellingPartnerOrdersApi.TryParse(OrdersApiVersion, out _))
+        {
+            yield return new ValidationResult(
+                $"OrdersApiVersion must be one of {string.Join(", ", SellingPartnerOrdersApi.All)}.", [nameof(OrdersApiVersion)]);
+        }
+
+        if (IncludedData?.FirstOrDefault(d => !SellingPartnerDefaults.IncludedData.Concat(SellingPartnerDefaults.PersonalIncludedData).Contains(d, StringComparer.Ordinal)) is { } unknown)
+        {
+            yield return new ValidationResult(
+                $"IncludedData has '{unknown}'; the datasets are {string.Join(", ", SellingPartnerDefaults.IncludedData.Concat(SellingPartnerDefaults.PersonalIncludedData))}.", [nameof(IncludedData)]);
+        }
+
         if (Endpoint is { IsAbsoluteUri: false })
         {
             yield return new ValidationResult("Endpoint must be an absolute URI such as https://sellingpartnerapi-na.amazon.com/.", [nameof(Endpoint)]);
@@ -104,5 +133,5 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
 
     /// <summary>Returns the region and endpoint; never a secret.</summary>
     /// <returns>A one-line description.</returns>
-    public override string ToString() => $"SellingPartnerOrderSourceOptions {{ SourceName = {SourceName}, Region = {Region}, BaseAddress = {BaseAddress} }}";
+    public override string ToString() => $"SellingPartnerOrderSourceOptions {{ SourceName = {SourceName}, Region = {Region}, BaseAddress = {BaseAddress}, OrdersApiVersion = {OrdersApiVersion} }}";
 }

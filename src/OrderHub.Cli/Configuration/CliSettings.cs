@@ -22,7 +22,7 @@ internal sealed class CliSettings
     [
         ("ORDERHUB_SP_ENDPOINT", "Selling Partner API base URL (overrides the region's host)"),
         ("ORDERHUB_SP_REGION", "Selling Partner region: na, eu or fe (default na)"),
-        ("ORDERHUB_SP_ORDERS_API", "Selling Partner Orders API version: v0 (default)"),
+        ("ORDERHUB_SP_ORDERS_API", "Selling Partner Orders API version: v0 (default) or 2026-01-01"),
         ("ORDERHUB_LWA_ENDPOINT", "Login with Amazon token endpoint"),
         ("ORDERHUB_LWA_CLIENT_ID", "LWA client id"),
         ("ORDERHUB_LWA_CLIENT_SECRET", "LWA client secret"),

@@ -38,10 +38,11 @@ internal sealed class SourceFactory(CliSettings settings) : IDisposable
             return null;
         }
 
-        var api = settings["ORDERHUB_SP_ORDERS_API"];
-        if (api is not (null or "v0"))
+        var api = SellingPartnerOrdersApi.V0;
+        if (settings["ORDERHUB_SP_ORDERS_API"] is { } configuredApi && !SellingPartnerOrdersApi.TryParse(configuredApi, out api))
         {
-            throw new InvalidOrderRequestException($"ORDERHUB_SP_ORDERS_API must be v0; got '{api}'.");
+            throw new InvalidOrderRequestException(
+                $"ORDERHUB_SP_ORDERS_API must be {string.Join(" or ", SellingPartnerOrdersApi.All)}; got '{configuredApi}'.");
         }
 
         var options = new SellingPartnerOrderSourceOptions
@@ -49,6 +50,7 @@ internal sealed class SourceFactory(CliSettings settings) : IDisposable
             ClientId = clientId,
             ClientSecret = secret,
             RefreshToken = refresh,
+            OrdersApiVersion = api,
             Region = settings["ORDERHUB_SP_REGION"]?.ToLowerInvariant() switch
             {
                 null or "na" => SellingPartnerRegion.NorthAmerica,

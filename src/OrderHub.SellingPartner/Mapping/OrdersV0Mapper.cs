@@ -104,7 +104,7 @@ internal static class OrdersV0Mapper
     private static IReadOnlyList<TaxClassification> MapTaxClassifications(IReadOnlyList<V0TaxClassification>? list) =>
         list?.Select(t => new TaxClassification(t.Name, t.Value)).ToArray() ?? [];
 
-    internal static PostalAddress? MapAddress(V0Address? address) => address is null
+    private static PostalAddress? MapAddress(V0Address? address) => address is null
         ? null
         : new PostalAddress
         {
@@ -130,28 +130,10 @@ internal static class OrdersV0Mapper
             Longitude = address.ExtendedFields?.GeoCoordinates?.Longitude,
         };
 
-    internal static Money? MapMoney(V0Money? money, string field)
-    {
-        if (money?.Amount is null)
-        {
-            return null;
-        }
+    private static Money? MapMoney(V0Money? money, string field) => WireValues.Money(money?.Amount, money?.CurrencyCode, field);
 
-        return Money.TryParseAmount(money.Amount, out var amount)
-            ? new Money(amount, money.CurrencyCode)
-            : throw new WireFormatException(field);
-    }
-
-    internal static DateTimeOffset? Timestamp(string? text, string field)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        return ProviderTimestamp.TryParseIso8601(text, out var value) ? value : throw new WireFormatException(field);
-    }
+    private static DateTimeOffset? Timestamp(string? text, string field) => WireValues.Timestamp(text, field);
 
     private static TimeWindow? Window(string? earliest, string earliestField, string? latest, string latestField) =>
-        earliest is null && latest is null ? null : new TimeWindow(Timestamp(earliest, earliestField), Timestamp(latest, latestField));
+        WireValues.Window(earliest, earliestField, latest, latestField);
 }

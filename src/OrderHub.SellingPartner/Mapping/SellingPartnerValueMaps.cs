@@ -1,6 +1,10 @@
 namespace OrderHub.SellingPartner.Mapping;
 
-/// <summary>The Selling Partner Orders API enumerations and the unified members they map to (the README's tables).</summary>
+/// <summary>
+/// The Selling Partner Orders API enumerations, v0 and 2026-01-01, and the unified members they map to (the README's
+/// tables). Maps ignore case, so 2026-01-01's <c>SHIPPED</c> finds v0's <c>Shipped</c>; only spellings that differ
+/// otherwise are listed twice.
+/// </summary>
 internal static class SellingPartnerValueMaps
 {
     public static ProviderValueMap<OrderStatus> OrderStatus { get; } = new(new Dictionary<string, OrderStatus>
@@ -13,6 +17,35 @@ internal static class SellingPartnerValueMaps
         ["InvoiceUnconfirmed"] = OrderHub.OrderStatus.Shipped,
         ["Canceled"] = OrderHub.OrderStatus.Cancelled,
         ["Unfulfillable"] = OrderHub.OrderStatus.Failed,
+
+        // 2026-01-01 fulfillmentStatus
+        ["PENDING_AVAILABILITY"] = OrderHub.OrderStatus.Pending,
+        ["PARTIALLY_SHIPPED"] = OrderHub.OrderStatus.PartiallyShipped,
+        ["CANCELLED"] = OrderHub.OrderStatus.Cancelled,
+    });
+
+    // 2026-01-01 has no order type: a pre-order is marked by its program.
+    public static ProviderValueMap<OrderType> ProgramOrderType { get; } = new(new Dictionary<string, OrderType>
+    {
+        ["PREORDER"] = OrderHub.OrderType.Preorder,
+    });
+
+    // 2026-01-01 packageStatus.status, the status of the lines a package carries.
+    public static ProviderValueMap<OrderLineStatus> PackageStatus { get; } = new(new Dictionary<string, OrderLineStatus>
+    {
+        ["PENDING"] = OrderLineStatus.Pending,
+        ["IN_TRANSIT"] = OrderLineStatus.Shipped,
+        ["SHIPPED"] = OrderLineStatus.Shipped,
+        ["DELIVERED"] = OrderLineStatus.Delivered,
+        ["CANCELLED"] = OrderLineStatus.Cancelled,
+        ["UNDELIVERABLE"] = OrderLineStatus.Failed,
+    });
+
+    public static ProviderValueMap<ShipmentCarrier> Carrier { get; } = new(new Dictionary<string, ShipmentCarrier>
+    {
+        ["UPS"] = ShipmentCarrier.Ups,
+        ["FedEx"] = ShipmentCarrier.FedEx,
+        ["DHL"] = ShipmentCarrier.Dhl,
     });
 
     public static ProviderValueMap<OrderType> OrderType { get; } = new(new Dictionary<string, OrderType>
@@ -35,11 +68,16 @@ internal static class SellingPartnerValueMaps
     {
         ["MFN"] = SellingPartner.FulfillmentChannel.Merchant,
         ["AFN"] = SellingPartner.FulfillmentChannel.Amazon,
+
+        // 2026-01-01 fulfilledBy
+        ["MERCHANT"] = SellingPartner.FulfillmentChannel.Merchant,
+        ["AMAZON"] = SellingPartner.FulfillmentChannel.Amazon,
     });
 
     public static ProviderValueMap<AddressType> AddressType { get; } = new(new Dictionary<string, AddressType>
     {
         ["Residential"] = OrderHub.AddressType.Residential,
         ["Commercial"] = OrderHub.AddressType.Commercial,
+        ["PICKUP_POINT"] = OrderHub.AddressType.PickupPoint,
     });
 }

@@ -70,7 +70,7 @@ public enum ShipmentCarrier
     Expeditors,
 }
 
-/// <summary>Whether an address is a home or a business.</summary>
+/// <summary>Whether an address is a home, a business or a pickup point.</summary>
 public enum AddressType
 {
     /// <summary>A type this version of OrderHub does not know.</summary>
@@ -81,4 +81,7 @@ public enum AddressType
 
     /// <summary>A business address.</summary>
     Commercial,
+
+    /// <summary>A pickup point, such as a locker or a store counter.</summary>
+    PickupPoint,
 }

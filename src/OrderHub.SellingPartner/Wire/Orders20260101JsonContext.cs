@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace OrderHub.SellingPartner.Wire;
+
+/// <summary>Source-generated serialization of the Orders API 2026-01-01 shapes, whose wire names are camelCase.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(V2026GetOrderResponse))]
+[JsonSerializable(typeof(V2026Order))]
+internal sealed partial class Orders20260101JsonContext : JsonSerializerContext;
