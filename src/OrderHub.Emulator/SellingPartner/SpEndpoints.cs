@@ -8,19 +8,17 @@ namespace OrderHub.Emulator.SellingPartner;
 /// <summary>The Selling Partner API and Login with Amazon, as the emulator answers them.</summary>
 public static class SpEndpoints
 {
-    private static readonly Lazy<JsonObject> SandboxCases = new(() =>
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("orders-v0-sandbox.json")!;
-        return JsonNode.Parse(stream)!.AsObject();
-    });
+    private static readonly Lazy<JsonObject> SandboxCases = new(() => Resource("orders-v0-sandbox.json"));
+    private static readonly Lazy<JsonObject> Sandbox20260101Cases = new(() => Resource("orders-2026-01-01-sandbox.json"));
 
-    /// <summary>Maps the LWA token endpoint, getOrder v0 and the Tokens API.</summary>
+    /// <summary>Maps the LWA token endpoint, getOrder v0 and 2026-01-01, and the Tokens API.</summary>
     /// <param name="app">The application.</param>
     /// <param name="state">The emulator's Selling Partner state.</param>
     public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app, SpEmulatorState state)
     {
         app.MapPost("/auth/o2/token", (Delegate)((HttpContext http) => IssueAccessTokenAsync(http, state)));
         app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http, string orderId) => GetOrderAsync(http, state, orderId));
+        app.MapGet("/orders/2026-01-01/orders/{orderId}", (HttpContext http, string orderId) => GetOrder20260101Async(http, state, orderId));
         app.MapPost("/tokens/2021-03-01/restrictedDataToken", (Delegate)((HttpContext http) => CreateRestrictedDataTokenAsync(http, state)));
     }
 
@@ -61,6 +59,58 @@ public static class SpEndpoints
 
     private static async Task<IResult> GetOrderAsync(HttpContext http, SpEmulatorState state, string orderId)
     {
+        if (await AdmitGetOrderAsync(http, state) is { } refused)
+        {
+            return refused;
+        }
+
+        if (SandboxCases.Value[orderId] is JsonObject sandbox)
+        {
+            return Results.Json(sandbox["body"]!.DeepClone(), statusCode: sandbox["status"]!.GetValue<int>());
+        }
+
+        if (!state.Catalog.TryGet(orderId, out var record))
+        {
+            return OrderNotFound(orderId);
+        }
+
+        var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
+        return Results.Json(new JsonObject { ["payload"] = record.ToPayload(token.Restricted) });
+    }
+
+    // The same orders as v0, in the 2026-01-01 shape. Personal data comes with the BUYER and RECIPIENT datasets
+    // (the real API grants them by the application's roles, not by a restricted data token).
+    private static async Task<IResult> GetOrder20260101Async(HttpContext http, SpEmulatorState state, string orderId)
+    {
+        if (await AdmitGetOrderAsync(http, state) is { } refused)
+        {
+            return refused;
+        }
+
+        var requested = http.Request.Query["includedData"]
+            .SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToHashSet(StringComparer.Ordinal);
+        if (requested.FirstOrDefault(d => !Orders20260101View.Datasets.Contains(d)) is { } unknown)
+        {
+            return Errors(400, "InvalidInput", "Invalid input.", $"includedData has an unknown dataset '{unknown}'.");
+        }
+
+        if (Sandbox20260101Cases.Value[orderId] is JsonObject sandbox)
+        {
+            return Results.Json(sandbox["body"]!.DeepClone(), statusCode: sandbox["status"]!.GetValue<int>());
+        }
+
+        if (!state.Catalog.TryGet(orderId, out var record))
+        {
+            return OrderNotFound(orderId);
+        }
+
+        return Results.Json(new JsonObject { ["order"] = Orders20260101View.Build(record, requested) });
+    }
+
+    // What every getOrder passes first, in order: authentication, the seller's quota, the rate-limit header, faults.
+    private static async Task<IResult?> AdmitGetOrderAsync(HttpContext http, SpEmulatorState state)
+    {
         state.CountGetOrder();
         AddRequestId(http);
         if (Authenticate(http, state) is { } denied)
@@ -69,7 +119,7 @@ public static class SpEndpoints
         }
 
         var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
-        var quota = state.QuotaFor(token.Seller, "getOrder", state.Options.SpGetOrderRate, state.Options.SpGetOrderBurst);
+        var quota = state.QuotaFor(token.Seller, http.Request.Path.StartsWithSegments("/orders/v0", StringComparison.Ordinal) ? "getOrder" : "getOrder@2026-01-01", state.Options.SpGetOrderRate, state.Options.SpGetOrderBurst);
         using var lease = quota.AttemptAcquire();
         if (!lease.IsAcquired)
         {
@@ -87,18 +137,10 @@ public static class SpEndpoints
             return Results.Empty;
         }
 
-        if (SandboxCases.Value[orderId] is JsonObject sandbox)
-        {
-            return Results.Json(sandbox["body"]!.DeepClone(), statusCode: sandbox["status"]!.GetValue<int>());
-        }
-
-        if (!state.Catalog.TryGet(orderId, out var record))
-        {
-            return Errors(404, "NotFound", "Order not found.", $"The order {orderId} does not exist.");
-        }
-
-        return Results.Json(new JsonObject { ["payload"] = record.ToPayload(token.Restricted) });
+        return null;
     }
+
+    private static IResult OrderNotFound(string orderId) => Errors(404, "NotFound", "Order not found.", $"The order {orderId} does not exist.");
 
     private static async Task<IResult> CreateRestrictedDataTokenAsync(HttpContext http, SpEmulatorState state)
     {
@@ -163,6 +205,12 @@ public static class SpEndpoints
         }
 
         return Results.Json(new JsonObject { ["errors"] = new JsonArray(error) }, statusCode: status);
+    }
+
+    private static JsonObject Resource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)!;
+        return JsonNode.Parse(stream)!.AsObject();
     }
 
     private static IResult LwaError(int status, string error, string description) =>

@@ -36,7 +36,7 @@ public sealed class SpOrderCatalog
         var random = new Random(seed);
         for (var i = 0; i < count; i++)
         {
-            var record = Generate(random, i);
+            var record = Generate(random, i) with { DetailSeed = unchecked((seed * 397) ^ i) };
             _orders[record.OrderId] = record;
         }
     }
@@ -189,12 +189,19 @@ public sealed class SpOrderCatalog
     }
 }
 
-/// <summary>One emulated order: what everyone sees, and the personal data only a restricted data token unlocks.</summary>
+/// <summary>
+/// One emulated order: what everyone sees, and the personal data only a restricted data token unlocks, in the v0
+/// shape. The 2026-01-01 shape is built from the same record (<see cref="Orders20260101View"/>), with its items and
+/// packages generated from <see cref="DetailSeed"/> on each read so that they cost no memory.
+/// </summary>
 /// <param name="OrderId">The order id.</param>
 /// <param name="Order">The order without personal data.</param>
 /// <param name="PersonalData">The personal-data properties.</param>
 public sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObject PersonalData)
 {
+    /// <summary>Gets the seed of what only the 2026-01-01 shape has (items, packages, proceeds breakdowns).</summary>
+    public int DetailSeed { get; init; }
+
     /// <summary>Builds the getOrder payload, with or without personal data.</summary>
     /// <param name="includePersonalData">Whether the caller holds a restricted data token.</param>
     /// <returns>A fresh copy of the payload.</returns>
