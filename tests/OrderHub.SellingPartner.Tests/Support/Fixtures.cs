@@ -12,4 +12,10 @@ internal static class Fixtures
             new SellingPartnerResponse(System.Net.HttpStatusCode.OK, Encoding.UTF8.GetBytes(body), requestId, null),
             new OrderErrorContext("sp-api", orderId),
             "sp-api");
+
+    public static Order ReadOrder20260101(string body, string orderId, string requestId = "req-1") =>
+        SellingPartnerOrderSource.ReadOrder20260101(
+            new SellingPartnerResponse(System.Net.HttpStatusCode.OK, Encoding.UTF8.GetBytes(body), requestId, null),
+            new OrderErrorContext("sp-api", orderId),
+            "sp-api");
 }
