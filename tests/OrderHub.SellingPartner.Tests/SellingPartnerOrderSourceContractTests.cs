@@ -5,12 +5,16 @@ using OrderHub.Throttling;
 namespace OrderHub.SellingPartner.Tests;
 
 /// <summary>The contract every source meets, against the emulator over real sockets.</summary>
-public sealed class SellingPartnerOrderSourceContractTests : OrderSourceContractTests
+public class SellingPartnerOrderSourceContractTests : OrderSourceContractTests
 {
+    protected virtual string OrdersApiVersion => SellingPartnerOrdersApi.V0;
+
     protected override async Task<OrderSourceUnderTest> CreateSourceAsync()
     {
         var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(new HttpClient(), EmulatorClient.Options(emulator), rateLimiters: new RateLimiterRegistry());
+        var options = EmulatorClient.Options(emulator);
+        options.OrdersApiVersion = OrdersApiVersion;
+        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
         return new OrderSourceUnderTest(
             source,
             emulator.SellingPartner.Catalog.OrderIds[0],
@@ -20,10 +24,17 @@ public sealed class SellingPartnerOrderSourceContractTests : OrderSourceContract
     }
 }
 
+/// <summary>The same contract through Orders API 2026-01-01.</summary>
+public sealed class SellingPartnerOrders20260101SourceContractTests : SellingPartnerOrderSourceContractTests
+{
+    protected override string OrdersApiVersion => SellingPartnerOrdersApi.V20260101;
+}
+
 internal static class EmulatorClient
 {
-    public static SellingPartnerOrderSourceOptions Options(EmulatorHost emulator) => new()
+    public static SellingPartnerOrderSourceOptions Options(EmulatorHost emulator, string ordersApiVersion = SellingPartnerOrdersApi.V0) => new()
     {
+        OrdersApiVersion = ordersApiVersion,
         Endpoint = emulator.BaseAddress,
         LwaEndpoint = emulator.LwaEndpoint,
         ClientId = emulator.SellingPartner.Options.ClientId,

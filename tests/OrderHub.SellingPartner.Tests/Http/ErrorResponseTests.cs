@@ -5,12 +5,16 @@ using Xunit;
 
 namespace OrderHub.SellingPartner.Tests.Http;
 
-public sealed class ErrorResponseTests : IAsyncLifetime
+public abstract class ErrorResponseTests(string ordersApiVersion) : IAsyncLifetime
 {
     private const string OrderId = "902-3159896-1390916";
     private ScriptedSellingPartner _server = null!;
 
-    public async Task InitializeAsync() => _server = await ScriptedSellingPartner.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await ScriptedSellingPartner.StartAsync();
+        _server.OrdersApiVersion = ordersApiVersion;
+    }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -165,3 +169,9 @@ public sealed class LoginWithAmazonTimeoutTests
     public void Endpoint_WithAPathAndNoTrailingSlash_KeepsItsPath() =>
         new SellingPartnerOrderSourceOptions { Endpoint = new Uri("https://proxy.example/sp") }.BaseAddress.ShouldBe(new Uri("https://proxy.example/sp/"));
 }
+
+/// <summary>The tests above through Orders API v0.</summary>
+public sealed class ErrorResponseTestsV0() : ErrorResponseTests(SellingPartnerOrdersApi.V0);
+
+/// <summary>The tests above through Orders API 2026-01-01: the same transport, so the same behaviour.</summary>
+public sealed class ErrorResponseTests20260101() : ErrorResponseTests(SellingPartnerOrdersApi.V20260101);

@@ -6,13 +6,17 @@ using Xunit;
 namespace OrderHub.SellingPartner.Tests.Http;
 
 /// <summary>The getOrder throttle shape, on a manual clock: the only real waiting is for socket I/O to land.</summary>
-public sealed class ThrottlingTests : IAsyncLifetime
+public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
 {
     private const string OrderId = "902-3159896-1390916";
     private readonly ManualTimeProvider _time = new();
     private ScriptedSellingPartner _server = null!;
 
-    public async Task InitializeAsync() => _server = await ScriptedSellingPartner.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await ScriptedSellingPartner.StartAsync();
+        _server.OrdersApiVersion = ordersApiVersion;
+    }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -144,3 +148,9 @@ public sealed class ThrottlingTests : IAsyncLifetime
         otherSeller.GetOrderRateLimiter.ShouldNotBeSameAs(first.GetOrderRateLimiter);
     }
 }
+
+/// <summary>The tests above through Orders API v0.</summary>
+public sealed class ThrottlingTestsV0() : ThrottlingTests(SellingPartnerOrdersApi.V0);
+
+/// <summary>The tests above through Orders API 2026-01-01: the same transport, so the same behaviour.</summary>
+public sealed class ThrottlingTests20260101() : ThrottlingTests(SellingPartnerOrdersApi.V20260101);

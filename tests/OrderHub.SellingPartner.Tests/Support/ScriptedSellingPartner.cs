@@ -8,12 +8,13 @@ using OrderHub.Throttling;
 
 namespace OrderHub.SellingPartner.Tests.Support;
 
-/// <summary>One scripted answer: status, body, headers.</summary>
-public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
+/// <summary>One scripted answer: status, body, headers; an order answer has a body for each Orders API version.</summary>
+public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, string? Body20260101 = null)
 {
-    public static ScriptedResponse Order(string orderId, string? extra = null) =>
-        new(200, $$$"""{"payload":{"AmazonOrderId":"{{{orderId}}}","PurchaseDate":"2026-01-02T03:04:05Z","LastUpdateDate":"2026-01-02T03:04:06Z","OrderStatus":"Shipped"{{{extra}}}}}""",
-            new Dictionary<string, string> { ["x-amzn-RequestId"] = "req-ok" });
+    public static ScriptedResponse Order(string orderId) =>
+        new(200, $$$"""{"payload":{"AmazonOrderId":"{{{orderId}}}","PurchaseDate":"2026-01-02T03:04:05Z","LastUpdateDate":"2026-01-02T03:04:06Z","OrderStatus":"Shipped"}}""",
+            new Dictionary<string, string> { ["x-amzn-RequestId"] = "req-ok" },
+            $$$"""{"order":{"orderId":"{{{orderId}}}","createdTime":"2026-01-02T03:04:05Z","lastUpdatedTime":"2026-01-02T03:04:06Z","salesChannel":{"channelName":"AMAZON"},"fulfillment":{"fulfillmentStatus":"SHIPPED"},"orderItems":[]}}""");
 
     public static ScriptedResponse Error(int status, string code, string message = "m", IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, $$"""{"errors":[{"code":"{{code}}","message":"{{message}}","details":""}]}""",
@@ -35,6 +36,12 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
     public int GetOrderRequests => Volatile.Read(ref _getOrders);
 
     public int TokenRequests => Volatile.Read(ref _tokens);
+
+    /// <summary>Gets or sets the Orders API version the sources this server creates read through.</summary>
+    public string OrdersApiVersion { get; set; } = SellingPartnerOrdersApi.V0;
+
+    /// <summary>Gets the query strings getOrder was called with, in order.</summary>
+    public ConcurrentQueue<string> QueriesSeen { get; } = new();
 
     public ConcurrentQueue<string> AccessTokensSeen { get; } = new();
 
@@ -58,30 +65,34 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
                 http.Response.ContentType = "application/json";
                 await http.Response.WriteAsync($$"""{"access_token":"token-{{n}}","token_type":"bearer","expires_in":{{fake.TokenLifetimeSeconds}}}""");
             });
-            app.MapGet("/orders/v0/orders/{orderId}", async (HttpContext http) =>
-            {
-                Interlocked.Increment(ref fake._getOrders);
-                fake.AccessTokensSeen.Enqueue(http.Request.Headers["x-amz-access-token"].ToString());
-                if (fake._script.TryDequeue(out var next))
-                {
-                    fake._last = next;
-                }
-
-                var response = fake._last;
-                http.Response.StatusCode = response.Status;
-                http.Response.ContentType = "application/json";
-                foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
-                {
-                    http.Response.Headers[name] = value;
-                }
-
-                await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(response.Body));
-            });
+            app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: false));
+            app.MapGet("/orders/2026-01-01/orders/{orderId}", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: true));
         });
         return fake;
     }
 
     public void Enqueue(ScriptedResponse response) => _script.Enqueue(response);
+
+    private async Task AnswerGetOrderAsync(HttpContext http, bool v20260101)
+    {
+        Interlocked.Increment(ref _getOrders);
+        AccessTokensSeen.Enqueue(http.Request.Headers["x-amz-access-token"].ToString());
+        QueriesSeen.Enqueue(http.Request.QueryString.Value ?? string.Empty);
+        if (_script.TryDequeue(out var next))
+        {
+            _last = next;
+        }
+
+        var response = _last;
+        http.Response.StatusCode = response.Status;
+        http.Response.ContentType = "application/json";
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+        {
+            http.Response.Headers[name] = value;
+        }
+
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(v20260101 && response.Body20260101 is { } body ? body : response.Body));
+    }
 
     public SellingPartnerOrderSource CreateSource(
         TimeProvider? time = null,
@@ -98,6 +109,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             RetryBaseDelay = TimeSpan.Zero,
             PacingMargin = 0, // the exact shape is asserted
             BurstLatencyAllowance = TimeSpan.Zero,
+            OrdersApiVersion = OrdersApiVersion,
         };
         configure?.Invoke(options);
         return new SellingPartnerOrderSource(new HttpClient(), options, time, registry ?? new RateLimiterRegistry(time));
