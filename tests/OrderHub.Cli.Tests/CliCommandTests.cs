@@ -41,6 +41,33 @@ public sealed class CliCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_ThroughOrdersApi20260101_WritesTheSameOrderWithItsLines()
+    {
+        var id = _emulator.SellingPartner.Catalog.OrderIds[0];
+
+        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "2026-01-01" }, "get", id, "--json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        root.GetProperty("orderId").GetString().ShouldBe(id);
+        root.GetProperty("status").GetProperty("value").GetString().ShouldBe("Pending");
+        root.GetProperty("status").GetProperty("raw").GetString().ShouldBe("PENDING");
+        root.GetProperty("lines").GetArrayLength().ShouldBe(2);
+        root.GetProperty("providerDetails").GetProperty("apiVersion").GetString().ShouldBe("2026-01-01");
+    }
+
+    [Fact]
+    public async Task Get_UnknownOrdersApiVersion_ExitsWithUsage_NamingTheVersions()
+    {
+        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v1" }, "get", _emulator.SellingPartner.Catalog.OrderIds[0]);
+
+        result.ExitCode.ShouldBe(2);
+        result.Error.ShouldContain("v0 or 2026-01-01");
+        _emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Get_OutpostsOrder_IsRecognizedFromItsId_AndShownAsATable()
     {
         var id = _emulator.Outposts.OrderIds[0];

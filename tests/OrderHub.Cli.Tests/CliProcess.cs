@@ -24,7 +24,7 @@ internal static class CliProcess
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var name in new[] { "ORDERHUB_SP_ENDPOINT", "ORDERHUB_LWA_ENDPOINT", "ORDERHUB_LWA_CLIENT_ID", "ORDERHUB_LWA_CLIENT_SECRET", "ORDERHUB_LWA_REFRESH_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_OUTPOSTS", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "ORDERHUB_DB", "ORDERHUB_CONFIG" })
+        foreach (var name in new[] { "ORDERHUB_SP_ENDPOINT", "ORDERHUB_LWA_ENDPOINT", "ORDERHUB_LWA_CLIENT_ID", "ORDERHUB_LWA_CLIENT_SECRET", "ORDERHUB_LWA_REFRESH_TOKEN", "ORDERHUB_SP_ORDERS_API", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_OUTPOSTS", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "ORDERHUB_DB", "ORDERHUB_CONFIG" })
         {
             info.Environment.Remove(name);
         }
@@ -41,9 +41,18 @@ internal static class CliProcess
         return info;
     }
 
-    public static async Task<Result> RunAsync(EmulatorHost? emulator, params string[] args)
+    public static Task<Result> RunAsync(EmulatorHost? emulator, params string[] args) =>
+        RunAsync(emulator, new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunAsync(EmulatorHost? emulator, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(emulator, args))!;
+        var info = StartInfo(emulator, args);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
