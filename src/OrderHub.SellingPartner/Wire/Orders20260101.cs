@@ -30,27 +30,61 @@ internal sealed record V2026Order
     public IReadOnlyList<V2026FulfillmentOrder>? FulfillmentOrders { get; init; }
 }
 
-internal sealed record V2026Alias(string? AliasId, string? AliasType);
+internal sealed record V2026Alias
+{
+    public string? AliasId { get; init; }
+    public string? AliasType { get; init; }
+}
 
-internal sealed record V2026AssociatedOrder(string? OrderId, string? AssociationType);
+internal sealed record V2026AssociatedOrder
+{
+    public string? OrderId { get; init; }
+    public string? AssociationType { get; init; }
+}
 
-internal sealed record V2026SalesChannel(string? ChannelName, string? MarketplaceId, string? MarketplaceName);
+internal sealed record V2026SalesChannel
+{
+    public string? ChannelName { get; init; }
+    public string? MarketplaceId { get; init; }
+    public string? MarketplaceName { get; init; }
+}
 
-internal sealed record V2026Buyer(string? BuyerName, string? BuyerEmail, string? BuyerCompanyName, string? BuyerPurchaseOrderNumber);
+internal sealed record V2026Buyer
+{
+    public string? BuyerName { get; init; }
+    public string? BuyerEmail { get; init; }
+    public string? BuyerCompanyName { get; init; }
+    public string? BuyerPurchaseOrderNumber { get; init; }
+}
 
-internal sealed record V2026Recipient(V2026CustomerAddress? DeliveryAddress, V2026DeliveryPreference? DeliveryPreference);
+internal sealed record V2026Recipient
+{
+    public V2026CustomerAddress? DeliveryAddress { get; init; }
+    public V2026DeliveryPreference? DeliveryPreference { get; init; }
+}
 
-internal sealed record V2026OrderProceeds(V2026Money? GrandTotal, IReadOnlyList<V2026OrderProceedsBreakdown>? Breakdowns);
+internal sealed record V2026OrderProceeds
+{
+    public V2026Money? GrandTotal { get; init; }
+    public IReadOnlyList<V2026OrderProceedsBreakdown>? Breakdowns { get; init; }
+}
 
-internal sealed record V2026OrderProceedsBreakdown(string? Type, string? Status, V2026Money? Subtotal);
+internal sealed record V2026OrderProceedsBreakdown
+{
+    public string? Type { get; init; }
+    public string? Status { get; init; }
+    public V2026Money? Subtotal { get; init; }
+}
 
-internal sealed record V2026OrderFulfillment(
-    string? FulfillmentStatus,
-    string? FulfilledBy,
-    string? FulfillmentServiceLevel,
-    V2026DateTimeRange? ShipByWindow,
-    V2026DateTimeRange? DeliverByWindow,
-    V2026DateTimeRange? LabelPrintingWindow);
+internal sealed record V2026OrderFulfillment
+{
+    public string? FulfillmentStatus { get; init; }
+    public string? FulfilledBy { get; init; }
+    public string? FulfillmentServiceLevel { get; init; }
+    public V2026DateTimeRange? ShipByWindow { get; init; }
+    public V2026DateTimeRange? DeliverByWindow { get; init; }
+    public V2026DateTimeRange? LabelPrintingWindow { get; init; }
+}
 
 internal sealed record V2026OrderItem
 {
@@ -81,11 +115,13 @@ internal sealed record V2026OrderPackage
     public IReadOnlyList<V2026PackageItem>? PackageItems { get; init; }
 }
 
-internal sealed record V2026DeliveryPreference(
-    string? DropOffLocation,
-    string? AddressInstruction,
-    V2026PreferredDeliveryTime? DeliveryTime,
-    IReadOnlyList<string>? DeliveryCapabilities);
+internal sealed record V2026DeliveryPreference
+{
+    public string? DropOffLocation { get; init; }
+    public string? AddressInstruction { get; init; }
+    public V2026PreferredDeliveryTime? DeliveryTime { get; init; }
+    public IReadOnlyList<string>? DeliveryCapabilities { get; init; }
+}
 
 internal sealed record V2026CustomerAddress
 {
@@ -105,7 +141,13 @@ internal sealed record V2026CustomerAddress
     public string? AddressType { get; init; }
 }
 
-internal sealed record V2026AddressExtendedFields(string? StreetName, string? StreetNumber, string? Complement, string? Neighborhood);
+internal sealed record V2026AddressExtendedFields
+{
+    public string? StreetName { get; init; }
+    public string? StreetNumber { get; init; }
+    public string? Complement { get; init; }
+    public string? Neighborhood { get; init; }
+}
 
 internal sealed record V2026MerchantAddress
 {
@@ -121,120 +163,294 @@ internal sealed record V2026MerchantAddress
     public string? CountryCode { get; init; }
 }
 
-internal sealed record V2026Measurement(string? Unit, decimal? Value);
+internal sealed record V2026Measurement
+{
+    public string? Unit { get; init; }
+    public decimal? Value { get; init; }
+}
 
-internal sealed record V2026ItemProduct(
-    string? Asin,
-    string? Title,
-    string? SellerSku,
-    V2026ItemCondition? Condition,
-    V2026ItemPrice? Price,
-    IReadOnlyList<string>? SerialNumbers,
-    V2026ItemCustomization? Customization);
+internal sealed record V2026ItemProduct
+{
+    public string? Asin { get; init; }
+    public string? Title { get; init; }
+    public string? SellerSku { get; init; }
+    public V2026ItemCondition? Condition { get; init; }
+    public V2026ItemPrice? Price { get; init; }
+    public IReadOnlyList<string>? SerialNumbers { get; init; }
+    public V2026ItemCustomization? Customization { get; init; }
+}
 
-internal sealed record V2026ItemProceeds(V2026Money? ProceedsTotal, IReadOnlyList<V2026ItemProceedsBreakdown>? Breakdowns);
+internal sealed record V2026ItemProceeds
+{
+    public V2026Money? ProceedsTotal { get; init; }
+    public IReadOnlyList<V2026ItemProceedsBreakdown>? Breakdowns { get; init; }
+}
 
-internal sealed record V2026ItemExpense(V2026ItemPointsCost? PointsCost);
+internal sealed record V2026ItemExpense
+{
+    public V2026ItemPointsCost? PointsCost { get; init; }
+}
 
-internal sealed record V2026ItemPromotion(IReadOnlyList<V2026ItemPromotionBreakdown>? Breakdowns);
+internal sealed record V2026ItemPromotion
+{
+    public IReadOnlyList<V2026ItemPromotionBreakdown>? Breakdowns { get; init; }
+}
 
-internal sealed record V2026ItemCancellation(V2026ItemCancellationRequest? CancellationRequest, V2026ItemCancellationExecution? CancellationExecution);
+internal sealed record V2026ItemCancellation
+{
+    public V2026ItemCancellationRequest? CancellationRequest { get; init; }
+    public V2026ItemCancellationExecution? CancellationExecution { get; init; }
+}
 
-internal sealed record V2026ItemFulfillment(
-    int? QuantityFulfilled,
-    int? QuantityUnfulfilled,
-    V2026ItemPicking? Picking,
-    V2026ItemPacking? Packing,
-    V2026ItemShipping? Shipping);
+internal sealed record V2026ItemFulfillment
+{
+    public int? QuantityFulfilled { get; init; }
+    public int? QuantityUnfulfilled { get; init; }
+    public V2026ItemPicking? Picking { get; init; }
+    public V2026ItemPacking? Packing { get; init; }
+    public V2026ItemShipping? Shipping { get; init; }
+}
 
-internal sealed record V2026PreferredDeliveryTime(IReadOnlyList<V2026BusinessHour>? BusinessHours, IReadOnlyList<V2026ExceptionDate>? ExceptionDates);
+internal sealed record V2026PreferredDeliveryTime
+{
+    public IReadOnlyList<V2026BusinessHour>? BusinessHours { get; init; }
+    public IReadOnlyList<V2026ExceptionDate>? ExceptionDates { get; init; }
+}
 
-internal sealed record V2026BusinessHour(string? DayOfWeek, IReadOnlyList<V2026TimeWindow>? TimeWindows);
+internal sealed record V2026BusinessHour
+{
+    public string? DayOfWeek { get; init; }
+    public IReadOnlyList<V2026TimeWindow>? TimeWindows { get; init; }
+}
 
-internal sealed record V2026ExceptionDate(string? ExceptionDate, string? ExceptionDateType, IReadOnlyList<V2026TimeWindow>? TimeWindows);
+internal sealed record V2026ExceptionDate
+{
+    public string? ExceptionDate { get; init; }
+    public string? ExceptionDateType { get; init; }
+    public IReadOnlyList<V2026TimeWindow>? TimeWindows { get; init; }
+}
 
-internal sealed record V2026TimeWindow(V2026HourMinute? StartTime, V2026HourMinute? EndTime);
+internal sealed record V2026TimeWindow
+{
+    public V2026HourMinute? StartTime { get; init; }
+    public V2026HourMinute? EndTime { get; init; }
+}
 
-internal sealed record V2026HourMinute(int? Hour, int? Minute);
+internal sealed record V2026HourMinute
+{
+    public int? Hour { get; init; }
+    public int? Minute { get; init; }
+}
 
-internal sealed record V2026ItemCondition(string? ConditionType, string? ConditionSubtype, string? ConditionNote);
+internal sealed record V2026ItemCondition
+{
+    public string? ConditionType { get; init; }
+    public string? ConditionSubtype { get; init; }
+    public string? ConditionNote { get; init; }
+}
 
-internal sealed record V2026ItemPrice(V2026Money? UnitPrice, string? PriceDesignation);
+internal sealed record V2026ItemPrice
+{
+    public V2026Money? UnitPrice { get; init; }
+    public string? PriceDesignation { get; init; }
+}
 
-internal sealed record V2026ItemCustomization(string? CustomizedUrl);
+internal sealed record V2026ItemCustomization
+{
+    public string? CustomizedUrl { get; init; }
+}
 
-internal sealed record V2026ItemProceedsBreakdown(string? Type, V2026Money? Subtotal, IReadOnlyList<V2026ItemProceedsDetailedBreakdown>? DetailedBreakdowns);
+internal sealed record V2026ItemProceedsBreakdown
+{
+    public string? Type { get; init; }
+    public V2026Money? Subtotal { get; init; }
+    public IReadOnlyList<V2026ItemProceedsDetailedBreakdown>? DetailedBreakdowns { get; init; }
+}
 
-internal sealed record V2026ItemProceedsDetailedBreakdown(string? Subtype, V2026Money? Value);
+internal sealed record V2026ItemProceedsDetailedBreakdown
+{
+    public string? Subtype { get; init; }
+    public V2026Money? Value { get; init; }
+}
 
-internal sealed record V2026ItemPointsCost(V2026PointsGranted? PointsGranted);
+internal sealed record V2026ItemPointsCost
+{
+    public V2026PointsGranted? PointsGranted { get; init; }
+}
 
-internal sealed record V2026PointsGranted(int? PointsNumber, V2026Money? PointsMonetaryValue);
+internal sealed record V2026PointsGranted
+{
+    public int? PointsNumber { get; init; }
+    public V2026Money? PointsMonetaryValue { get; init; }
+}
 
-internal sealed record V2026ItemPromotionBreakdown(string? PromotionId);
+internal sealed record V2026ItemPromotionBreakdown
+{
+    public string? PromotionId { get; init; }
+}
 
-internal sealed record V2026ItemCancellationRequest(string? Requester, string? CancelReason);
+internal sealed record V2026ItemCancellationRequest
+{
+    public string? Requester { get; init; }
+    public string? CancelReason { get; init; }
+}
 
-internal sealed record V2026ItemCancellationExecution(string? CancelledBy, string? CancelReason);
+internal sealed record V2026ItemCancellationExecution
+{
+    public string? CancelledBy { get; init; }
+    public string? CancelReason { get; init; }
+}
 
-internal sealed record V2026ItemPicking(V2026ItemSubstitutionPreference? SubstitutionPreference);
+internal sealed record V2026ItemPicking
+{
+    public V2026ItemSubstitutionPreference? SubstitutionPreference { get; init; }
+}
 
-internal sealed record V2026ItemPacking(V2026GiftOption? GiftOption, V2026SerialNumberRequirement? SerialNumberRequirement);
+internal sealed record V2026ItemPacking
+{
+    public V2026GiftOption? GiftOption { get; init; }
+    public V2026SerialNumberRequirement? SerialNumberRequirement { get; init; }
+}
 
-internal sealed record V2026ItemShipping(
-    V2026DateTimeRange? ScheduledDeliveryWindow,
-    V2026ItemShippingConstraints? ShippingConstraints,
-    V2026ItemInternationalShipping? InternationalShipping);
+internal sealed record V2026ItemShipping
+{
+    public V2026DateTimeRange? ScheduledDeliveryWindow { get; init; }
+    public V2026ItemShippingConstraints? ShippingConstraints { get; init; }
+    public V2026ItemInternationalShipping? InternationalShipping { get; init; }
+}
 
-internal sealed record V2026GiftOption(string? GiftMessage, string? GiftWrapLevel);
+internal sealed record V2026GiftOption
+{
+    public string? GiftMessage { get; init; }
+    public string? GiftWrapLevel { get; init; }
+}
 
-internal sealed record V2026SerialNumberRequirement(string? RequirementType);
+internal sealed record V2026SerialNumberRequirement
+{
+    public string? RequirementType { get; init; }
+}
 
-internal sealed record V2026ItemSubstitutionPreference(string? SubstitutionType, IReadOnlyList<V2026ItemSubstitutionOption>? SubstitutionOptions);
+internal sealed record V2026ItemSubstitutionPreference
+{
+    public string? SubstitutionType { get; init; }
+    public IReadOnlyList<V2026ItemSubstitutionOption>? SubstitutionOptions { get; init; }
+}
 
-internal sealed record V2026ItemSubstitutionOption(string? Asin, int? QuantityOrdered, string? SellerSku, string? Title, V2026Measurement? Measurement);
+internal sealed record V2026ItemSubstitutionOption
+{
+    public string? Asin { get; init; }
+    public int? QuantityOrdered { get; init; }
+    public string? SellerSku { get; init; }
+    public string? Title { get; init; }
+    public V2026Measurement? Measurement { get; init; }
+}
 
-internal sealed record V2026ItemShippingConstraints(
-    string? PalletDelivery,
-    string? CashOnDelivery,
-    string? SignatureConfirmation,
-    string? RecipientIdentityVerification,
-    string? RecipientAgeVerification);
+internal sealed record V2026ItemShippingConstraints
+{
+    public string? PalletDelivery { get; init; }
+    public string? CashOnDelivery { get; init; }
+    public string? SignatureConfirmation { get; init; }
+    public string? RecipientIdentityVerification { get; init; }
+    public string? RecipientAgeVerification { get; init; }
+}
 
-internal sealed record V2026ItemInternationalShipping(string? IossNumber);
+internal sealed record V2026ItemInternationalShipping
+{
+    public string? IossNumber { get; init; }
+}
 
-internal sealed record V2026PackageStatus(string? Status, string? DetailedStatus);
+internal sealed record V2026PackageStatus
+{
+    public string? Status { get; init; }
+    public string? DetailedStatus { get; init; }
+}
 
-internal sealed record V2026PackageItem(string? OrderItemId, int? Quantity, IReadOnlyList<string>? TransparencyCodes);
+internal sealed record V2026PackageItem
+{
+    public string? OrderItemId { get; init; }
+    public int? Quantity { get; init; }
+    public IReadOnlyList<string>? TransparencyCodes { get; init; }
+}
 
-internal sealed record V2026OrderPayment(IReadOnlyList<V2026PaymentExecution>? PaymentExecutions);
+internal sealed record V2026OrderPayment
+{
+    public IReadOnlyList<V2026PaymentExecution>? PaymentExecutions { get; init; }
+}
 
-internal sealed record V2026PaymentExecution(string? PaymentMethod, V2026Money? PaymentAmount, string? AcquirerId, string? CardBrand, string? AuthorizationCode);
+internal sealed record V2026PaymentExecution
+{
+    public string? PaymentMethod { get; init; }
+    public V2026Money? PaymentAmount { get; init; }
+    public string? AcquirerId { get; init; }
+    public string? CardBrand { get; init; }
+    public string? AuthorizationCode { get; init; }
+}
 
-internal sealed record V2026OrderTax(IReadOnlyList<V2026OrderTaxRegistration>? TaxRegistrations, V2026OrderTaxInvoicing? TaxInvoicing);
+internal sealed record V2026OrderTax
+{
+    public IReadOnlyList<V2026OrderTaxRegistration>? TaxRegistrations { get; init; }
+    public V2026OrderTaxInvoicing? TaxInvoicing { get; init; }
+}
 
-internal sealed record V2026OrderTaxRegistration(
-    string? EntityType,
-    string? LegalName,
-    string? TaxRegistrationType,
-    string? TaxRegistrationNumber,
-    V2026CustomerAddress? TaxRegistrationAddress,
-    IReadOnlyList<V2026TaxRegistrationAttribute>? TaxRegistrationAttributes);
+internal sealed record V2026OrderTaxRegistration
+{
+    public string? EntityType { get; init; }
+    public string? LegalName { get; init; }
+    public string? TaxRegistrationType { get; init; }
+    public string? TaxRegistrationNumber { get; init; }
+    public V2026CustomerAddress? TaxRegistrationAddress { get; init; }
+    public IReadOnlyList<V2026TaxRegistrationAttribute>? TaxRegistrationAttributes { get; init; }
+}
 
-internal sealed record V2026TaxRegistrationAttribute(string? Key, string? Value);
+internal sealed record V2026TaxRegistrationAttribute
+{
+    public string? Key { get; init; }
+    public string? Value { get; init; }
+}
 
-internal sealed record V2026OrderTaxInvoicing(string? BuyerInvoicePreference, string? InvoiceStatus);
+internal sealed record V2026OrderTaxInvoicing
+{
+    public string? BuyerInvoicePreference { get; init; }
+    public string? InvoiceStatus { get; init; }
+}
 
-internal sealed record V2026AssociatedOrderItem(string? OrderId, string? OrderItemId, string? AssociationType);
+internal sealed record V2026AssociatedOrderItem
+{
+    public string? OrderId { get; init; }
+    public string? OrderItemId { get; init; }
+    public string? AssociationType { get; init; }
+}
 
-internal sealed record V2026ItemTax(IReadOnlyList<V2026ItemTaxCalculationBreakdown>? TaxCalculationBreakdowns, IReadOnlyList<V2026ItemTaxCollection>? TaxCollections);
+internal sealed record V2026ItemTax
+{
+    public IReadOnlyList<V2026ItemTaxCalculationBreakdown>? TaxCalculationBreakdowns { get; init; }
+    public IReadOnlyList<V2026ItemTaxCollection>? TaxCollections { get; init; }
+}
 
-internal sealed record V2026ItemTaxCalculationBreakdown(string? ReportingScheme);
+internal sealed record V2026ItemTaxCalculationBreakdown
+{
+    public string? ReportingScheme { get; init; }
+}
 
-internal sealed record V2026ItemTaxCollection(string? Model, string? ResponsibleParty);
+internal sealed record V2026ItemTaxCollection
+{
+    public string? Model { get; init; }
+    public string? ResponsibleParty { get; init; }
+}
 
-internal sealed record V2026Money(string? Amount, string? CurrencyCode);
+internal sealed record V2026Money
+{
+    public string? Amount { get; init; }
+    public string? CurrencyCode { get; init; }
+}
 
-internal sealed record V2026DateTimeRange(string? EarliestDateTime, string? LatestDateTime);
+internal sealed record V2026DateTimeRange
+{
+    public string? EarliestDateTime { get; init; }
+    public string? LatestDateTime { get; init; }
+}
 
-internal sealed record V2026FulfillmentOrder(string? FulfillmentOrderId);
+internal sealed record V2026FulfillmentOrder
+{
+    public string? FulfillmentOrderId { get; init; }
+}
