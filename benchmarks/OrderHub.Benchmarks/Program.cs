@@ -2,11 +2,11 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using OrderHub.Benchmarks.Sync;
 
-// Whole-run measurements: "sync-throttle" and "sync-unthrottled <orders>"; anything else goes to BenchmarkDotNet.
+// Whole-run measurements: "sync-throttle [v0|2026-01-01]" and "sync-unthrottled <orders>"; anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
-        await SyncMeasurements.ThrottleEfficiencyAsync();
+        await SyncMeasurements.ThrottleEfficiencyAsync(args.Length > 1 ? args[1] : OrderHub.SellingPartner.SellingPartnerOrdersApi.V0);
         break;
     case "sync-unthrottled":
         await SyncMeasurements.UnthrottledAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);

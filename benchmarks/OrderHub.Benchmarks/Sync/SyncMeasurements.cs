@@ -15,13 +15,14 @@ namespace OrderHub.Benchmarks.Sync;
 internal static class SyncMeasurements
 {
     /// <summary>(a) 1,000 orders against a 25 req/s, burst 30 limit: wall time over the theoretical minimum, and 429s.</summary>
-    public static async Task ThrottleEfficiencyAsync()
+    /// <param name="ordersApiVersion">The Orders API version to read through.</param>
+    public static async Task ThrottleEfficiencyAsync(string ordersApiVersion)
     {
         const int orders = 1000;
         const double rate = 25;
         const int burst = 30;
         await using var emulator = await EmulatorProcess.StartAsync(["--sp-rate", "25", "--sp-burst", "30", "--sp-orders", "1000"]);
-        var source = SellingPartner(emulator.BaseAddress, burst);
+        var source = SellingPartner(emulator.BaseAddress, burst, ordersApiVersion: ordersApiVersion);
         var folder = Directory.CreateTempSubdirectory("orderhub-bench-").FullName;
         await using var store = await SqliteOrderStore.OpenAsync(Path.Combine(folder, "throttle.db"));
         var sync = new OrderSync(new OrderLookup([source]), store);
@@ -38,7 +39,7 @@ internal static class SyncMeasurements
         var minimum = (orders - burst) / rate;
         var throttled = await emulator.ThrottledAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"throttle efficiency: {orders} orders at {rate} req/s burst {burst}: {clock.Elapsed.TotalSeconds:0.00} s, theoretical minimum {minimum:0.00} s, ratio {clock.Elapsed.TotalSeconds / minimum:0.000}; 429s received: {throttled}; stored {result.Inserted + result.Unchanged}, failed {result.Failed}"));
+            $"throttle efficiency ({ordersApiVersion}): {orders} orders at {rate} req/s burst {burst}: {clock.Elapsed.TotalSeconds:0.00} s, theoretical minimum {minimum:0.00} s, ratio {clock.Elapsed.TotalSeconds / minimum:0.000}; 429s received: {throttled}; stored {result.Inserted + result.Unchanged}, failed {result.Failed}"));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
@@ -67,7 +68,7 @@ internal static class SyncMeasurements
         }
     }
 
-    private static SellingPartnerOrderSource SellingPartner(Uri endpoint, int burst, double permitsPerSecond = 0.5) => new(
+    private static SellingPartnerOrderSource SellingPartner(Uri endpoint, int burst, double permitsPerSecond = 0.5, string ordersApiVersion = SellingPartnerOrdersApi.V0) => new(
         new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }),
         new SellingPartnerOrderSourceOptions
         {
@@ -78,6 +79,7 @@ internal static class SyncMeasurements
             RefreshToken = "Atzr|emulator-seller",
             GetOrderBurst = burst,
             GetOrderPermitsPerSecond = permitsPerSecond,
+            OrdersApiVersion = ordersApiVersion,
         },
         rateLimiters: new RateLimiterRegistry());
 }
