@@ -199,21 +199,7 @@ internal static class Orders20260101Mapper
         ShippedAt = WireValues.Timestamp(package.ShipTime, "packages.shipTime"),
         ShippingService = package.ShippingService,
         TrackingNumber = package.TrackingNumber,
-        ShipFrom = package.ShipFromAddress is { } from
-            ? new PostalAddress
-            {
-                Name = from.Name,
-                AddressLine1 = from.AddressLine1,
-                AddressLine2 = from.AddressLine2,
-                AddressLine3 = from.AddressLine3,
-                City = from.City,
-                District = from.DistrictOrCounty,
-                StateOrRegion = from.StateOrRegion,
-                Municipality = from.Municipality,
-                PostalCode = from.PostalCode,
-                CountryCode = from.CountryCode,
-            }
-            : null,
+        ShipFrom = MapAddress(package.ShipFromAddress),
         Items = package.PackageItems?.Select(i => new PackageItem(i.OrderItemId, i.Quantity, i.TransparencyCodes ?? [])).ToArray() ?? [],
     };
 
@@ -243,7 +229,7 @@ internal static class Orders20260101Mapper
             : throw new WireFormatException("recipient.deliveryPreference.deliveryTime.exceptionDates.exceptionDate");
     }
 
-    // The delivery address and a tax registration's address share one shape (CustomerAddress). 2026-01-01 has one
+    // The delivery, ship-from and tax registration addresses share one shape (CustomerAddress). 2026-01-01 has one
     // districtOrCounty where v0 had County and District: it is read into District.
     private static PostalAddress? MapAddress(V2026CustomerAddress? address) => address is null
         ? null

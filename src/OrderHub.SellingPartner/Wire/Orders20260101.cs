@@ -111,7 +111,8 @@ internal sealed record V2026OrderPackage
     public string? ShipTime { get; init; }
     public string? ShippingService { get; init; }
     public string? TrackingNumber { get; init; }
-    public V2026MerchantAddress? ShipFromAddress { get; init; }
+    // The spec's MerchantAddress is CustomerAddress without company, phone, extended fields and type: one shape reads both.
+    public V2026CustomerAddress? ShipFromAddress { get; init; }
     public IReadOnlyList<V2026PackageItem>? PackageItems { get; init; }
 }
 
@@ -147,20 +148,6 @@ internal sealed record V2026AddressExtendedFields
     public string? StreetNumber { get; init; }
     public string? Complement { get; init; }
     public string? Neighborhood { get; init; }
-}
-
-internal sealed record V2026MerchantAddress
-{
-    public string? Name { get; init; }
-    public string? AddressLine1 { get; init; }
-    public string? AddressLine2 { get; init; }
-    public string? AddressLine3 { get; init; }
-    public string? City { get; init; }
-    public string? DistrictOrCounty { get; init; }
-    public string? StateOrRegion { get; init; }
-    public string? Municipality { get; init; }
-    public string? PostalCode { get; init; }
-    public string? CountryCode { get; init; }
 }
 
 internal sealed record V2026Measurement
