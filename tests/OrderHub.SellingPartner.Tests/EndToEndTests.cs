@@ -28,11 +28,13 @@ public sealed class EndToEndTests
         orders.ShouldAllBe(o => o.Status.IsKnown && o.Type!.Value.IsKnown && o.Total != null);
     }
 
-    [Fact]
-    public async Task ClientThatIsTheOnlyUserOfTheQuota_NeverReceivesA429()
+    [Theory]
+    [InlineData(SellingPartnerOrdersApi.V0)]
+    [InlineData(SellingPartnerOrdersApi.V20260101)]
+    public async Task ClientThatIsTheOnlyUserOfTheQuota_NeverReceivesA429(string ordersApiVersion)
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 20, SpGetOrderBurst = 5 });
-        var options = EmulatorClient.Options(emulator);
+        var options = EmulatorClient.Options(emulator, ordersApiVersion);
         options.GetOrderBurst = 5;
         var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
         var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
@@ -45,11 +47,13 @@ public sealed class EndToEndTests
         source.GetOrderRateLimiter.PermitsPerSecond.ShouldBe(20 * 0.99, tolerance: 1e-9);
     }
 
-    [Fact]
-    public async Task EmulatorLimit_IsEnforcedServerSide_WithTheRealQuotaBody()
+    [Theory]
+    [InlineData(SellingPartnerOrdersApi.V0)]
+    [InlineData(SellingPartnerOrdersApi.V20260101)]
+    public async Task EmulatorLimit_IsEnforcedServerSide_WithTheRealQuotaBody(string ordersApiVersion)
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 2 });
-        var options = EmulatorClient.Options(emulator);
+        var options = EmulatorClient.Options(emulator, ordersApiVersion);
         options.GetOrderBurst = 10;
         options.ThrottleMode = ThrottleMode.FailFast;
         var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());

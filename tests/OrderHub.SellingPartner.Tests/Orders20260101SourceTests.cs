@@ -109,7 +109,10 @@ public sealed class Orders20260101SourceTests : IAsyncLifetime
         HttpUtility.ParseQueryString(query)["includedData"]!.Split(',');
 }
 
-/// <summary>Orders API 2026-01-01 against the emulator over real sockets: the same orders, the same server-side limit.</summary>
+/// <summary>
+/// Orders API 2026-01-01 against the emulator over real sockets (the quota tests run for both versions in
+/// <see cref="EndToEndTests"/>).
+/// </summary>
 public sealed class Orders20260101EndToEndTests
 {
     [Fact]
@@ -135,7 +138,7 @@ public sealed class Orders20260101EndToEndTests
     public async Task PersonalData_ComesWithTheBuyerAndRecipientDatasets_WithoutARestrictedDataToken()
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(new HttpClient(), EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
+        var source = Source(emulator);
         var id = emulator.SellingPartner.Catalog.OrderIds[0];
 
         var order = await source.GetOrderAsync(id, new OrderReadOptions { IncludePersonalData = true });
@@ -149,44 +152,10 @@ public sealed class Orders20260101EndToEndTests
     }
 
     [Fact]
-    public async Task ClientThatIsTheOnlyUserOfTheQuota_NeverReceivesA429()
-    {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 20, SpGetOrderBurst = 5 });
-        var options = EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101);
-        options.GetOrderBurst = 5;
-        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
-        var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
-
-        var orders = await Task.WhenAll(ids.Select(id => source.GetOrderAsync(id)));
-
-        orders.Select(o => o.OrderId).ShouldBe(ids);
-        emulator.SellingPartner.Throttled.ShouldBe(0);
-        source.GetOrderRateLimiter.PermitsPerSecond.ShouldBe(20 * 0.99, tolerance: 1e-9);
-    }
-
-    [Fact]
-    public async Task EmulatorLimit_IsEnforcedServerSide_AsAThrottledError()
-    {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 2 });
-        var options = EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101);
-        options.GetOrderBurst = 10;
-        options.ThrottleMode = ThrottleMode.FailFast;
-        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
-        var id = emulator.SellingPartner.Catalog.OrderIds[0];
-
-        await source.GetOrderAsync(id);
-        await source.GetOrderAsync(id);
-        var error = await Should.ThrowAsync<OrderSourceThrottledException>(() => source.GetOrderAsync(id));
-
-        error.ErrorCode.ShouldBe("QuotaExceeded");
-        error.RequestId.ShouldNotBeNullOrEmpty();
-    }
-
-    [Fact]
     public async Task MissingOrder_IsNotFound_WithTheUpstreamRequestId()
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(new HttpClient(), EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
+        var source = Source(emulator);
 
         var error = await Should.ThrowAsync<OrderNotFoundException>(() => source.GetOrderAsync("999-9999999-9999999"));
 
@@ -201,11 +170,14 @@ public sealed class Orders20260101EndToEndTests
     public async Task SpecSandboxOrders_AreServedAndMapped(string orderId)
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(new HttpClient(), EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
+        var source = Source(emulator);
 
         var order = await source.GetOrderAsync(orderId);
 
         order.OrderId.ShouldBe(orderId);
         order.Lines.ShouldNotBeEmpty();
     }
+
+    private static SellingPartnerOrderSource Source(EmulatorHost emulator) =>
+        new(new HttpClient(), EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
 }
