@@ -28,7 +28,10 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     /// <param name="options">Region, endpoint, credentials and retries.</param>
     /// <param name="timeProvider">The clock for retry delays and timeouts; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">Where retries are logged (never a credential).</param>
-    /// <param name="innerHandler">The handler under the signer (for example from <c>IHttpClientFactory</c>); <see langword="null"/> creates and owns one.</param>
+    /// <param name="innerHandler">
+    /// The handler under the signer (for example from <c>IHttpMessageHandlerFactory</c>); it must not follow redirects,
+    /// since the signed headers and session token would follow them. <see langword="null"/> creates and owns one.
+    /// </param>
     /// <param name="environment">Reads environment variables; <see langword="null"/> for the process environment.</param>
     public OutpostsOrderSource(
         OutpostsOrderSourceOptions options,
@@ -43,11 +46,16 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         Region = OutpostsEndpoint.ResolveRegion(options, environment);
         ServiceUrl = OutpostsEndpoint.ResolveServiceUrl(options, Region, environment);
         _ownsHandler = innerHandler is null;
+        if (innerHandler is not null)
+        {
+            OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(innerHandler, nameof(innerHandler));
+        }
+
         var signer = new SigV4SigningHandler(
             OutpostsEndpoint.ResolveCredentials(options),
             RegionEndpoint.GetBySystemName(Region),
             OutpostsDefaults.SigningName,
-            innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            innerHandler ?? OrderHub.Http.HttpExchange.CreateHandler());
         _http = new HttpClient(signer, disposeHandler: _ownsHandler) { Timeout = Timeout.InfiniteTimeSpan };
         _transport = new OutpostsTransport(_http, options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
     }

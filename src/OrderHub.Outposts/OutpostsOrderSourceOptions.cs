@@ -41,6 +41,16 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject
     /// <summary>Gets or sets how long one attempt may take before it counts as a transport timeout. The default is 30 seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = OutpostsDefaults.AttemptTimeout;
 
+    /// <summary>
+    /// Gets or sets how long one call may take in all (every attempt and retry delay). An endpoint that accepts the
+    /// connection and never answers fails after this. The default is 60 seconds.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = OutpostsDefaults.CallTimeout;
+
+    /// <summary>Gets or sets the most bytes read from one response; a larger one is a protocol error. The default is 4 MiB.</summary>
+    [Range(1024, int.MaxValue)]
+    public long MaxResponseBytes { get; set; } = OrderHub.Http.HttpExchange.DefaultMaxResponseBytes;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -52,6 +62,11 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject
         if (AttemptTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult("AttemptTimeout must be positive.", [nameof(AttemptTimeout)]);
+        }
+
+        if (CallTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("CallTimeout must be positive.", [nameof(CallTimeout)]);
         }
 
         if (ServiceUrl is { IsAbsoluteUri: false })

@@ -20,11 +20,12 @@ namespace OrderHub.SellingPartner;
 /// when asked for, comes through a restricted data token (v0) or the <c>BUYER</c> and <c>RECIPIENT</c> datasets
 /// (2026-01-01). Both versions share the transport, tokens, retries and errors; only the request and mapping differ.
 /// </summary>
-public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
+public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IDisposable
 {
     private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
     private readonly SellingPartnerOrderSourceOptions _options;
+    private readonly HttpClient _http;
     private readonly ThrottleMode _defaultThrottleMode;
     private readonly SellingPartnerTransport _transport;
     private readonly LwaAccessTokenSource _lwa;
@@ -35,22 +36,32 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
     private readonly string _includedPersonalData;
 
     /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class.</summary>
-    /// <param name="httpClient">The client calls go through; its base address and timeout are not used.</param>
     /// <param name="options">The region, endpoint, credentials and limits.</param>
     /// <param name="timeProvider">The clock for token expiry, rate limits and retry delays; <see langword="null"/> for the system clock.</param>
     /// <param name="rateLimiters">The process's rate-limit buckets; <see langword="null"/> for <see cref="RateLimiterRegistry.Shared"/>.</param>
     /// <param name="logger">Where retries and token refreshes are logged (never a token or personal data).</param>
+    /// <param name="handler">
+    /// The HTTP handler calls go through (for example from <c>IHttpMessageHandlerFactory</c>); it must not follow
+    /// redirects, since the access token would follow them. <see langword="null"/> creates and owns one.
+    /// </param>
     /// <param name="defaultThrottleMode">What a call does when no permit is free, unless the options or the call say otherwise.</param>
+    /// <exception cref="ArgumentException">The handler follows redirects, or the Orders API version is unknown.</exception>
     public SellingPartnerOrderSource(
-        HttpClient httpClient,
         SellingPartnerOrderSourceOptions options,
         TimeProvider? timeProvider = null,
         RateLimiterRegistry? rateLimiters = null,
         ILogger<SellingPartnerOrderSource>? logger = null,
+        HttpMessageHandler? handler = null,
         ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
+        if (handler is not null)
+        {
+            OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(handler, nameof(handler));
+        }
+
+        var httpClient = new HttpClient(handler ?? OrderHub.Http.HttpExchange.CreateHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = httpClient;
         _options = options;
         _defaultThrottleMode = options.ThrottleMode ?? defaultThrottleMode;
         timeProvider ??= TimeProvider.System;
@@ -142,6 +153,9 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
         return isV0 ? ReadOrder(response, context, Name) : ReadOrder20260101(response, context, Name);
     }
 
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
     /// <summary>Reads a v0 getOrder success body (<c>{"payload": Order}</c>) into the unified model.</summary>
     internal static Order ReadOrder(SellingPartnerResponse response, OrderErrorContext context, string sourceName) =>
         ReadBody(response, context, "payload", payload =>
@@ -187,6 +201,6 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Source {SourceName} reads orders through Orders API v0, which Amazon has deprecated; set OrdersApiVersion to 2026-01-01 before 27 March 2027.")]
     private static partial void LogV0Deprecated(ILogger logger, string sourceName);
 
-    [GeneratedRegex(@"^\d{3}-\d{7}-\d{7}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9]{3}-[0-9]{7}-[0-9]{7}$", RegexOptions.CultureInvariant)]
     private static partial Regex AmazonOrderIdPattern();
 }

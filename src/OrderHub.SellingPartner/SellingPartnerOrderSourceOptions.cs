@@ -91,6 +91,20 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
     /// <summary>Gets or sets how long one attempt may take before it counts as a transport timeout. The default is 30 seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = SellingPartnerDefaults.AttemptTimeout;
 
+    /// <summary>
+    /// Gets or sets how long one call may take in all (every attempt, token refresh and retry delay), not counting
+    /// waits for a rate-limit permit. An upstream that accepts the connection and never answers fails after this. The
+    /// default is 60 seconds.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = SellingPartnerDefaults.CallTimeout;
+
+    /// <summary>
+    /// Gets or sets the most bytes read from one response (getOrder, Login with Amazon, the Tokens API); a larger one
+    /// is a protocol error. The default is 4 MiB, far above any documented response.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public long MaxResponseBytes { get; set; } = OrderHub.Http.HttpExchange.DefaultMaxResponseBytes;
+
     /// <summary>Gets the base address calls go to: <see cref="Endpoint"/>, or the region's host.</summary>
     /// <remarks>A trailing slash is added when missing, so an endpoint with a path (a proxy) keeps it.</remarks>
     public Uri BaseAddress => Endpoint is { } endpoint ? OrderHub.Http.HttpExchange.WithTrailingSlash(endpoint) : SellingPartnerEndpoints.For(Region, Sandbox);
@@ -111,6 +125,11 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
         if (AttemptTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult("AttemptTimeout must be positive.", [nameof(AttemptTimeout)]);
+        }
+
+        if (CallTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("CallTimeout must be positive.", [nameof(CallTimeout)]);
         }
 
         if (!SellingPartnerOrdersApi.TryParse(OrdersApiVersion, out _))

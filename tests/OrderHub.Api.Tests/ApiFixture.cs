@@ -35,7 +35,6 @@ internal sealed class ApiFixture : IAsyncDisposable
         var fixture = new ApiFixture();
         fixture.Emulator = await EmulatorHost.StartAsync(emulator ?? new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
         var sp = new SellingPartnerOrderSource(
-            new HttpClient(),
             new SellingPartnerOrderSourceOptions
             {
                 Endpoint = fixture.Emulator.BaseAddress,

@@ -17,7 +17,7 @@ public sealed class EndToEndTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 1000, SpGetOrderBurst = 1000, SpOrderCount = 40 });
         var options = EmulatorClient.Options(emulator);
         options.GetOrderBurst = 1000;
-        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
 
         var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
 
@@ -36,7 +36,7 @@ public sealed class EndToEndTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 20, SpGetOrderBurst = 5 });
         var options = EmulatorClient.Options(emulator, ordersApiVersion);
         options.GetOrderBurst = 5;
-        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
         var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
 
         // The client starts at the documented 0.5 req/s and adopts the 20 req/s the emulator announces (less its 1 % margin).
@@ -56,7 +56,7 @@ public sealed class EndToEndTests
         var options = EmulatorClient.Options(emulator, ordersApiVersion);
         options.GetOrderBurst = 10;
         options.ThrottleMode = ThrottleMode.FailFast;
-        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
         var id = emulator.SellingPartner.Catalog.OrderIds[0];
 
         await source.GetOrderAsync(id);

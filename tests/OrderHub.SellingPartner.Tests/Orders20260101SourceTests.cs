@@ -81,7 +81,7 @@ public sealed class Orders20260101SourceTests : IAsyncLifetime
 
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
         System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true).ShouldBeFalse();
-        Should.Throw<ArgumentException>(() => new SellingPartnerOrderSource(new HttpClient(), options)).Message.ShouldContain("v0, 2026-01-01");
+        Should.Throw<ArgumentException>(() => new SellingPartnerOrderSource(options)).Message.ShouldContain("v0, 2026-01-01");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class Orders20260101EndToEndTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 1000, SpGetOrderBurst = 1000, SpOrderCount = 40 });
         var options = EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101);
         options.GetOrderBurst = 1000;
-        var source = new SellingPartnerOrderSource(new HttpClient(), options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
 
         var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
 
@@ -179,5 +179,5 @@ public sealed class Orders20260101EndToEndTests
     }
 
     private static SellingPartnerOrderSource Source(EmulatorHost emulator) =>
-        new(new HttpClient(), EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
+        new(EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
 }

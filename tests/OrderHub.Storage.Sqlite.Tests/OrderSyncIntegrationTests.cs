@@ -20,7 +20,6 @@ public sealed class OrderSyncIntegrationTests : IDisposable
     private static (OrderLookup Lookup, SellingPartnerOrderSource Sp, OutpostsOrderSource Outposts) Sources(EmulatorHost emulator, double rate, int burst)
     {
         var sp = new SellingPartnerOrderSource(
-            new HttpClient(),
             new SellingPartnerOrderSourceOptions
             {
                 Endpoint = emulator.BaseAddress,

@@ -69,7 +69,6 @@ internal static class SyncMeasurements
     }
 
     private static SellingPartnerOrderSource SellingPartner(Uri endpoint, int burst, double permitsPerSecond = 0.5, string ordersApiVersion = SellingPartnerOrdersApi.V0) => new(
-        new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }),
         new SellingPartnerOrderSourceOptions
         {
             Endpoint = endpoint,
@@ -81,5 +80,6 @@ internal static class SyncMeasurements
             GetOrderPermitsPerSecond = permitsPerSecond,
             OrdersApiVersion = ordersApiVersion,
         },
-        rateLimiters: new RateLimiterRegistry());
+        rateLimiters: new RateLimiterRegistry(),
+        handler: new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false });
 }

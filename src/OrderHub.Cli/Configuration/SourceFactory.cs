@@ -69,7 +69,7 @@ internal sealed class SourceFactory(CliSettings settings) : IDisposable
             options.LwaEndpoint = AbsoluteUri("ORDERHUB_LWA_ENDPOINT", lwa);
         }
 
-        return new SellingPartnerOrderSource(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options);
+        return new SellingPartnerOrderSource(options);
     }
 
     public OutpostsOrderSource? CreateOutposts()

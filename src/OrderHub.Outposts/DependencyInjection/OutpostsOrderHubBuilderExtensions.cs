@@ -27,7 +27,8 @@ public static class OutpostsOrderHubBuilderExtensions
             options.Configure(configure);
         }
 
-        builder.Services.AddHttpClient(nameof(OutpostsOrderSource));
+        // Redirects are never followed: the signed headers and session token would go to the new host.
+        builder.Services.AddHttpClient(nameof(OutpostsOrderSource)).ConfigurePrimaryHttpMessageHandler(OrderHub.Http.HttpExchange.CreateHandler);
         builder.Services.AddSingleton(sp => new OutpostsOrderSource(
             sp.GetRequiredService<IOptions<OutpostsOrderSourceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

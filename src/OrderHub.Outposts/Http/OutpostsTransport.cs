@@ -1,8 +1,10 @@
+using System.Globalization;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using OrderHub.Http;
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 
 namespace OrderHub.Outposts.Http;
 
@@ -15,16 +17,23 @@ namespace OrderHub.Outposts.Http;
 internal sealed partial class OutpostsTransport
 {
     private static readonly ResiliencePropertyKey<bool> MayRepeatKey = new("OrderHub.MayRepeat");
+    private static readonly ResiliencePropertyKey<CallBudget> BudgetKey = new("OrderHub.CallBudget");
 
     private readonly HttpClient _http;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<OutpostsResponse> _pipeline;
     private readonly ResiliencePipeline _attemptTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _callTimeout;
+    private readonly long _maxResponseBytes;
 
     public OutpostsTransport(HttpClient signedHttp, OutpostsOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _http = signedHttp;
         _logger = logger;
+        _timeProvider = timeProvider;
+        _callTimeout = options.CallTimeout;
+        _maxResponseBytes = options.MaxResponseBytes;
         var builder = new ResiliencePipelineBuilder<OutpostsResponse> { TimeProvider = timeProvider };
         if (options.MaxAttempts > 1)
         {
@@ -51,14 +60,16 @@ internal sealed partial class OutpostsTransport
 
     public async Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken)
     {
+        var budget = new CallBudget(_callTimeout, _timeProvider);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(MayRepeatKey, call.MayRepeat);
+        context.Properties.Set(BudgetKey, budget);
         try
         {
             return await _pipeline.ExecuteAsync(
-                static (ctx, state) => new ValueTask<OutpostsResponse>(state.Self.AttemptAsync(state.Call, ctx.CancellationToken)),
+                static (ctx, state) => new ValueTask<OutpostsResponse>(state.Self.AttemptAsync(state.Call, state.Budget, ctx.CancellationToken)),
                 context,
-                (Self: this, Call: call)).ConfigureAwait(false);
+                (Self: this, Call: call, Budget: budget)).ConfigureAwait(false);
         }
         catch (AmazonClientException e)
         {
@@ -70,7 +81,9 @@ internal sealed partial class OutpostsTransport
         catch (Exception e) when (HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
             throw new OrderSourceUnavailableException(
-                call.MayRepeat
+                budget.IsSpent
+                    ? string.Create(CultureInfo.InvariantCulture, $"AWS Outposts did not answer {call.Operation} within the call's budget of {budget.Total.TotalSeconds:0.#} s (CallTimeout).")
+                    : call.MayRepeat
                     ? $"AWS Outposts could not be reached for {call.Operation}."
                     : $"AWS Outposts could not be reached for {call.Operation}, and it is not retried: the request may have been processed. Check with ListOrders before trying again.",
                 call.Context,
@@ -82,11 +95,17 @@ internal sealed partial class OutpostsTransport
         }
     }
 
-    private async Task<OutpostsResponse> AttemptAsync(OutpostsCall call, CancellationToken cancellationToken)
+    private async Task<OutpostsResponse> AttemptAsync(OutpostsCall call, CallBudget budget, CancellationToken cancellationToken)
     {
+        if (budget.IsSpent)
+        {
+            throw new TimeoutRejectedException("The call's budget is spent.");
+        }
+
         using var message = new HttpRequestMessage(call.Method, call.Uri) { Content = call.Content?.Invoke() };
         message.Headers.Accept.ParseAdd("application/json");
-        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, cancellationToken).ConfigureAwait(false);
+        var limits = new ExchangeLimits("AWS Outposts", _maxResponseBytes, call.Context, OutpostsDefaults.RequestIdHeader, budget.Remaining);
+        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             return new OutpostsResponse(
@@ -100,6 +119,11 @@ internal sealed partial class OutpostsTransport
 
     private static bool ShouldRetry(Outcome<OutpostsResponse> outcome, ResilienceContext context)
     {
+        if (context.Properties.TryGetValue(BudgetKey, out var budget) && budget.IsSpent)
+        {
+            return false;
+        }
+
         var mayRepeat = context.Properties.GetValue(MayRepeatKey, false);
         if (outcome.Exception is { } exception)
         {

@@ -123,19 +123,19 @@ public static partial class OutpostsInputRules
     [GeneratedRegex("^oo-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]
     private static partial Regex OrderIdPattern();
 
-    [GeneratedRegex(@"^(arn:aws([a-z-]+)?:outposts:[a-z\d-]+:\d{12}:outpost/)?op-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(arn:aws([a-z-]+)?:outposts:[a-z0-9-]+:[0-9]{12}:outpost/)?op-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]
     private static partial Regex OutpostIdentifierPattern();
 
     [GeneratedRegex("^OR-[A-Z0-9]{7}$", RegexOptions.CultureInvariant)]
     private static partial Regex CatalogItemIdPattern();
 
-    [GeneratedRegex(@"^(arn:aws([a-z-]+)?:outposts:[a-z\d-]+:\d{12}:quote/)?oq-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(arn:aws([a-z-]+)?:outposts:[a-z0-9-]+:[0-9]{12}:quote/)?oq-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]
     private static partial Regex QuoteIdentifierPattern();
 
     [GeneratedRegex("^oqo-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]
     private static partial Regex QuoteOptionIdentifierPattern();
 
-    [GeneratedRegex(@"^(\d+)##(\S+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]+)##(\S+)$", RegexOptions.CultureInvariant)]
     private static partial Regex NextTokenPattern();
 }
 
@@ -174,7 +174,8 @@ public sealed class IdRule
     /// <returns><see langword="true"/> when it does.</returns>
     public bool IsValid(string? value)
     {
-        if (value is null || value.Length == 0 || value.Length > MaxLength)
+        // Identifiers are ASCII: '\S' or a culture's digits would let lookalike characters through to the service.
+        if (value is null || value.Length == 0 || value.Length > MaxLength || !System.Text.Ascii.IsValid(value))
         {
             return false;
         }

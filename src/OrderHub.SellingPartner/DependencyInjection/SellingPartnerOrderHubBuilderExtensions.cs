@@ -28,13 +28,14 @@ public static class SellingPartnerOrderHubBuilderExtensions
             options.Configure(configure);
         }
 
-        builder.Services.AddHttpClient(nameof(SellingPartnerOrderSource), http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // Redirects are never followed: the access token would go to the new host.
+        builder.Services.AddHttpClient(nameof(SellingPartnerOrderSource)).ConfigurePrimaryHttpMessageHandler(OrderHub.Http.HttpExchange.CreateHandler);
         builder.Services.AddSingleton(sp => new SellingPartnerOrderSource(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SellingPartnerOrderSource)),
             sp.GetRequiredService<IOptions<SellingPartnerOrderSourceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RateLimiterRegistry>(),
             sp.GetService<ILogger<SellingPartnerOrderSource>>(),
+            sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(nameof(SellingPartnerOrderSource)),
             sp.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode));
         builder.Services.AddSingleton<IOrderSource>(sp => sp.GetRequiredService<SellingPartnerOrderSource>());
         return builder;

@@ -20,6 +20,7 @@ namespace OrderHub.SellingPartner.Http;
 internal sealed partial class SellingPartnerTransport
 {
     private static readonly ResiliencePropertyKey<ThrottleMode> ThrottleModeKey = new("OrderHub.ThrottleMode");
+    private static readonly ResiliencePropertyKey<CallBudget> BudgetKey = new("OrderHub.CallBudget");
     private static readonly string UserAgent = BuildUserAgent();
 
     private readonly HttpClient _http;
@@ -27,11 +28,17 @@ internal sealed partial class SellingPartnerTransport
     private readonly double _pacing;
     private readonly ResiliencePipeline<SellingPartnerResponse> _pipeline;
     private readonly ResiliencePipeline _attemptTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _callTimeout;
+    private readonly long _maxResponseBytes;
 
     public SellingPartnerTransport(HttpClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _http = http;
         _logger = logger;
+        _timeProvider = timeProvider;
+        _callTimeout = options.CallTimeout;
+        _maxResponseBytes = options.MaxResponseBytes;
         _pacing = 1 - options.PacingMargin;
         var builder = new ResiliencePipelineBuilder<SellingPartnerResponse> { TimeProvider = timeProvider };
         if (options.MaxRetryAttempts > 0)
@@ -63,32 +70,38 @@ internal sealed partial class SellingPartnerTransport
     /// <exception cref="OrderSourceThrottledException">No permit was free and the call was set to fail fast.</exception>
     public async Task<SellingPartnerResponse> SendAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
     {
-        var response = await SendWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+        var budget = new CallBudget(_callTimeout, _timeProvider);
+        var response = await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
         if (response.TokenRejected)
         {
             // The token was revoked or expired early and has been forgotten: the next attempt fetches a new one.
             LogTokenRejected(_logger, response.RequestId);
-            response = await SendWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
     }
 
-    private async Task<SellingPartnerResponse> SendWithRetriesAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
+    private async Task<SellingPartnerResponse> SendWithRetriesAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ThrottleModeKey, request.ThrottleMode);
+        context.Properties.Set(BudgetKey, budget);
         try
         {
             return await _pipeline.ExecuteAsync(
-                static (ctx, state) => new ValueTask<SellingPartnerResponse>(state.Self.AttemptAsync(state.Request, ctx.CancellationToken)),
+                static (ctx, state) => new ValueTask<SellingPartnerResponse>(state.Self.AttemptAsync(state.Request, state.Budget, ctx.CancellationToken)),
                 context,
-                (Self: this, Request: request)).ConfigureAwait(false);
+                (Self: this, Request: request, Budget: budget)).ConfigureAwait(false);
         }
         catch (Exception e) when (HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
             throw new OrderSourceUnavailableException(
-                $"The Selling Partner API could not be reached ({DescribeTransportFailure(e)}).", request.Context, e);
+                budget.IsSpent
+                    ? string.Create(CultureInfo.InvariantCulture, $"The Selling Partner API did not answer within the call's budget of {budget.Total.TotalSeconds:0.#} s (CallTimeout; {DescribeTransportFailure(e)}).")
+                    : $"The Selling Partner API could not be reached ({DescribeTransportFailure(e)}).",
+                request.Context,
+                e);
         }
         finally
         {
@@ -96,16 +109,25 @@ internal sealed partial class SellingPartnerTransport
         }
     }
 
-    private async Task<SellingPartnerResponse> AttemptAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
+    private async Task<SellingPartnerResponse> AttemptAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
     {
-        var token = await request.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        var waitStarted = _timeProvider.GetTimestamp();
         using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.Context, cancellationToken).ConfigureAwait(false);
+        budget.Exclude(_timeProvider.GetElapsedTime(waitStarted));
+        if (budget.IsSpent)
+        {
+            throw new TimeoutRejectedException("The call's budget is spent.");
+        }
+
+        // The token is taken after the permit: after a long queue, one taken before could have expired meanwhile.
+        var token = await request.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         using var message = new HttpRequestMessage(request.Method, request.Uri) { Content = request.Content?.Invoke() };
         message.Headers.TryAddWithoutValidation(SellingPartnerDefaults.AccessTokenHeader, token);
         message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         message.Headers.Accept.ParseAdd("application/json");
 
-        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, cancellationToken).ConfigureAwait(false);
+        var limits = new ExchangeLimits("The Selling Partner API", _maxResponseBytes, request.Context, SellingPartnerDefaults.RequestIdHeader, budget.Remaining);
+        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using var disposeResponse = response;
 
         AdoptAnnouncedRate(response, request.Limiter, _pacing);
@@ -132,6 +154,11 @@ internal sealed partial class SellingPartnerTransport
 
     private static bool IsTransient(Outcome<SellingPartnerResponse> outcome, ResilienceContext context)
     {
+        if (context.Properties.TryGetValue(BudgetKey, out var budget) && budget.IsSpent)
+        {
+            return false;
+        }
+
         if (outcome.Exception is { } exception)
         {
             return HttpExchange.IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;

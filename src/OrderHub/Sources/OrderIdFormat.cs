@@ -37,10 +37,13 @@ public sealed class OrderIdFormat
     /// <summary>Tells whether an id is in the format.</summary>
     /// <param name="orderId">The id.</param>
     /// <returns><see langword="true"/> when it is.</returns>
-    /// <remarks>The whole id must match: a pattern ending in <c>$</c> would otherwise accept a trailing newline.</remarks>
+    /// <remarks>
+    /// The whole id must match: a pattern ending in <c>$</c> would otherwise accept a trailing newline. Ids are ASCII
+    /// whatever the pattern says: <c>\d</c> also matches Arabic-Indic and fullwidth digits, which no provider issues.
+    /// </remarks>
     public bool IsMatch(string? orderId)
     {
-        if (orderId is null)
+        if (orderId is null || !System.Text.Ascii.IsValid(orderId))
         {
             return false;
         }

@@ -27,14 +27,17 @@ public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
 
         var calls = Enumerable.Range(0, 35).Select(_ => source.GetOrderAsync(OrderId)).ToArray();
 
+        var limiter = source.GetOrderRateLimiter;
         await Eventually.TrueAsync(() => calls.Count(c => c.IsCompletedSuccessfully) == 30, "the burst of 30 is answered");
-        await Eventually.SettleAsync();
+        await Eventually.TrueAsync(() => limiter.GetStatistics()!.CurrentQueuedCount == 5, "the other five wait for permits");
         _server.GetOrderRequests.ShouldBe(30);
         for (var extra = 1; extra <= 5; extra++)
         {
+            // Permits are granted only from the clock's timers, which fire inside Advance: what is queued after it is
+            // exactly what was not let through, with no time given to in-flight work.
             _time.Advance(TimeSpan.FromMilliseconds(1999));
-            await Eventually.SettleAsync();
-            _server.GetOrderRequests.ShouldBe(29 + extra, "a permit accrues only after a full 2 s");
+            limiter.GetStatistics()!.CurrentQueuedCount.ShouldBe(6 - extra, "a permit accrues only after a full 2 s");
+            _server.GetOrderRequests.ShouldBe(29 + extra);
             _time.Advance(TimeSpan.FromMilliseconds(1));
             await Eventually.TrueAsync(() => _server.GetOrderRequests == 30 + extra, $"request {30 + extra} is sent at {2 * extra} s");
         }
@@ -66,14 +69,17 @@ public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
 
         var waiting = source.GetOrderAsync(OrderId, cancel.Token);
-        await Eventually.SettleAsync();
+        await Eventually.TrueAsync(() => source.GetOrderRateLimiter.GetStatistics()!.CurrentQueuedCount == 1, "the call waits for a permit");
         waiting.IsCompleted.ShouldBeFalse();
         await cancel.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(() => waiting);
+        source.GetOrderRateLimiter.GetStatistics()!.CurrentQueuedCount.ShouldBe(0);
         _time.Advance(TimeSpan.FromSeconds(10));
-        await Eventually.SettleAsync();
-        _server.GetOrderRequests.ShouldBe(1);
+
+        // The permit that accrued is still there for the next call: the cancelled one neither took it nor sent anything.
+        await source.GetOrderAsync(OrderId, new OrderReadOptions { ThrottleMode = ThrottleMode.FailFast });
+        _server.GetOrderRequests.ShouldBe(2);
     }
 
     [Fact]
@@ -109,12 +115,13 @@ public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Order(OrderId));
         var source = _server.CreateSource(_time);
 
+        var timersBefore = _time.PendingTimerCount;
         var call = source.GetOrderAsync(OrderId);
         await Eventually.TrueAsync(() => _server.GetOrderRequests == 1, "the first attempt is answered 429");
-        await Eventually.SettleAsync();
+        await Eventually.TrueAsync(() => _time.PendingTimerCount > timersBefore, "the retry is scheduled on the clock");
         source.GetOrderRateLimiter.AvailablePermits.ShouldBeLessThan(1);
         _time.Advance(TimeSpan.FromMilliseconds(2999));
-        await Eventually.SettleAsync();
+        call.IsCompleted.ShouldBeFalse();
         _server.GetOrderRequests.ShouldBe(1, "Retry-After is 3 s");
         _time.Advance(TimeSpan.FromMilliseconds(1));
 

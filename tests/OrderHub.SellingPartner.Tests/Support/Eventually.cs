@@ -16,7 +16,4 @@ internal static class Eventually
             await Task.Delay(5);
         }
     }
-
-    /// <summary>Gives in-flight I/O a moment to (wrongly) happen before asserting that it did not.</summary>
-    public static Task SettleAsync() => Task.Delay(150);
 }

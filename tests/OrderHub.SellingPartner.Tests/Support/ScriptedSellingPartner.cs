@@ -28,6 +28,7 @@ public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictiona
 public sealed class ScriptedSellingPartner : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
+    private readonly ConcurrentQueue<int> _lwaFailures = new();
     private LoopbackServer _server = null!;
     private ScriptedResponse _last = ScriptedResponse.Order("902-3159896-1390916");
     private int _getOrders;
@@ -62,6 +63,14 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             app.MapPost("/auth/o2/token", async (HttpContext http) =>
             {
                 var n = Interlocked.Increment(ref fake._tokens);
+                if (fake._lwaFailures.TryDequeue(out var failure))
+                {
+                    http.Response.StatusCode = failure;
+                    http.Response.ContentType = "application/json";
+                    await http.Response.WriteAsync("""{"error":"ServerError","error_description":"try again"}""");
+                    return;
+                }
+
                 http.Response.ContentType = "application/json";
                 await http.Response.WriteAsync($$"""{"access_token":"token-{{n}}","token_type":"bearer","expires_in":{{fake.TokenLifetimeSeconds}}}""");
             });
@@ -72,6 +81,15 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
     }
 
     public void Enqueue(ScriptedResponse response) => _script.Enqueue(response);
+
+    /// <summary>Makes the next token requests fail with these statuses, in order, before tokens are issued again.</summary>
+    public void FailTokenRequests(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            _lwaFailures.Enqueue(status);
+        }
+    }
 
     private async Task AnswerGetOrderAsync(HttpContext http, bool v20260101)
     {
@@ -112,7 +130,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             OrdersApiVersion = OrdersApiVersion,
         };
         configure?.Invoke(options);
-        return new SellingPartnerOrderSource(new HttpClient(), options, time, registry ?? new RateLimiterRegistry(time));
+        return new SellingPartnerOrderSource(options, time, registry ?? new RateLimiterRegistry(time));
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

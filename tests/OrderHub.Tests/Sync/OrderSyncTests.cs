@@ -45,11 +45,13 @@ public sealed class OrderSyncTests
         var run = sync.RunAsync("run", new OrderSyncOptions { MaxConcurrencyPerSource = 64 }, new Progress(reports));
 
         await Eventually(() => store.OrderCount == 30);
+        await Eventually(() => limiter.GetStatistics()!.CurrentQueuedCount == 4);
         memory.Requests.ShouldBe(30);
         for (var extra = 1; extra <= 4; extra++)
         {
+            // Permits come only from the clock's timers, inside Advance: the queue after it is exactly what was held back.
             time.Advance(TimeSpan.FromMilliseconds(1999));
-            await Task.Delay(50);
+            limiter.GetStatistics()!.CurrentQueuedCount.ShouldBe(5 - extra);
             memory.Requests.ShouldBe(29 + extra);
             time.Advance(TimeSpan.FromMilliseconds(1));
             await Eventually(() => store.OrderCount == 30 + extra);
