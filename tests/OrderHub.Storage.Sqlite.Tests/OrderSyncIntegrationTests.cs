@@ -147,7 +147,7 @@ public sealed class OrderSyncIntegrationTests : IDisposable
         var sync = new OrderSync(lookup, store);
         await sync.AddReferencesAsync("faulty", emulator.SellingPartner.Catalog.OrderIds.Select(id => new OrderReference("sp-api", id)));
 
-        var result = await sync.RunAsync("faulty", new OrderSyncOptions { MaxConcurrencyPerSource = 32, MaxAttemptsPerOrder = 5 });
+        var result = await sync.RunAsync("faulty", new OrderSyncOptions { MaxConcurrencyPerSource = 32 });
 
         emulator.SellingPartner.Faults.Injected.ShouldBeGreaterThan(100);
         result.Failed.ShouldBe(0);

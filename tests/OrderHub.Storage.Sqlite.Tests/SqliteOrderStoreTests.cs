@@ -157,3 +157,24 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         old.PublicJson.ShouldBeNull();
     }
 }
+
+/// <summary>The SQLite store passes the contract every store passes.</summary>
+public sealed class SqliteOrderStoreContractTests : OrderHub.Testing.OrderStoreContractTests, IDisposable
+{
+    private readonly List<TempDatabase> _databases = [];
+
+    protected override async Task<IOrderStore> CreateStoreAsync()
+    {
+        var database = new TempDatabase();
+        _databases.Add(database);
+        return await SqliteOrderStore.OpenAsync(database.Path);
+    }
+
+    public void Dispose()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+    }
+}

@@ -21,6 +21,7 @@ internal sealed partial class SellingPartnerTransport
 {
     private static readonly ResiliencePropertyKey<ThrottleMode> ThrottleModeKey = new("OrderHub.ThrottleMode");
     private static readonly ResiliencePropertyKey<CallBudget> BudgetKey = new("OrderHub.CallBudget");
+    private static readonly ResiliencePropertyKey<bool> TokenRefreshedKey = new("OrderHub.TokenRefreshed");
     private static readonly string UserAgent = BuildUserAgent();
 
     private readonly HttpClient _http;
@@ -40,25 +41,29 @@ internal sealed partial class SellingPartnerTransport
         _callTimeout = options.CallTimeout;
         _maxResponseBytes = options.MaxResponseBytes;
         _pacing = 1 - options.PacingMargin;
+        var maxRetries = options.MaxRetryAttempts;
         var builder = new ResiliencePipelineBuilder<SellingPartnerResponse> { TimeProvider = timeProvider };
-        if (options.MaxRetryAttempts > 0)
+        // One more attempt than configured is allowed only for the retry after a token refresh.
+        builder.AddRetry(new RetryStrategyOptions<SellingPartnerResponse>
         {
-            builder.AddRetry(new RetryStrategyOptions<SellingPartnerResponse>
+            MaxRetryAttempts = maxRetries + 1,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            MaxDelay = TimeSpan.FromMinutes(1),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, args.AttemptNumber, maxRetries)),
+            DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result is { TokenRejected: true } ? TimeSpan.Zero : args.Outcome.Result?.RetryAfter),
+            OnRetry = args =>
             {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context)),
-                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
-                OnRetry = args =>
+                if (args.Outcome.Result is { TokenRejected: true } rejected)
                 {
-                    LogRetry(_logger, args.AttemptNumber + 1, args.Outcome.Result?.StatusCode.ToString() ?? args.Outcome.Exception?.GetType().Name, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
+                    LogTokenRejected(_logger, rejected.RequestId);
+                }
+
+                LogRetry(_logger, args.AttemptNumber + 1, args.Outcome.Result?.StatusCode.ToString() ?? args.Outcome.Exception?.GetType().Name, args.RetryDelay);
+                return ValueTask.CompletedTask;
+            },
+        });
 
         _pipeline = builder.Build();
 
@@ -71,15 +76,7 @@ internal sealed partial class SellingPartnerTransport
     public async Task<SellingPartnerResponse> SendAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
     {
         var budget = new CallBudget(_callTimeout, _timeProvider);
-        var response = await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
-        if (response.TokenRejected)
-        {
-            // The token was revoked or expired early and has been forgotten: the next attempt fetches a new one.
-            LogTokenRejected(_logger, response.RequestId);
-            response = await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
-        }
-
-        return response;
+        return await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SellingPartnerResponse> SendWithRetriesAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
@@ -152,11 +149,21 @@ internal sealed partial class SellingPartnerTransport
         };
     }
 
-    private static bool IsTransient(Outcome<SellingPartnerResponse> outcome, ResilienceContext context)
+    private static bool ShouldRetry(Outcome<SellingPartnerResponse> outcome, ResilienceContext context, int attemptNumber, int maxRetries)
     {
         if (context.Properties.TryGetValue(BudgetKey, out var budget) && budget.IsSpent)
         {
             return false;
+        }
+
+        if (outcome.Result is not { TokenRejected: true })
+        {
+            // Retries spent on a token refresh count too: one call never takes more than 1 + MaxRetryAttempts + 1 permits.
+            var retriesUsed = attemptNumber - (context.Properties.GetValue(TokenRefreshedKey, false) ? 1 : 0);
+            if (retriesUsed >= maxRetries)
+            {
+                return false;
+            }
         }
 
         if (outcome.Exception is { } exception)
@@ -164,7 +171,16 @@ internal sealed partial class SellingPartnerTransport
             return HttpExchange.IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;
         }
 
-        return outcome.Result!.StatusCode switch
+        if (outcome.Result!.TokenRejected)
+        {
+            // The token was revoked or expired early and has been forgotten: one retry fetches a new one. It is one of
+            // the call's retries, not a second round of them.
+            var first = !context.Properties.GetValue(TokenRefreshedKey, false);
+            context.Properties.Set(TokenRefreshedKey, true);
+            return first;
+        }
+
+        return outcome.Result.StatusCode switch
         {
             // Fail-fast callers asked not to wait: a 429 goes straight back to them.
             HttpStatusCode.TooManyRequests => context.Properties.GetValue(ThrottleModeKey, ThrottleMode.Wait) == ThrottleMode.Wait,

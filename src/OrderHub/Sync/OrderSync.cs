@@ -76,45 +76,61 @@ public sealed partial class OrderSync
         return added;
     }
 
-    /// <summary>Fetches every pending reference of a run and stores it; failures are recorded and do not stop the run.</summary>
+    /// <summary>
+    /// Fetches every pending reference of a run and stores it. A failed read is recorded and the run moves on (the
+    /// source's own retry policy is the only one); a source whose reads keep failing stops being read, and a store that
+    /// fails ends the run at once. Either way what was committed stays committed and the same run resumes later.
+    /// </summary>
     /// <param name="runId">The run.</param>
-    /// <param name="options">Concurrency, batching, attempts.</param>
+    /// <param name="options">Concurrency, batching, the failure budget.</param>
     /// <param name="progress">Receives progress after every batch.</param>
     /// <param name="cancellationToken">Stops the run; what was fetched is still stored, so a later run resumes.</param>
     /// <returns>The final progress.</returns>
+    /// <exception cref="OrderStoreException">The store failed; the run stopped.</exception>
+    /// <exception cref="OrderSyncHaltedException">A source's reads kept failing; the run stopped reading it.</exception>
     public async Task<SyncProgress> RunAsync(string runId, OrderSyncOptions? options = null, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new OrderSyncOptions();
         var counts = await _store.CountRunAsync(runId, cancellationToken).ConfigureAwait(false);
         var tracker = new ProgressTracker(_timeProvider, counts.Total, counts.Done + counts.Failed);
         var results = Channel.CreateBounded<SyncResult>(new BoundedChannelOptions(options.BatchSize * 4) { SingleReader = true });
-        var queues = new Dictionary<string, Channel<OrderReference>>(StringComparer.OrdinalIgnoreCase);
+        var queues = new Dictionary<string, (Channel<OrderReference> Queue, FailureStreak Streak)>(StringComparer.OrdinalIgnoreCase);
         var workers = new List<Task>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        var writer = WriteAsync(runId, results.Reader, options.BatchSize, tracker, progress);
+        // The writer outlives the caller's cancellation (what was fetched is written), but not a failure of its own:
+        // then it stops the feeder and the workers, and nothing waits on it any more.
+        using var writerFailed = new CancellationTokenSource();
+        var writer = WriteAsync(runId, results.Reader, options.BatchSize, tracker, progress, stop, writerFailed);
         try
         {
             await foreach (var reference in _store.GetPendingAsync(runId, stop.Token).ConfigureAwait(false))
             {
-                if (!queues.TryGetValue(reference.Source, out var queue))
+                if (!queues.TryGetValue(reference.Source, out var lane))
                 {
-                    queue = Channel.CreateBounded<OrderReference>(options.MaxConcurrencyPerSource * 4);
-                    queues[reference.Source] = queue;
+                    lane = (Channel.CreateBounded<OrderReference>(options.MaxConcurrencyPerSource * 4), new FailureStreak(options.MaxConsecutiveFailuresPerSource));
+                    queues[reference.Source] = lane;
                     var source = TryGetSource(reference.Source);
                     tracker.Track(source);
                     for (var i = 0; i < options.MaxConcurrencyPerSource; i++)
                     {
-                        workers.Add(FetchAsync(source, reference.Source, queue.Reader, results.Writer, options, stop.Token));
+                        workers.Add(FetchAsync(source, reference.Source, lane.Queue.Reader, results.Writer, lane.Streak, options, stop.Token, writerFailed.Token));
                     }
                 }
 
-                await queue.Writer.WriteAsync(reference, stop.Token).ConfigureAwait(false);
+                if (!lane.Streak.IsHalted)
+                {
+                    await lane.Queue.Writer.WriteAsync(reference, stop.Token).ConfigureAwait(false);
+                }
             }
+        }
+        catch (OperationCanceledException) when (writerFailed.IsCancellationRequested)
+        {
+            // The writer failed: its error is thrown below.
         }
         finally
         {
-            foreach (var queue in queues.Values)
+            foreach (var (queue, _) in queues.Values)
             {
                 queue.Writer.TryComplete();
             }
@@ -123,9 +139,9 @@ public sealed partial class OrderSync
             {
                 await Task.WhenAll(workers).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
-                // Stopped: what was fetched is still written below.
+                // Stopped, or the writer is gone: what was fetched is still written below, if the writer can.
             }
 
             results.Writer.TryComplete();
@@ -133,7 +149,18 @@ public sealed partial class OrderSync
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return tracker.Snapshot();
+        var final = tracker.Snapshot();
+        var halted = queues.Where(q => q.Value.Streak.IsHalted).ToArray();
+        if (halted.Length > 0)
+        {
+            throw new OrderSyncHaltedException(
+                string.Join(" ", halted.Select(h => $"Stopped reading {h.Key}: its last {options.MaxConsecutiveFailuresPerSource} reads all failed (last: {h.Value.Streak.LastError}).")) +
+                " No more of its quota was spent; the failed orders stay pending, so running the same sync again resumes once the upstream recovers.",
+                [.. halted.Select(h => h.Key)],
+                final);
+        }
+
+        return final;
     }
 
     private IOrderSource? TryGetSource(string name)
@@ -148,73 +175,126 @@ public sealed partial class OrderSync
         }
     }
 
-    private async Task FetchAsync(IOrderSource? source, string sourceName, ChannelReader<OrderReference> queue, ChannelWriter<SyncResult> results, OrderSyncOptions options, CancellationToken cancellationToken)
+    private async Task FetchAsync(
+        IOrderSource? source,
+        string sourceName,
+        ChannelReader<OrderReference> queue,
+        ChannelWriter<SyncResult> results,
+        FailureStreak streak,
+        OrderSyncOptions options,
+        CancellationToken cancellationToken,
+        CancellationToken writerFailed)
     {
         await foreach (var reference in queue.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (streak.IsHalted)
+            {
+                continue; // left pending for the next run
+            }
+
             var result = source is null
-                ? Failed(reference, new SyncFailure(reference, $"No source named '{sourceName}' is registered.", nameof(InvalidOrderRequestException), 0, null, Permanent: true))
-                : await FetchOneAsync(source, reference, options, cancellationToken).ConfigureAwait(false);
-            await results.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+                ? Failed(reference, new SyncFailure(reference, $"No source named '{sourceName}' is registered.", nameof(InvalidOrderRequestException), 1, null, Permanent: true))
+                : await FetchOneAsync(source, reference, options, streak, cancellationToken).ConfigureAwait(false);
+            await results.WriteAsync(result, writerFailed).ConfigureAwait(false);
         }
     }
 
-    private async Task<SyncResult> FetchOneAsync(IOrderSource source, OrderReference reference, OrderSyncOptions options, CancellationToken cancellationToken)
+    private async Task<SyncResult> FetchOneAsync(IOrderSource source, OrderReference reference, OrderSyncOptions options, FailureStreak streak, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            var order = await source.GetOrderAsync(reference.OrderId, options.ReadOptions, cancellationToken).ConfigureAwait(false);
+            streak.Succeeded();
+            return new SyncResult { Reference = reference, Order = order };
+        }
+        catch (OrderHubException e)
+        {
+            // Not found and invalid ids are about the order, not the upstream: they neither count nor break a streak.
+            var permanent = e is OrderNotFoundException or InvalidOrderRequestException;
+            if (!permanent)
             {
-                var order = await source.GetOrderAsync(reference.OrderId, options.ReadOptions, cancellationToken).ConfigureAwait(false);
-                return new SyncResult { Reference = reference, Order = order };
+                streak.Failed($"{e.GetType().Name}: {e.Message}");
             }
-            catch (OrderHubException e)
-            {
-                var permanent = e is OrderNotFoundException or InvalidOrderRequestException;
-                if (permanent || attempt >= options.MaxAttemptsPerOrder)
-                {
-                    LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, e.RequestId);
-                    return Failed(reference, new SyncFailure(reference, e.Message, e.GetType().Name, attempt, e.RequestId, permanent));
-                }
 
-                if (e is OrderSourceThrottledException { RetryAfter: { } wait })
-                {
-                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // A source that breaks its contract must not stop the run (or leave the feeder waiting on a dead worker).
-                LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, null);
-                return Failed(reference, new SyncFailure(reference, $"The source failed unexpectedly ({e.GetType().Name}).", e.GetType().Name, attempt, null, Permanent: false));
-            }
+            LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, e.RequestId);
+            return Failed(reference, new SyncFailure(reference, e.Message, e.GetType().Name, 1, e.RequestId, permanent));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A source that breaks its contract must not stop the run (or leave the feeder waiting on a dead worker).
+            streak.Failed($"{e.GetType().Name} from the source");
+            LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, null);
+            return Failed(reference, new SyncFailure(reference, $"The source failed unexpectedly ({e.GetType().Name}).", e.GetType().Name, 1, null, Permanent: false));
         }
     }
 
     private static SyncResult Failed(OrderReference reference, SyncFailure failure) => new() { Reference = reference, Failure = failure };
 
-    private async Task WriteAsync(string runId, ChannelReader<SyncResult> results, int batchSize, ProgressTracker tracker, IProgress<SyncProgress>? progress)
+    private async Task WriteAsync(
+        string runId,
+        ChannelReader<SyncResult> results,
+        int batchSize,
+        ProgressTracker tracker,
+        IProgress<SyncProgress>? progress,
+        CancellationTokenSource stop,
+        CancellationTokenSource writerFailed)
     {
         var batch = new List<SyncResult>(batchSize);
-        while (await results.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            // Take what is there now, up to a batch: a backlog is written in large transactions, a trickle at once.
-            while (batch.Count < batchSize && results.TryRead(out var result))
+            while (await results.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                batch.Add(result);
-            }
+                // Take what is there now, up to a batch: a backlog is written in large transactions, a trickle at once.
+                while (batch.Count < batchSize && results.TryRead(out var result))
+                {
+                    batch.Add(result);
+                }
 
-            // Written whatever happens to the caller's token, so that nothing fetched is fetched again.
-            var outcomes = await _store.CommitAsync(runId, batch, CancellationToken.None).ConfigureAwait(false);
-            foreach (var outcome in outcomes)
-            {
-                tracker.Record(outcome);
-            }
+                // Written whatever happens to the caller's token, so that nothing fetched is fetched again.
+                var outcomes = await _store.CommitAsync(runId, batch, CancellationToken.None).ConfigureAwait(false);
+                foreach (var outcome in outcomes)
+                {
+                    tracker.Record(outcome);
+                }
 
-            batch.Clear();
-            progress?.Report(tracker.Snapshot());
+                batch.Clear();
+                progress?.Report(tracker.Snapshot());
+            }
+        }
+        catch (Exception e)
+        {
+            LogStoreFailed(_logger, e.GetType().Name);
+            await writerFailed.CancelAsync().ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
+
+    /// <summary>Counts a source's failed reads in a row; past the budget, the source is no longer read in this run.</summary>
+    private sealed class FailureStreak(int budget)
+    {
+        private int _count;
+        private volatile bool _halted;
+        private volatile string? _lastError;
+
+        public bool IsHalted => _halted;
+
+        public string? LastError => _lastError;
+
+        public void Succeeded() => Interlocked.Exchange(ref _count, 0);
+
+        public void Failed(string error)
+        {
+            _lastError = error;
+            if (Interlocked.Increment(ref _count) >= budget)
+            {
+                _halted = true;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The order store failed ({ErrorType}); the sync run stops.")]
+    private static partial void LogStoreFailed(ILogger logger, string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sync {Source} order {OrderId}: {ErrorType} (request {RequestId}).")]
     private static partial void LogFailure(ILogger logger, string source, string orderId, string errorType, string? requestId);

@@ -9,8 +9,14 @@ public sealed record OrderSyncOptions
     /// <summary>Gets the most results written in one transaction. The default is 200.</summary>
     public int BatchSize { get; init; } = 200;
 
-    /// <summary>Gets how many times the sync tries one order (each try has the source's own retries inside). The default is 3.</summary>
-    public int MaxAttemptsPerOrder { get; init; } = 3;
+    /// <summary>
+    /// Gets how many reads of one source may fail in a row (after the source's own retries: unavailable, throttled,
+    /// refused credentials, responses not understood) before the run stops spending that source's quota and ends with
+    /// <see cref="OrderSyncHaltedException"/>. An order that is not found, or a failure between successes, does not
+    /// count. The sync never retries a read itself: the source's retry policy, with backoff and jitter, is the only
+    /// one. The default is 25.
+    /// </summary>
+    public int MaxConsecutiveFailuresPerSource { get; init; } = 25;
 
     /// <summary>Gets how orders are read (personal data, throttle mode). The default reads without personal data and waits for permits.</summary>
     public OrderReadOptions ReadOptions { get; init; } = OrderReadOptions.Default;

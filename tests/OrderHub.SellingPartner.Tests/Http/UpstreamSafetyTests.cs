@@ -237,3 +237,24 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
 
     private sealed class PassThroughHandler : DelegatingHandler;
 }
+
+/// <summary>One call spends a bounded number of permits, whatever mix of failures it meets.</summary>
+public sealed class RetryBudgetTests
+{
+    [Fact]
+    public async Task GetOrder_TokenRejectedAfterRetries_RefreshesOnce_WithinTheSameRetries_NotASecondRoundOfThem()
+    {
+        await using var server = await ScriptedSellingPartner.StartAsync(
+            ScriptedResponse.Error(503, "ServiceUnavailable"),
+            ScriptedResponse.Error(503, "ServiceUnavailable"),
+            ScriptedResponse.Error(503, "ServiceUnavailable"),
+            ScriptedResponse.Error(403, "Unauthorized", "The access token you provided has expired."),
+            ScriptedResponse.Error(503, "ServiceUnavailable"));
+        var source = server.CreateSource(configure: o => o.MaxRetryAttempts = 3);
+
+        await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync("902-3159896-1390916"));
+
+        server.GetOrderRequests.ShouldBe(5, "1 attempt, 3 retries, and the one retry a token refresh earns");
+        server.TokenRequests.ShouldBe(2);
+    }
+}

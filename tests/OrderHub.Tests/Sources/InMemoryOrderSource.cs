@@ -42,7 +42,7 @@ internal sealed partial class InMemoryOrderSource(string name, OrderIdFormat for
             : throw new OrderNotFoundException($"{Name} has no order {orderId}.", new OrderErrorContext(Name, orderId));
     }
 
-    [GeneratedRegex(@"^\d{3}-\d{7}-\d{7}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9]{3}-[0-9]{7}-[0-9]{7}$", RegexOptions.CultureInvariant)]
     private static partial Regex ThreeSevenSevenPattern();
 
     [GeneratedRegex("^oo-[a-f0-9]{17}$", RegexOptions.CultureInvariant)]

@@ -64,9 +64,7 @@ internal sealed class InMemoryOrderStore : IOrderStore
                 var index = run.FindIndex(i => i.Reference == result.Reference);
                 if (result.Order is { } order)
                 {
-                    var hash = OrderJson.ContentHash(order);
-                    outcomes.Add(_orders.TryGetValue(result.Reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted);
-                    _orders[result.Reference] = new StoredOrder(result.Reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch);
+                    outcomes.Add(Put(result.Reference, order));
                     run[index] = (result.Reference, 1, null);
                 }
                 else
@@ -80,8 +78,21 @@ internal sealed class InMemoryOrderStore : IOrderStore
         }
     }
 
-    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The engine tests store through runs only.");
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Put(new OrderReference(order.Source, order.OrderId), order));
+        }
+    }
+
+    private StoreOutcome Put(OrderReference reference, Order order)
+    {
+        var hash = OrderJson.ContentHash(order);
+        var outcome = _orders.TryGetValue(reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted;
+        _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch);
+        return outcome;
+    }
 
     public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default)
     {
@@ -104,7 +115,46 @@ internal sealed class InMemoryOrderStore : IOrderStore
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<SyncFailure>>([.. _runs.GetValueOrDefault(runId, []).Where(i => i.Failure is not null).Select(i => i.Failure!)]);
+            return Task.FromResult<IReadOnlyList<SyncFailure>>([.. _runs.GetValueOrDefault(runId, []).Where(i => i.State is 2 or 3).Select(i => i.Failure!)]);
         }
     }
+}
+
+/// <summary>The in-memory store passes the same contract as every other store.</summary>
+public sealed class InMemoryOrderStoreContractTests : OrderHub.Testing.OrderStoreContractTests
+{
+    protected override Task<IOrderStore> CreateStoreAsync() => Task.FromResult<IOrderStore>(new InMemoryOrderStore());
+}
+
+/// <summary>A store that works until told to fail, then throws on every commit, as a full disk or a locked file does.</summary>
+internal sealed class FailingOrderStore(InMemoryOrderStore inner) : IOrderStore
+{
+    private volatile Exception? _failure;
+    private int _commits;
+
+    public int Commits => Volatile.Read(ref _commits);
+
+    public InMemoryOrderStore Inner => inner;
+
+    public void FailFromNowOn(Exception failure) => _failure = failure;
+
+    public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default) =>
+        inner.AddToRunAsync(runId, references, cancellationToken);
+
+    public IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, CancellationToken cancellationToken = default) =>
+        inner.GetPendingAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _commits);
+        return _failure is { } failure ? Task.FromException<IReadOnlyList<StoreOutcome>>(failure) : inner.CommitAsync(runId, results, cancellationToken);
+    }
+
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) => inner.UpsertAsync(order, cancellationToken);
+
+    public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) => inner.GetAsync(source, orderId, cancellationToken);
+
+    public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) => inner.CountRunAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) => inner.GetFailuresAsync(runId, cancellationToken);
 }

@@ -124,7 +124,7 @@ public sealed class OrderSyncBrokenSourceTests
         var sync = new OrderSync(new OrderLookup([new BrokenSource()]), store);
         await sync.AddReferencesAsync("run", Enumerable.Range(0, 200).Select(i => new OrderReference("broken", $"111-{i:D7}-0000000")));
 
-        var result = await sync.RunAsync("run", new OrderSyncOptions { MaxConcurrencyPerSource = 2 });
+        var result = await sync.RunAsync("run", new OrderSyncOptions { MaxConcurrencyPerSource = 2, MaxConsecutiveFailuresPerSource = 1000 });
 
         result.Failed.ShouldBe(200);
         var failures = await store.GetFailuresAsync("run");

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using OrderHub.Sync;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Testing;
+
+/// <summary>
+/// What every <see cref="IOrderStore"/> must do, whatever it is built on. Each store's tests inherit this class and
+/// say how to open a fresh, empty store.
+/// </summary>
+public abstract class OrderStoreContractTests
+{
+    /// <summary>Opens a new, empty store; the test disposes it if it is disposable.</summary>
+    protected abstract Task<IOrderStore> CreateStoreAsync();
+
+    protected static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => new()
+    {
+        Source = "outposts",
+        OrderId = id,
+        AccountId = "op-0123456789abcdef0",
+        Status = new ProviderValue<OrderStatus>(OrderStatus.Pending, status),
+        LastUpdatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        Total = new Money(11.01m, "USD"),
+        RawPayload = RawPayload.FromElement(JsonDocument.Parse($$"""{"OrderId":"{{id}}","Status":"{{status}}"}""").RootElement),
+    };
+
+    protected static OrderReference Ref(Order order) => new(order.Source, order.OrderId);
+
+    protected static SyncResult Fetched(Order order) => new() { Reference = Ref(order), Order = order };
+
+    protected static SyncResult Failed(OrderReference reference, bool permanent) =>
+        new() { Reference = reference, Failure = new SyncFailure(reference, permanent ? "not found" : "unavailable", "E", 1, "req-1", permanent) };
+
+    private async Task<T> WithStoreAsync<T>(Func<IOrderStore, Task<T>> test)
+    {
+        var store = await CreateStoreAsync();
+        try
+        {
+            return await test(store);
+        }
+        finally
+        {
+            switch (store)
+            {
+                case IAsyncDisposable asyncDisposable: await asyncDisposable.DisposeAsync(); break;
+                case IDisposable disposable: disposable.Dispose(); break;
+            }
+        }
+    }
+
+    [Fact]
+    public Task AddToRun_CountsOnlyReferencesNewToTheRun() => WithStoreAsync(async store =>
+    {
+        OrderReference[] references = [new("outposts", "oo-00000000000000001"), new("outposts", "oo-00000000000000002")];
+
+        (await store.AddToRunAsync("run", references)).ShouldBe(2);
+        (await store.AddToRunAsync("run", [references[1], new("outposts", "oo-00000000000000003")])).ShouldBe(1);
+        (await store.AddToRunAsync("other", references)).ShouldBe(2, "runs are separate");
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(3, 0, 0));
+        return true;
+    });
+
+    [Fact]
+    public Task GetPending_ListsTheRunsReferencesInTheOrderAdded_WithRetryableFailures_WithoutDoneOrPermanent() => WithStoreAsync(async store =>
+    {
+        var orders = Enumerable.Range(1, 5).Select(i => SampleOrder($"oo-{i:D17}")).ToArray();
+        await store.AddToRunAsync("run", [.. orders.Select(Ref)]);
+        await store.AddToRunAsync("other", [new("outposts", "oo-99999999999999999")]);
+
+        await store.CommitAsync("run", [Fetched(orders[1]), Failed(Ref(orders[2]), permanent: false), Failed(Ref(orders[3]), permanent: true)]);
+
+        var pending = new List<OrderReference>();
+        await foreach (var reference in store.GetPendingAsync("run"))
+        {
+            pending.Add(reference);
+        }
+
+        pending.ShouldBe([Ref(orders[0]), Ref(orders[2]), Ref(orders[4])]);
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(Pending: 3, Done: 1, Failed: 1));
+        return true;
+    });
+
+    [Fact]
+    public Task Commit_StoresOrders_AndTellsInsertedUnchangedUpdated() => WithStoreAsync(async store =>
+    {
+        var order = SampleOrder();
+        await store.AddToRunAsync("run", [Ref(order)]);
+
+        (await store.CommitAsync("run", [Fetched(order)])).ShouldBe([StoreOutcome.Inserted]);
+        (await store.CommitAsync("run", [Fetched(order)])).ShouldBe([StoreOutcome.Unchanged]);
+        (await store.CommitAsync("run", [Fetched(SampleOrder(status: "IN_PROGRESS"))])).ShouldBe([StoreOutcome.Updated]);
+
+        var stored = await store.GetAsync("outposts", order.OrderId);
+        stored.ShouldNotBeNull();
+        stored.Reference.ShouldBe(Ref(order));
+        Encoding.UTF8.GetString(stored.Json).ShouldContain("IN_PROGRESS");
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(0, 1, 0));
+        return true;
+    });
+
+    [Fact]
+    public Task Commit_RecordsFailuresWithTheirReasonAndRequestId() => WithStoreAsync(async store =>
+    {
+        OrderReference gone = new("outposts", "oo-00000000000000001"), down = new("outposts", "oo-00000000000000002");
+        await store.AddToRunAsync("run", [gone, down]);
+
+        (await store.CommitAsync("run", [Failed(gone, permanent: true), Failed(down, permanent: false)])).ShouldBe([StoreOutcome.Failed, StoreOutcome.Failed]);
+
+        var failures = await store.GetFailuresAsync("run");
+        failures.Select(f => (f.Reference, f.Permanent, f.Reason, f.RequestId)).ShouldBe([(gone, true, "not found", "req-1"), (down, false, "unavailable", "req-1")]);
+        (await store.GetAsync(gone.Source, gone.OrderId)).ShouldBeNull();
+        return true;
+    });
+
+    [Fact]
+    public Task Upsert_OutsideARun_TellsInsertedUnchangedUpdated_AndTouchesNoRun() => WithStoreAsync(async store =>
+    {
+        (await store.UpsertAsync(SampleOrder())).ShouldBe(StoreOutcome.Inserted);
+        (await store.UpsertAsync(SampleOrder())).ShouldBe(StoreOutcome.Unchanged);
+        (await store.UpsertAsync(SampleOrder(status: "DELIVERED"))).ShouldBe(StoreOutcome.Updated);
+
+        Encoding.UTF8.GetString((await store.GetAsync("outposts", "oo-0123456789abcdef0"))!.Json).ShouldContain("DELIVERED");
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(0, 0, 0));
+        return true;
+    });
+
+    [Fact]
+    public Task Get_UnknownOrder_IsNull() => WithStoreAsync(async store =>
+    {
+        (await store.GetAsync("outposts", "oo-0123456789abcdef0")).ShouldBeNull();
+        return true;
+    });
+
+    [Fact]
+    public Task Stored_ContentHash_IsTheSameForTheSameOrder_AndDiffersForAnother() => WithStoreAsync(async store =>
+    {
+        await store.UpsertAsync(SampleOrder("oo-00000000000000001"));
+        await store.UpsertAsync(SampleOrder("oo-00000000000000002"));
+        var first = await store.GetAsync("outposts", "oo-00000000000000001");
+        var second = await store.GetAsync("outposts", "oo-00000000000000002");
+
+        first!.ContentHash.ShouldBe(OrderHub.Json.OrderJson.ContentHash(SampleOrder("oo-00000000000000001")));
+        second!.ContentHash.ShouldNotBe(first.ContentHash);
+        return true;
+    });
+}
