@@ -13,39 +13,115 @@ namespace OrderHub.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
 {
+    /// <summary>The SQLite application id OrderHub marks its databases with (<c>PRAGMA application_id</c>): "ORDH".</summary>
+    public const int ApplicationId = 0x4F524448;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteConnection _writer;
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
+    private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
 
-    private SqliteOrderStore(SqliteConnection writer, string connectionString, TimeProvider timeProvider)
+    private SqliteOrderStore(SqliteConnection writer, string connectionString, TimeProvider timeProvider, string path, TimeSpan busyTimeout, bool created)
     {
+        IsNewFile = created;
+        _busyTimeout = busyTimeout;
         _writer = writer;
         _connectionString = connectionString;
         _timeProvider = timeProvider;
+        _path = path;
     }
+
+    /// <summary>Gets a value indicating whether this open created the file (so a program that fails before storing anything can remove it).</summary>
+    public bool IsNewFile { get; }
+
+    /// <summary>Gets the database file.</summary>
+    public string Path => _path;
 
     /// <summary>Gets the schema version this code writes.</summary>
     public static int SchemaVersion => SqliteSchema.Migrations[^1].Version;
 
-    /// <summary>Opens (creating if needed) a store file and brings its schema up to date.</summary>
+    /// <summary>
+    /// Opens (creating if needed) a store file and brings its schema up to date. An existing file is checked before
+    /// anything is written to it: a file of another application, a corrupt one, or one written by a newer OrderHub is
+    /// refused untouched. A file this call created is removed again if the open fails.
+    /// </summary>
     /// <param name="path">The database file.</param>
     /// <param name="timeProvider">The clock for stored-at times; <see langword="null"/> for the system clock.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
     /// <returns>The store.</returns>
-    public static async Task<SqliteOrderStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    /// <exception cref="OrderStoreException">The file cannot be used; the message says why and what to do.</exception>
+    public static Task<SqliteOrderStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, new SqliteOrderStoreOptions(), timeProvider, cancellationToken);
+
+    /// <summary>Opens (creating if needed) a store file with options; see <see cref="OpenAsync(string, TimeProvider?, CancellationToken)"/>.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="options">The busy timeout.</param>
+    /// <param name="timeProvider">The clock for stored-at times; <see langword="null"/> for the system clock.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="OrderStoreException">The file cannot be used; the message says why and what to do.</exception>
+    public static async Task<SqliteOrderStore> OpenAsync(string path, SqliteOrderStoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        var writer = new SqliteConnection(connectionString);
-        await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;", cancellationToken).ConfigureAwait(false);
-        await MigrateAsync(writer, cancellationToken).ConfigureAwait(false);
-        return new SqliteOrderStore(writer, connectionString, timeProvider ?? TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(options);
+        var busyTimeout = options.BusyTimeout;
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new OrderStoreException($"'{path}' is a folder, not a database file. Give a file path, such as {System.IO.Path.Combine(path, "orderhub.db")}.", path);
+        }
+
+        var folder = System.IO.Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new OrderStoreException($"The folder of the database '{path}' does not exist. Create it, or give another path.", path);
+        }
+
+        var creating = !File.Exists(fullPath);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busyTimeout.TotalSeconds)), // the driver's own retries on a busy file
+        }.ToString();
+        SqliteConnection? writer = null;
+        try
+        {
+            if (!creating)
+            {
+                await EnsureOrderHubDatabaseAsync(fullPath, path, cancellationToken).ConfigureAwait(false);
+            }
+
+            writer = new SqliteConnection(connectionString);
+            await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"), cancellationToken).ConfigureAwait(false);
+            await MigrateAsync(writer, path, cancellationToken).ConfigureAwait(false);
+            return new SqliteOrderStore(writer, connectionString, timeProvider ?? TimeProvider.System, path, busyTimeout, creating);
+        }
+        catch (Exception e) when (e is SqliteException or OrderStoreException or UnauthorizedAccessException or IOException)
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (creating)
+            {
+                RemoveCreatedFiles(fullPath);
+            }
+
+            throw e as OrderStoreException ?? Translate(e, path, busyTimeout);
+        }
     }
 
     /// <inheritdoc />
-    public async Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default)
+    public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => AddToRunCoreAsync(runId, references, cancellationToken));
+
+    private async Task<int> AddToRunCoreAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
         if (references.Count == 0)
@@ -91,19 +167,22 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     /// <inheritdoc />
     public async IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var connection = OpenReader();
+        using var connection = await GuardAsync(() => Task.FromResult(OpenReader())).ConfigureAwait(false);
         using var query = connection.CreateCommand();
         query.CommandText = "SELECT source, order_id FROM sync_items WHERE run_id = $run AND state IN (0, 2) ORDER BY seq";
         query.Parameters.AddWithValue("$run", runId);
-        using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var reader = await GuardAsync(() => query.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        while (await GuardAsync(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
         {
             yield return new OrderReference(reader.GetString(0), reader.GetString(1));
         }
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => CommitCoreAsync(runId, results, cancellationToken));
+
+    private async Task<IReadOnlyList<StoreOutcome>> CommitCoreAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
         var outcomes = new StoreOutcome[results.Count];
@@ -147,7 +226,10 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default)
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => UpsertCoreAsync(order, cancellationToken));
+
+    private async Task<StoreOutcome> UpsertCoreAsync(Order order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
         var row = Prepare(order);
@@ -167,7 +249,10 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default)
+    public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => GetCoreAsync(source, orderId, cancellationToken));
+
+    private async Task<StoredOrder?> GetCoreAsync(string source, string orderId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
@@ -188,7 +273,10 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     /// <summary>Counts the stored orders.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many orders are stored, by source.</returns>
-    public async Task<IReadOnlyDictionary<string, int>> CountOrdersAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, int>> CountOrdersAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(() => CountOrdersCoreAsync(cancellationToken));
+
+    private async Task<IReadOnlyDictionary<string, int>> CountOrdersCoreAsync(CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
@@ -204,7 +292,10 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => CountRunCoreAsync(runId, cancellationToken));
+
+    private async Task<SyncRunCounts> CountRunCoreAsync(string runId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
@@ -227,7 +318,10 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => GetFailuresCoreAsync(runId, cancellationToken));
+
+    private async Task<IReadOnlyList<SyncFailure>> GetFailuresCoreAsync(string runId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
@@ -271,15 +365,145 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
         return connection;
     }
 
-    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    // Read-only and before any write: an existing file must be OrderHub's own (its application id, or the tables of
+    // an OrderHub database made before the id was set), and of a schema this code understands.
+    private static async Task EnsureOrderHubDatabaseAsync(string fullPath, string path, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
+        if (new FileInfo(fullPath).Length == 0)
+        {
+            return; // an empty file is an empty database to SQLite
+        }
+
+        var readOnly = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        using var connection = new SqliteConnection(readOnly);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA application_id";
+        var applicationId = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name";
+        var tables = new List<string>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        string[] ours = ["orders", "schema_version", "sync_items"];
+        var isOurs = applicationId == ApplicationId || (applicationId == 0 && (tables.Count == 0 || (tables.Contains("schema_version") && tables.All(ours.Contains))));
+        if (!isOurs)
+        {
+            throw new OrderStoreException(
+                applicationId != 0
+                    ? $"'{path}' is another application's SQLite database (application id 0x{applicationId:X8}), not OrderHub's. It was left untouched; give another path."
+                    : $"'{path}' is a SQLite database that OrderHub did not create (it holds {string.Join(", ", tables.Take(5))}{(tables.Count > 5 ? ", ..." : string.Empty)}). It was left untouched; give another path.",
+                path);
+        }
+
+        if (tables.Contains("schema_version"))
+        {
+            command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new OrderStoreException(
+                    $"'{path}' was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or give another path. The file was left untouched.",
+                    path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes a store that this process created and left empty (no order, no run), and removes its files: a command
+    /// that failed before storing anything leaves nothing behind. A store with anything in it is only closed.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <returns><see langword="true"/> when the files were removed.</returns>
+    public static async Task<bool> DiscardIfNewAndEmptyAsync(SqliteOrderStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var empty = false;
+        if (store.IsNewFile)
+        {
+            try
+            {
+                using var connection = store.OpenReader();
+                using var query = connection.CreateCommand();
+                query.CommandText = "SELECT (SELECT COUNT(*) FROM orders) + (SELECT COUNT(*) FROM sync_items)";
+                empty = Convert.ToInt64(await query.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture) == 0;
+            }
+            catch (SqliteException)
+            {
+                empty = false;
+            }
+        }
+
+        await store.DisposeAsync().ConfigureAwait(false);
+        if (empty)
+        {
+            SqliteConnection.ClearAllPools();
+            RemoveCreatedFiles(System.IO.Path.GetFullPath(store._path));
+        }
+
+        return empty;
+    }
+
+    private static void RemoveCreatedFiles(string fullPath)
+    {
+        foreach (var file in new[] { fullPath, fullPath + "-wal", fullPath + "-shm", fullPath + "-journal" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Nothing more can be done; the open's own error is the one to report.
+            }
+        }
+    }
+
+    /// <summary>Turns a driver error into one that names the file and what to do about it.</summary>
+    private static OrderStoreException Translate(Exception error, string path, TimeSpan busyTimeout)
+    {
+        var message = error switch
+        {
+            SqliteException { SqliteErrorCode: 5 or 6 } => $"The database '{path}' is locked by another process (waited {busyTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s). Stop the other writer, or give another path.",
+            SqliteException { SqliteErrorCode: 8 } => $"The database '{path}' is read-only: the file or its folder cannot be written. Make both writable, or give another path.",
+            SqliteException { SqliteErrorCode: 13 } => $"The disk holding the database '{path}' is full. Free some space and run again: what was stored is kept.",
+            SqliteException { SqliteErrorCode: 14 } => $"The database '{path}' cannot be opened or created: check that its folder exists and can be written.",
+            SqliteException { SqliteErrorCode: 11 or 26 } => $"'{path}' is not a SQLite database, or it is corrupt. Give another path, or restore the file from a backup.",
+            SqliteException { SqliteErrorCode: 10 } => $"Reading or writing the database '{path}' failed (a disk I/O error). Check the disk, then run again.",
+            SqliteException sqlite => $"The database '{path}' failed (SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message}).",
+            UnauthorizedAccessException => $"The database '{path}' cannot be accessed: permission denied. Check the file's and its folder's permissions.",
+            _ => $"The database '{path}' cannot be used ({error.Message}).",
+        };
+        return new OrderStoreException(message, path, error);
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw Translate(e, _path, _busyTimeout);
+        }
+    }
+
+    private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, $"PRAGMA application_id={ApplicationId}; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
         using var current = connection.CreateCommand();
         current.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
         var version = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (version > SchemaVersion)
         {
-            throw new InvalidOperationException($"The database has schema version {version}, newer than this OrderHub understands ({SchemaVersion}). Upgrade OrderHub.");
+            // Another process upgraded it between the check and now.
+            throw new OrderStoreException($"'{path}' was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or give another path.", path);
         }
 
         foreach (var (target, sql) in SqliteSchema.Migrations.Where(m => m.Version > version))

@@ -150,7 +150,7 @@ public sealed class OrderSyncIntegrationTests : IDisposable
         var result = await sync.RunAsync("faulty", new OrderSyncOptions { MaxConcurrencyPerSource = 32 });
 
         emulator.SellingPartner.Faults.Injected.ShouldBeGreaterThan(100);
-        result.Failed.ShouldBe(0);
+        result.Failed.ShouldBe(0, string.Join("; ", (await store.GetFailuresAsync("faulty")).Select(f => $"{f.ErrorType}: {f.Reason}")));
         result.Inserted.ShouldBe(2000);
         (await store.CountOrdersAsync())["sp-api"].ShouldBe(2000);
         foreach (var id in emulator.SellingPartner.Catalog.OrderIds)

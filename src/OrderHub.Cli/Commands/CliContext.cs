@@ -17,7 +17,7 @@ internal sealed class CliContext
         {
             return await action();
         }
-        catch (OrderHubException e)
+        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.Sync.OrderSyncHaltedException)
         {
             Render.Error(e);
             return ExitCodes.For(e);

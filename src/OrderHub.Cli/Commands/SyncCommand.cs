@@ -42,27 +42,27 @@ internal static class SyncCommand
             using var factory = new SourceFactory(settings);
             var lookup = factory.CreateLookup();
             var path = parse.GetValue(db) ?? settings["ORDERHUB_DB"] ?? "orderhub.db";
-            await using var store = await SqliteOrderStore.OpenAsync(path, cancellationToken: cancel);
-            var sync = new OrderSync(lookup, store);
             var sourceName = parse.GetValue(source);
             string runId;
             var unrecognized = 0;
+            var references = new List<OrderReference>();
+
+            // Everything that can be refused is checked before the database is opened (or created).
             if (parse.GetValue(all))
             {
                 CliContext.RequireSource(lookup, factory, sourceName!);
                 runId = parse.GetValue(run) ?? $"all-{sourceName}-{DateTime.UtcNow:yyyyMMdd}";
-                await sync.AddEnumerationAsync(runId, sourceName!, cancellationToken: cancel);
             }
             else
             {
                 var lines = await ReadIdsAsync(parse.GetRequiredValue(ids)!, cancel);
                 runId = parse.GetValue(run) ?? DeriveRunId(sourceName, lines);
-                var references = new List<OrderReference>(lines.Count);
                 foreach (var id in lines)
                 {
                     try
                     {
                         var chosen = sourceName is not null ? CliContext.RequireSource(lookup, factory, sourceName) : OrderCommands.Resolve(lookup, factory, id);
+                        chosen.OrderIdFormat.Validate(id, chosen.Name);
                         references.Add(new OrderReference(chosen.Name, id));
                     }
                     catch (InvalidOrderRequestException e)
@@ -72,7 +72,30 @@ internal static class SyncCommand
                     }
                 }
 
-                await sync.AddReferencesAsync(runId, references, cancel);
+                if (references.Count == 0)
+                {
+                    throw new InvalidOrderRequestException($"No order id to sync: the file held {lines.Count} line(s), none of them an id of a configured source. Nothing was written.");
+                }
+            }
+
+            await using var store = await SqliteOrderStore.OpenAsync(path, cancellationToken: cancel);
+            var sync = new OrderSync(lookup, store);
+            try
+            {
+                if (parse.GetValue(all))
+                {
+                    await sync.AddEnumerationAsync(runId, sourceName!, cancellationToken: cancel);
+                }
+                else
+                {
+                    await sync.AddReferencesAsync(runId, references, cancel);
+                }
+            }
+            catch
+            {
+                // Listing failed before anything was stored: a database this command created is not left behind.
+                await SqliteOrderStore.DiscardIfNewAndEmptyAsync(store);
+                throw;
             }
 
             var result = parse.GetValue(cli.JsonOption)

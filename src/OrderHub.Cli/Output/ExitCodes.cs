@@ -13,6 +13,7 @@ internal static class ExitCodes
     public const int Conflict = 7;
     public const int Declined = 8;
     public const int SyncHadFailures = 9;
+    public const int Store = 10;
 
     /// <summary>The exit code an error maps to.</summary>
     public static int For(Exception error) => error switch
@@ -22,7 +23,8 @@ internal static class ExitCodes
         OrderSourceAuthenticationException => Authentication,
         OrderConflictException => Conflict,
         InvalidOrderRequestException => Usage,
-        OrderSourceUnavailableException or OrderSourceProtocolException => Upstream,
+        OrderSourceUnavailableException or OrderSourceProtocolException or OrderHub.Sync.OrderSyncHaltedException => Upstream,
+        OrderHub.Sync.OrderStoreException => Store,
         _ => Unexpected,
     };
 }
