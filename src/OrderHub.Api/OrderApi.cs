@@ -2,14 +2,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OrderHub.Api.Lookup;
 using OrderHub.Api.Problems;
 using OrderHub.Api.Security;
+using OrderHub.Sync;
 
 namespace OrderHub.Api;
 
 /// <summary>The lookup API's endpoints.</summary>
-public static class OrderApi
+public static partial class OrderApi
 {
     /// <summary>Maps <c>GET /orders/{orderId}</c>, <c>GET /orders/{source}/{orderId}</c> and <c>GET /healthz</c>.</summary>
     /// <param name="app">The application.</param>
@@ -17,30 +19,38 @@ public static class OrderApi
     public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", () => Results.Json(new Dictionary<string, string> { ["status"] = "ok" }))
-            .WithName("Health").WithSummary("Reports that the service is up.");
-        app.MapGet("/orders/{orderId}", (HttpContext http, string orderId, bool? refresh, string? include) => GetAsync(http, null, orderId, refresh, include))
-            .WithName("GetOrder").WithSummary("Gets an order from any source; the source is recognized from the id.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout);
-        app.MapGet("/orders/{source}/{orderId}", (HttpContext http, string source, string orderId, bool? refresh, string? include) => GetAsync(http, source, orderId, refresh, include))
-            .WithName("GetOrderFromSource").WithSummary("Gets an order from a named source (sp-api or outposts).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        app.MapGet("/healthz", (Func<HttpContext, Task<IResult>>)HealthAsync)
+            .WithName("Health").WithSummary("Reports whether the service and its order store are usable.")
+            .Produces<HealthReport>(StatusCodes.Status200OK).Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        Describe(app.MapGet("/orders/{orderId}", (HttpContext http, string orderId) => GetAsync(http, null, orderId))
+            .WithName("GetOrder").WithSummary("Gets an order from any source; the source is recognized from the id."));
+        Describe(app.MapGet("/orders/{source}/{orderId}", (HttpContext http, string source, string orderId) => GetAsync(http, source, orderId))
+            .WithName("GetOrderFromSource").WithSummary("Gets an order from a named source (sp-api or outposts)."));
         return app;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string? source, string orderId, bool? refresh, string? include)
+    private static void Describe(RouteHandlerBuilder endpoint) => endpoint
+        .Produces<Order>(StatusCodes.Status200OK, "application/json")
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status502BadGateway)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout)
+        .WithMetadata(new RequiresApiKeyMetadata());
+
+    private static async Task<IResult> GetAsync(HttpContext http, string? source, string orderId)
     {
+        // Authentication comes first: nothing about the request is answered to a caller without a valid key.
         var options = http.RequestServices.GetRequiredService<OrderApiOptions>();
         var allowPersonalData = true;
         if (!options.AuthenticationDisabled)
         {
-            var (accepted, allow) = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
+            var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+            if (authenticator.IsKeyInQuery(http.Request.Query))
+            {
+                return OrderProblems.KeyInQuery();
+            }
+
+            var (accepted, allow) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
             if (!accepted)
             {
                 return OrderProblems.Unauthorized();
@@ -49,17 +59,77 @@ public static class OrderApi
             allowPersonalData = allow;
         }
 
+        if (!TryReadQuery(http.Request.Query, out var refresh, out var includeRaw, out var problem))
+        {
+            return problem;
+        }
+
         try
         {
             var reader = http.RequestServices.GetRequiredService<StoreFirstOrderReader>();
-            var answer = await reader.ReadAsync(source, orderId, refresh == true, string.Equals(include, "raw", StringComparison.OrdinalIgnoreCase), allowPersonalData, http.RequestAborted);
-            return answer.Busy is { } wait
-                ? OrderProblems.Busy(http, answer.Source, wait)
-                : Results.Bytes(answer.Json!, "application/json");
+            var answer = await reader.ReadAsync(source, orderId, refresh, includeRaw, allowPersonalData, http.RequestAborted);
+            return Results.Bytes(answer.Json, "application/json");
         }
         catch (OrderHubException e)
         {
             return OrderProblems.From(e, http);
         }
+        catch (OrderStoreException e)
+        {
+            LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), e.Message);
+            return OrderProblems.StoreUnavailable();
+        }
     }
+
+    private static bool TryReadQuery(IQueryCollection query, out bool refresh, out bool includeRaw, out IResult problem)
+    {
+        refresh = false;
+        includeRaw = false;
+        problem = Results.Empty;
+        if (query.TryGetValue("refresh", out var refreshValues) && !bool.TryParse(refreshValues.ToString(), out refresh))
+        {
+            problem = OrderProblems.InvalidQuery("refresh", "true or false");
+            return false;
+        }
+
+        if (query.TryGetValue("include", out var includeValues))
+        {
+            if (!string.Equals(includeValues.ToString(), "raw", StringComparison.OrdinalIgnoreCase))
+            {
+                problem = OrderProblems.InvalidQuery("include", "'raw'");
+                return false;
+            }
+
+            includeRaw = true;
+        }
+
+        return true;
+    }
+
+    private static async Task<IResult> HealthAsync(HttpContext http)
+    {
+        var store = http.RequestServices.GetRequiredService<IOrderStore>();
+        try
+        {
+            // A read of a key that cannot exist: it proves the store answers, without touching any order.
+            await store.GetAsync("healthz", "-", http.RequestAborted);
+            return Results.Json(new HealthReport("ok", "ok"), statusCode: StatusCodes.Status200OK);
+        }
+        catch (OrderStoreException e)
+        {
+            LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), e.Message);
+            return Results.Json(new HealthReport("unhealthy", "unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The order store failed: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, string reason);
 }
+
+/// <summary>What <c>/healthz</c> answers.</summary>
+/// <param name="Status"><c>ok</c>, or <c>unhealthy</c> when a part the API needs is not usable.</param>
+/// <param name="Store"><c>ok</c>, or <c>unavailable</c> when the order store cannot be read (the log says why).</param>
+public sealed record HealthReport(string Status, string Store);
+
+/// <summary>Marks an endpoint that needs the <c>X-Api-Key</c> header (unless authentication is off), for the OpenAPI document.</summary>
+internal sealed class RequiresApiKeyMetadata;

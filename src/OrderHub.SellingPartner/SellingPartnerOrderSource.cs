@@ -142,7 +142,8 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             tokens,
             _getOrderLimiter,
             options.ThrottleMode ?? _defaultThrottleMode,
-            context);
+            context,
+            MaxPermitWait: options.MaxPermitWait);
 
         var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)

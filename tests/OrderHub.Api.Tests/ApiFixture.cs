@@ -5,7 +5,9 @@ using OrderHub.Emulator.Hosting;
 using OrderHub.Outposts;
 using OrderHub.SellingPartner;
 using OrderHub.Storage.Sqlite;
+using OrderHub.Sync;
 using OrderHub.Throttling;
+using Microsoft.Extensions.Logging;
 
 namespace OrderHub.Api.Tests;
 
@@ -23,6 +25,9 @@ internal sealed class ApiFixture : IAsyncDisposable
 
     public OrderApiHost Api { get; private set; } = null!;
 
+    /// <summary>Gets the SQLite file the API stores into.</summary>
+    public string DatabasePath => Path.Combine(_folder, "api.db");
+
     public HttpClient Client { get; } = new();
 
     public static async Task<ApiFixture> StartAsync(
@@ -30,7 +35,10 @@ internal sealed class ApiFixture : IAsyncDisposable
         Action<OrderApiOptions>? configure = null,
         int spBurst = 30,
         string? outpostsSecret = null,
-        TimeSpan? spAttemptTimeout = null)
+        TimeSpan? spAttemptTimeout = null,
+        double spRate = 0.5,
+        Func<IOrderStore, IOrderStore>? wrapStore = null,
+        ILoggerProvider? logs = null)
     {
         var fixture = new ApiFixture();
         fixture.Emulator = await EmulatorHost.StartAsync(emulator ?? new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
@@ -43,6 +51,7 @@ internal sealed class ApiFixture : IAsyncDisposable
                 ClientSecret = fixture.Emulator.SellingPartner.Options.ClientSecret,
                 RefreshToken = fixture.Emulator.SellingPartner.Options.RefreshTokens[0],
                 GetOrderBurst = spBurst,
+                GetOrderPermitsPerSecond = spRate,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(10),
                 MaxRetryAttempts = 2,
                 AttemptTimeout = spAttemptTimeout ?? TimeSpan.FromSeconds(30),
@@ -59,7 +68,19 @@ internal sealed class ApiFixture : IAsyncDisposable
         fixture._store = await SqliteOrderStore.OpenAsync(Path.Combine(fixture._folder, "api.db"));
         var options = new OrderApiOptions { Urls = "http://127.0.0.1:0", ApiKeys = { new ApiKey(ReaderKey, false), new ApiKey(AdminKey, true) } };
         configure?.Invoke(options);
-        fixture.Api = await OrderApiHost.StartAsync(options, new OrderLookup([sp, fixture._outposts]), fixture._store, configureLogging: _ => { });
+        var store = wrapStore is null ? fixture._store : wrapStore(fixture._store);
+        fixture.Api = await OrderApiHost.StartAsync(
+            options,
+            new OrderLookup([sp, fixture._outposts]),
+            store,
+            configureLogging: logging =>
+            {
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                    logging.SetMinimumLevel(LogLevel.Trace);
+                }
+            });
         return fixture;
     }
 

@@ -55,13 +55,24 @@ public sealed partial class OrderApiHost : IAsyncDisposable
             configureLogging(builder.Logging);
         }
 
+        // ASP.NET Core's own request log prints whole URLs, query strings included (where a careless client puts its
+        // key): it is kept to warnings, and requests are logged below by method, path and status only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.WebHost.UseKestrel().UseUrls(options.Urls);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new ApiKeyAuthenticator(options.ApiKeys));
         builder.Services.AddSingleton(new StoreFirstOrderReader(lookup, store, options, timeProvider ?? TimeProvider.System));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddOpenApi(openApi => OrderApiDocument.Configure(openApi, options));
         var app = builder.Build();
+        app.Use(async (http, next) =>
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            await next(http);
+            LogRequest(app.Logger, http.Request.Method, http.Request.Path.Value ?? "/", http.Response.StatusCode, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+        });
         app.MapOpenApi();
         app.MapOrderApi();
         if (options.AuthenticationDisabled)
@@ -85,6 +96,9 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication is OFF: anyone who can reach this address can read orders, personal data included.")]
     private static partial void LogAuthenticationOff(ILogger logger);

@@ -1,63 +1,61 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using OrderHub.Json;
 using OrderHub.Sync;
 
 namespace OrderHub.Api.Lookup;
 
 /// <summary>
-/// Reads an order for the API: from the store when it is young enough, else through its source (written back to the
-/// store). Concurrent reads of the same order share one upstream call.
+/// Reads an order for the API. Without personal data: from the store when it is young enough, else through its source
+/// and written back (the store only ever holds orders read without personal data, as the sync writes them). With
+/// personal data: always through the source, for that request, and never written anywhere. Concurrent reads of the
+/// same order share one upstream call; a read whose rate-limit permit would come after the wait budget fails at once.
 /// </summary>
 internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore store, OrderApiOptions options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<(string Source, string OrderId, bool PersonalData), Lazy<Task<Order>>> _inFlight = new();
 
-    /// <summary>What to answer: the JSON bytes, or that the upstream has no permit within the budget.</summary>
-    public sealed record Answer(byte[]? Json, string Source, TimeSpan? Busy);
+    /// <summary>What to answer: the JSON bytes of the order.</summary>
+    public sealed record Answer(byte[] Json, string Source);
 
+    /// <exception cref="OrderHubException">Invalid id, not found, upstream errors; throttled when no permit comes within the budget.</exception>
+    /// <exception cref="OrderStoreException">The store failed.</exception>
     public async Task<Answer> ReadAsync(string? sourceName, string orderId, bool refresh, bool includeRaw, bool allowPersonalData, CancellationToken cancellationToken)
     {
         var source = sourceName is null ? lookup.ResolveSource(orderId) : lookup.GetSource(sourceName);
         source.OrderIdFormat.Validate(orderId, source.Name);
 
-        if (!refresh && await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { } stored
-            && timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge)
+        if (!allowPersonalData && !refresh
+            && await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { } stored
+            && timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge
+            && stored.PublicJson is { } publicJson)
         {
-            if (!allowPersonalData && stored.PublicJson is { } publicJson)
-            {
-                return new Answer(publicJson, source.Name, null);
-            }
-
-            if (allowPersonalData)
-            {
-                return new Answer(includeRaw ? stored.Json : WithoutRaw(stored.Json), source.Name, null);
-            }
-        }
-
-        if (source is IRateLimitedOrderSource limited && limited.GetOrderRateLimiter.EstimateWait() is var wait && wait > options.UpstreamWaitBudget)
-        {
-            return new Answer(null, source.Name, wait);
+            return new Answer(publicJson, source.Name);
         }
 
         var order = await ReadThroughAsync(source, orderId, allowPersonalData).WaitAsync(cancellationToken).ConfigureAwait(false);
         var shown = allowPersonalData ? order : order.WithoutPersonalData();
-        return new Answer(OrderJson.SerializeToUtf8Bytes(shown, includeRaw: includeRaw && allowPersonalData), source.Name, null);
+        return new Answer(OrderJson.SerializeToUtf8Bytes(shown, includeRaw: includeRaw && allowPersonalData), source.Name);
     }
 
     // One upstream call per (source, order, personal data) at a time, not tied to any one caller's cancellation.
     private Task<Order> ReadThroughAsync(IOrderSource source, string orderId, bool personalData)
     {
         var key = (source.Name, orderId, personalData);
-        var call = _inFlight.GetOrAdd(key, k => new Lazy<Task<Order>>(() => FetchAndStoreAsync(source, k.OrderId, k.PersonalData)));
+        var call = _inFlight.GetOrAdd(key, k => new Lazy<Task<Order>>(() => FetchAsync(source, k.OrderId, k.PersonalData)));
         return call.Value;
 
-        async Task<Order> FetchAndStoreAsync(IOrderSource from, string id, bool withPersonalData)
+        async Task<Order> FetchAsync(IOrderSource from, string id, bool withPersonalData)
         {
             try
             {
-                var order = await from.GetOrderAsync(id, new OrderReadOptions { IncludePersonalData = withPersonalData }, CancellationToken.None).ConfigureAwait(false);
-                await store.UpsertAsync(order, CancellationToken.None).ConfigureAwait(false);
+                var read = new OrderReadOptions { IncludePersonalData = withPersonalData, MaxPermitWait = options.UpstreamWaitBudget };
+                var order = await from.GetOrderAsync(id, read, CancellationToken.None).ConfigureAwait(false);
+                if (!withPersonalData)
+                {
+                    // Exactly what a sync would store, so its counts stay true; personal data is never written.
+                    await store.UpsertAsync(order, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 return order;
             }
             finally
@@ -65,12 +63,5 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
                 _inFlight.TryRemove(key, out _);
             }
         }
-    }
-
-    private static byte[] WithoutRaw(byte[] json)
-    {
-        var node = JsonNode.Parse(json)!.AsObject();
-        node.Remove("rawPayload");
-        return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString());
     }
 }

@@ -38,15 +38,20 @@ internal static class OrderProblems
         title: "API key required",
         detail: $"Send a valid key in the {Security.ApiKeyAuthenticator.HeaderName} header.");
 
-    public static IResult Busy(HttpContext http, string source, TimeSpan retryAfter)
-    {
-        SetRetryAfter(http, retryAfter);
-        return Results.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Upstream rate limit reached",
-            detail: $"The {source} rate limit has no permit free within this API's wait budget; try again later.",
-            extensions: new Dictionary<string, object?> { ["source"] = source });
-    }
+    public static IResult KeyInQuery() => Results.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "API key in the URL",
+        detail: $"API keys are accepted only in the {Security.ApiKeyAuthenticator.HeaderName} header: URLs end up in logs and histories. Send the key in the header, and replace a key that was sent in a URL.");
+
+    public static IResult InvalidQuery(string parameter, string expected) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Invalid request",
+        detail: $"The query parameter '{parameter}' must be {expected}.");
+
+    public static IResult StoreUnavailable() => Results.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Order store unavailable",
+        detail: "The service's order store cannot be used right now; the service's log says why. Try again later.");
 
     private static void SetRetryAfter(HttpContext http, TimeSpan retryAfter) =>
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

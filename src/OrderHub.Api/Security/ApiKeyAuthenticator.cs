@@ -17,6 +17,34 @@ internal sealed class ApiKeyAuthenticator
         _keys = [.. keys.Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), k.AllowPersonalData))];
     }
 
+    // Names under which clients commonly put a key in a URL.
+    private static readonly string[] KeyParameterNames = ["api_key", "apikey", "api-key", "x-api-key", "key", "access_key", "token"];
+
+    /// <summary>
+    /// Tells whether the query string carries an API key: a parameter named like one, or any value equal to a
+    /// configured key. Such a request is refused whatever else it holds.
+    /// </summary>
+    public bool IsKeyInQuery(Microsoft.AspNetCore.Http.IQueryCollection query)
+    {
+        foreach (var (name, values) in query)
+        {
+            if (KeyParameterNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            foreach (var value in values)
+            {
+                if (Check(value).Accepted)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Returns whether the presented key is accepted, and what it allows.</summary>
     public (bool Accepted, bool AllowPersonalData) Check(string? presented)
     {

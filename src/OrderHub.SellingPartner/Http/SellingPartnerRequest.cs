@@ -11,4 +11,5 @@ internal sealed record SellingPartnerRequest(
     AdaptiveTokenBucketRateLimiter Limiter,
     ThrottleMode ThrottleMode,
     OrderErrorContext Context,
-    Func<HttpContent>? Content = null);
+    Func<HttpContent>? Content = null,
+    TimeSpan? MaxPermitWait = null);

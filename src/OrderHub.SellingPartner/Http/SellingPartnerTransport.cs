@@ -109,7 +109,7 @@ internal sealed partial class SellingPartnerTransport
     private async Task<SellingPartnerResponse> AttemptAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
     {
         var waitStarted = _timeProvider.GetTimestamp();
-        using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.Context, cancellationToken).ConfigureAwait(false);
+        using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.MaxPermitWait, request.Context, cancellationToken).ConfigureAwait(false);
         budget.Exclude(_timeProvider.GetElapsedTime(waitStarted));
         if (budget.IsSpent)
         {

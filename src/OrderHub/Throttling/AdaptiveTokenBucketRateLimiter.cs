@@ -194,7 +194,22 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
     }
 
     /// <inheritdoc />
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        AcquireCore(permitCount, null, cancellationToken);
+
+    /// <summary>
+    /// Takes permits, waiting for them only if they would come within <paramref name="maxWait"/>; otherwise the lease
+    /// is rejected at once with the wait as its <see cref="MetadataName.RetryAfter"/>. The check and the place in the
+    /// queue are taken together, so however many callers arrive at once, none is admitted that would wait longer.
+    /// </summary>
+    /// <param name="permitCount">The permits.</param>
+    /// <param name="maxWait">The longest wait accepted.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The lease.</returns>
+    public ValueTask<RateLimitLease> AcquireWithinAsync(int permitCount, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
+        AcquireCore(permitCount, maxWait, cancellationToken);
+
+    private ValueTask<RateLimitLease> AcquireCore(int permitCount, TimeSpan? maxWait, CancellationToken cancellationToken)
     {
         CheckPermitCount(permitCount);
         if (cancellationToken.IsCancellationRequested)
@@ -212,7 +227,7 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
                 return new ValueTask<RateLimitLease>(TokenBucketLease.Acquired);
             }
 
-            if (_queueLimit - _queuedPermits < permitCount)
+            if (_queueLimit - _queuedPermits < permitCount || (maxWait is { } limit && RetryAfterLocked(permitCount) > limit))
             {
                 _failedLeases++;
                 return new ValueTask<RateLimitLease>(TokenBucketLease.Rejected(RetryAfterLocked(permitCount)));

@@ -14,13 +14,26 @@ public static class RateLimitGate
     /// <param name="context">The source and order the permit is for, for the exception.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The acquired lease; dispose it when the request is sent.</returns>
+    public static ValueTask<RateLimitLease> AcquireAsync(
+        RateLimiter limiter, ThrottleMode mode, OrderErrorContext context, CancellationToken cancellationToken = default) =>
+        AcquireAsync(limiter, mode, null, context, cancellationToken);
+
+    /// <summary>Takes one permit, waiting (at most <paramref name="maxWait"/>, when given) or failing fast as <paramref name="mode"/> says.</summary>
+    /// <param name="limiter">The bucket.</param>
+    /// <param name="mode">Wait for a permit, or fail at once.</param>
+    /// <param name="maxWait">The longest wait accepted; a permit that would come later fails at once, with the wait as its retry-after.</param>
+    /// <param name="context">The source and order the permit is for, for the exception.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The acquired lease; dispose it when the request is sent.</returns>
     public static async ValueTask<RateLimitLease> AcquireAsync(
-        RateLimiter limiter, ThrottleMode mode, OrderErrorContext context, CancellationToken cancellationToken = default)
+        RateLimiter limiter, ThrottleMode mode, TimeSpan? maxWait, OrderErrorContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(limiter);
         var lease = mode == ThrottleMode.FailFast
             ? limiter.AttemptAcquire(1)
-            : await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            : maxWait is { } limit && limiter is AdaptiveTokenBucketRateLimiter bucket
+                ? await bucket.AcquireWithinAsync(1, limit, cancellationToken).ConfigureAwait(false)
+                : await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         if (lease.IsAcquired)
         {
             return lease;
@@ -31,7 +44,9 @@ public static class RateLimitGate
         throw new OrderSourceThrottledException(
             mode == ThrottleMode.FailFast
                 ? $"The {context.SourceName} rate limit has no permit free now and the call was set to fail fast."
-                : $"The {context.SourceName} rate limit's queue is full.",
+                : maxWait is { } accepted && retryAfter > accepted
+                    ? $"The {context.SourceName} rate limit has no permit free within the {accepted.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s this call may wait."
+                    : $"The {context.SourceName} rate limit's queue is full.",
             retryAfter,
             context);
     }

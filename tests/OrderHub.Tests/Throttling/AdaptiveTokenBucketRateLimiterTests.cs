@@ -14,6 +14,31 @@ public sealed class AdaptiveTokenBucketRateLimiterTests
         new(new AdaptiveTokenBucketRateLimiterOptions { PermitsPerSecond = 0.5, Burst = 30, QueueLimit = queueLimit }, _time);
 
     [Fact]
+    public async Task AcquireWithinAsync_ManyAtOnce_AdmitsOnlyThoseServedWithinTheWait_CountingTheQueue()
+    {
+        using var limiter = new AdaptiveTokenBucketRateLimiter(new AdaptiveTokenBucketRateLimiterOptions { PermitsPerSecond = 1, Burst = 1 }, _time);
+        (await limiter.AcquireAsync()).IsAcquired.ShouldBeTrue();
+
+        var calls = Enumerable.Range(0, 10).Select(_ => limiter.AcquireWithinAsync(1, TimeSpan.FromSeconds(3)).AsTask()).ToArray();
+
+        var rejected = calls.Where(c => c.IsCompleted).ToArray();
+        rejected.Length.ShouldBe(7, "permits come at 1, 2 and 3 s: the other seven would wait longer");
+        foreach (var call in rejected)
+        {
+            var lease = await call;
+            lease.IsAcquired.ShouldBeFalse();
+            lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).ShouldBeTrue();
+            retryAfter.ShouldBe(TimeSpan.FromSeconds(4));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+        foreach (var call in calls.Except(rejected))
+        {
+            (await call).IsAcquired.ShouldBeTrue();
+        }
+    }
+
+    [Fact]
     public async Task AcquireAsync_GetOrderShape_ThirtyAtOnceThenOneEveryTwoSeconds()
     {
         using var limiter = SellingPartnerGetOrderShape();

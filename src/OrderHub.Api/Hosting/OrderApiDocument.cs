@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace OrderHub.Api.Hosting;
+
+/// <summary>
+/// Completes the OpenAPI document: the <c>X-Api-Key</c> security scheme on the order endpoints, and the unified
+/// order's JSON as OrderHub writes it (open enumerations as <c>{value, raw}</c>, money as a decimal string with its
+/// currency).
+/// </summary>
+internal static class OrderApiDocument
+{
+    public const string SecuritySchemeName = "ApiKey";
+
+    public static void Configure(OpenApiOptions openApi, OrderApiOptions options)
+    {
+        openApi.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = context.JsonTypeInfo.Type;
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ProviderValue<>))
+            {
+                var values = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The unified value; Unknown when the provider sent a value OrderHub does not know." };
+                foreach (var name in Enum.GetNames(type.GetGenericArguments()[0]))
+                {
+                    values.Enum ??= [];
+                    values.Enum.Add(JsonValue.Create(name));
+                }
+
+                Replace(schema, "An open enumeration: the unified value and the provider's own string.", new Dictionary<string, IOpenApiSchema>
+                {
+                    ["value"] = values,
+                    ["raw"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The provider's string, kept as sent." },
+                });
+            }
+            else if (type == typeof(Money) || type == typeof(Money?))
+            {
+                Replace(schema, "An amount of money, exact.", new Dictionary<string, IOpenApiSchema>
+                {
+                    ["amount"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "decimal", Description = "The amount as a decimal string, invariant culture." },
+                    ["currencyCode"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "ISO 4217 code, when the provider gave one." },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
+
+        if (options.AuthenticationDisabled)
+        {
+            return;
+        }
+
+        openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[SecuritySchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Security.ApiKeyAuthenticator.HeaderName,
+                Description = "An API key from ORDERHUB_API_KEYS. Keys are accepted only in this header, never in the URL.",
+            };
+            return Task.CompletedTask;
+        });
+        openApi.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKeyMetadata>().Any())
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = [] });
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+
+    private static void Replace(OpenApiSchema schema, string description, Dictionary<string, IOpenApiSchema> properties)
+    {
+        schema.Type = JsonSchemaType.Object;
+        schema.Description = description;
+        schema.Properties = properties;
+        schema.Required = new HashSet<string>(new[] { "value", "raw", "amount" }.Where(properties.ContainsKey));
+        schema.Items = null;
+        schema.Enum = null;
+        schema.Format = null;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using OrderHub.Sync;
+
+namespace OrderHub.Api.Tests;
+
+/// <summary>Keeps every log line the API writes, formatted, so a test can look for what must never be logged.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
+
+/// <summary>A store that can be broken and mended while the API runs, as a disk that fills or a file that is locked.</summary>
+internal sealed class BreakableStore(IOrderStore inner) : IOrderStore
+{
+    private volatile bool _broken;
+
+    public void Break() => _broken = true;
+
+    public void Mend() => _broken = false;
+
+    private Task<T> Guard<T>(Func<Task<T>> call) =>
+        _broken ? Task.FromException<T>(new OrderStoreException("The database '/srv/orderhub/api.db' is locked by another process.", "/srv/orderhub/api.db")) : call();
+
+    public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default) =>
+        Guard(() => inner.AddToRunAsync(runId, references, cancellationToken));
+
+    public IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, CancellationToken cancellationToken = default) => inner.GetPendingAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default) =>
+        Guard(() => inner.CommitAsync(runId, results, cancellationToken));
+
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) => Guard(() => inner.UpsertAsync(order, cancellationToken));
+
+    public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) => Guard(() => inner.GetAsync(source, orderId, cancellationToken));
+
+    public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) => Guard(() => inner.CountRunAsync(runId, cancellationToken));
+
+    public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) => Guard(() => inner.GetFailuresAsync(runId, cancellationToken));
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Api.Tests;
+
+/// <summary>Keys, personal data, errors, the wait budget and the OpenAPI document: what the API promises.</summary>
+public sealed class OrderApiSafetyTests
+{
+    private static async Task<JsonElement> JsonOf(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static void ShouldBeProblem(HttpResponseMessage response, HttpStatusCode status)
+    {
+        response.StatusCode.ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Theory]
+    [InlineData("api_key")]
+    [InlineData("X-Api-Key")]
+    [InlineData("something")]
+    public async Task KeyInTheQueryString_Is401SayingToUseTheHeader_AndNeverLogged(string parameter)
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var fixture = await ApiFixture.StartAsync(logs: logs);
+        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+
+        var withoutHeader = await fixture.GetAsync($"orders/{id}?{parameter}={ApiFixture.ReaderKey}", key: null);
+        var withHeaderToo = await fixture.GetAsync($"orders/{id}?{parameter}={ApiFixture.AdminKey}", key: ApiFixture.ReaderKey);
+
+        foreach (var response in new[] { withoutHeader, withHeaderToo })
+        {
+            ShouldBeProblem(response, HttpStatusCode.Unauthorized);
+            (await JsonOf(response)).GetProperty("detail").GetString()!.ShouldContain("X-Api-Key header");
+        }
+
+        fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
+        logs.Lines.ShouldNotBeEmpty("requests are logged");
+        logs.Lines.ShouldAllBe(line => !line.Contains(ApiFixture.ReaderKey) && !line.Contains(ApiFixture.AdminKey));
+        logs.Lines.ShouldContain(line => line.Contains($"/orders/{id}") && line.Contains("401"));
+    }
+
+    [Fact]
+    public async Task InvalidQueryValues_AreProblems_AndTheKeyIsCheckedFirst()
+    {
+        await using var fixture = await ApiFixture.StartAsync();
+        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+
+        ShouldBeProblem(await fixture.GetAsync($"orders/{id}?refresh=maybe", key: null), HttpStatusCode.Unauthorized);
+        var badRefresh = await fixture.GetAsync($"orders/{id}?refresh=maybe");
+        var badInclude = await fixture.GetAsync($"orders/{id}?include=everything");
+
+        ShouldBeProblem(badRefresh, HttpStatusCode.BadRequest);
+        (await JsonOf(badRefresh)).GetProperty("detail").GetString()!.ShouldContain("'refresh' must be true or false");
+        ShouldBeProblem(badInclude, HttpStatusCode.BadRequest);
+        fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task PersonalDataKey_GetsTheAddressEveryTime_AndNothingPersonalIsWrittenToTheDatabase()
+    {
+        await using var fixture = await ApiFixture.StartAsync();
+        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[5];
+
+        var admin = await JsonOf(await fixture.GetAsync($"orders/{id}?include=raw", ApiFixture.AdminKey));
+        (await fixture.GetAsync($"orders/{id}", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var adminAfterTheStoreHoldsACopy = await JsonOf(await fixture.GetAsync($"orders/{id}", ApiFixture.AdminKey));
+
+        var name = admin.GetProperty("shipping").GetProperty("address").GetProperty("name").GetString()!;
+        var email = admin.GetProperty("providerDetails").GetProperty("buyer").GetProperty("email").GetString()!;
+        var line1 = admin.GetProperty("shipping").GetProperty("address").GetProperty("addressLine1").GetString()!;
+        adminAfterTheStoreHoldsACopy.GetProperty("shipping").GetProperty("address").GetProperty("name").GetString().ShouldBe(name);
+
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT json, public_json FROM orders";
+        var stored = new StringBuilder();
+        var rows = 0;
+        using (var reader = query.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows++;
+                stored.Append(Encoding.UTF8.GetString((byte[])reader[0])).Append(Encoding.UTF8.GetString((byte[])reader[1]));
+            }
+        }
+
+        rows.ShouldBe(1, "the reader's read stored the order");
+        foreach (var personal in new[] { name, email, line1 })
+        {
+            stored.ToString().ShouldNotContain(personal);
+        }
+    }
+
+    [Fact]
+    public async Task StoreFailingMidRun_Is503Problem_AndHealthSaysSo_UntilItIsBack()
+    {
+        BreakableStore? breakable = null;
+        await using var fixture = await ApiFixture.StartAsync(wrapStore: inner => breakable = new BreakableStore(inner));
+        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        (await fixture.GetAsync($"orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        breakable!.Break();
+        var failed = await fixture.GetAsync($"orders/{id}");
+        var unhealthy = await fixture.Client.GetAsync(new Uri(fixture.Api.BaseAddress, "healthz"));
+        breakable.Mend();
+        var healthy = await fixture.Client.GetAsync(new Uri(fixture.Api.BaseAddress, "healthz"));
+
+        ShouldBeProblem(failed, HttpStatusCode.ServiceUnavailable);
+        (await failed.Content.ReadAsStringAsync()).ShouldNotContain("/srv/orderhub", Case.Sensitive, "server paths stay in the server's log");
+        unhealthy.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await JsonOf(unhealthy)).GetProperty("store").GetString().ShouldBe("unavailable");
+        healthy.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await JsonOf(healthy)).GetProperty("store").GetString().ShouldBe("ok");
+    }
+
+    [Fact]
+    public async Task ManySimultaneousRequests_OnlyThoseWhosePermitComesWithinTheBudgetWait_TheOthersGet429AtOnce()
+    {
+        await using var fixture = await ApiFixture.StartAsync(
+            new Emulator.Hosting.EmulatorOptions { SpGetOrderRate = 10, SpGetOrderBurst = 1, SpOrderCount = 60 },
+            o => o.UpstreamWaitBudget = TimeSpan.FromSeconds(1),
+            spBurst: 1,
+            spRate: 10);
+        var ids = fixture.Emulator.SellingPartner.Catalog.OrderIds.Take(45).ToArray();
+
+        var responses = await Task.WhenAll(ids.Select(id => fixture.GetAsync($"orders/{id}")));
+
+        var served = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
+        (served + refused.Length).ShouldBe(45);
+        served.ShouldBeInRange(2, 12, "the burst of 1, then about 10 per second within a 1 s budget");
+        refused.ShouldAllBe(r => r.Headers.RetryAfter!.Delta!.Value > TimeSpan.Zero);
+        (fixture.Emulator.SellingPartner.GetOrderRequests - fixture.Emulator.SellingPartner.Throttled).ShouldBe(served, "every upstream read answered is an order served");
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheOrder_TheKey_AndEveryStatus()
+    {
+        await using var fixture = await ApiFixture.StartAsync();
+
+        using var document = JsonDocument.Parse(await fixture.Client.GetStringAsync(new Uri(fixture.Api.BaseAddress, "openapi/v1.json")));
+        var root = document.RootElement;
+
+        var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        scheme.GetProperty("type").GetString().ShouldBe("apiKey");
+        scheme.GetProperty("in").GetString().ShouldBe("header");
+        scheme.GetProperty("name").GetString().ShouldBe("X-Api-Key");
+        var operation = root.GetProperty("paths").GetProperty("/orders/{orderId}").GetProperty("get");
+        operation.GetProperty("security")[0].TryGetProperty("ApiKey", out _).ShouldBeTrue();
+        var responses = operation.GetProperty("responses");
+        foreach (var status in new[] { "200", "400", "401", "404", "429", "500", "502", "503", "504" })
+        {
+            responses.TryGetProperty(status, out _).ShouldBeTrue($"status {status} is described");
+        }
+
+        responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString().ShouldEndWith("/Order");
+        var order = root.GetProperty("components").GetProperty("schemas").GetProperty("Order").GetProperty("properties");
+        order.TryGetProperty("orderId", out _).ShouldBeTrue();
+        order.TryGetProperty("status", out _).ShouldBeTrue();
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+        var statusSchema = ResolveSchema(schemas, order.GetProperty("status"));
+        statusSchema.GetProperty("properties").GetProperty("value").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).ShouldContain("Shipped");
+        statusSchema.GetProperty("properties").TryGetProperty("raw", out _).ShouldBeTrue();
+    }
+
+    private static JsonElement ResolveSchema(JsonElement schemas, JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
+}
