@@ -39,6 +39,9 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets the AWS secret access key the Outposts half verifies signatures with.</summary>
     public string AwsSecretAccessKey { get; set; } = "emulator/secret/access/key/EXAMPLE";
 
+    /// <summary>Gets or sets the AWS region the Outposts endpoint serves; a request signed for another is refused, as AWS does. The default is <c>us-west-2</c>.</summary>
+    public string AwsRegion { get; set; } = "us-west-2";
+
     /// <summary>Gets or sets how long a created Outposts order stays in each status before it moves on (PREPARING, IN_PROGRESS, DELIVERED, then COMPLETED). The default is one minute.</summary>
     public TimeSpan OutpostsStatusStep { get; set; } = TimeSpan.FromMinutes(1);
 

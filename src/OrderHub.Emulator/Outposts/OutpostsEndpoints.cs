@@ -32,7 +32,9 @@ public static class OutpostsEndpoints
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         var body = buffer.ToArray();
         state.CountRequest();
-        if (SigV4Verifier.Verify(http.Request, body, state.Options.AwsAccessKeyId, state.Options.AwsSecretAccessKey) is { } denied)
+        // Signatures are dated by the client's real clock: they are checked against real time, as AWS does, whatever
+        // clock drives the emulated orders' progress.
+        if (SigV4Verifier.Verify(http.Request, body, state.Options.AwsAccessKeyId, state.Options.AwsSecretAccessKey, state.Options.AwsRegion, TimeProvider.System.GetUtcNow()) is { } denied)
         {
             return Error(403, denied.Type, denied.Message);
         }

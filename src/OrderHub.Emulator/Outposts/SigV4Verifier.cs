@@ -1,94 +1,201 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Amazon;
-using Amazon.Runtime;
-using Amazon.Runtime.Signing;
+using Amazon.Runtime.Internal.Auth;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace OrderHub.Emulator.Outposts;
 
 /// <summary>
-/// Checks an incoming request's SigV4 signature as AWS does: it recomputes the signature with AWSSDK.Core's signer
-/// over the same method, URI, signed headers, body, date and scope, and compares it in constant time.
+/// Checks an incoming request's SigV4 signature as AWS does, for any client: the Authorization header or a presigned
+/// query string, whatever headers the client chose to sign (as long as <c>host</c> and the date are among them), the
+/// payload hash from <c>x-amz-content-sha256</c> when sent and computed from the body when not. The canonical request
+/// is rebuilt from the request as received; AWSSDK.Core derives the key and the signature, compared in constant time.
 /// </summary>
 internal static class SigV4Verifier
 {
+    private const string Algorithm = "AWS4-HMAC-SHA256";
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MaxPresignedLifetime = TimeSpan.FromDays(7);
 
-    // Headers the signer adds itself from its parameters; passing them in would sign them twice.
-    private static readonly HashSet<string> SignerOwned = new(StringComparer.OrdinalIgnoreCase) { "host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "authorization" };
+    /// <summary>What a signed request claims: who, when, where, and over which headers.</summary>
+    private sealed record Claim(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string Signature, DateTime SignedAt, TimeSpan? Expires, bool InQuery);
 
-    /// <summary>Returns the AWS error (type, message) when the signature is missing, stale or wrong; <see langword="null"/> when it holds.</summary>
-    public static (string Type, string Message)? Verify(HttpRequest request, byte[] body, string accessKeyId, string secretAccessKey)
+    /// <summary>
+    /// Returns the AWS error (type, message) when the signature is missing, malformed, stale, for another region, or
+    /// wrong; <see langword="null"/> when it holds.
+    /// </summary>
+    public static (string Type, string Message)? Verify(HttpRequest request, byte[] body, string accessKeyId, string secretAccessKey, string region, DateTimeOffset now)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal))
+        var parsed = request.Query.ContainsKey("X-Amz-Signature") ? ParseQuery(request) : ParseHeader(request);
+        if (parsed.Error is { } error)
         {
-            return ("MissingAuthenticationTokenException", "Missing Authentication Token");
+            return error;
         }
 
-        var parts = authorization["AWS4-HMAC-SHA256 ".Length..]
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2))
-            .Where(p => p.Length == 2)
-            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        if (!parts.TryGetValue("Credential", out var credential) || !parts.TryGetValue("SignedHeaders", out var signedHeaders) || !parts.ContainsKey("Signature"))
-        {
-            return ("IncompleteSignatureException", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'.");
-        }
-
-        var scope = credential.Split('/');
-        if (scope.Length != 5 || scope[4] != "aws4_request")
-        {
-            return ("IncompleteSignatureException", "The Credential is not of the form <key>/<date>/<region>/<service>/aws4_request.");
-        }
-
-        if (scope[0] != accessKeyId)
+        var claim = parsed.Claim!;
+        if (claim.AccessKeyId != accessKeyId)
         {
             return ("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
 
-        if (!DateTime.TryParseExact(request.Headers["X-Amz-Date"].ToString(), "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var signedAt))
+        var signed = claim.SignedHeaders.Split(';');
+        if (!signed.Contains("host") || (!claim.InQuery && !signed.Contains("x-amz-date")))
         {
-            return ("IncompleteSignatureException", "X-Amz-Date is missing or not in the form yyyyMMddTHHmmssZ.");
+            return ("IncompleteSignatureException", "The signed headers must include host and x-amz-date.");
         }
 
-        var now = DateTime.UtcNow;
-        if ((now - signedAt).Duration() > AllowedSkew)
+        if (claim.Date != claim.SignedAt.ToString("yyyyMMdd", CultureInfo.InvariantCulture))
         {
-            return ("InvalidSignatureException", string.Create(CultureInfo.InvariantCulture, $"Signature expired: {signedAt:yyyyMMdd'T'HHmmss'Z'} is now earlier than {now - AllowedSkew:yyyyMMdd'T'HHmmss'Z'}."));
+            return ("InvalidSignatureException", "The credential's date does not match the request's date.");
         }
 
-        var signing = new AWSSigningRequest
+        if (claim.Region != region)
         {
-            HttpMethod = new HttpMethod(request.Method),
-            RequestUri = new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, request.QueryString)),
-            Content = body,
-        };
-        foreach (var name in signedHeaders.Split(';'))
+            return ("InvalidSignatureException", $"Credential should be scoped to a valid region. This endpoint serves '{region}', not '{claim.Region}'.");
+        }
+
+        var utcNow = now.UtcDateTime;
+        if (claim.Expires is { } lifetime)
         {
-            if (!SignerOwned.Contains(name))
+            if (utcNow > claim.SignedAt + lifetime)
             {
-                signing.Headers[name] = request.Headers[name].ToString();
+                return ("AccessDeniedException", "Request has expired.");
+            }
+        }
+        else if ((utcNow - claim.SignedAt).Duration() > AllowedSkew)
+        {
+            return ("InvalidSignatureException", string.Create(CultureInfo.InvariantCulture, $"Signature expired: {claim.SignedAt:yyyyMMdd'T'HHmmss'Z'} is now earlier than {utcNow - AllowedSkew:yyyyMMdd'T'HHmmss'Z'}."));
+        }
+
+        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body));
+        if (!claim.InQuery && request.Headers["x-amz-content-sha256"].ToString() is { Length: 64 } declaredHash && !declaredHash.Equals(bodyHash, StringComparison.OrdinalIgnoreCase))
+        {
+            return ("InvalidSignatureException", "The provided x-amz-content-sha256 header does not match what was computed.");
+        }
+
+        var canonicalRequest = CanonicalRequest(request, bodyHash, claim);
+        var expected = AWS4Signer.ComputeSignature(claim.AccessKeyId, secretAccessKey, claim.Region, claim.SignedAt, claim.Service, claim.SignedHeaders, canonicalRequest).Signature;
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(claim.Signature))
+            ? null
+            : ("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
+    }
+
+    private static ((string Type, string Message)? Error, Claim? Claim) ParseHeader(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        {
+            return (("MissingAuthenticationTokenException", "Missing Authentication Token"), null);
+        }
+
+        var parts = authorization[(Algorithm.Length + 1)..]
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        if (!parts.TryGetValue("Credential", out var credential) || !parts.TryGetValue("SignedHeaders", out var signedHeaders) || !parts.TryGetValue("Signature", out var signature))
+        {
+            return (("IncompleteSignatureException", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'."), null);
+        }
+
+        return Build(credential, signedHeaders, signature, request.Headers["X-Amz-Date"].ToString(), null, inQuery: false);
+    }
+
+    private static ((string Type, string Message)? Error, Claim? Claim) ParseQuery(HttpRequest request)
+    {
+        if (request.Query["X-Amz-Algorithm"].ToString() != Algorithm)
+        {
+            return (("IncompleteSignatureException", $"X-Amz-Algorithm must be {Algorithm}."), null);
+        }
+
+        TimeSpan? expires = null;
+        if (request.Query.TryGetValue("X-Amz-Expires", out var expiresValue))
+        {
+            if (!int.TryParse(expiresValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || TimeSpan.FromSeconds(seconds) > MaxPresignedLifetime)
+            {
+                return (("AuthorizationQueryParametersError", "X-Amz-Expires must be a number of seconds from 1 to 604800."), null);
+            }
+
+            expires = TimeSpan.FromSeconds(seconds);
+        }
+
+        return Build(
+            request.Query["X-Amz-Credential"].ToString(),
+            request.Query["X-Amz-SignedHeaders"].ToString(),
+            request.Query["X-Amz-Signature"].ToString(),
+            request.Query["X-Amz-Date"].ToString(),
+            expires ?? MaxPresignedLifetime,
+            inQuery: true);
+    }
+
+    private static ((string Type, string Message)? Error, Claim? Claim) Build(string credential, string signedHeaders, string signature, string date, TimeSpan? expires, bool inQuery)
+    {
+        var scope = credential.Split('/');
+        if (scope.Length != 5 || scope[4] != "aws4_request")
+        {
+            return (("IncompleteSignatureException", "The Credential is not of the form <key>/<date>/<region>/<service>/aws4_request."), null);
+        }
+
+        if (!DateTime.TryParseExact(date, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var signedAt))
+        {
+            return (("IncompleteSignatureException", "X-Amz-Date is missing or not in the form yyyyMMddTHHmmssZ."), null);
+        }
+
+        if (signedHeaders.Length == 0 || signature.Length == 0)
+        {
+            return (("IncompleteSignatureException", "The signature names no signed headers or no signature."), null);
+        }
+
+        return (null, new Claim(scope[0], scope[1], scope[2], scope[3], signedHeaders, signature, signedAt, expires, inQuery));
+    }
+
+    // The canonical request of the SigV4 specification, from the request as it arrived.
+    private static string CanonicalRequest(HttpRequest request, string bodyHash, Claim claim)
+    {
+        var rawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString);
+        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = question < 0 ? rawTarget : rawTarget[..question];
+        var rawQuery = question < 0 ? string.Empty : rawTarget[(question + 1)..];
+
+        // Services other than S3 encode the path as sent once more, segment by segment.
+        var canonicalUri = string.Join('/', (rawPath.Length == 0 ? "/" : rawPath).Split('/').Select(Uri.EscapeDataString));
+
+        var canonicalQuery = string.Join('&', rawQuery
+            .Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(pair => (Name: Uri.EscapeDataString(Uri.UnescapeDataString(pair[0])), Value: Uri.EscapeDataString(Uri.UnescapeDataString(pair.Length == 2 ? pair[1] : string.Empty))))
+            .Where(p => !(claim.InQuery && p.Name == "X-Amz-Signature"))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ThenBy(p => p.Value, StringComparer.Ordinal)
+            .Select(p => $"{p.Name}={p.Value}"));
+
+        var canonicalHeaders = new StringBuilder();
+        foreach (var name in claim.SignedHeaders.Split(';'))
+        {
+            var values = request.Headers[name].Select(v => CollapseSpaces(v ?? string.Empty));
+            canonicalHeaders.Append(name).Append(':').Append(string.Join(',', values)).Append('\n');
+        }
+
+        var payloadHash = !claim.InQuery && request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } declared
+            ? declared
+            : bodyHash;
+        return $"{request.Method}\n{canonicalUri}\n{canonicalQuery}\n{canonicalHeaders}\n{claim.SignedHeaders}\n{payloadHash}";
+    }
+
+    private static string CollapseSpaces(string value)
+    {
+        var trimmed = value.Trim();
+        var builder = new StringBuilder(trimmed.Length);
+        foreach (var c in trimmed)
+        {
+            if (c != ' ' || builder.Length == 0 || builder[^1] != ' ')
+            {
+                builder.Append(c);
             }
         }
 
-        var token = request.Headers["X-Amz-Security-Token"].ToString();
-        AWSCredentials credentials = token.Length > 0
-            ? new SessionAWSCredentials(accessKeyId, secretAccessKey, token)
-            : new BasicAWSCredentials(accessKeyId, secretAccessKey);
-        var expected = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters
-        {
-            Credentials = credentials,
-            Region = RegionEndpoint.GetBySystemName(scope[2]),
-            Service = scope[3],
-            SignedAt = signedAt,
-        }).Headers.First(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)).Value;
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization))
-            ? null
-            : ("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
+        return builder.ToString();
     }
 }
