@@ -20,6 +20,7 @@ public sealed class OutpostsEmulatorState
     private static readonly string[] PaymentTerms = ["THREE_YEARS", "ONE_YEAR", "FIVE_YEARS"];
 
     private readonly ConcurrentDictionary<string, EmulatedOrder> _orders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Offset, string Filter)> _pageTokens = new(StringComparer.Ordinal);
     private readonly Random _ids;
     private readonly Lock _idLock = new();
     private long _sequence;
@@ -36,6 +37,30 @@ public sealed class OutpostsEmulatorState
         Outposts = [NewId("op-"), NewId("op-")];
         Faults = new FaultInjector(options.Faults, options.Seed + 1);
         Seed();
+    }
+
+    /// <summary>Issues a ListOrders NextToken (in the model's <c>digits##text</c> form) for the next page of a query.</summary>
+    /// <param name="offset">Where the next page starts.</param>
+    /// <param name="filter">The query's Outpost filter.</param>
+    /// <returns>The token.</returns>
+    internal string IssuePageToken(int offset, string filter)
+    {
+        var token = string.Create(CultureInfo.InvariantCulture, $"{offset}##{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))}");
+        _pageTokens[token] = (offset, filter);
+        return token;
+    }
+
+    /// <summary>Finds where a NextToken this service issued, for this same query, continues; a token it never issued is refused.</summary>
+    internal bool TryRedeemPageToken(string token, string filter, out int offset)
+    {
+        offset = 0;
+        if (!_pageTokens.TryGetValue(token, out var page) || page.Filter != filter)
+        {
+            return false;
+        }
+
+        offset = page.Offset;
+        return true;
     }
 
     /// <summary>Gets the fault injector of GetOrder.</summary>

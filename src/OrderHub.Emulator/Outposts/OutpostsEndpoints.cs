@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OrderHub.Outposts;
 
 namespace OrderHub.Emulator.Outposts;
 
@@ -49,9 +48,9 @@ public static class OutpostsEndpoints
 
     private static IResult GetOrder(OutpostsEmulatorState state, string orderId)
     {
-        if (OutpostsInputRules.OrderId.Check(orderId) is { } violation)
+        if (OutpostsServiceModel.Instance.Validate("GetOrderInput", new JsonObject { ["OrderId"] = orderId }) is { } violation)
         {
-            return Error(400, "ValidationException", violation.Message);
+            return Error(400, "ValidationException", violation);
         }
 
         return state.TryGet(orderId, out var order)
@@ -72,27 +71,29 @@ public static class OutpostsEndpoints
             return Error(400, "SerializationException", "The request body is not JSON.");
         }
 
-        var outpost = input?["OutpostIdentifier"]?.GetValue<string>();
-        var quote = input?["QuoteIdentifier"]?.GetValue<string>();
-        var quoteOption = input?["QuoteOptionIdentifier"]?.GetValue<string>();
-        var paymentOption = input?["PaymentOption"]?.GetValue<string>();
-        var paymentTerm = input?["PaymentTerm"]?.GetValue<string>();
-        var lines = (input?["LineItems"] as JsonArray)?
+        if (input is not JsonObject fields)
+        {
+            return Error(400, "SerializationException", "The request body is not a JSON object.");
+        }
+
+        if (OutpostsServiceModel.Instance.Validate("CreateOrderInput", fields) is { } violation)
+        {
+            return Error(400, "ValidationException", violation);
+        }
+
+        var outpost = fields["OutpostIdentifier"]!.GetValue<string>();
+        var quote = fields["QuoteIdentifier"]?.GetValue<string>();
+        var quoteOption = fields["QuoteOptionIdentifier"]?.GetValue<string>();
+        var paymentOption = fields["PaymentOption"]!.GetValue<string>();
+        var paymentTerm = fields["PaymentTerm"]?.GetValue<string>();
+        var lines = (fields["LineItems"] as JsonArray)?
             .Select(l => (l?["CatalogItemId"]?.GetValue<string>() ?? string.Empty, l?["Quantity"]?.GetValue<int>() ?? 0))
             .ToArray();
-        if (OutpostsInputRules.CheckCreateOrder(outpost, lines, quote, quoteOption) is { } violation)
-        {
-            return Error(400, "ValidationException", violation.Message);
-        }
 
-        if (paymentOption is not ("ALL_UPFRONT" or "NO_UPFRONT" or "PARTIAL_UPFRONT"))
+        // What the model cannot say: an order is made from line items, or from a quote with one of its options.
+        if (lines is not { Length: > 0 } && (quote is null || quoteOption is null))
         {
-            return Error(400, "ValidationException", "PaymentOption must be ALL_UPFRONT, NO_UPFRONT or PARTIAL_UPFRONT.");
-        }
-
-        if (paymentTerm is not (null or "ONE_YEAR" or "THREE_YEARS" or "FIVE_YEARS"))
-        {
-            return Error(400, "ValidationException", "PaymentTerm must be ONE_YEAR, THREE_YEARS or FIVE_YEARS.");
+            return Error(400, "ValidationException", "Either LineItems, or QuoteIdentifier with QuoteOptionIdentifier, must be given.");
         }
 
         var outpostId = outpost![(outpost!.LastIndexOf('/') + 1)..];
@@ -108,28 +109,38 @@ public static class OutpostsEndpoints
     private static IResult ListOrders(OutpostsEmulatorState state, IQueryCollection query)
     {
         var filter = query["OutpostIdentifierFilter"].ToString();
-        if (filter.Length > 0 && OutpostsInputRules.OutpostIdentifier.Check(filter) is { } badFilter)
+        var token = query["NextToken"].ToString();
+        var input = new JsonObject();
+        if (query.ContainsKey("OutpostIdentifierFilter"))
         {
-            return Error(400, "ValidationException", badFilter.Message);
+            input["OutpostIdentifierFilter"] = filter;
+        }
+
+        if (query.ContainsKey("NextToken"))
+        {
+            input["NextToken"] = token;
         }
 
         var pageSize = 50;
         if (query.ContainsKey("MaxResults"))
         {
-            if (!int.TryParse(query["MaxResults"], NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || OutpostsInputRules.CheckMaxResults(pageSize) is not null)
+            if (!int.TryParse(query["MaxResults"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out pageSize))
             {
-                return Error(400, "ValidationException", "MaxResults must be from 1 to 1000.");
+                return Error(400, "SerializationException", "MaxResults is not an integer.");
             }
+
+            input["MaxResults"] = pageSize;
+        }
+
+        if (OutpostsServiceModel.Instance.Validate("ListOrdersInput", input) is { } violation)
+        {
+            return Error(400, "ValidationException", violation);
         }
 
         var offset = 0;
-        var token = query["NextToken"].ToString();
-        if (token.Length > 0)
+        if (token.Length > 0 && !state.TryRedeemPageToken(token, filter, out offset))
         {
-            if (OutpostsInputRules.NextToken.Check(token) is { } badToken || !int.TryParse(token.AsSpan(0, token.IndexOf('#', StringComparison.Ordinal)), CultureInfo.InvariantCulture, out offset))
-            {
-                return Error(400, "ValidationException", "NextToken is not a token this service issued.");
-            }
+            return Error(400, "ValidationException", "Invalid NextToken: it was not issued by this service for this query.");
         }
 
         var outpostId = filter.Length > 0 ? filter[(filter.LastIndexOf('/') + 1)..] : null;
@@ -141,7 +152,7 @@ public static class OutpostsEndpoints
         };
         if (offset + page.Length < matching.Length)
         {
-            result["NextToken"] = string.Create(CultureInfo.InvariantCulture, $"{offset + page.Length}##{Convert.ToHexStringLower(BitConverter.GetBytes(matching.Length))}");
+            result["NextToken"] = state.IssuePageToken(offset + page.Length, filter);
         }
 
         return Results.Json(result);
@@ -149,9 +160,9 @@ public static class OutpostsEndpoints
 
     private static IResult CancelOrder(OutpostsEmulatorState state, string orderId)
     {
-        if (OutpostsInputRules.OrderId.Check(orderId) is { } violation)
+        if (OutpostsServiceModel.Instance.Validate("CancelOrderInput", new JsonObject { ["OrderId"] = orderId }) is { } violation)
         {
-            return Error(400, "ValidationException", violation.Message);
+            return Error(400, "ValidationException", violation);
         }
 
         if (!state.TryGet(orderId, out var order))

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using OrderHub.Emulator.Hosting;
-using OrderHub.Throttling;
 
 namespace OrderHub.Emulator.SellingPartner;
 
@@ -9,7 +8,7 @@ namespace OrderHub.Emulator.SellingPartner;
 public sealed class SpEmulatorState
 {
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
-    private readonly RateLimiterRegistry _quotas;
+    private readonly ConcurrentDictionary<string, UsagePlanQuota> _quotas = new(StringComparer.Ordinal);
     private int _tokenRequests;
     private int _getOrderRequests;
     private int _throttled;
@@ -21,7 +20,6 @@ public sealed class SpEmulatorState
     {
         Options = options;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
-        _quotas = new RateLimiterRegistry(TimeProvider);
         Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount);
         Faults = new FaultInjector(options.Faults, options.Seed);
     }
@@ -81,8 +79,8 @@ public sealed class SpEmulatorState
         return value is not null && _tokens.TryGetValue(value, out token!);
     }
 
-    internal AdaptiveTokenBucketRateLimiter QuotaFor(string seller, string operation, double rate, int burst) =>
-        _quotas.GetOrAdd($"{seller}|{operation}", new AdaptiveTokenBucketRateLimiterOptions { PermitsPerSecond = rate, Burst = burst, QueueLimit = 0 });
+    internal UsagePlanQuota QuotaFor(string seller, string operation, double rate, int burst) =>
+        _quotas.GetOrAdd($"{seller}|{operation}", _ => new UsagePlanQuota(rate, burst, TimeProvider));
 }
 
 /// <summary>A token the emulator issued.</summary>

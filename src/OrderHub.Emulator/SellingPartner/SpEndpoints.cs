@@ -120,8 +120,7 @@ public static class SpEndpoints
 
         var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
         var quota = state.QuotaFor(token.Seller, http.Request.Path.StartsWithSegments("/orders/v0", StringComparison.Ordinal) ? "getOrder" : "getOrder@2026-01-01", state.Options.SpGetOrderRate, state.Options.SpGetOrderBurst);
-        using var lease = quota.AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (!quota.TryAdmit(out _))
         {
             state.CountThrottled();
             return Errors(429, "QuotaExceeded", "You exceeded your quota for the requested resource.");

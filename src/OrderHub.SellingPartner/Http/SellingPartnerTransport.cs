@@ -108,6 +108,10 @@ internal sealed partial class SellingPartnerTransport
 
     private async Task<SellingPartnerResponse> AttemptAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
     {
+        // The token is made ready before the permit (a refresh between the permit and the send would delay a burst past
+        // the server's refill, and a refresh that fails would waste the permit), then taken again after it: after a
+        // long queue the one fetched before may be near its expiry, and the cache hands out a fresh one.
+        await request.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         var waitStarted = _timeProvider.GetTimestamp();
         using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.MaxPermitWait, request.Context, cancellationToken).ConfigureAwait(false);
         budget.Exclude(_timeProvider.GetElapsedTime(waitStarted));
@@ -116,7 +120,6 @@ internal sealed partial class SellingPartnerTransport
             throw new TimeoutRejectedException("The call's budget is spent.");
         }
 
-        // The token is taken after the permit: after a long queue, one taken before could have expired meanwhile.
         var token = await request.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         using var message = new HttpRequestMessage(request.Method, request.Uri) { Content = request.Content?.Invoke() };
         message.Headers.TryAddWithoutValidation(SellingPartnerDefaults.AccessTokenHeader, token);
