@@ -59,6 +59,20 @@ public sealed class OrderApiSafetyTests
         fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("orders/%D9%A9%D9%A0%D9%A2-%D9%A3%D9%A1%D9%A5%D9%A9%D9%A8%D9%A9%D9%A6-%D9%A1%D9%A3%D9%A9%D9%A0%D9%A9%D9%A1%D9%A6")]
+    [InlineData("orders/sp-api/%EF%BC%99%EF%BC%90%EF%BC%92-3159896-1390916")]
+    public async Task IdWithNonAsciiDigits_Is400Problem_AndNothingIsSent(string path)
+    {
+        await using var fixture = await ApiFixture.StartAsync();
+
+        var response = await fixture.GetAsync(path);
+
+        ShouldBeProblem(response, HttpStatusCode.BadRequest);
+        (await JsonOf(response)).GetProperty("detail").GetString()!.ShouldContain("3-7-7 digits");
+        fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
+    }
+
     [Fact]
     public async Task PersonalDataKey_GetsTheAddressEveryTime_AndNothingPersonalIsWrittenToTheDatabase()
     {

@@ -107,3 +107,39 @@ public sealed class CliDatabaseErrorTests : IAsyncLifetime
         _emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
     }
 }
+
+/// <summary>A call to an upstream that never answers says what it waits for.</summary>
+public sealed class CliWaitingTests
+{
+    [Fact]
+    public async Task Get_AgainstAnEndpointThatNeverAnswers_SaysWhatItIsWaitingFor()
+    {
+        await using var hung = await OrderHub.Testing.LoopbackServer.StartAsync(app =>
+            Microsoft.AspNetCore.Builder.RunExtensions.Run(app, async http => await Task.Delay(Timeout.Infinite, http.RequestAborted)));
+        var info = CliProcess.StartInfo(null, ["get", "902-3159896-1390916"]);
+        info.Environment["ORDERHUB_SP_ENDPOINT"] = hung.BaseAddress.AbsoluteUri;
+        info.Environment["ORDERHUB_LWA_ENDPOINT"] = new Uri(hung.BaseAddress, "auth/o2/token").AbsoluteUri;
+        info.Environment["ORDERHUB_LWA_CLIENT_ID"] = "client";
+        info.Environment["ORDERHUB_LWA_CLIENT_SECRET"] = "secret";
+        info.Environment["ORDERHUB_LWA_REFRESH_TOKEN"] = "Atzr|refresh";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a safety net, not an assertion
+            string? line;
+            do
+            {
+                line = await process.StandardError.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.StartsWith("waiting for", StringComparison.Ordinal));
+
+            line.ShouldNotBeNull();
+            line.ShouldContain("sp-api");
+            line.ShouldContain("gives up after 60 s");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+}

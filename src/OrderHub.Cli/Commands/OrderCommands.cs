@@ -10,6 +10,8 @@ namespace OrderHub.Cli.Commands;
 /// <summary><c>get</c>, <c>list</c>, <c>create</c> and <c>cancel</c>.</summary>
 internal static class OrderCommands
 {
+    private static readonly TimeSpan WaitingNoticeAfter = TimeSpan.FromSeconds(2);
+
     public static Command Get(CliContext cli)
     {
         var id = new Argument<string>("order-id") { Description = "The order id: 3-7-7 digits (Selling Partner) or oo- and 17 hex digits (Outposts)." };
@@ -22,7 +24,15 @@ internal static class OrderCommands
             var lookup = factory.CreateLookup();
             var orderId = parse.GetRequiredValue(id);
             var chosen = parse.GetValue(source) is { } name ? CliContext.RequireSource(lookup, factory, name) : Resolve(lookup, factory, orderId);
-            var order = await chosen.GetOrderAsync(orderId, cancel);
+            chosen.OrderIdFormat.Validate(orderId, chosen.Name);
+            var call = chosen.GetOrderAsync(orderId, cancel);
+            if (await Task.WhenAny(call, Task.Delay(WaitingNoticeAfter, cancel)) != call)
+            {
+                // Say what is being waited for, rather than sit silent until the call's budget runs out.
+                Console.Error.WriteLine($"waiting for {chosen.Name} to answer for order {orderId} (the call gives up after 60 s; Ctrl+C stops it)...");
+            }
+
+            var order = await call;
             Render.Order(order, parse.GetValue(cli.JsonOption));
             return ExitCodes.Ok;
         }));
