@@ -12,18 +12,9 @@ public sealed class SqliteOrderStoreTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => new()
-    {
-        Source = "outposts",
-        OrderId = id,
-        AccountId = "op-0123456789abcdef0",
-        Status = new ProviderValue<OrderStatus>(OrderStatus.Pending, status),
-        LastUpdatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-        Total = new Money(11.01m, "USD"),
-        RawPayload = RawPayload.FromElement(JsonDocument.Parse($$"""{"OrderId":"{{id}}","Status":"{{status}}"}""").RootElement),
-    };
+    private static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => OrderHub.Testing.OrderStoreContractTests.SampleOrder(id, status);
 
-    private static SyncResult Fetched(Order order) => new() { Reference = new OrderReference(order.Source, order.OrderId), Order = order };
+    private static SyncResult Fetched(Order order) => OrderHub.Testing.OrderStoreContractTests.Fetched(order);
 
     [Fact]
     public async Task Open_CreatesTheSchemaAtTheCurrentVersion_InWalMode_AndReopenKeepsData()

@@ -15,7 +15,8 @@ public abstract class OrderStoreContractTests
     /// <summary>Opens a new, empty store; the test disposes it if it is disposable.</summary>
     protected abstract Task<IOrderStore> CreateStoreAsync();
 
-    protected static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => new()
+    /// <summary>A small Outposts order with a raw payload, in the given status.</summary>
+    public static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => new()
     {
         Source = "outposts",
         OrderId = id,
@@ -28,7 +29,8 @@ public abstract class OrderStoreContractTests
 
     protected static OrderReference Ref(Order order) => new(order.Source, order.OrderId);
 
-    protected static SyncResult Fetched(Order order) => new() { Reference = Ref(order), Order = order };
+    /// <summary>A fetched order, as the sync hands it to a store.</summary>
+    public static SyncResult Fetched(Order order) => new() { Reference = Ref(order), Order = order };
 
     protected static SyncResult Failed(OrderReference reference, bool permanent) =>
         new() { Reference = reference, Failure = new SyncFailure(reference, permanent ? "not found" : "unavailable", "E", 1, "req-1", permanent) };

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using OrderHub.Emulator.Hosting;
 using OrderHub.Emulator.Outposts;
+using OrderHub.Outposts.Tests.Support;
 using Shouldly;
 using Xunit;
 
@@ -19,12 +20,11 @@ namespace OrderHub.Outposts.Tests.Http;
 /// </summary>
 public sealed class EmulatorSigV4VerifierTests
 {
-    private const string AccessKey = "AKIDEXAMPLE";
-    private const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    private static readonly DateTimeOffset SignedAt = new(2015, 8, 30, 12, 36, 0, TimeSpan.Zero);
+    private const string AccessKey = SigV4Vectors.AccessKey;
+    private const string SecretKey = SigV4Vectors.SecretKey;
+    private static readonly DateTimeOffset SignedAt = new(SigV4Vectors.SignedAt);
 
-    private static string Vector(params string[] path) =>
-        File.ReadAllText(Path.Combine([AppContext.BaseDirectory, "Fixtures", "sigv4", .. path])).Replace("\r\n", "\n", StringComparison.Ordinal);
+    private static string Vector(params string[] path) => SigV4Vectors.Read(path);
 
     // The suite's signed request, with the Authorization it publishes as the answer (one .sreq of the suite carries a
     // stale one).

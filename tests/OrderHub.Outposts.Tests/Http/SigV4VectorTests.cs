@@ -5,6 +5,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Signing;
+using OrderHub.Outposts.Tests.Support;
 using Shouldly;
 using Xunit;
 
@@ -16,12 +17,11 @@ namespace OrderHub.Outposts.Tests.Http;
 /// </summary>
 public sealed class SigV4VectorTests
 {
-    private const string AccessKey = "AKIDEXAMPLE";
-    private const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    private static readonly DateTime SignedAt = new(2015, 8, 30, 12, 36, 0, DateTimeKind.Utc);
+    private const string AccessKey = SigV4Vectors.AccessKey;
+    private const string SecretKey = SigV4Vectors.SecretKey;
+    private static readonly DateTime SignedAt = SigV4Vectors.SignedAt;
 
-    private static string Vector(params string[] path) =>
-        File.ReadAllText(Path.Combine([AppContext.BaseDirectory, "Fixtures", "sigv4", .. path])).Replace("\r\n", "\n", StringComparison.Ordinal);
+    private static string Vector(params string[] path) => SigV4Vectors.Read(path);
 
     [Theory]
     [InlineData("get-vanilla")]

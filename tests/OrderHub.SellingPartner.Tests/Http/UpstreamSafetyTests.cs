@@ -115,17 +115,9 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
                 }
             });
         });
-        var source = new SellingPartnerOrderSource(
-            new SellingPartnerOrderSourceOptions
-            {
-                Endpoint = huge.BaseAddress,
-                LwaEndpoint = new Uri(huge.BaseAddress, "auth/o2/token"),
-                ClientId = "c",
-                ClientSecret = "s",
-                RefreshToken = "r",
-                MaxResponseBytes = 256 * 1024,
-            },
-            rateLimiters: new RateLimiterRegistry());
+        var options = OptionsFor(huge);
+        options.MaxResponseBytes = 256 * 1024;
+        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
 
         var error = await Should.ThrowAsync<OrderSourceProtocolException>(() => source.GetOrderAsync(OrderId));
 
@@ -194,20 +186,12 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
                 await Task.Delay(Timeout.Infinite, http.RequestAborted);
             });
         });
-        var source = new SellingPartnerOrderSource(
-            new SellingPartnerOrderSourceOptions
-            {
-                Endpoint = hung.BaseAddress,
-                LwaEndpoint = new Uri(hung.BaseAddress, "auth/o2/token"),
-                ClientId = "c",
-                ClientSecret = "s",
-                RefreshToken = "r",
-                AttemptTimeout = TimeSpan.FromMilliseconds(300),
-                CallTimeout = TimeSpan.FromMilliseconds(700),
-                RetryBaseDelay = TimeSpan.Zero,
-                MaxRetryAttempts = 10,
-            },
-            rateLimiters: new RateLimiterRegistry());
+        var options = OptionsFor(hung);
+        options.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+        options.CallTimeout = TimeSpan.FromMilliseconds(700);
+        options.RetryBaseDelay = TimeSpan.Zero;
+        options.MaxRetryAttempts = 10;
+        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
 
         var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync(OrderId));
 
@@ -234,6 +218,15 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
 
         _server.AccessTokensSeen.ShouldBe(["token-1", "token-2"]);
     }
+
+    private static SellingPartnerOrderSourceOptions OptionsFor(LoopbackServer server) => new()
+    {
+        Endpoint = server.BaseAddress,
+        LwaEndpoint = new Uri(server.BaseAddress, "auth/o2/token"),
+        ClientId = "c",
+        ClientSecret = "s",
+        RefreshToken = "r",
+    };
 
     private sealed class PassThroughHandler : DelegatingHandler;
 }
