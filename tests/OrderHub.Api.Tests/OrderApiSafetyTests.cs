@@ -44,6 +44,14 @@ public sealed class OrderApiSafetyTests
     }
 
     [Fact]
+    public async Task UnknownRoute_IsAProblemToo()
+    {
+        await using var fixture = await ApiFixture.StartAsync();
+
+        ShouldBeProblem(await fixture.GetAsync("no/such/route"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task InvalidQueryValues_AreProblems_AndTheKeyIsCheckedFirst()
     {
         await using var fixture = await ApiFixture.StartAsync();

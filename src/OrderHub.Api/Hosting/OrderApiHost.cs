@@ -67,6 +67,10 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi(openApi => OrderApiDocument.Configure(openApi, options));
         var app = builder.Build();
+
+        // Every error is problem+json: an unexpected failure (500, details only in the log) and unknown routes alike.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.Use(async (http, next) =>
         {
             var started = TimeProvider.System.GetTimestamp();

@@ -15,6 +15,7 @@ public static class HttpExchange
     public const long DefaultMaxResponseBytes = 4L * 1024 * 1024;
 
     private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeoutKey = new("OrderHub.AttemptTimeout");
+    private static readonly TimeSpan MinimumAttemptTimeout = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Builds the per-attempt timeout (on the given clock) that <see cref="SendAsync"/> runs under.</summary>
     /// <param name="timeout">How long one attempt may take, unless <see cref="SendAsync"/> is given less.</param>
@@ -25,8 +26,11 @@ public static class HttpExchange
             .AddTimeout(new TimeoutStrategyOptions
             {
                 Timeout = timeout,
+                // Polly treats a zero timeout as none: what is left of a call's budget is at least a millisecond.
                 TimeoutGenerator = args => ValueTask.FromResult(
-                    args.Context.Properties.TryGetValue(AttemptTimeoutKey, out var shorter) && shorter < timeout ? shorter : timeout),
+                    args.Context.Properties.TryGetValue(AttemptTimeoutKey, out var shorter) && shorter < timeout
+                        ? (shorter > MinimumAttemptTimeout ? shorter : MinimumAttemptTimeout)
+                        : timeout),
             })
             .Build();
 
