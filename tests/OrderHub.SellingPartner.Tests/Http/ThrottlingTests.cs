@@ -118,8 +118,12 @@ public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
         var timersBefore = _time.PendingTimerCount;
         var call = source.GetOrderAsync(OrderId);
         await Eventually.TrueAsync(() => _server.GetOrderRequests == 1, "the first attempt is answered 429");
-        await Eventually.TrueAsync(() => _time.PendingTimerCount > timersBefore, "the retry is scheduled on the clock");
-        source.GetOrderRateLimiter.AvailablePermits.ShouldBeLessThan(1);
+
+        // The 429 empties the bucket once the exchange (and its timeout timer) is over; then the one timer left is the
+        // retry's delay.
+        await Eventually.TrueAsync(
+            () => source.GetOrderRateLimiter.AvailablePermits < 1 && _time.PendingTimerCount == timersBefore + 1,
+            "the bucket is emptied and the retry is scheduled on the clock");
         _time.Advance(TimeSpan.FromMilliseconds(2999));
         call.IsCompleted.ShouldBeFalse();
         _server.GetOrderRequests.ShouldBe(1, "Retry-After is 3 s");
