@@ -41,6 +41,9 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // The same rules as dependency injection's validation at start, for sources built by hand.
+        OrderSourceRegistration.ThrowIfInvalid(options, nameof(options));
+
         _options = options;
         environment ??= Environment.GetEnvironmentVariable;
         Region = OutpostsEndpoint.ResolveRegion(options, environment);
@@ -61,8 +64,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     }
 
     /// <summary>Gets the format of Outposts order ids.</summary>
-    public static OrderIdFormat OutpostsOrderIdFormat { get; } =
-        new("'oo-' and 17 lowercase hex digits", "oo-0123456789abcdef0", OutpostsInputRules.OrderId.Pattern);
+    public static OrderIdFormat OutpostsOrderIdFormat => KnownOrderIdFormats.OutpostsOrderId;
 
     /// <inheritdoc />
     public string Name => _options.SourceName;

@@ -7,11 +7,8 @@ namespace OrderHub.Outposts;
 /// How to reach and sign requests to AWS Outposts. Credentials come from <see cref="Credentials"/>, else the named
 /// <see cref="Profile"/>, else the SDK's default chain (environment, profile, SSO, web identity, container, instance).
 /// </summary>
-public sealed class OutpostsOrderSourceOptions : IValidatableObject
+public sealed class OutpostsOrderSourceOptions : IValidatableObject, IOrderSourceOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
-    public const string SectionName = "OrderHub:Outposts";
-
     /// <summary>Gets or sets the source's name in the lookup. The default is <c>outposts</c>.</summary>
     [Required]
     public string SourceName { get; set; } = OutpostsDefaults.SourceName;
@@ -20,10 +17,10 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject
     public string? Region { get; set; }
 
     /// <summary>
-    /// Gets or sets an explicit service URL. The default is <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>,
-    /// else <c>https://outposts.{region}.amazonaws.com</c>.
+    /// Gets or sets a base address that replaces the region's host (the emulator, a proxy, tests). The default is
+    /// <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>, else <c>https://outposts.{region}.amazonaws.com</c>.
     /// </summary>
-    public Uri? ServiceUrl { get; set; }
+    public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets the credentials to sign with; <see langword="null"/> resolves them as the AWS SDKs do. The default is <see langword="null"/>.</summary>
     public AWSCredentials? Credentials { get; set; }
@@ -31,9 +28,12 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject
     /// <summary>Gets or sets the shared-config profile to take credentials from; <see langword="null"/> uses <c>AWS_PROFILE</c> or the default chain. The default is <see langword="null"/>.</summary>
     public string? Profile { get; set; }
 
-    /// <summary>Gets or sets how many attempts a call may take in all (the AWS SDKs' standard mode). The default is 3.</summary>
-    [Range(1, 20)]
-    public int MaxAttempts { get; set; } = OutpostsDefaults.MaxAttempts;
+    /// <summary>
+    /// Gets or sets how many times a throttled, failed (500, 502, 503, 504) or timed-out call is retried: the AWS SDKs'
+    /// standard mode makes 3 attempts, so the default is 2.
+    /// </summary>
+    [Range(0, 20)]
+    public int MaxRetryAttempts { get; set; } = OutpostsDefaults.MaxRetryAttempts;
 
     /// <summary>Gets or sets the first retry delay, doubled with jitter on each retry, up to 20 s. The default is 500 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = OutpostsDefaults.RetryBaseDelay;
@@ -69,13 +69,13 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject
             yield return new ValidationResult("CallTimeout must be positive.", [nameof(CallTimeout)]);
         }
 
-        if (ServiceUrl is { IsAbsoluteUri: false })
+        if (Endpoint is { IsAbsoluteUri: false })
         {
-            yield return new ValidationResult("ServiceUrl must be an absolute URI such as https://outposts.us-west-2.amazonaws.com.", [nameof(ServiceUrl)]);
+            yield return new ValidationResult("Endpoint must be an absolute URI such as https://outposts.us-west-2.amazonaws.com.", [nameof(Endpoint)]);
         }
     }
 
     /// <summary>Returns the region and service URL; never a credential.</summary>
     /// <returns>A one-line description.</returns>
-    public override string ToString() => $"OutpostsOrderSourceOptions {{ SourceName = {SourceName}, Region = {Region}, ServiceUrl = {ServiceUrl} }}";
+    public override string ToString() => $"OutpostsOrderSourceOptions {{ SourceName = {SourceName}, Region = {Region}, Endpoint = {Endpoint} }}";
 }

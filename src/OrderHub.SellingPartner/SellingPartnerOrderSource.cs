@@ -55,6 +55,9 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // The same rules as dependency injection's validation at start, for sources built by hand.
+        OrderSourceRegistration.ThrowIfInvalid(options, nameof(options));
+
         if (handler is not null)
         {
             OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(handler, nameof(handler));
@@ -103,7 +106,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     }
 
     /// <summary>Gets the format of Amazon order ids: 3-7-7 digits.</summary>
-    public static OrderIdFormat AmazonOrderIdFormat { get; } = new("3-7-7 digits", "902-3159896-1390916", AmazonOrderIdPattern());
+    public static OrderIdFormat AmazonOrderIdFormat => KnownOrderIdFormats.AmazonOrderId;
 
     /// <inheritdoc />
     public string Name => _options.SourceName;
@@ -202,6 +205,4 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Source {SourceName} reads orders through Orders API v0, which Amazon has deprecated; set OrdersApiVersion to 2026-01-01 before 27 March 2027.")]
     private static partial void LogV0Deprecated(ILogger logger, string sourceName);
 
-    [GeneratedRegex("^[0-9]{3}-[0-9]{7}-[0-9]{7}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AmazonOrderIdPattern();
 }

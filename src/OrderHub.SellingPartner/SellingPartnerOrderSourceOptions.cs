@@ -3,11 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace OrderHub.SellingPartner;
 
 /// <summary>How to reach and authenticate to the Selling Partner API. Secrets set here never appear in logs or <see cref="ToString"/>.</summary>
-public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
+public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrderSourceOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
-    public const string SectionName = "OrderHub:SellingPartner";
-
     /// <summary>Gets or sets the source's name in the lookup. The default is <c>sp-api</c>.</summary>
     [Required]
     public string SourceName { get; set; } = SellingPartnerDefaults.SourceName;
@@ -42,10 +39,10 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject
     /// Gets or sets the Orders API version orders are read through: <see cref="SellingPartnerOrdersApi.V0"/>
     /// (<c>v0</c>, deprecated by Amazon; calls must move by 27 March 2027) or
     /// <see cref="SellingPartnerOrdersApi.V20260101"/> (<c>2026-01-01</c>). Both give the same <see cref="Order"/>; the
-    /// README lists what differs. The default is <c>v0</c>.
+    /// README lists what differs. The default is <c>2026-01-01</c>.
     /// </summary>
-    [Required]
-    public string OrdersApiVersion { get; set; } = SellingPartnerOrdersApi.V0;
+    [Required(ErrorMessage = "OrdersApiVersion is required; it is one of v0, 2026-01-01.")]
+    public string OrdersApiVersion { get; set; } = SellingPartnerOrdersApi.V20260101;
 
     /// <summary>
     /// Gets or sets the datasets asked for with every 2026-01-01 getOrder besides the order itself. <c>BUYER</c> and

@@ -1,6 +1,13 @@
+using System.ComponentModel;
+using System.Globalization;
+
 namespace OrderHub.SellingPartner;
 
-/// <summary>A Selling Partner API region; each has its own host and its own quota.</summary>
+/// <summary>
+/// A Selling Partner API region; each has its own host and its own quota. In configuration either the name
+/// (<c>Europe</c>) or the host's code (<c>eu</c>) is accepted.
+/// </summary>
+[TypeConverter(typeof(SellingPartnerRegionConverter))]
 public enum SellingPartnerRegion
 {
     /// <summary>North America: <c>sellingpartnerapi-na.amazon.com</c>.</summary>
@@ -36,4 +43,34 @@ public static class SellingPartnerEndpoints
 
     /// <summary>Gets Login with Amazon's token endpoint.</summary>
     public static Uri LoginWithAmazon { get; } = new("https://api.amazon.com/auth/o2/token");
+}
+
+/// <summary>Reads a region from configuration as its name (<c>NorthAmerica</c>) or its host's code (<c>na</c>), and says which are accepted otherwise.</summary>
+public sealed class SellingPartnerRegionConverter : EnumConverter
+{
+    /// <summary>Initializes a new instance of the <see cref="SellingPartnerRegionConverter"/> class.</summary>
+    public SellingPartnerRegionConverter()
+        : base(typeof(SellingPartnerRegion))
+    {
+    }
+
+    /// <inheritdoc />
+    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value)
+    {
+        if (value is string text)
+        {
+            foreach (var region in Enum.GetValues<SellingPartnerRegion>())
+            {
+                if (string.Equals(text.Trim(), SellingPartnerEndpoints.Code(region), StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(text.Trim(), region.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return region;
+                }
+            }
+
+            throw new FormatException($"'{text}' is not a Selling Partner region: expected na, eu or fe (or NorthAmerica, Europe, FarEast).");
+        }
+
+        return base.ConvertFrom(context, culture, value);
+    }
 }

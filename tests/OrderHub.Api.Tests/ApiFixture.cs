@@ -61,7 +61,7 @@ internal sealed class ApiFixture : IAsyncDisposable
             new OutpostsOrderSourceOptions
             {
                 Region = "us-west-2",
-                ServiceUrl = fixture.Emulator.BaseAddress,
+                Endpoint = fixture.Emulator.BaseAddress,
                 Credentials = new BasicAWSCredentials(fixture.Emulator.Outposts.Options.AwsAccessKeyId, outpostsSecret ?? fixture.Emulator.Outposts.Options.AwsSecretAccessKey),
             },
             environment: _ => null);

@@ -77,7 +77,7 @@ public sealed class OrderApiTests : IAsyncLifetime
         var reader = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(3)}?include=raw", ApiFixture.ReaderKey));
         var plain = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(3)}", ApiFixture.AdminKey));
 
-        admin.GetProperty("rawPayload").GetProperty("AmazonOrderId").GetString().ShouldBe(SpOrder(3));
+        admin.GetProperty("rawPayload").GetProperty("orderId").GetString().ShouldBe(SpOrder(3));
         reader.TryGetProperty("rawPayload", out _).ShouldBeFalse();
         plain.TryGetProperty("rawPayload", out _).ShouldBeFalse();
     }

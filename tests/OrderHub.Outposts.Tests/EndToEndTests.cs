@@ -162,8 +162,8 @@ public sealed class EndToEndTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["OrderHub:Outposts:Region"] = "us-west-2",
-            ["OrderHub:Outposts:ServiceUrl"] = emulator.BaseAddress.ToString(),
+            ["OrderHub:Sources:outposts:Region"] = "us-west-2",
+            ["OrderHub:Sources:outposts:Endpoint"] = emulator.BaseAddress.ToString(),
         }).Build());
         services.AddOrderHub().AddAwsOutposts(o => o.Credentials = OutpostsEmulatorClient.Options(emulator).Credentials);
         await using var provider = services.BuildServiceProvider();

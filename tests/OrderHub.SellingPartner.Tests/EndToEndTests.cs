@@ -75,11 +75,11 @@ public sealed class EndToEndTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["OrderHub:SellingPartner:Endpoint"] = emulator.BaseAddress.ToString(),
-            ["OrderHub:SellingPartner:LwaEndpoint"] = emulator.LwaEndpoint.ToString(),
-            ["OrderHub:SellingPartner:ClientId"] = emulator.SellingPartner.Options.ClientId,
-            ["OrderHub:SellingPartner:ClientSecret"] = emulator.SellingPartner.Options.ClientSecret,
-            ["OrderHub:SellingPartner:RefreshToken"] = emulator.SellingPartner.Options.RefreshTokens[0],
+            ["OrderHub:Sources:sp-api:Endpoint"] = emulator.BaseAddress.ToString(),
+            ["OrderHub:Sources:sp-api:LwaEndpoint"] = emulator.LwaEndpoint.ToString(),
+            ["OrderHub:Sources:sp-api:ClientId"] = emulator.SellingPartner.Options.ClientId,
+            ["OrderHub:Sources:sp-api:ClientSecret"] = emulator.SellingPartner.Options.ClientSecret,
+            ["OrderHub:Sources:sp-api:RefreshToken"] = emulator.SellingPartner.Options.RefreshTokens[0],
         }).Build());
         services.AddOrderHub().AddSellingPartner();
         await using var provider = services.BuildServiceProvider();

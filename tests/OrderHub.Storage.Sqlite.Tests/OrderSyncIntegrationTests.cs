@@ -31,16 +31,17 @@ public sealed class OrderSyncIntegrationTests : IDisposable
                 GetOrderBurst = burst,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(5),
                 AttemptTimeout = TimeSpan.FromSeconds(5),
+                OrdersApiVersion = SellingPartnerOrdersApi.V0,
             },
             rateLimiters: new RateLimiterRegistry());
         var outposts = new OutpostsOrderSource(
             new OutpostsOrderSourceOptions
             {
                 Region = "us-west-2",
-                ServiceUrl = emulator.BaseAddress,
+                Endpoint = emulator.BaseAddress,
                 Credentials = new BasicAWSCredentials(emulator.Outposts.Options.AwsAccessKeyId, emulator.Outposts.Options.AwsSecretAccessKey),
                 RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-                MaxAttempts = 5,
+                MaxRetryAttempts = 4,
                 AttemptTimeout = TimeSpan.FromSeconds(5),
             },
             environment: _ => null);

@@ -5,36 +5,47 @@ using OrderHub.Outposts;
 
 namespace OrderHub;
 
-/// <summary>Registers the AWS Outposts source.</summary>
+/// <summary>Registers AWS Outposts sources: one per AWS account and region, each under its own name.</summary>
 public static class OutpostsOrderHubBuilderExtensions
 {
-    /// <summary>
-    /// Adds the AWS Outposts source (get, create, list, cancel), with options bound from <c>OrderHub:Outposts</c> and
-    /// validated at start.
-    /// </summary>
+    /// <summary>The <c>Provider</c> value of an Outposts source in <c>OrderHub:Sources:&lt;name&gt;</c>.</summary>
+    public const string ProviderName = "AwsOutposts";
+
+    /// <summary>Adds the AWS Outposts source named <c>outposts</c>; see <see cref="AddAwsOutposts(OrderHubBuilder, string, Action{OutpostsOrderSourceOptions}?)"/>.</summary>
     /// <param name="builder">The OrderHub builder.</param>
     /// <param name="configure">Sets options in code, after configuration.</param>
     /// <returns>The builder.</returns>
-    public static OrderHubBuilder AddAwsOutposts(this OrderHubBuilder builder, Action<OutpostsOrderSourceOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<OutpostsOrderSourceOptions>()
-            .BindConfigurationIfPresent(OutpostsOrderSourceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+    public static OrderHubBuilder AddAwsOutposts(this OrderHubBuilder builder, Action<OutpostsOrderSourceOptions>? configure = null) =>
+        builder.AddAwsOutposts(OutpostsDefaults.SourceName, configure);
 
-        // Redirects are never followed: the signed headers and session token would go to the new host.
-        builder.Services.AddHttpClient(nameof(OutpostsOrderSource)).ConfigurePrimaryHttpMessageHandler(OrderHub.Http.HttpExchange.CreateHandler);
-        builder.Services.AddSingleton(sp => new OutpostsOrderSource(
-            sp.GetRequiredService<IOptions<OutpostsOrderSourceOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<OutpostsOrderSource>>(),
-            sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(nameof(OutpostsOrderSource))));
-        builder.Services.AddSingleton<IOrderSource>(sp => sp.GetRequiredService<OutpostsOrderSource>());
-        return builder;
-    }
+    /// <summary>
+    /// Adds an AWS Outposts source (get, create, list, cancel) under a name (one per account and region). Its options
+    /// are bound from <c>OrderHub:Sources:&lt;name&gt;</c>, then <paramref name="configure"/>, and validated at start;
+    /// AWS settings left out come from the SDK's own sources (<c>AWS_REGION</c>, profiles, the default credential
+    /// chain). It is a keyed <see cref="OutpostsOrderSource"/> under its name and one of the lookup's sources; it sends
+    /// through the <c>IHttpClientFactory</c> client <see cref="OrderHubBuilder.HttpClientName"/>, under the SigV4
+    /// signer, and never follows redirects.
+    /// </summary>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <param name="name">The source's name.</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">Another source has the name.</exception>
+    public static OrderHubBuilder AddAwsOutposts(this OrderHubBuilder builder, string name, Action<OutpostsOrderSourceOptions>? configure = null) =>
+        OrderSourceRegistration.AddSource(builder, name, configure, Create);
+
+    /// <summary>
+    /// Adds every source that configuration lists under <c>OrderHub:Sources</c> with <c>Provider</c> =
+    /// <c>AwsOutposts</c>, each under its section's name (read when the lookup is first built).
+    /// </summary>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <returns>The builder.</returns>
+    public static OrderHubBuilder AddAwsOutpostsSources(this OrderHubBuilder builder) =>
+        OrderSourceRegistration.AddConfiguredSources<OutpostsOrderSource, OutpostsOrderSourceOptions>(builder, ProviderName, Create);
+
+    private static OutpostsOrderSource Create(IServiceProvider services, string name) => new(
+        services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetService<ILogger<OutpostsOrderSource>>(),
+        services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)));
 }

@@ -11,14 +11,14 @@ internal static class OutpostsEndpoint
     /// <summary>The signing region: the option, else <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>.</summary>
     public static string ResolveRegion(OutpostsOrderSourceOptions options, Func<string, string?> environment) =>
         NonEmpty(options.Region) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"))
-        ?? throw new InvalidOrderRequestException(
-            "No AWS region is set for Outposts: set the Region option or the AWS_REGION environment variable (for example us-west-2).",
-            new OrderErrorContext(options.SourceName));
+        ?? throw new ArgumentException(
+            $"Source '{options.SourceName}': no AWS region is set for Outposts. Set its Region (for example us-west-2), or the AWS_REGION environment variable.",
+            nameof(options));
 
-    /// <summary>The service URL: the option, else <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>, else the regional host.</summary>
+    /// <summary>The service URL: the Endpoint option, else <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>, else the regional host.</summary>
     public static Uri ResolveServiceUrl(OutpostsOrderSourceOptions options, string region, Func<string, string?> environment)
     {
-        if (options.ServiceUrl is { } explicitUrl)
+        if (options.Endpoint is { } explicitUrl)
         {
             return HttpExchange.WithTrailingSlash(explicitUrl);
         }
@@ -29,7 +29,7 @@ internal static class OutpostsEndpoint
             {
                 return Uri.TryCreate(value, UriKind.Absolute, out var url)
                     ? HttpExchange.WithTrailingSlash(url)
-                    : throw new InvalidOrderRequestException($"{variable} must be an absolute URL such as https://outposts.us-west-2.amazonaws.com.", new OrderErrorContext(options.SourceName));
+                    : throw new ArgumentException($"{variable} must be an absolute URL such as https://outposts.us-west-2.amazonaws.com; got '{value}'.", nameof(options));
             }
         }
 

@@ -35,11 +35,11 @@ internal sealed partial class OutpostsTransport
         _callTimeout = options.CallTimeout;
         _maxResponseBytes = options.MaxResponseBytes;
         var builder = new ResiliencePipelineBuilder<OutpostsResponse> { TimeProvider = timeProvider };
-        if (options.MaxAttempts > 1)
+        if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<OutpostsResponse>
             {
-                MaxRetryAttempts = options.MaxAttempts - 1,
+                MaxRetryAttempts = options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,

@@ -6,38 +6,48 @@ using OrderHub.Throttling;
 
 namespace OrderHub;
 
-/// <summary>Registers the Selling Partner source.</summary>
+/// <summary>Registers Selling Partner sources: one per seller and region, each under its own name.</summary>
 public static class SellingPartnerOrderHubBuilderExtensions
 {
-    /// <summary>
-    /// Adds the Selling Partner <c>getOrder</c> source, with options bound from <c>OrderHub:SellingPartner</c> and
-    /// validated at start.
-    /// </summary>
+    /// <summary>The <c>Provider</c> value of a Selling Partner source in <c>OrderHub:Sources:&lt;name&gt;</c>.</summary>
+    public const string ProviderName = "SellingPartner";
+
+    /// <summary>Adds the Selling Partner source named <c>sp-api</c>; see <see cref="AddSellingPartner(OrderHubBuilder, string, Action{SellingPartnerOrderSourceOptions}?)"/>.</summary>
     /// <param name="builder">The OrderHub builder.</param>
     /// <param name="configure">Sets options in code, after configuration.</param>
     /// <returns>The builder.</returns>
-    public static OrderHubBuilder AddSellingPartner(this OrderHubBuilder builder, Action<SellingPartnerOrderSourceOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SellingPartnerOrderSourceOptions>()
-            .BindConfigurationIfPresent(SellingPartnerOrderSourceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+    public static OrderHubBuilder AddSellingPartner(this OrderHubBuilder builder, Action<SellingPartnerOrderSourceOptions>? configure = null) =>
+        builder.AddSellingPartner(SellingPartnerDefaults.SourceName, configure);
 
-        // Redirects are never followed: the access token would go to the new host.
-        builder.Services.AddHttpClient(nameof(SellingPartnerOrderSource)).ConfigurePrimaryHttpMessageHandler(OrderHub.Http.HttpExchange.CreateHandler);
-        builder.Services.AddSingleton(sp => new SellingPartnerOrderSource(
-            sp.GetRequiredService<IOptions<SellingPartnerOrderSourceOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<RateLimiterRegistry>(),
-            sp.GetService<ILogger<SellingPartnerOrderSource>>(),
-            sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(nameof(SellingPartnerOrderSource)),
-            sp.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode));
-        builder.Services.AddSingleton<IOrderSource>(sp => sp.GetRequiredService<SellingPartnerOrderSource>());
-        return builder;
-    }
+    /// <summary>
+    /// Adds a Selling Partner source under a name (one per seller and region: <c>sp-eu</c>, <c>sp-na</c>...). Its
+    /// options are bound from <c>OrderHub:Sources:&lt;name&gt;</c>, then <paramref name="configure"/>, and validated at
+    /// start. It is a keyed <see cref="SellingPartnerOrderSource"/> under its name and one of the lookup's sources;
+    /// it sends through the <c>IHttpClientFactory</c> client <see cref="OrderHubBuilder.HttpClientName"/>, which
+    /// never follows redirects.
+    /// </summary>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <param name="name">The source's name.</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">Another source has the name.</exception>
+    public static OrderHubBuilder AddSellingPartner(this OrderHubBuilder builder, string name, Action<SellingPartnerOrderSourceOptions>? configure = null) =>
+        OrderSourceRegistration.AddSource(builder, name, configure, Create);
+
+    /// <summary>
+    /// Adds every source that configuration lists under <c>OrderHub:Sources</c> with <c>Provider</c> =
+    /// <c>SellingPartner</c>, each under its section's name (read when the lookup is first built).
+    /// </summary>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <returns>The builder.</returns>
+    public static OrderHubBuilder AddSellingPartnerSources(this OrderHubBuilder builder) =>
+        OrderSourceRegistration.AddConfiguredSources<SellingPartnerOrderSource, SellingPartnerOrderSourceOptions>(builder, ProviderName, Create);
+
+    private static SellingPartnerOrderSource Create(IServiceProvider services, string name) => new(
+        services.GetRequiredService<IOptionsMonitor<SellingPartnerOrderSourceOptions>>().Get(name),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<RateLimiterRegistry>(),
+        services.GetService<ILogger<SellingPartnerOrderSource>>(),
+        services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)),
+        services.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode);
 }

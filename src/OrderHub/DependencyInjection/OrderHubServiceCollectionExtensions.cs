@@ -25,7 +25,7 @@ public static class OrderHubServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RateLimiterRegistry(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new OrderLookup(sp.GetServices<IOrderSource>()));
+        services.TryAddSingleton(sp => new OrderLookup(sp.GetServices<IOrderSource>().Concat(sp.GetServices<IOrderSourceSet>().SelectMany(set => set.Sources))));
         return new OrderHubBuilder(services);
     }
 }

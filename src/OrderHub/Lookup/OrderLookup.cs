@@ -46,69 +46,112 @@ public sealed class OrderLookup
         };
     }
 
-    /// <summary>Finds the one source whose id format an order id is in.</summary>
+    /// <summary>
+    /// Finds the one source that recognizes an id's format. Where several registered sources recognize it (two sellers
+    /// of one marketplace), use <see cref="ResolveSources"/> or name the source.
+    /// </summary>
     /// <param name="orderId">The order id.</param>
     /// <returns>The source.</returns>
-    /// <exception cref="InvalidOrderRequestException">No source, or more than one, recognizes the id; the message names the accepted formats.</exception>
+    /// <exception cref="InvalidOrderRequestException">No source, or more than one, recognizes the id; the message names the formats and sources.</exception>
     public IOrderSource ResolveSource(string orderId)
     {
-        IOrderSource? found = null;
-        foreach (var source in Sources)
+        var candidates = ResolveSources(orderId);
+        return candidates.Count == 1
+            ? candidates[0]
+            : throw new InvalidOrderRequestException(
+                $"The order id '{OrderIdFormat.Shorten(orderId)}' is recognized by several sources ({string.Join(", ", candidates.Select(c => c.Name))}); name the source.",
+                new OrderErrorContext(OrderId: orderId))
+            {
+                ParameterName = "orderId",
+            };
+    }
+
+    /// <summary>
+    /// Finds every source that recognizes an id's format, in registration order: the order in which
+    /// <see cref="GetOrderAsync(string, OrderReadOptions, CancellationToken)"/> tries them.
+    /// </summary>
+    /// <param name="orderId">The order id.</param>
+    /// <returns>One source or more.</returns>
+    /// <exception cref="InvalidOrderRequestException">
+    /// No source recognizes the id; the message names the formats of the sources registered and, for marketplaces with
+    /// none, what to configure. No request is sent.
+    /// </exception>
+    public IReadOnlyList<IOrderSource> ResolveSources(string orderId)
+    {
+        var candidates = Sources.Where(s => s.OrderIdFormat.IsMatch(orderId)).ToArray();
+        if (candidates.Length > 0)
         {
-            if (!source.OrderIdFormat.IsMatch(orderId))
-            {
-                continue;
-            }
-
-            if (found is not null)
-            {
-                throw new InvalidOrderRequestException(
-                    $"The order id '{OrderIdFormat.Shorten(orderId)}' is claimed by both '{found.Name}' and '{source.Name}'; name the source explicitly.",
-                    new OrderErrorContext(OrderId: orderId))
-                {
-                    ParameterName = "orderId",
-                };
-            }
-
-            found = source;
+            return candidates;
         }
 
-        return found ?? throw new InvalidOrderRequestException(
-            $"No order source recognizes the order id '{OrderIdFormat.Shorten(orderId)}'. Accepted formats: {DescribeFormats()}.",
+        var unconfigured = KnownOrderIdFormats.All
+            .Where(k => !Sources.Any(s => s.OrderIdFormat.Pattern == k.Format.Pattern))
+            .ToArray();
+        var hint = unconfigured.FirstOrDefault(k => k.Format.IsMatch(orderId)) is { Marketplace: not null } match
+            ? $" It is an {match.Marketplace} order id, and no {match.Marketplace} source is configured: {match.HowToConfigure}."
+            : unconfigured.Length > 0
+                ? $" Not configured: {string.Join("; ", unconfigured.Select(k => $"{k.Marketplace} ({k.Format})"))}."
+                : string.Empty;
+        throw new InvalidOrderRequestException(
+            $"No order source recognizes the order id '{OrderIdFormat.Shorten(orderId)}'. Accepted formats: {DescribeFormats()}.{hint}",
             new OrderErrorContext(OrderId: orderId))
         {
             ParameterName = "orderId",
         };
     }
 
-    /// <summary>Reads an order from the source that recognizes its id.</summary>
+    /// <summary>Reads an order, routed on the id's format alone.</summary>
     /// <param name="orderId">The order id.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The order.</returns>
     public Task<Order> GetOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         GetOrderAsync(orderId, OrderReadOptions.Default, cancellationToken);
 
-    /// <summary>Reads an order from the source that recognizes its id.</summary>
+    /// <summary>
+    /// Reads an order, routed on the id's format alone. Where several sources recognize it (two sellers of one
+    /// marketplace), they are tried in registration order: a source that does not have the order passes to the next
+    /// (each try costs that source a rate-limit permit); any other error ends the call.
+    /// </summary>
     /// <param name="orderId">The order id.</param>
-    /// <param name="options">What to include and how to behave when throttled.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="options">How to read it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The order.</returns>
-    public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
-        ResolveSource(orderId).GetOrderAsync(orderId, options, cancellationToken);
+    /// <exception cref="OrderNotFoundException">No candidate source has the order; the message names them all.</exception>
+    public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
+    {
+        var candidates = ResolveSources(orderId);
+        OrderNotFoundException? notFound = null;
+        foreach (var source in candidates)
+        {
+            try
+            {
+                return await source.GetOrderAsync(orderId, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OrderNotFoundException e) when (candidates.Count > 1)
+            {
+                notFound = e;
+            }
+        }
+
+        throw new OrderNotFoundException(
+            $"None of the sources that recognize '{orderId}' has it: {string.Join(", ", candidates.Select(c => c.Name))}.",
+            new OrderErrorContext(OrderId: orderId, StatusCode: notFound?.StatusCode, RequestId: notFound?.RequestId),
+            notFound);
+    }
 
     /// <summary>Reads an order from a named source.</summary>
-    /// <param name="sourceName">The source's name.</param>
+    /// <param name="sourceName">The source.</param>
     /// <param name="orderId">The order id.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The order.</returns>
     public Task<Order> GetOrderAsync(string sourceName, string orderId, CancellationToken cancellationToken = default) =>
         GetOrderAsync(sourceName, orderId, OrderReadOptions.Default, cancellationToken);
 
     /// <summary>Reads an order from a named source.</summary>
-    /// <param name="sourceName">The source's name.</param>
+    /// <param name="sourceName">The source.</param>
     /// <param name="orderId">The order id.</param>
-    /// <param name="options">What to include and how to behave when throttled.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="options">How to read it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The order.</returns>
     public Task<Order> GetOrderAsync(string sourceName, string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
         GetSource(sourceName).GetOrderAsync(orderId, options, cancellationToken);

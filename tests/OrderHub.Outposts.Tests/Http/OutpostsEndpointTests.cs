@@ -40,7 +40,7 @@ public sealed class OutpostsEndpointTests
     [Fact]
     public void ExplicitServiceUrl_WinsOverTheEnvironment()
     {
-        using var source = Source(new() { Region = "us-east-1", ServiceUrl = new Uri("http://localhost:1234/base") }, new() { ["AWS_ENDPOINT_URL_OUTPOSTS"] = "http://127.0.0.1:4566" });
+        using var source = Source(new() { Region = "us-east-1", Endpoint = new Uri("http://localhost:1234/base") }, new() { ["AWS_ENDPOINT_URL_OUTPOSTS"] = "http://127.0.0.1:4566" });
 
         source.ServiceUrl.ShouldBe(new Uri("http://localhost:1234/base/"));
     }
@@ -56,7 +56,7 @@ public sealed class OutpostsEndpointTests
     [Fact]
     public void NoRegionAnywhere_IsAClearError()
     {
-        var error = Should.Throw<InvalidOrderRequestException>(() => Source(new(), []));
+        var error = Should.Throw<ArgumentException>(() => Source(new(), []));
 
         error.Message.ShouldContain("AWS_REGION");
     }

@@ -50,7 +50,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
         new OutpostsOrderSourceOptions
         {
             Region = "us-west-2",
-            ServiceUrl = _server.BaseAddress,
+            Endpoint = _server.BaseAddress,
             Credentials = credentials ?? new BasicAWSCredentials("AKIDTEST", "secret"),
             RetryBaseDelay = TimeSpan.Zero,
         },
@@ -194,7 +194,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
         await _server.DisposeAsync();
         _server = await LoopbackServer.StartAsync(_ => { });
         var source = new OutpostsOrderSource(
-            new OutpostsOrderSourceOptions { Region = "us-west-2", ServiceUrl = new Uri($"http://127.0.0.1:{port}/"), Credentials = new BasicAWSCredentials("a", "b"), RetryBaseDelay = TimeSpan.Zero },
+            new OutpostsOrderSourceOptions { Region = "us-west-2", Endpoint = new Uri($"http://127.0.0.1:{port}/"), Credentials = new BasicAWSCredentials("a", "b"), RetryBaseDelay = TimeSpan.Zero },
             environment: _ => null);
 
         await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync(OrderId));

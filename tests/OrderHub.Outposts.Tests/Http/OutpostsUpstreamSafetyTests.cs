@@ -46,7 +46,7 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
         new OutpostsOrderSourceOptions
         {
             Region = "us-west-2",
-            ServiceUrl = _server.BaseAddress,
+            Endpoint = _server.BaseAddress,
             Credentials = new SessionAWSCredentials("AKIDTEST", "secret", "SESSION-TOKEN"),
             RetryBaseDelay = TimeSpan.Zero,
             MaxResponseBytes = maxResponseBytes,

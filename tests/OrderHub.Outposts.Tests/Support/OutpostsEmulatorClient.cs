@@ -8,7 +8,7 @@ internal static class OutpostsEmulatorClient
     public static OutpostsOrderSourceOptions Options(EmulatorHost emulator, string? secret = null) => new()
     {
         Region = "us-west-2",
-        ServiceUrl = emulator.BaseAddress,
+        Endpoint = emulator.BaseAddress,
         Credentials = new BasicAWSCredentials(emulator.Outposts.Options.AwsAccessKeyId, secret ?? emulator.Outposts.Options.AwsSecretAccessKey),
         RetryBaseDelay = TimeSpan.Zero,
     };

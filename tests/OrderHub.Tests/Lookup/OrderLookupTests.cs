@@ -48,16 +48,53 @@ public sealed class OrderLookupTests
     }
 
     [Fact]
-    public async Task GetOrderAsync_IdTwoSourcesClaim_IsAnErrorNamingBoth()
+    public async Task GetOrderAsync_IdTwoSellersRecognize_TriesThemInOrder_NotFoundPassingToTheNext()
     {
-        var twin = new InMemoryOrderSource("sp-api-eu", InMemoryOrderSource.ThreeSevenSeven);
-        var lookup = new OrderLookup([_sp, twin]);
+        var europe = new InMemoryOrderSource("sp-eu", InMemoryOrderSource.ThreeSevenSeven).Add("111-0000000-0000001");
+        var america = new InMemoryOrderSource("sp-na", InMemoryOrderSource.ThreeSevenSeven).Add("111-0000000-0000002");
+        var lookup = new OrderLookup([europe, america]);
 
-        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("902-3159896-1390916"));
+        (await lookup.GetOrderAsync("111-0000000-0000001")).Source.ShouldBe("sp-eu");
+        (await lookup.GetOrderAsync("111-0000000-0000002")).Source.ShouldBe("sp-na");
+        var missing = await Should.ThrowAsync<OrderNotFoundException>(() => lookup.GetOrderAsync("111-0000000-0000003"));
 
-        error.Message.ShouldContain("'sp-api'");
-        error.Message.ShouldContain("'sp-api-eu'");
-        _sp.Requests.ShouldBe(0);
+        missing.Message.ShouldContain("sp-eu, sp-na");
+        (europe.Requests, america.Requests).ShouldBe((3, 2), "the first seller is asked every time, the second only when the first has no such order");
+        lookup.ResolveSources("111-0000000-0000001").Select(s => s.Name).ShouldBe(["sp-eu", "sp-na"]);
+        Should.Throw<InvalidOrderRequestException>(() => lookup.ResolveSource("111-0000000-0000001")).Message.ShouldContain("sp-eu, sp-na");
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_IdTwoSellersRecognize_AnErrorOtherThanNotFound_EndsTheCall()
+    {
+        var failing = new FailingSource("sp-eu");
+        var america = new InMemoryOrderSource("sp-na", InMemoryOrderSource.ThreeSevenSeven).Add("111-0000000-0000002");
+        var lookup = new OrderLookup([failing, america]);
+
+        await Should.ThrowAsync<OrderSourceUnavailableException>(() => lookup.GetOrderAsync("111-0000000-0000002"));
+
+        america.Requests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_IdOfAMarketplaceWithNoSourceConfigured_SaysWhatToConfigure()
+    {
+        var lookup = new OrderLookup([_sp]);
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("oo-0123456789abcdef0"));
+
+        error.Message.ShouldContain("AWS Outposts order id");
+        error.Message.ShouldContain("AddAwsOutposts");
+    }
+
+    private sealed class FailingSource(string name) : IOrderSource
+    {
+        public string Name => name;
+
+        public OrderIdFormat OrderIdFormat => InMemoryOrderSource.ThreeSevenSeven;
+
+        public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
+            throw new OrderSourceUnavailableException("HTTP 503", new OrderErrorContext(name, orderId));
     }
 
     [Fact]

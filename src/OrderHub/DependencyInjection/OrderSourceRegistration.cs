@@ -1,0 +1,155 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace OrderHub;
+
+/// <summary>The options every source has: its name in the lookup.</summary>
+public interface IOrderSourceOptions
+{
+    /// <summary>Gets or sets the source's name; a registration sets it to the name it was given.</summary>
+    string SourceName { get; set; }
+}
+
+/// <summary>
+/// How a provider registers its sources, the same way for every provider: named options bound from
+/// <c>OrderHub:Sources:&lt;name&gt;</c> and validated by their rules (data annotations and
+/// <see cref="IValidatableObject"/>) at start, a keyed singleton per explicit registration, and a set of the sources
+/// configuration lists for the provider. The first source registered of a provider is also its unkeyed service.
+/// </summary>
+public static class OrderSourceRegistration
+{
+    /// <summary>Checks options by their rules, as the constructors and DI's validation both do.</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>One message per broken rule, naming the source and the setting; empty when they hold.</returns>
+    public static IReadOnlyList<string> Check(IOrderSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return [.. results.Select(r => $"Source '{options.SourceName}': {r.ErrorMessage}")];
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming every broken rule, for a source built without DI.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="parameterName">The argument's name.</param>
+    public static void ThrowIfInvalid(IOrderSourceOptions options, string parameterName)
+    {
+        if (Check(options) is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems), parameterName);
+        }
+    }
+
+    /// <summary>Registers one named source of a provider.</summary>
+    /// <typeparam name="TSource">The source type.</typeparam>
+    /// <typeparam name="TOptions">Its options.</typeparam>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <param name="name">The source's name.</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <param name="create">Builds the source from the services and its name (its options are <c>IOptionsMonitor&lt;TOptions&gt;.Get(name)</c>).</param>
+    /// <returns>The builder.</returns>
+    public static OrderHubBuilder AddSource<TSource, TOptions>(OrderHubBuilder builder, string name, Action<TOptions>? configure, Func<IServiceProvider, string, TSource> create)
+        where TSource : class, IOrderSource
+        where TOptions : class, IOrderSourceOptions
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(create);
+        builder.ReserveSourceName(name);
+        AddRules<TOptions>(builder.Services);
+        var options = builder.Services.AddOptions<TOptions>(name);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        builder.Services.AddHttpClient(OrderHubBuilder.HttpClientName(name));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => create(sp, name));
+        builder.Services.AddSingleton<IOrderSource>(sp => sp.GetRequiredKeyedService<TSource>(name));
+
+        // The first source of a provider can also be resolved without its name, as when there is only one.
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredKeyedService<TSource>(name));
+        return builder;
+    }
+
+    /// <summary>Registers every source that configuration lists under <c>OrderHub:Sources</c> with this provider's <c>Provider</c> value.</summary>
+    /// <typeparam name="TSource">The source type.</typeparam>
+    /// <typeparam name="TOptions">Its options.</typeparam>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <param name="providerName">The <c>Provider</c> value, for example <c>SellingPartner</c>.</param>
+    /// <param name="create">Builds a source from the services and its name.</param>
+    /// <returns>The builder.</returns>
+    public static OrderHubBuilder AddConfiguredSources<TSource, TOptions>(OrderHubBuilder builder, string providerName, Func<IServiceProvider, string, TSource> create)
+        where TSource : class, IOrderSource
+        where TOptions : class, IOrderSourceOptions
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddRules<TOptions>(builder.Services);
+        builder.Services.AddSingleton<IOrderSourceSet>(sp => new ConfiguredSources(() =>
+            [.. (sp.GetService<IConfiguration>()?.GetSection($"{OrderHubOptions.SectionName}:Sources").GetChildren() ?? [])
+                .Where(section => string.Equals(section["Provider"], providerName, StringComparison.OrdinalIgnoreCase))
+                .Select(section => Validated<TOptions>(sp, section.Key))
+                .Select(name => (IOrderSource)create(sp, name))]));
+        return builder;
+    }
+
+    // Configured sources are not validated at start (they are found when the lookup is built): they are here.
+    private static string Validated<TOptions>(IServiceProvider services, string name)
+        where TOptions : class, IOrderSourceOptions
+    {
+        _ = services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name);
+        return name;
+    }
+
+    private static void AddRules<TOptions>(IServiceCollection services)
+        where TOptions : class, IOrderSourceOptions
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TOptions>, BindSourceSection<TOptions>>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TOptions>, NameTheSource<TOptions>>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, ValidateSource<TOptions>>());
+        Http.OrderHubHttpClients.AddOrderHubHttpClients(services);
+    }
+
+    private sealed class BindSourceSection<TOptions>(IServiceProvider services) : IConfigureNamedOptions<TOptions>
+        where TOptions : class, IOrderSourceOptions
+    {
+        public void Configure(string? name, TOptions options)
+        {
+            if (!string.IsNullOrEmpty(name))
+            {
+                services.GetService<IConfiguration>()?.GetSection(OrderHubBuilder.SourceSection(name)).Bind(options);
+            }
+        }
+
+        public void Configure(TOptions options) => Configure(Options.DefaultName, options);
+    }
+
+    private sealed class NameTheSource<TOptions> : IPostConfigureOptions<TOptions>
+        where TOptions : class, IOrderSourceOptions
+    {
+        public void PostConfigure(string? name, TOptions options)
+        {
+            if (!string.IsNullOrEmpty(name))
+            {
+                options.SourceName = name;
+            }
+        }
+    }
+
+    private sealed class ValidateSource<TOptions> : IValidateOptions<TOptions>
+        where TOptions : class, IOrderSourceOptions
+    {
+        public ValidateOptionsResult Validate(string? name, TOptions options) =>
+            Check(options) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+
+    private sealed class ConfiguredSources(Func<IReadOnlyList<IOrderSource>> create) : IOrderSourceSet
+    {
+        private readonly Lazy<IReadOnlyList<IOrderSource>> _sources = new(create);
+
+        public IReadOnlyList<IOrderSource> Sources => _sources.Value;
+    }
+}
