@@ -16,9 +16,15 @@ public static partial class OrderApi
     /// <summary>Maps <c>GET /orders/{orderId}</c>, <c>GET /orders/{source}/{orderId}</c> and <c>GET /healthz</c>.</summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddOrderHubApi()</c> was not called on the services.</exception>
     public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.ServiceProvider.GetService<OrderApiOptions>() is null)
+        {
+            throw new InvalidOperationException("MapOrderApi() needs services.AddOrderHubApi(...) (with AddOrderHub(), its sources and an order store) on the application's services.");
+        }
+
         app.MapGet("/healthz", (Func<HttpContext, Task<IResult>>)HealthAsync)
             .WithName("Health").WithSummary("Reports whether the service and its order store are usable.")
             .Produces<HealthReport>(StatusCodes.Status200OK).Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
@@ -121,6 +127,39 @@ public static partial class OrderApi
             return Results.Json(new HealthReport("unhealthy", "unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    /// <summary>
+    /// The host's conventions, for an application that serves the lookup API as <c>orderhub serve</c> does: every error
+    /// as problem+json (unexpected failures and unknown routes too), requests logged by method, path and status only
+    /// (ASP.NET Core's own request log, which prints query strings, kept to warnings), and a warning when
+    /// authentication is off.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication UseOrderApiConventions(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (http, next) =>
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            await next(http);
+            LogRequest(app.Logger, http.Request.Method, http.Request.Path.Value ?? "/", http.Response.StatusCode, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+        });
+        if (app.Services.GetRequiredService<OrderApiOptions>().AuthenticationDisabled)
+        {
+            LogAuthenticationOff(app.Logger);
+        }
+
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication is OFF: anyone who can reach this address can read orders, personal data included.")]
+    private static partial void LogAuthenticationOff(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The order store failed: {Reason}")]
     private static partial void LogStoreFailed(ILogger logger, string reason);

@@ -4,8 +4,9 @@ using Amazon.Runtime;
 namespace OrderHub.Outposts;
 
 /// <summary>
-/// How to reach and sign requests to AWS Outposts. Credentials come from <see cref="Credentials"/>, else the named
-/// <see cref="Profile"/>, else the SDK's default chain (environment, profile, SSO, web identity, container, instance).
+/// How to reach and sign requests to AWS Outposts. Credentials come from <see cref="Credentials"/>, else
+/// <see cref="AccessKeyId"/> and <see cref="SecretAccessKey"/> (configuration), else the named <see cref="Profile"/>,
+/// else the SDK's default chain (environment, profile, SSO, web identity, container, instance).
 /// </summary>
 public sealed class OutpostsOrderSourceOptions : IValidatableObject, IOrderSourceOptions
 {
@@ -27,6 +28,15 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject, IOrderSourc
 
     /// <summary>Gets or sets the shared-config profile to take credentials from; <see langword="null"/> uses <c>AWS_PROFILE</c> or the default chain. The default is <see langword="null"/>.</summary>
     public string? Profile { get; set; }
+
+    /// <summary>Gets or sets an access key id to sign with, with <see cref="SecretAccessKey"/> (for configuration; prefer profiles or the default chain). The default is none.</summary>
+    public string? AccessKeyId { get; set; }
+
+    /// <summary>Gets or sets the secret access key that goes with <see cref="AccessKeyId"/>. Secret: never logged or shown.</summary>
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>Gets or sets the session token of temporary credentials, with <see cref="AccessKeyId"/>. Secret.</summary>
+    public string? SessionToken { get; set; }
 
     /// <summary>
     /// Gets or sets how many times a throttled, failed (500, 502, 503, 504) or timed-out call is retried: the AWS SDKs'
@@ -67,6 +77,11 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject, IOrderSourc
         if (CallTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult("CallTimeout must be positive.", [nameof(CallTimeout)]);
+        }
+
+        if (string.IsNullOrEmpty(AccessKeyId) != string.IsNullOrEmpty(SecretAccessKey))
+        {
+            yield return new ValidationResult("AccessKeyId and SecretAccessKey go together: set both, or neither (and use a profile or the default chain).", [nameof(AccessKeyId), nameof(SecretAccessKey)]);
         }
 
         if (Endpoint is { IsAbsoluteUri: false })

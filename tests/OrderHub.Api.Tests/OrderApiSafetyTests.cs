@@ -195,3 +195,56 @@ public sealed class OrderApiSafetyTests
     private static JsonElement ResolveSchema(JsonElement schemas, JsonElement schema) =>
         schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
 }
+
+/// <summary>The API's endpoints in an application of the user's own, composed through the public registrations.</summary>
+public sealed class OrderApiInYourOwnAppTests
+{
+    [Fact]
+    public async Task MapOrderApi_InAPlainWebApplication_ServesOrders()
+    {
+        await using var emulator = await Emulator.Hosting.EmulatorHost.StartAsync(new Emulator.Hosting.EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5 });
+        var folder = Directory.CreateTempSubdirectory("orderhub-app-").FullName;
+        try
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
+            builder.Services.AddOrderHub().AddSellingPartner("shop", o =>
+            {
+                o.Endpoint = emulator.BaseAddress;
+                o.LwaEndpoint = emulator.LwaEndpoint;
+                o.ClientId = emulator.SellingPartner.Options.ClientId;
+                o.ClientSecret = emulator.SellingPartner.Options.ClientSecret;
+                o.RefreshToken = emulator.SellingPartner.Options.RefreshTokens[0];
+            });
+            builder.Services.AddSqliteOrderStore(Path.Combine(folder, "app.db"));
+            builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false)));
+            await using var app = builder.Build();
+            app.MapOrderApi();
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", "k");
+
+            var response = await http.GetAsync($"/orders/{emulator.SellingPartner.Catalog.OrderIds[0]}");
+
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            (await JsonOf(response)).GetProperty("source").GetString().ShouldBe("shop");
+            await app.StopAsync();
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task MapOrderApi_WithoutAddOrderHubApi_SaysWhatIsMissing()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        await using var app = builder.Build();
+
+        Should.Throw<InvalidOperationException>(() => app.MapOrderApi()).Message.ShouldContain("AddOrderHubApi");
+    }
+
+    private static async Task<JsonElement> JsonOf(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+}

@@ -33,7 +33,7 @@ public sealed class CliCommandTests : IAsyncLifetime
         root.GetProperty("source").GetString().ShouldBe("sp-api");
         root.GetProperty("orderId").GetString().ShouldBe(id);
         root.GetProperty("status").GetProperty("value").GetString().ShouldBe("Pending");
-        root.GetProperty("status").GetProperty("raw").GetString().ShouldBe("Pending");
+        root.GetProperty("status").GetProperty("raw").GetString().ShouldBe("PENDING", "new sources read through Orders API 2026-01-01");
         root.GetProperty("total").GetProperty("amount").ValueKind.ShouldBe(JsonValueKind.String);
         root.GetProperty("createdAt").GetString().ShouldEndWith("Z");
         root.GetProperty("providerDetails").GetProperty("isPrime").ValueKind.ShouldBe(JsonValueKind.False);
@@ -58,12 +58,23 @@ public sealed class CliCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_ThroughTheDeprecatedOrdersApiV0_WarnsOnStandardError_KeepingTheOutputClean()
+    {
+        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v0" }, "get", _emulator.SellingPartner.Catalog.OrderIds[0], "--json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Error.ShouldContain("deprecated");
+        result.Error.ShouldContain("27 March 2027");
+        JsonDocument.Parse(result.Out).RootElement.GetProperty("status").GetProperty("raw").GetString().ShouldBe("Pending");
+    }
+
+    [Fact]
     public async Task Get_UnknownOrdersApiVersion_ExitsWithUsage_NamingTheVersions()
     {
         var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v1" }, "get", _emulator.SellingPartner.Catalog.OrderIds[0]);
 
         result.ExitCode.ShouldBe(2);
-        result.Error.ShouldContain("v0 or 2026-01-01");
+        result.Error.ShouldContain("v0, 2026-01-01");
         _emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
     }
 

@@ -26,9 +26,9 @@ public sealed class EmulatorQuotaTests
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
     }
 
-    private static async Task<HttpStatusCode> GetOrderAsync(HttpClient http, EmulatorHost emulator, string token, string version = "v0")
+    private static async Task<HttpStatusCode> GetOrderAsync(HttpClient http, EmulatorHost emulator, string token, string version = "v0", int seller = 0)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.BaseAddress, $"orders/{version}/orders/{emulator.SellingPartner.Catalog.OrderIds[0]}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.BaseAddress, $"orders/{version}/orders/{emulator.SellingPartner.OrderIdsOf(seller)[0]}"));
         request.Headers.Add("x-amz-access-token", token);
         using var response = await http.SendAsync(request);
         return response.StatusCode;
@@ -74,7 +74,9 @@ public sealed class EmulatorQuotaTests
 
         (await GetOrderAsync(http, emulator, sellerA)).ShouldBe(HttpStatusCode.OK);
         (await GetOrderAsync(http, emulator, sellerA)).ShouldBe(HttpStatusCode.TooManyRequests);
-        (await GetOrderAsync(http, emulator, sellerB)).ShouldBe(HttpStatusCode.OK, "another seller has its own quota");
+        (await GetOrderAsync(http, emulator, sellerB, seller: 1)).ShouldBe(HttpStatusCode.OK, "another seller has its own quota");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        (await GetOrderAsync(http, emulator, sellerB, seller: 0)).ShouldBe(HttpStatusCode.NotFound, "a seller reads only its own orders");
         (await GetOrderAsync(http, emulator, sellerA, "2026-01-01")).ShouldBe(HttpStatusCode.OK, "the 2026-01-01 operation has its own quota");
     }
 }

@@ -43,11 +43,6 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.AuthenticationDisabled && options.ApiKeys.Count == 0)
-        {
-            throw new InvalidOrderRequestException("The API needs at least one API key, or authentication explicitly turned off.");
-        }
-
         var builder = WebApplication.CreateSlimBuilder();
         if (configureLogging is not null)
         {
@@ -55,34 +50,19 @@ public sealed partial class OrderApiHost : IAsyncDisposable
             configureLogging(builder.Logging);
         }
 
-        // ASP.NET Core's own request log prints whole URLs, query strings included (where a careless client puts its
-        // key): it is kept to warnings, and requests are logged below by method, path and status only.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.WebHost.UseKestrel().UseUrls(options.Urls);
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(lookup);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(new ApiKeyAuthenticator(options.ApiKeys));
-        builder.Services.AddSingleton(new StoreFirstOrderReader(lookup, store, options, timeProvider ?? TimeProvider.System));
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddOpenApi(openApi => OrderApiDocument.Configure(openApi, options));
-        var app = builder.Build();
-
-        // Every error is problem+json: an unexpected failure (500, details only in the log) and unknown routes alike.
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.Use(async (http, next) =>
+        if (timeProvider is not null)
         {
-            var started = TimeProvider.System.GetTimestamp();
-            await next(http);
-            LogRequest(app.Logger, http.Request.Method, http.Request.Path.Value ?? "/", http.Response.StatusCode, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
-        });
+            builder.Services.AddSingleton(timeProvider);
+        }
+
+        builder.Services.AddOrderHubApi(o => Copy(options, o));
+        var app = builder.Build();
+        app.UseOrderApiConventions();
         app.MapOpenApi();
         app.MapOrderApi();
-        if (options.AuthenticationDisabled)
-        {
-            LogAuthenticationOff(app.Logger);
-        }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -101,9 +81,15 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
-    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication is OFF: anyone who can reach this address can read orders, personal data included.")]
-    private static partial void LogAuthenticationOff(ILogger logger);
+    private static void Copy(OrderApiOptions from, OrderApiOptions to)
+    {
+        to.Urls = from.Urls;
+        to.AuthenticationDisabled = from.AuthenticationDisabled;
+        to.MaxStoreAge = from.MaxStoreAge;
+        to.UpstreamWaitBudget = from.UpstreamWaitBudget;
+        foreach (var key in from.ApiKeys)
+        {
+            to.ApiKeys.Add(key);
+        }
+    }
 }

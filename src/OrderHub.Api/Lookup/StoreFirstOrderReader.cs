@@ -21,20 +21,35 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
     /// <exception cref="OrderStoreException">The store failed.</exception>
     public async Task<Answer> ReadAsync(string? sourceName, string orderId, bool refresh, bool includeRaw, bool allowPersonalData, CancellationToken cancellationToken)
     {
-        var source = sourceName is null ? lookup.ResolveSource(orderId) : lookup.GetSource(sourceName);
-        source.OrderIdFormat.Validate(orderId, source.Name);
+        // Several sources may recognize the id (two sellers of one marketplace): they are tried in the lookup's order.
+        IReadOnlyList<IOrderSource> candidates = sourceName is null ? lookup.ResolveSources(orderId) : [lookup.GetSource(sourceName)];
+        candidates[0].OrderIdFormat.Validate(orderId, candidates[0].Name);
 
-        if (!allowPersonalData && !refresh
-            && await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { } stored
-            && timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge
-            && stored.PublicJson is { } publicJson)
+        if (!allowPersonalData && !refresh)
         {
-            return new Answer(publicJson, source.Name);
+            foreach (var source in candidates)
+            {
+                if (await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { PublicJson: { } publicJson } stored
+                    && timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge)
+                {
+                    return new Answer(publicJson, source.Name);
+                }
+            }
         }
 
-        var order = await ReadThroughAsync(source, orderId, allowPersonalData).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var shown = allowPersonalData ? order : order.WithoutPersonalData();
-        return new Answer(OrderJson.SerializeToUtf8Bytes(shown, includeRaw: includeRaw && allowPersonalData), source.Name);
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                var order = await ReadThroughAsync(candidates[i], orderId, allowPersonalData).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var shown = allowPersonalData ? order : order.WithoutPersonalData();
+                return new Answer(OrderJson.SerializeToUtf8Bytes(shown, includeRaw: includeRaw && allowPersonalData), candidates[i].Name);
+            }
+            catch (OrderNotFoundException) when (i < candidates.Count - 1)
+            {
+                // Not this seller's order: the next one that recognizes the id is asked.
+            }
+        }
     }
 
     // One upstream call per (source, order, personal data) at a time, not tied to any one caller's cancellation.

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
 
@@ -7,7 +9,7 @@ namespace OrderHub.Cli.Commands;
 /// <summary>What every command shares: the global options, settings, and turning errors into exit codes.</summary>
 internal sealed class CliContext
 {
-    public Option<string?> ConfigOption { get; } = new("--config") { Description = "A JSON file of settings (the environment variables' names to values); the environment wins.", Recursive = true };
+    public Option<string?> ConfigOption { get; } = new("--config") { Description = "An appsettings-style JSON file (OrderHub:Sources:<name>:...); the environment wins.", Recursive = true };
 
     public Option<bool> JsonOption { get; } = new("--json") { Description = "Write the unified JSON (stable field names) instead of a table." };
 
@@ -17,7 +19,7 @@ internal sealed class CliContext
         {
             return await action();
         }
-        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.Sync.OrderSyncHaltedException)
+        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.Sync.OrderSyncHaltedException or OptionsValidationException or ArgumentException)
         {
             Render.Error(e);
             return ExitCodes.For(e);
@@ -29,18 +31,50 @@ internal sealed class CliContext
         }
     }
 
-    public CliSettings Settings(ParseResult parse) => CliSettings.Load(parse.GetValue(ConfigOption));
+    /// <summary>Builds the command's services from the settings (<c>--config</c>, shortcuts, environment).</summary>
+    public CliHost Host(ParseResult parse, Action<IServiceCollection>? services = null) => CliHost.Build(parse.GetValue(ConfigOption), services: services);
 
-    /// <summary>Fails with a usage error naming the missing settings when the source is not configured.</summary>
-    public static IOrderSource RequireSource(OrderLookup lookup, SourceFactory factory, string name)
+    /// <summary>
+    /// Refuses, naming the settings to set, an id of a marketplace that has no configured source (the lookup's own error
+    /// speaks of the library's registrations; this one of the CLI's shortcuts too).
+    /// </summary>
+    public static void RequireConfiguredFor(OrderLookup lookup, string orderId)
     {
-        if (lookup.Sources.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)) is { } source)
+        if (lookup.Sources.Any(s => s.OrderIdFormat.IsMatch(orderId)))
         {
-            return source;
+            return;
         }
 
-        var why = factory.Unconfigured.FirstOrDefault(u => u.StartsWith(name, StringComparison.OrdinalIgnoreCase));
-        throw new InvalidOrderRequestException(why is null ? $"Unknown source '{name}'; expected sp-api or outposts." : $"The {name} source is not configured: {why[(name.Length + 2)..]}.");
+        foreach (var (marketplace, format, _) in KnownOrderIdFormats.All)
+        {
+            if (format.IsMatch(orderId))
+            {
+                var settings = ReferenceEquals(format, KnownOrderIdFormats.AmazonOrderId)
+                    ? "ORDERHUB_LWA_CLIENT_ID, ORDERHUB_LWA_CLIENT_SECRET and ORDERHUB_LWA_REFRESH_TOKEN"
+                    : "AWS_REGION (and credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)";
+                throw new InvalidOrderRequestException(
+                    $"'{orderId}' is an {marketplace} order id, and no {marketplace} source is configured: set {settings}, or describe sources under OrderHub:Sources:<name> in a --config file.");
+            }
+        }
+    }
+
+    /// <summary>The one configured source that can do something (list, create, cancel), or the one named.</summary>
+    public static T RequireCapable<T>(OrderLookup lookup, string? sourceName, string what)
+        where T : class, IOrderSource
+    {
+        if (sourceName is not null)
+        {
+            return lookup.GetSource(sourceName) as T
+                ?? throw new InvalidOrderRequestException($"The source '{sourceName}' cannot {what}.");
+        }
+
+        var capable = lookup.Sources.OfType<T>().ToArray();
+        return capable.Length switch
+        {
+            1 => capable[0],
+            0 => throw new InvalidOrderRequestException($"No configured source can {what}: configure an AWS Outposts source (AWS_REGION and credentials, or OrderHub:Sources:<name>:Provider = AwsOutposts in --config)."),
+            _ => throw new InvalidOrderRequestException($"Several configured sources can {what} ({string.Join(", ", capable.Select(c => c.Name))}); choose one with --source."),
+        };
     }
 
     public static bool Confirm(string question, bool yes)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
 using OrderHub.Emulator.Hosting;
@@ -29,12 +30,11 @@ internal static class DemoCommand
             await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = Math.Max(count, 1) }, cancellationToken: cancel);
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]OrderHub demo[/]: emulator on {0} (Selling Partner getOrder: 0.5 req/s, burst 30).", emulator.BaseAddress);
 
-            var environment = EnvironmentFor(emulator).ToDictionary(e => e.Name, e => (string?)e.Value);
-            using var factory = new SourceFactory(CliSettings.Load(null, name => environment.GetValueOrDefault(name)));
-            var lookup = factory.CreateLookup();
             var path = parse.GetRequiredValue(db);
-            await using var store = await SqliteOrderStore.OpenAsync(path, cancellationToken: cancel);
-            var sync = new OrderSync(lookup, store);
+            await using var host = CliHost.Build(null, SettingsFor(emulator), services => services.AddSqliteOrderStore(path).AddOrderHubSync());
+            var lookup = host.Lookup;
+            var store = host.Services.GetRequiredService<SqliteOrderStore>();
+            var sync = host.Services.GetRequiredService<OrderSync>();
             var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             var spRun = $"demo-sp-{stamp}";
             var outpostsRun = $"demo-outposts-{stamp}";
@@ -70,7 +70,23 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The settings that point every source at an emulator.</summary>
+    /// <summary>The settings, in the library's vocabulary, that point a source of each provider at an emulator.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> SettingsFor(EmulatorHost emulator) => new Dictionary<string, string?>
+    {
+        ["OrderHub:Sources:sp-api:Provider"] = SellingPartnerOrderHubBuilderExtensions.ProviderName,
+        ["OrderHub:Sources:sp-api:Endpoint"] = emulator.BaseAddress.ToString(),
+        ["OrderHub:Sources:sp-api:LwaEndpoint"] = emulator.LwaEndpoint.ToString(),
+        ["OrderHub:Sources:sp-api:ClientId"] = emulator.SellingPartner.Options.ClientId,
+        ["OrderHub:Sources:sp-api:ClientSecret"] = emulator.SellingPartner.Options.ClientSecret,
+        ["OrderHub:Sources:sp-api:RefreshToken"] = emulator.SellingPartner.Options.RefreshTokens[0],
+        ["OrderHub:Sources:outposts:Provider"] = OutpostsOrderHubBuilderExtensions.ProviderName,
+        ["OrderHub:Sources:outposts:Region"] = emulator.Outposts.Options.AwsRegion,
+        ["OrderHub:Sources:outposts:Endpoint"] = emulator.BaseAddress.ToString(),
+        ["OrderHub:Sources:outposts:AccessKeyId"] = emulator.Outposts.Options.AwsAccessKeyId,
+        ["OrderHub:Sources:outposts:SecretAccessKey"] = emulator.Outposts.Options.AwsSecretAccessKey,
+    };
+
+    /// <summary>The environment (the ORDERHUB_* and AWS_* shortcuts) that points a separate orderhub process at an emulator.</summary>
     public static IEnumerable<(string Name, string Value)> EnvironmentFor(EmulatorHost emulator) =>
     [
         ("ORDERHUB_SP_ENDPOINT", emulator.BaseAddress.ToString()),

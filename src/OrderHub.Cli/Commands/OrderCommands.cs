@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
 using OrderHub.Outposts;
 using Spectre.Console;
@@ -15,21 +14,26 @@ internal static class OrderCommands
     public static Command Get(CliContext cli)
     {
         var id = new Argument<string>("order-id") { Description = "The order id: 3-7-7 digits (Selling Partner) or oo- and 17 hex digits (Outposts)." };
-        var source = new Option<string?>("--source") { Description = "sp-api or outposts; by default recognized from the id." };
-        source.AcceptOnlyFromAmong("sp-api", "outposts");
+        var source = new Option<string?>("--source") { Description = "The configured source to read from (for example sp-eu); by default recognized from the id, trying each seller in turn." };
         var command = new Command("get", "Read one order from any source.") { id, source, cli.JsonOption };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
-            using var factory = new SourceFactory(cli.Settings(parse));
-            var lookup = factory.CreateLookup();
+            await using var host = cli.Host(parse);
+            var lookup = host.Lookup;
             var orderId = parse.GetRequiredValue(id);
-            var chosen = parse.GetValue(source) is { } name ? CliContext.RequireSource(lookup, factory, name) : Resolve(lookup, factory, orderId);
-            chosen.OrderIdFormat.Validate(orderId, chosen.Name);
-            var call = chosen.GetOrderAsync(orderId, cancel);
+            var name = parse.GetValue(source);
+            if (name is null)
+            {
+                CliContext.RequireConfiguredFor(lookup, orderId);
+            }
+
+            var candidates = name is { } named ? [lookup.GetSource(named)] : lookup.ResolveSources(orderId);
+            candidates[0].OrderIdFormat.Validate(orderId, candidates[0].Name);
+            var call = name is null ? lookup.GetOrderAsync(orderId, OrderReadOptions.Default, cancel) : lookup.GetOrderAsync(name, orderId, cancel);
             if (await Task.WhenAny(call, Task.Delay(WaitingNoticeAfter, cancel)) != call)
             {
                 // Say what is being waited for, rather than sit silent until the call's budget runs out.
-                Console.Error.WriteLine($"waiting for {chosen.Name} to answer for order {orderId} (the call gives up after 60 s; Ctrl+C stops it)...");
+                Console.Error.WriteLine($"waiting for {string.Join(" or ", candidates.Select(c => c.Name))} to answer for order {orderId} (the call gives up after 60 s; Ctrl+C stops it)...");
             }
 
             var order = await call;
@@ -41,14 +45,13 @@ internal static class OrderCommands
 
     public static Command List(CliContext cli)
     {
-        var source = new Option<string>("--source") { Description = "The source to list; only outposts can list orders.", Required = true };
-        source.AcceptOnlyFromAmong("outposts");
+        var source = new Option<string?>("--source") { Description = "The source to list (one that can list its orders, such as an Outposts source); by default the only one." };
         var outpost = new Option<string?>("--outpost") { Description = "Only the orders of this Outpost (op- id or ARN)." };
         var command = new Command("list", "List the orders of a source that can enumerate them.") { source, outpost, cli.JsonOption };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
-            using var factory = new SourceFactory(cli.Settings(parse));
-            var enumerator = (IOrderEnumerator)CliContext.RequireSource(factory.CreateLookup(), factory, parse.GetRequiredValue(source));
+            await using var host = cli.Host(parse);
+            var enumerator = CliContext.RequireCapable<IOrderEnumerator>(host.Lookup, parse.GetValue(source), "list its orders");
             var summaries = new List<OrderSummary>();
             await foreach (var summary in enumerator.ListOrdersAsync(new OrderListQuery { AccountId = parse.GetValue(outpost) }, cancel))
             {
@@ -83,7 +86,8 @@ internal static class OrderCommands
         var paymentTerm = new Option<string?>("--payment-term") { Description = "ONE_YEAR, THREE_YEARS or FIVE_YEARS." };
         paymentTerm.AcceptOnlyFromAmong("ONE_YEAR", "THREE_YEARS", "FIVE_YEARS");
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation." };
-        var command = new Command("create", "Create an AWS Outposts order (it buys hardware: asks first unless --yes).") { outpost, items, quote, quoteOption, paymentOption, paymentTerm, yes, cli.JsonOption };
+        var source = new Option<string?>("--source") { Description = "The Outposts source to order through; by default the only one." };
+        var command = new Command("create", "Create an AWS Outposts order (it buys hardware: asks first unless --yes).") { outpost, items, quote, quoteOption, paymentOption, paymentTerm, yes, source, cli.JsonOption };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var lines = (parse.GetValue(items) ?? []).Select(ParseItem).ToArray();
@@ -117,8 +121,8 @@ internal static class OrderCommands
                 throw new InvalidOrderRequestException(violation.Message);
             }
 
-            using var factory = new SourceFactory(cli.Settings(parse));
-            var creator = (IOrderCreator)CliContext.RequireSource(factory.CreateLookup(), factory, "outposts");
+            await using var host = cli.Host(parse);
+            var creator = CliContext.RequireCapable<IOrderCreator>(host.Lookup, parse.GetValue(source), "create orders");
             var what = lines.Length > 0 ? string.Join(", ", lines.Select(l => $"{l.Quantity} × {l.CatalogItemId}")) : $"quote {request.QuoteId}";
             if (!CliContext.Confirm($"Order {what} for {request.AccountId}?", parse.GetValue(yes)))
             {
@@ -136,13 +140,14 @@ internal static class OrderCommands
     {
         var id = new Argument<string>("order-id") { Description = "The Outposts order id (oo- and 17 hex digits)." };
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation." };
-        var command = new Command("cancel", "Cancel an AWS Outposts order.") { id, yes };
+        var source = new Option<string?>("--source") { Description = "The Outposts source the order belongs to; by default the only one." };
+        var command = new Command("cancel", "Cancel an AWS Outposts order.") { id, yes, source };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var orderId = parse.GetRequiredValue(id);
-            OutpostsOrderSource.OutpostsOrderIdFormat.Validate(orderId, "outposts");
-            using var factory = new SourceFactory(cli.Settings(parse));
-            var canceller = (IOrderCanceller)CliContext.RequireSource(factory.CreateLookup(), factory, "outposts");
+            KnownOrderIdFormats.OutpostsOrderId.Validate(orderId, parse.GetValue(source) ?? "outposts");
+            await using var host = cli.Host(parse);
+            var canceller = CliContext.RequireCapable<IOrderCanceller>(host.Lookup, parse.GetValue(source), "cancel orders");
             if (!CliContext.Confirm($"Cancel order {orderId}?", parse.GetValue(yes)))
             {
                 return ExitCodes.Declined;
@@ -153,23 +158,6 @@ internal static class OrderCommands
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    internal static IOrderSource Resolve(OrderLookup lookup, SourceFactory factory, string orderId)
-    {
-        // Recognize the id among every known format, configured or not, so the error says what to configure.
-        if (OrderHub.SellingPartner.SellingPartnerOrderSource.AmazonOrderIdFormat.IsMatch(orderId))
-        {
-            return CliContext.RequireSource(lookup, factory, "sp-api");
-        }
-
-        if (OutpostsOrderSource.OutpostsOrderIdFormat.IsMatch(orderId))
-        {
-            return CliContext.RequireSource(lookup, factory, "outposts");
-        }
-
-        throw new InvalidOrderRequestException(
-            $"'{orderId}' is not an order id OrderHub recognizes. Accepted formats: sp-api: {OrderHub.SellingPartner.SellingPartnerOrderSource.AmazonOrderIdFormat}; outposts: {OutpostsOrderSource.OutpostsOrderIdFormat}.");
     }
 
     private static CreateOrderLine ParseItem(string text)

@@ -1,12 +1,16 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OrderHub.Api;
-using OrderHub.Api.Hosting;
 using OrderHub.Cli.Configuration;
-using OrderHub.Storage.Sqlite;
+using OrderHub.Sync;
 
 namespace OrderHub.Cli.Commands;
 
-/// <summary><c>serve</c>: the unified lookup as an HTTP API, until stopped.</summary>
+/// <summary><c>serve</c>: the unified lookup as an HTTP API, until stopped, composed from the library's registrations.</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliContext cli)
@@ -19,27 +23,38 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}. Keys come from ORDERHUB_API_KEYS (key1,key2:pii).") { urls, db, maxAge, budget, noAuth };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
-            var settings = cli.Settings(parse);
-            using var factory = new SourceFactory(settings);
-            var options = new OrderApiOptions
+            var builder = WebApplication.CreateSlimBuilder();
+            CliConfiguration.Apply(builder.Configuration, parse.GetValue(cli.ConfigOption));
+            CliConfiguration.AddServices(builder.Services);
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.WebHost.UseKestrel().UseUrls(parse.GetRequiredValue(urls));
+            builder.Services.AddSqliteOrderStore(parse.GetValue(db) ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db");
+            var keys = builder.Configuration["ORDERHUB_API_KEYS"] ?? string.Empty;
+            builder.Services.AddOrderHubApi(options =>
             {
-                Urls = parse.GetRequiredValue(urls),
-                AuthenticationDisabled = parse.GetValue(noAuth),
-                MaxStoreAge = TimeSpan.FromSeconds(parse.GetValue(maxAge)),
-                UpstreamWaitBudget = TimeSpan.FromSeconds(parse.GetValue(budget)),
-            };
-            foreach (var entry in (settings["ORDERHUB_API_KEYS"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var personal = entry.EndsWith(":pii", StringComparison.Ordinal);
-                options.ApiKeys.Add(new ApiKey(personal ? entry[..^4] : entry, personal));
-            }
+                options.Urls = parse.GetRequiredValue(urls);
+                options.AuthenticationDisabled = parse.GetValue(noAuth);
+                options.MaxStoreAge = TimeSpan.FromSeconds(parse.GetValue(maxAge));
+                options.UpstreamWaitBudget = TimeSpan.FromSeconds(parse.GetValue(budget));
+                foreach (var entry in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var personal = entry.EndsWith(":pii", StringComparison.Ordinal);
+                    options.ApiKeys.Add(new ApiKey(personal ? entry[..^4] : entry, personal));
+                }
+            });
+            await using var app = builder.Build();
 
-            await using var store = await SqliteOrderStore.OpenAsync(parse.GetValue(db) ?? settings["ORDERHUB_DB"] ?? "orderhub.db", cancellationToken: cancel);
-            await using var host = await OrderApiHost.StartAsync(options, factory.CreateLookup(), store, cancellationToken: cancel);
-            Console.Out.WriteLine($"OrderHub lookup API on {host.BaseAddress} (OpenAPI at {host.BaseAddress}openapi/v1.json).");
+            // The store and the sources are checked before listening: an unusable database or setting ends here, named.
+            _ = app.Services.GetRequiredService<IOrderStore>();
+            _ = app.Services.GetRequiredService<OrderLookup>();
+            app.UseOrderApiConventions();
+            app.MapOpenApi();
+            app.MapOrderApi();
+            await app.StartAsync(cancel);
+            Console.Out.WriteLine($"OrderHub lookup API on {string.Join(", ", app.Urls)} (OpenAPI at /openapi/v1.json).");
             try
             {
-                await host.WaitForShutdownAsync(cancel);
+                await app.WaitForShutdownAsync(cancel);
             }
             catch (OperationCanceledException)
             {

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using OrderHub.Cli.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Cli.Output;
 using OrderHub.Storage.Sqlite;
 using OrderHub.Sync;
@@ -17,9 +17,8 @@ internal static class SyncCommand
     public static Command Create(CliContext cli)
     {
         var ids = new Option<string?>("--ids") { Description = "A file of order ids, one per line ('-' reads standard input)." };
-        var source = new Option<string?>("--source") { Description = "sp-api or outposts: the source of every id, or the source to enumerate with --all." };
-        source.AcceptOnlyFromAmong("sp-api", "outposts");
-        var all = new Option<bool>("--all") { Description = "Sync every order the source lists (outposts)." };
+        var source = new Option<string?>("--source") { Description = "The configured source of every id (needed when two sellers recognize the same ids), or the source to enumerate with --all." };
+        var all = new Option<bool>("--all") { Description = "Sync every order the source lists (an Outposts source)." };
         var db = new Option<string?>("--db") { Description = "The SQLite file (default: ORDERHUB_DB, else orderhub.db)." };
         var run = new Option<string?>("--run") { Description = "The run's name. By default it is derived from the input, so running the same command again resumes it." };
         var command = new Command("sync", "Fetch many orders into a local SQLite file; resumable, paced by each source's rate limit.") { ids, source, all, db, run, cli.JsonOption };
@@ -29,19 +28,18 @@ internal static class SyncCommand
             var hasAll = result.GetValue(all);
             if (hasIds == hasAll)
             {
-                result.AddError("Give either --ids <file> (or --ids -) or --source outposts --all.");
+                result.AddError("Give either --ids <file> (or --ids -) or --source <name> --all.");
             }
             else if (hasAll && result.GetValue(source) is null)
             {
-                result.AddError("--all needs --source outposts.");
+                result.AddError("--all needs --source <name> (a source that can list its orders).");
             }
         });
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
-            var settings = cli.Settings(parse);
-            using var factory = new SourceFactory(settings);
-            var lookup = factory.CreateLookup();
-            var path = parse.GetValue(db) ?? settings["ORDERHUB_DB"] ?? "orderhub.db";
+            var path = parse.GetValue(db) ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db";
+            await using var host = cli.Host(parse, services => services.AddSqliteOrderStore(path).AddOrderHubSync());
+            var lookup = host.Lookup;
             var sourceName = parse.GetValue(source);
             string runId;
             var unrecognized = 0;
@@ -50,18 +48,24 @@ internal static class SyncCommand
             // Everything that can be refused is checked before the database is opened (or created).
             if (parse.GetValue(all))
             {
-                CliContext.RequireSource(lookup, factory, sourceName!);
+                CliContext.RequireCapable<IOrderEnumerator>(lookup, sourceName, "list its orders");
                 runId = parse.GetValue(run) ?? $"all-{sourceName}-{DateTime.UtcNow:yyyyMMdd}";
             }
             else
             {
                 var lines = await ReadIdsAsync(parse.GetRequiredValue(ids)!, cancel);
                 runId = parse.GetValue(run) ?? DeriveRunId(sourceName, lines);
+                var named = sourceName is null ? null : lookup.GetSource(sourceName);
                 foreach (var id in lines)
                 {
                     try
                     {
-                        var chosen = sourceName is not null ? CliContext.RequireSource(lookup, factory, sourceName) : OrderCommands.Resolve(lookup, factory, id);
+                        if (named is null)
+                        {
+                            CliContext.RequireConfiguredFor(lookup, id);
+                        }
+
+                        var chosen = named ?? lookup.ResolveSource(id);
                         chosen.OrderIdFormat.Validate(id, chosen.Name);
                         references.Add(new OrderReference(chosen.Name, id));
                     }
@@ -78,8 +82,8 @@ internal static class SyncCommand
                 }
             }
 
-            await using var store = await SqliteOrderStore.OpenAsync(path, cancellationToken: cancel);
-            var sync = new OrderSync(lookup, store);
+            var store = host.Services.GetRequiredService<SqliteOrderStore>();
+            var sync = host.Services.GetRequiredService<OrderSync>();
             try
             {
                 if (parse.GetValue(all))

@@ -22,7 +22,7 @@ internal static class ExitCodes
         OrderSourceThrottledException => Throttled,
         OrderSourceAuthenticationException => Authentication,
         OrderConflictException => Conflict,
-        InvalidOrderRequestException => Usage,
+        InvalidOrderRequestException or Microsoft.Extensions.Options.OptionsValidationException or ArgumentException => Usage,
         OrderSourceUnavailableException or OrderSourceProtocolException or OrderHub.Sync.OrderSyncHaltedException => Upstream,
         OrderHub.Sync.OrderStoreException => Store,
         _ => Unexpected,

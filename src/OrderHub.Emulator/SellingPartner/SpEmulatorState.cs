@@ -56,6 +56,21 @@ public sealed class SpEmulatorState
 
     internal void CountRestrictedDataTokenRequest() => Interlocked.Increment(ref _restrictedDataTokenRequests);
 
+    /// <summary>
+    /// Gets the orders of one seller (by the index of its refresh token). With several sellers configured, the seeded
+    /// orders are dealt out among them in turn, and a seller reading another's order gets 404, as on the real API.
+    /// </summary>
+    /// <param name="seller">The index of the seller's refresh token in <see cref="EmulatorOptions.RefreshTokens"/>.</param>
+    /// <returns>Its order ids.</returns>
+    public IReadOnlyList<string> OrderIdsOf(int seller) =>
+        [.. Catalog.OrderIds.Where((_, i) => i % Math.Max(1, Options.RefreshTokens.Count) == seller)];
+
+    internal bool Owns(string seller, string orderId)
+    {
+        var sellers = Options.RefreshTokens.Count;
+        return sellers <= 1 || Catalog.IndexOf(orderId) % sellers == Options.RefreshTokens.IndexOf(seller);
+    }
+
     internal IssuedToken Issue(string seller, TimeSpan lifetime, bool restricted, string prefix)
     {
         var value = prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));

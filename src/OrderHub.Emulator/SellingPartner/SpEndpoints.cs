@@ -69,12 +69,12 @@ public static class SpEndpoints
             return Results.Json(sandbox["body"]!.DeepClone(), statusCode: sandbox["status"]!.GetValue<int>());
         }
 
-        if (!state.Catalog.TryGet(orderId, out var record))
+        var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
+        if (!state.Catalog.TryGet(orderId, out var record) || !state.Owns(token.Seller, orderId))
         {
             return OrderNotFound(orderId);
         }
 
-        var token = (IssuedToken)http.Items[nameof(IssuedToken)]!;
         return Results.Json(new JsonObject { ["payload"] = record.ToPayload(token.Restricted) });
     }
 
@@ -100,7 +100,7 @@ public static class SpEndpoints
             return Results.Json(sandbox["body"]!.DeepClone(), statusCode: sandbox["status"]!.GetValue<int>());
         }
 
-        if (!state.Catalog.TryGet(orderId, out var record))
+        if (!state.Catalog.TryGet(orderId, out var record) || !state.Owns(((IssuedToken)http.Items[nameof(IssuedToken)]!).Seller, orderId))
         {
             return OrderNotFound(orderId);
         }

@@ -26,6 +26,7 @@ public sealed class SpOrderCatalog
     private static readonly string[] Currencies = ["USD", "EUR", "JPY", "GBP", "BRL", "TRY"];
     private static readonly string[] Marketplaces = ["ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528", "A1F83G8C2ARO7P", "A2Q3Y263D00KWC", "A33AVAJ2PDY3EV"];
 
+    private readonly Lazy<Dictionary<string, int>> _positions;
     private readonly Dictionary<string, SpOrderRecord> _orders = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="SpOrderCatalog"/> class.</summary>
@@ -33,6 +34,7 @@ public sealed class SpOrderCatalog
     /// <param name="count">How many orders to generate.</param>
     public SpOrderCatalog(int seed, int count)
     {
+        _positions = new(() => _orders.Keys.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal));
         var random = new Random(seed);
         for (var i = 0; i < count; i++)
         {
@@ -43,6 +45,11 @@ public sealed class SpOrderCatalog
 
     /// <summary>Gets the ids of every order, in generation order.</summary>
     public IReadOnlyList<string> OrderIds => [.. _orders.Keys];
+
+    /// <summary>Gets an order's place in generation order, or -1.</summary>
+    /// <param name="orderId">The order id.</param>
+    /// <returns>Its index.</returns>
+    public int IndexOf(string orderId) => _positions.Value.GetValueOrDefault(orderId, -1);
 
     /// <summary>Finds an order.</summary>
     /// <param name="orderId">The order id.</param>

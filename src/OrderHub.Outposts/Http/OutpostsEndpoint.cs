@@ -37,12 +37,17 @@ internal static class OutpostsEndpoint
         return new Uri($"https://outposts.{region}.{suffix}/");
     }
 
-    /// <summary>The credentials: explicit, else the named profile, else the SDK's default chain (resolved on first use).</summary>
+    /// <summary>The credentials: explicit, else the configured key pair, else the named profile, else the SDK's default chain (resolved on first use).</summary>
     public static AWSCredentials ResolveCredentials(OutpostsOrderSourceOptions options)
     {
         if (options.Credentials is { } explicitCredentials)
         {
             return explicitCredentials;
+        }
+
+        if (NonEmpty(options.AccessKeyId) is { } keyId && NonEmpty(options.SecretAccessKey) is { } secret)
+        {
+            return NonEmpty(options.SessionToken) is { } token ? new SessionAWSCredentials(keyId, secret, token) : new BasicAWSCredentials(keyId, secret);
         }
 
         if (NonEmpty(options.Profile) is { } profile)

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace OrderHub.Cli.Configuration;
+
+/// <summary>
+/// Where <c>orderhub</c> reads its settings, and how it composes the library from them. Settings are the library's own
+/// vocabulary (<c>OrderHub:Sources:&lt;name&gt;:...</c>), from, lowest first: an appsettings-style JSON file
+/// (<c>--config</c> or <c>ORDERHUB_CONFIG</c>), the <c>ORDERHUB_*</c> shortcuts for one account of each provider, and
+/// environment variables (<c>OrderHub__Sources__sp-eu__ClientId</c>).
+/// </summary>
+internal static class CliConfiguration
+{
+    /// <summary>The shortcuts: an environment variable (or top-level key of the file) to the setting it stands for.</summary>
+    public static IReadOnlyList<(string Variable, string Setting, string Meaning)> Shortcuts { get; } =
+    [
+        ("ORDERHUB_LWA_CLIENT_ID", "OrderHub:Sources:sp-api:ClientId", "LWA client id (with the secret and refresh token: a Selling Partner source named sp-api)"),
+        ("ORDERHUB_LWA_CLIENT_SECRET", "OrderHub:Sources:sp-api:ClientSecret", "LWA client secret"),
+        ("ORDERHUB_LWA_REFRESH_TOKEN", "OrderHub:Sources:sp-api:RefreshToken", "the selling partner's LWA refresh token"),
+        ("ORDERHUB_LWA_ENDPOINT", "OrderHub:Sources:sp-api:LwaEndpoint", "Login with Amazon token endpoint"),
+        ("ORDERHUB_SP_ENDPOINT", "OrderHub:Sources:sp-api:Endpoint", "Selling Partner API base URL (overrides the region's host)"),
+        ("ORDERHUB_SP_REGION", "OrderHub:Sources:sp-api:Region", "na (default), eu or fe"),
+        ("ORDERHUB_SP_ORDERS_API", "OrderHub:Sources:sp-api:OrdersApiVersion", "2026-01-01 (default) or v0"),
+        ("AWS_REGION", "OrderHub:Sources:outposts:Region", "AWS region (an Outposts source named outposts; credentials as the AWS SDKs find them)"),
+        ("AWS_DEFAULT_REGION", "OrderHub:Sources:outposts:Region", "AWS region, when AWS_REGION is not set"),
+    ];
+
+    /// <summary>Adds the CLI's settings to a configuration, lowest first.</summary>
+    /// <param name="configuration">The configuration (a host builder's).</param>
+    /// <param name="configFile">The <c>--config</c> file, if given.</param>
+    /// <param name="settings">Settings that win over everything (the demo points the sources at its emulator).</param>
+    public static void Apply(IConfigurationManager configuration, string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var path = configFile ?? Environment.GetEnvironmentVariable("ORDERHUB_CONFIG");
+        if (!string.IsNullOrEmpty(path))
+        {
+            if (!File.Exists(path))
+            {
+                throw new ArgumentException($"The config file '{path}' does not exist. Expected an appsettings-style JSON file, such as {{\"OrderHub\": {{\"Sources\": {{\"sp-eu\": {{\"Provider\": \"SellingPartner\", ...}}}}}}}}.");
+            }
+
+            configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
+        }
+
+        configuration.AddEnvironmentVariables();
+        configuration.AddInMemoryCollection(ShortcutSettings(configuration));
+        configuration.AddEnvironmentVariables(); // the library's own names win over the shortcuts
+        if (settings is not null)
+        {
+            configuration.AddInMemoryCollection(settings);
+        }
+    }
+
+    /// <summary>Registers what every command uses, through the library's own registrations.</summary>
+    /// <param name="services">The services.</param>
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddLogging(logging =>
+        {
+            // Warnings (a deprecated API, authentication turned off) go to standard error, never mixed into the output.
+            logging.ClearProviders();
+            logging.AddSimpleConsole(o => o.SingleLine = true);
+            logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        services.AddOrderHub().AddSellingPartnerSources().AddAwsOutpostsSources();
+    }
+
+    // The shortcuts, read from the file's top level and the environment, as the settings they stand for.
+    private static Dictionary<string, string?> ShortcutSettings(IConfiguration configuration)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, setting, _) in Shortcuts)
+        {
+            if (configuration[variable] is { Length: > 0 } value && !values.ContainsKey(setting))
+            {
+                values[setting] = value;
+            }
+        }
+
+        if (values.Keys.Any(k => k.StartsWith("OrderHub:Sources:sp-api:", StringComparison.OrdinalIgnoreCase)))
+        {
+            values["OrderHub:Sources:sp-api:Provider"] = SellingPartnerOrderHubBuilderExtensions.ProviderName;
+        }
+
+        if (values.ContainsKey("OrderHub:Sources:outposts:Region"))
+        {
+            values["OrderHub:Sources:outposts:Provider"] = OutpostsOrderHubBuilderExtensions.ProviderName;
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace OrderHub.Cli.Configuration;
+
+/// <summary>The services of one <c>orderhub</c> command: a host built by <c>Host.CreateApplicationBuilder</c> over the library's registrations.</summary>
+internal sealed class CliHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private CliHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public OrderLookup Lookup => _host.Services.GetRequiredService<OrderLookup>();
+
+    /// <summary>Builds the host; nothing is validated or opened until a service is asked for.</summary>
+    /// <param name="configFile">The <c>--config</c> file.</param>
+    /// <param name="settings">Settings that win over everything.</param>
+    /// <param name="services">More registrations (a store, the sync).</param>
+    public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        CliConfiguration.Apply(builder.Configuration, configFile, settings);
+        CliConfiguration.AddServices(builder.Services);
+        services?.Invoke(builder.Services);
+        return new CliHost(builder.Build());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrderHub.Sync;
+
+namespace OrderHub;
+
+/// <summary>Registers the sync engine.</summary>
+public static class OrderSyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/> (register one, for
+    /// example with <c>AddSqliteOrderStore(path)</c>), and the <see cref="OrderSyncOptions"/> its runs use by default.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="options">The default run options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddOrderHubSync(this IServiceCollection services, OrderSyncOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(options ?? new OrderSyncOptions());
+        services.AddSingleton(sp => new OrderSync(
+            sp.GetRequiredService<OrderLookup>(),
+            sp.GetRequiredService<IOrderStore>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<OrderSync>>()));
+        return services;
+    }
+}
