@@ -38,18 +38,28 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class.</summary>
     /// <param name="options">The region, endpoint, credentials and limits.</param>
     /// <param name="timeProvider">The clock for token expiry, rate limits and retry delays; <see langword="null"/> for the system clock.</param>
-    /// <param name="rateLimiters">The process's rate-limit buckets; <see langword="null"/> for <see cref="RateLimiterRegistry.Shared"/>.</param>
     /// <param name="logger">Where retries and token refreshes are logged (never a token or personal data).</param>
     /// <param name="handler">
     /// The HTTP handler calls go through (for example from <c>IHttpMessageHandlerFactory</c>); it must not follow
     /// redirects, since the access token would follow them. <see langword="null"/> creates and owns one.
     /// </param>
     /// <param name="defaultThrottleMode">What a call does when no permit is free, unless the options or the call say otherwise.</param>
-    /// <exception cref="ArgumentException">The handler follows redirects, or the Orders API version is unknown.</exception>
+    /// <exception cref="ArgumentException">The options break a rule (the message names the setting), or the handler follows redirects.</exception>
     public SellingPartnerOrderSource(
         SellingPartnerOrderSourceOptions options,
         TimeProvider? timeProvider = null,
-        RateLimiterRegistry? rateLimiters = null,
+        ILogger<SellingPartnerOrderSource>? logger = null,
+        HttpMessageHandler? handler = null,
+        ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
+        : this(options, RateLimiterRegistry.Shared, timeProvider, logger, handler, defaultThrottleMode)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class over a given set of rate-limit buckets.</summary>
+    internal SellingPartnerOrderSource(
+        SellingPartnerOrderSourceOptions options,
+        RateLimiterRegistry rateLimiters,
+        TimeProvider? timeProvider = null,
         ILogger<SellingPartnerOrderSource>? logger = null,
         HttpMessageHandler? handler = null,
         ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
@@ -68,7 +78,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         _options = options;
         _defaultThrottleMode = options.ThrottleMode ?? defaultThrottleMode;
         timeProvider ??= TimeProvider.System;
-        rateLimiters ??= RateLimiterRegistry.Shared;
+        ArgumentNullException.ThrowIfNull(rateLimiters);
 
         _transport = new SellingPartnerTransport(httpClient, options, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
         _lwa = new LwaAccessTokenSource(httpClient, options, timeProvider);
@@ -118,7 +128,10 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     public string OrdersApiVersion => _ordersApiVersion;
 
     /// <summary>Gets the getOrder rate-limit bucket this source shares with every client of the same seller, region and endpoint.</summary>
-    public AdaptiveTokenBucketRateLimiter GetOrderRateLimiter => _getOrderLimiter;
+    internal AdaptiveTokenBucketRateLimiter GetOrderRateLimiter => _getOrderLimiter;
+
+    /// <inheritdoc />
+    public IRateLimitStatus GetOrderRateLimit => _getOrderLimiter;
 
     /// <inheritdoc />
     /// <remarks>

@@ -6,7 +6,6 @@ using OrderHub.Outposts;
 using OrderHub.SellingPartner;
 using OrderHub.Storage.Sqlite;
 using OrderHub.Sync;
-using OrderHub.Throttling;
 using Microsoft.Extensions.Logging;
 
 namespace OrderHub.Api.Tests;
@@ -55,8 +54,7 @@ internal sealed class ApiFixture : IAsyncDisposable
                 RetryBaseDelay = TimeSpan.FromMilliseconds(10),
                 MaxRetryAttempts = 2,
                 AttemptTimeout = spAttemptTimeout ?? TimeSpan.FromSeconds(30),
-            },
-            rateLimiters: new RateLimiterRegistry());
+            });
         fixture._outposts = new OutpostsOrderSource(
             new OutpostsOrderSourceOptions
             {

@@ -89,7 +89,7 @@ public sealed class MultiAccountTests : IAsyncLifetime
         (await lookup.GetOrderAsync(_emulator.Outposts.OrderIds[0])).Source.ShouldBe("aws-prod");
         var eu = (SellingPartnerOrderSource)lookup.GetSource("sp-eu");
         var na = (SellingPartnerOrderSource)lookup.GetSource("sp-na");
-        eu.GetOrderRateLimiter.ShouldNotBeSameAs(na.GetOrderRateLimiter, "each seller has its own quota");
+        eu.GetOrderRateLimit.ShouldNotBeSameAs(na.GetOrderRateLimit, "each seller has its own quota");
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using OrderHub.Emulator.Hosting;
 using OrderHub.Outposts;
 using OrderHub.SellingPartner;
 using OrderHub.Sync;
-using OrderHub.Throttling;
 using Shouldly;
 using Xunit;
 
@@ -32,8 +31,7 @@ public sealed class OrderSyncIntegrationTests : IDisposable
                 RetryBaseDelay = TimeSpan.FromMilliseconds(5),
                 AttemptTimeout = TimeSpan.FromSeconds(5),
                 OrdersApiVersion = SellingPartnerOrdersApi.V0,
-            },
-            rateLimiters: new RateLimiterRegistry());
+            });
         var outposts = new OutpostsOrderSource(
             new OutpostsOrderSourceOptions
             {

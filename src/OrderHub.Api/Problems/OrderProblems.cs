@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Polly.Timeout;
 
 namespace OrderHub.Api.Problems;
 
@@ -13,7 +12,7 @@ internal static class OrderProblems
             InvalidOrderRequestException => (StatusCodes.Status400BadRequest, "Invalid request"),
             OrderNotFoundException => (StatusCodes.Status404NotFound, "Order not found"),
             OrderSourceThrottledException => (StatusCodes.Status429TooManyRequests, "Upstream rate limit reached"),
-            OrderSourceUnavailableException { InnerException: TimeoutRejectedException } => (StatusCodes.Status504GatewayTimeout, "Upstream timed out"),
+            OrderSourceUnavailableException { TimedOut: true } => (StatusCodes.Status504GatewayTimeout, "Upstream timed out"),
             OrderSourceUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Upstream unavailable"),
             OrderSourceAuthenticationException => (StatusCodes.Status502BadGateway, "Upstream refused this service's credentials"),
             _ => (StatusCodes.Status502BadGateway, "Upstream response not understood"),

@@ -32,7 +32,7 @@ public static class OutpostsOrderHubBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException">Another source has the name.</exception>
     public static OrderHubBuilder AddAwsOutposts(this OrderHubBuilder builder, string name, Action<OutpostsOrderSourceOptions>? configure = null) =>
-        OrderSourceRegistration.AddSource(builder, name, configure, Create);
+        AddHttpClients(OrderSourceRegistration.AddSource(builder, name, configure, Create), name);
 
     /// <summary>
     /// Adds every source that configuration lists under <c>OrderHub:Sources</c> with <c>Provider</c> =
@@ -41,7 +41,18 @@ public static class OutpostsOrderHubBuilderExtensions
     /// <param name="builder">The OrderHub builder.</param>
     /// <returns>The builder.</returns>
     public static OrderHubBuilder AddAwsOutpostsSources(this OrderHubBuilder builder) =>
-        OrderSourceRegistration.AddConfiguredSources<OutpostsOrderSource, OutpostsOrderSourceOptions>(builder, ProviderName, Create);
+        AddHttpClients(OrderSourceRegistration.AddConfiguredSources<OutpostsOrderSource, OutpostsOrderSourceOptions>(builder, ProviderName, Create), null);
+
+    private static OrderHubBuilder AddHttpClients(OrderHubBuilder builder, string? name)
+    {
+        OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services);
+        if (name is not null)
+        {
+            builder.Services.AddHttpClient(OrderHubBuilder.HttpClientName(name));
+        }
+
+        return builder;
+    }
 
     private static OutpostsOrderSource Create(IServiceProvider services, string name) => new(
         services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),

@@ -87,7 +87,10 @@ internal sealed partial class OutpostsTransport
                     ? $"AWS Outposts could not be reached for {call.Operation}."
                     : $"AWS Outposts could not be reached for {call.Operation}, and it is not retried: the request may have been processed. Check with ListOrders before trying again.",
                 call.Context,
-                e);
+                e)
+            {
+                TimedOut = e is Polly.Timeout.TimeoutRejectedException,
+            };
         }
         finally
         {

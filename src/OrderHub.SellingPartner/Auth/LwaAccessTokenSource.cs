@@ -63,7 +63,10 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
         }
         catch (Exception e) when (HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw new OrderSourceUnavailableException("Login with Amazon could not be reached (or did not answer in time) to refresh the access token.", new OrderErrorContext(_sourceName), e);
+            throw new OrderSourceUnavailableException("Login with Amazon could not be reached (or did not answer in time) to refresh the access token.", new OrderErrorContext(_sourceName), e)
+            {
+                TimedOut = e is Polly.Timeout.TimeoutRejectedException,
+            };
         }
 
         if (answer.Status is >= HttpStatusCode.OK and < HttpStatusCode.Ambiguous)

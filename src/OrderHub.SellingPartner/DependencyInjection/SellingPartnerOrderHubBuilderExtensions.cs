@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderHub.SellingPartner;
@@ -32,7 +33,7 @@ public static class SellingPartnerOrderHubBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException">Another source has the name.</exception>
     public static OrderHubBuilder AddSellingPartner(this OrderHubBuilder builder, string name, Action<SellingPartnerOrderSourceOptions>? configure = null) =>
-        OrderSourceRegistration.AddSource(builder, name, configure, Create);
+        AddProviderServices(OrderSourceRegistration.AddSource(builder, name, configure, Create), name);
 
     /// <summary>
     /// Adds every source that configuration lists under <c>OrderHub:Sources</c> with <c>Provider</c> =
@@ -41,13 +42,27 @@ public static class SellingPartnerOrderHubBuilderExtensions
     /// <param name="builder">The OrderHub builder.</param>
     /// <returns>The builder.</returns>
     public static OrderHubBuilder AddSellingPartnerSources(this OrderHubBuilder builder) =>
-        OrderSourceRegistration.AddConfiguredSources<SellingPartnerOrderSource, SellingPartnerOrderSourceOptions>(builder, ProviderName, Create);
+        AddProviderServices(OrderSourceRegistration.AddConfiguredSources<SellingPartnerOrderSource, SellingPartnerOrderSourceOptions>(builder, ProviderName, Create), null);
 
     private static SellingPartnerOrderSource Create(IServiceProvider services, string name) => new(
         services.GetRequiredService<IOptionsMonitor<SellingPartnerOrderSourceOptions>>().Get(name),
-        services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<RateLimiterRegistry>(),
+        services.GetRequiredService<TimeProvider>(),
         services.GetService<ILogger<SellingPartnerOrderSource>>(),
         services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)),
         services.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode);
+
+    // What every Selling Partner registration needs besides its own source: the process's buckets (shared by every
+    // source of one seller, region and operation) and the non-redirecting HTTP clients.
+    private static OrderHubBuilder AddProviderServices(OrderHubBuilder builder, string? name)
+    {
+        builder.Services.TryAddSingleton(sp => new RateLimiterRegistry(sp.GetRequiredService<TimeProvider>()));
+        OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services);
+        if (name is not null)
+        {
+            builder.Services.AddHttpClient(OrderHubBuilder.HttpClientName(name));
+        }
+
+        return builder;
+    }
 }

@@ -98,7 +98,10 @@ internal sealed partial class SellingPartnerTransport
                     ? string.Create(CultureInfo.InvariantCulture, $"The Selling Partner API did not answer within the call's budget of {budget.Total.TotalSeconds:0.#} s (CallTimeout; {DescribeTransportFailure(e)}).")
                     : $"The Selling Partner API could not be reached ({DescribeTransportFailure(e)}).",
                 request.Context,
-                e);
+                e)
+            {
+                TimedOut = e is Polly.Timeout.TimeoutRejectedException,
+            };
         }
         finally
         {

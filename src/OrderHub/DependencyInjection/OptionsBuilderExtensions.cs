@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace OrderHub;
 
 /// <summary>Binding options from configuration when the application has configuration at all.</summary>
-public static class OptionsBuilderExtensions
+internal static class OptionsBuilderExtensions
 {
     /// <summary>
     /// Binds the options from a configuration section if an <see cref="IConfiguration"/> is registered; an application

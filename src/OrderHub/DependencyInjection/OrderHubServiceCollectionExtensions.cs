@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OrderHub.Throttling;
 
 namespace OrderHub;
 
@@ -8,7 +7,7 @@ namespace OrderHub;
 public static class OrderHubServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the unified lookup, the shared rate-limit registry and a <see cref="TimeProvider"/>; add sources on
+    /// Registers the unified lookup and a <see cref="TimeProvider"/>; add sources on
     /// the returned builder (for example <c>.AddSellingPartner(...)</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -24,7 +23,6 @@ public static class OrderHubServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new RateLimiterRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new OrderLookup(sp.GetServices<IOrderSource>().Concat(sp.GetServices<IOrderSourceSet>().SelectMany(set => set.Sources))));
         return new OrderHubBuilder(services);
     }

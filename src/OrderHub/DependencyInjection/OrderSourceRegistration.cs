@@ -66,7 +66,6 @@ public static class OrderSourceRegistration
         }
 
         options.ValidateOnStart();
-        builder.Services.AddHttpClient(OrderHubBuilder.HttpClientName(name));
         builder.Services.AddKeyedSingleton(name, (sp, _) => create(sp, name));
         builder.Services.AddSingleton<IOrderSource>(sp => sp.GetRequiredKeyedService<TSource>(name));
 
@@ -110,7 +109,6 @@ public static class OrderSourceRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TOptions>, BindSourceSection<TOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TOptions>, NameTheSource<TOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, ValidateSource<TOptions>>());
-        Http.OrderHubHttpClients.AddOrderHubHttpClients(services);
     }
 
     private sealed class BindSourceSection<TOptions>(IServiceProvider services) : IConfigureNamedOptions<TOptions>

@@ -96,6 +96,9 @@ public sealed class OrderSourceUnavailableException : OrderHubException
         : base(message, context, innerException)
     {
     }
+
+    /// <summary>Gets a value indicating whether the source did not answer in time (rather than failing or refusing the connection).</summary>
+    public bool TimedOut { get; init; }
 }
 
 /// <summary>

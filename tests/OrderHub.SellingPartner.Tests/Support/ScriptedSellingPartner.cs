@@ -112,7 +112,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(v20260101 && response.Body20260101 is { } body ? body : response.Body));
     }
 
-    public SellingPartnerOrderSource CreateSource(
+    internal SellingPartnerOrderSource CreateSource(
         TimeProvider? time = null,
         RateLimiterRegistry? registry = null,
         Action<SellingPartnerOrderSourceOptions>? configure = null)
@@ -130,7 +130,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             OrdersApiVersion = OrdersApiVersion,
         };
         configure?.Invoke(options);
-        return new SellingPartnerOrderSource(options, time, registry ?? new RateLimiterRegistry(time));
+        return new SellingPartnerOrderSource(options, registry ?? new RateLimiterRegistry(time), time);
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

@@ -16,7 +16,7 @@ public sealed class OrderSyncTests
 
         public OrderIdFormat OrderIdFormat => inner.OrderIdFormat;
 
-        public AdaptiveTokenBucketRateLimiter GetOrderRateLimiter => limiter;
+        public IRateLimitStatus GetOrderRateLimit => limiter;
 
         public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
         {

@@ -1,7 +1,7 @@
 namespace OrderHub.Throttling;
 
 /// <summary>The shape of an <see cref="AdaptiveTokenBucketRateLimiter"/>.</summary>
-public sealed record AdaptiveTokenBucketRateLimiterOptions
+internal sealed record AdaptiveTokenBucketRateLimiterOptions
 {
     /// <summary>Gets how many permits the bucket adds each second; may be fractional (0.5 is one permit every 2 s).</summary>
     public required double PermitsPerSecond { get; init; }

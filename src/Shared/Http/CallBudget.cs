@@ -5,7 +5,7 @@ namespace OrderHub.Http;
 /// rate-limit permit: that wait is by design and bounded by the limiter, while the budget bounds an upstream that
 /// accepts connections and never answers.
 /// </summary>
-public sealed class CallBudget
+internal sealed class CallBudget
 {
     private readonly TimeProvider _timeProvider;
     private readonly long _started;

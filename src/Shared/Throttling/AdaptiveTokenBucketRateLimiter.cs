@@ -19,7 +19,7 @@ namespace OrderHub.Throttling;
 /// against a bucket of burst B and rate r take exactly max(0, N − B) / r.
 /// </para>
 /// </remarks>
-public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
+internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, IRateLimitStatus
 {
     // Floating-point accrual can land a hair under a whole permit at the exact due time; this much is forgiven.
     private const double Tolerance = 1e-9;
@@ -87,10 +87,25 @@ public sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter
         }
     }
 
+    /// <inheritdoc />
+    public int QueuedPermits
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queuedPermits;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public TimeSpan EstimateWait() => EstimateWait(1);
+
     /// <summary>Estimates how long a newcomer asking for <paramref name="permitCount"/> permits would wait now, behind the queue.</summary>
     /// <param name="permitCount">The permits it would ask for.</param>
     /// <returns>Zero when they are free now.</returns>
-    public TimeSpan EstimateWait(int permitCount = 1)
+    public TimeSpan EstimateWait(int permitCount)
     {
         CheckPermitCount(permitCount);
         lock (_lock)

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrderHub.Json;
 
 /// <summary>Finds one top-level property's JSON object in a response body without building a document.</summary>
-public static class JsonObjectSlice
+internal static class JsonObjectSlice
 {
     /// <summary>
     /// Returns the bytes of the object value of the top-level <paramref name="property"/>, or <see langword="null"/> when

@@ -6,7 +6,7 @@ namespace OrderHub.Throttling;
 /// Takes one permit from a bucket as the caller chose: wait (cancellable) or fail fast. A rejected lease becomes an
 /// <see cref="OrderSourceThrottledException"/> here, at the public edge, not inside the limiter.
 /// </summary>
-public static class RateLimitGate
+internal static class RateLimitGate
 {
     /// <summary>Takes one permit, waiting or failing fast as <paramref name="mode"/> says.</summary>
     /// <param name="limiter">The bucket.</param>

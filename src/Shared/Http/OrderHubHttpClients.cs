@@ -10,7 +10,7 @@ namespace OrderHub.Http;
 /// their primary handler never follows redirects and recycles connections, and users add their own handlers to them by
 /// name.
 /// </summary>
-public static class OrderHubHttpClients
+internal static class OrderHubHttpClients
 {
     /// <summary>Registers <c>IHttpClientFactory</c> and the non-redirecting primary handler of every OrderHub client.</summary>
     /// <param name="services">The services.</param>

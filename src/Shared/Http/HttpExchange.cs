@@ -9,7 +9,7 @@ namespace OrderHub.Http;
 /// One HTTP attempt as every provider makes it: send, refuse redirects, read the body up to a cap, within an attempt
 /// timeout. Credentials never leave the configured host: a redirect is an error, never followed.
 /// </summary>
-public static class HttpExchange
+internal static class HttpExchange
 {
     /// <summary>The most bytes read from one upstream response unless configured otherwise: 4 MiB.</summary>
     public const long DefaultMaxResponseBytes = 4L * 1024 * 1024;
@@ -258,4 +258,4 @@ public static class HttpExchange
 /// <param name="Context">The source and order, for errors.</param>
 /// <param name="RequestIdHeader">The header carrying the upstream request id.</param>
 /// <param name="AttemptTimeout">A shorter timeout than the pipeline's for this attempt (what is left of a call's budget), or <see langword="null"/>.</param>
-public sealed record ExchangeLimits(string Upstream, long MaxResponseBytes, OrderErrorContext Context, string RequestIdHeader, TimeSpan? AttemptTimeout = null);
+internal sealed record ExchangeLimits(string Upstream, long MaxResponseBytes, OrderErrorContext Context, string RequestIdHeader, TimeSpan? AttemptTimeout = null);

@@ -84,8 +84,8 @@ internal sealed class ProgressTracker
 
         if (_limited.Count > 0)
         {
-            var permitsPerSecond = _limited.Sum(s => s.GetOrderRateLimiter.PermitsPerSecond);
-            var available = _limited.Sum(s => Math.Floor(s.GetOrderRateLimiter.AvailablePermits));
+            var permitsPerSecond = _limited.Sum(s => s.GetOrderRateLimit.PermitsPerSecond);
+            var available = _limited.Sum(s => Math.Floor(s.GetOrderRateLimit.AvailablePermits));
             return TimeSpan.FromSeconds(Math.Max(0, remaining - available) / permitsPerSecond);
         }
 

@@ -7,7 +7,7 @@ namespace OrderHub.Throttling;
 /// (for Selling Partner: the seller credential, the region and the operation), so every client, adapter instance and
 /// caller that spends the same quota shares one bucket.
 /// </summary>
-public sealed class RateLimiterRegistry : IDisposable
+internal sealed class RateLimiterRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<AdaptiveTokenBucketRateLimiter>> _limiters = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
