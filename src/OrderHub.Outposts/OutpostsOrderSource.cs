@@ -96,12 +96,8 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     /// </remarks>
     public async Task<Order> CreateOrderAsync(CreateOrderRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ValidateCreateOrder(request);
         var lines = request.Lines.Select(l => (l.CatalogItemId, l.Quantity)).ToArray();
-        if (OutpostsInputRules.CheckCreateOrder(request.AccountId, lines, request.QuoteId, request.QuoteOptionId) is { } violation)
-        {
-            throw Invalid(violation);
-        }
 
         string paymentOption;
         string? paymentTerm;
@@ -129,6 +125,22 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         var call = new OutpostsCall("CreateOrder", HttpMethod.Post, Url("orders"), context, MayRepeat: false, () => JsonContent.Create(input, OutpostsJsonContext.Default.CreateOrderInput));
         var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
         return ReadOrder(response, context);
+    }
+
+    /// <summary>
+    /// Checks an order against the service model's rules, as <see cref="CreateOrderAsync"/> does before sending it: a
+    /// program can refuse a bad order before asking anyone to confirm it.
+    /// </summary>
+    /// <param name="request">The order.</param>
+    /// <exception cref="InvalidOrderRequestException">A rule is broken; the message names the field and what it must be.</exception>
+    public void ValidateCreateOrder(CreateOrderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var lines = request.Lines.Select(l => (l.CatalogItemId, l.Quantity)).ToArray();
+        if (OutpostsInputRules.CheckCreateOrder(request.AccountId, lines, request.QuoteId, request.QuoteOptionId) is { } violation)
+        {
+            throw Invalid(violation);
+        }
     }
 
     /// <inheritdoc />

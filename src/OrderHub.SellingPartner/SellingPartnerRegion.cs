@@ -46,7 +46,7 @@ public static class SellingPartnerEndpoints
 }
 
 /// <summary>Reads a region from configuration as its name (<c>NorthAmerica</c>) or its host's code (<c>na</c>), and says which are accepted otherwise.</summary>
-public sealed class SellingPartnerRegionConverter : EnumConverter
+internal sealed class SellingPartnerRegionConverter : EnumConverter
 {
     /// <summary>Initializes a new instance of the <see cref="SellingPartnerRegionConverter"/> class.</summary>
     public SellingPartnerRegionConverter()

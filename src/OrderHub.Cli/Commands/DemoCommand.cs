@@ -35,7 +35,7 @@ internal static class DemoCommand
             var lookup = host.Lookup;
             var store = host.Services.GetRequiredService<SqliteOrderStore>();
             var sync = host.Services.GetRequiredService<OrderSync>();
-            var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+            var stamp = TimeProvider.System.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             var spRun = $"demo-sp-{stamp}";
             var outpostsRun = $"demo-outposts-{stamp}";
             await sync.AddReferencesAsync(spRun, emulator.SellingPartner.Catalog.OrderIds.Take(count).Select(id => new OrderReference("sp-api", id)), cancel);

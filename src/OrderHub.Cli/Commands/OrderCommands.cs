@@ -116,13 +116,14 @@ internal static class OrderCommands
                     _ => null,
                 },
             };
-            if (OutpostsInputRules.CheckCreateOrder(request.AccountId, [.. lines.Select(l => (l.CatalogItemId, l.Quantity))], request.QuoteId, request.QuoteOptionId) is { } violation)
-            {
-                throw new InvalidOrderRequestException(violation.Message);
-            }
-
             await using var host = cli.Host(parse);
             var creator = CliContext.RequireCapable<IOrderCreator>(host.Lookup, parse.GetValue(source), "create orders");
+            if (creator is OutpostsOrderSource outposts)
+            {
+                // Refused before anyone is asked to confirm it.
+                outposts.ValidateCreateOrder(request);
+            }
+
             var what = lines.Length > 0 ? string.Join(", ", lines.Select(l => $"{l.Quantity} × {l.CatalogItemId}")) : $"quote {request.QuoteId}";
             if (!CliContext.Confirm($"Order {what} for {request.AccountId}?", parse.GetValue(yes)))
             {

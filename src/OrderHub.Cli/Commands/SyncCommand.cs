@@ -49,7 +49,7 @@ internal static class SyncCommand
             if (parse.GetValue(all))
             {
                 CliContext.RequireCapable<IOrderEnumerator>(lookup, sourceName, "list its orders");
-                runId = parse.GetValue(run) ?? $"all-{sourceName}-{DateTime.UtcNow:yyyyMMdd}";
+                runId = parse.GetValue(run) ?? $"all-{sourceName}-{TimeProvider.System.GetUtcNow():yyyyMMdd}";
             }
             else
             {

@@ -7,7 +7,7 @@ namespace OrderHub.Outposts;
 /// The input constraints of the Outposts service model (service-2.json), in one table. Every request is checked
 /// against them before it is sent, and the emulator enforces the same ones.
 /// </summary>
-public static partial class OutpostsInputRules
+internal static partial class OutpostsInputRules
 {
     /// <summary>Gets the rule for an order id (<c>OrderId</c>).</summary>
     public static IdRule OrderId { get; } = new("OrderId", "'oo-' and 17 lowercase hex digits, like oo-0123456789abcdef0", 20, OrderIdPattern());
@@ -142,10 +142,10 @@ public static partial class OutpostsInputRules
 /// <summary>A broken input rule: which field, and what was expected.</summary>
 /// <param name="Field">The field, as the service model names it.</param>
 /// <param name="Message">What was expected.</param>
-public sealed record Violation(string Field, string Message);
+internal sealed record Violation(string Field, string Message);
 
 /// <summary>One identifier rule: a pattern that must match the whole value, and a maximum length.</summary>
-public sealed class IdRule
+internal sealed class IdRule
 {
     private readonly Regex _pattern;
 
