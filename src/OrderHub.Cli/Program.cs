@@ -1,5 +1,22 @@
 using System.CommandLine;
 using OrderHub.Cli.Commands;
+using Spectre.Console;
+
+// Plain text when the output goes to a pipe or a file, or NO_COLOR is set: no colour codes, and lines wide enough that
+// tables never split an id.
+if (Console.IsOutputRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")))
+{
+    AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
+    if (Console.IsOutputRedirected)
+    {
+        AnsiConsole.Profile.Width = 240;
+    }
+}
 
 var cli = new CliContext();
 var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS Outposts in one model.")

@@ -318,6 +318,26 @@ public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => RequeueCoreAsync(runId, cancellationToken));
+
+    private async Task<int> RequeueCoreAsync(string runId, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var requeue = _writer.CreateCommand();
+            requeue.CommandText = "UPDATE sync_items SET state = 0 WHERE run_id = $run AND state <> 0";
+            requeue.Parameters.AddWithValue("$run", runId);
+            return await requeue.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) =>
         GuardAsync(() => GetFailuresCoreAsync(runId, cancellationToken));
 

@@ -46,6 +46,12 @@ public interface IOrderStore
     /// <returns>The counts.</returns>
     Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>Makes every reference of a run pending again (stored, failed or not), so the next run reads them all again.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many references were not pending before.</returns>
+    Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a run's failures.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -56,4 +56,6 @@ internal sealed class BreakableStore(IOrderStore inner) : IOrderStore
     public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) => Guard(() => inner.CountRunAsync(runId, cancellationToken));
 
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) => Guard(() => inner.GetFailuresAsync(runId, cancellationToken));
+
+    public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) => Guard(() => inner.RequeueAsync(runId, cancellationToken));
 }

@@ -143,3 +143,96 @@ public sealed class CliWaitingTests
         }
     }
 }
+
+/// <summary>Output fit for people and for pipes.</summary>
+public sealed class CliOutputTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-cli-out-").FullName;
+    private EmulatorHost _emulator = null!;
+
+    public async Task InitializeAsync() => _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 10 });
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Tables_WrittenToAPipe_HaveNoColourCodes_AndKeepIdsWhole()
+    {
+        var info = CliProcess.StartInfo(_emulator, ["list", "--source", "outposts"]);
+        info.Environment.Remove("NO_COLOR");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        process.ExitCode.ShouldBe(0);
+        output.ShouldNotContain("\u001b[");
+        foreach (var id in _emulator.Outposts.OrderIds)
+        {
+            output.ShouldContain(id);
+        }
+    }
+
+    [Fact]
+    public async Task List_Csv_WritesAHeaderAndOneLinePerOrder()
+    {
+        var result = await CliProcess.RunAsync(_emulator, "list", "--source", "outposts", "--csv");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines[0].ShouldBe("source,orderId,accountId,status,statusRaw,type,createdAt");
+        lines.Skip(1).Select(l => l.Split(',')[1]).ShouldBe(_emulator.Outposts.OrderIds, ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Sync_Refresh_ReadsAgainWhatTheRunAlreadyStored()
+    {
+        var ids = Path.Combine(_folder, "ids.txt");
+        await File.WriteAllLinesAsync(ids, _emulator.SellingPartner.Catalog.OrderIds.Take(4));
+        var db = Path.Combine(_folder, "orders.db");
+
+        var first = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json");
+        var again = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json");
+        var refreshed = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json", "--refresh");
+
+        System.Text.Json.JsonDocument.Parse(first.Out).RootElement.GetProperty("inserted").GetInt32().ShouldBe(4);
+        System.Text.Json.JsonDocument.Parse(again.Out).RootElement.GetProperty("alreadyDone").GetInt32().ShouldBe(4, "a rerun resumes: nothing is read twice");
+        refreshed.ExitCode.ShouldBe(0, refreshed.Error);
+        System.Text.Json.JsonDocument.Parse(refreshed.Out).RootElement.GetProperty("unchanged").GetInt32().ShouldBe(4, "--refresh reads every order again");
+        _emulator.SellingPartner.GetOrderRequests.ShouldBe(8);
+    }
+
+    [Fact]
+    public async Task Sync_StoppedWithCtrlC_Exits130_SayingThatRerunningResumes()
+    {
+        await using var slow = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 1, SpOrderCount = 10 });
+        var ids = Path.Combine(_folder, "slow.txt");
+        await File.WriteAllLinesAsync(ids, slow.SellingPartner.Catalog.OrderIds);
+        var info = CliProcess.StartInfo(slow, ["sync", "--ids", ids, "--db", Path.Combine(_folder, "slow.db"), "--json"]);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+
+        // Interrupted once the first order is read: the rest wait for permits, 2 s apart.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (slow.SellingPartner.GetOrderRequests == 0)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline);
+            await Task.Delay(20);
+        }
+
+        using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync();
+        await output;
+
+        process.ExitCode.ShouldBe(130);
+        (await error).ShouldContain("Run the same command again to resume");
+    }
+}

@@ -129,6 +129,23 @@ public abstract class OrderStoreContractTests
     });
 
     [Fact]
+    public Task Requeue_MakesEveryReferenceOfTheRunPendingAgain_AndNoOtherRun() => WithStoreAsync(async store =>
+    {
+        var orders = Enumerable.Range(1, 3).Select(i => SampleOrder($"oo-{i:D17}")).ToArray();
+        await store.AddToRunAsync("run", [.. orders.Select(Ref)]);
+        await store.AddToRunAsync("other", [Ref(orders[0])]);
+        await store.CommitAsync("run", [Fetched(orders[0]), Failed(Ref(orders[1]), permanent: true)]);
+        await store.CommitAsync("other", [Fetched(orders[0])]);
+
+        (await store.RequeueAsync("run")).ShouldBe(2);
+
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(3, 0, 0));
+        (await store.CountRunAsync("other")).ShouldBe(new SyncRunCounts(0, 1, 0));
+        (await store.GetAsync("outposts", orders[0].OrderId)).ShouldNotBeNull("the stored order stays until it is read again");
+        return true;
+    });
+
+    [Fact]
     public Task Get_UnknownOrder_IsNull() => WithStoreAsync(async store =>
     {
         (await store.GetAsync("outposts", "oo-0123456789abcdef0")).ShouldBeNull();

@@ -13,7 +13,10 @@ internal sealed class CliContext
 
     public Option<bool> JsonOption { get; } = new("--json") { Description = "Write the unified JSON (stable field names) instead of a table." };
 
-    public static async Task<int> RunAsync(Func<Task<int>> action)
+    public static Task<int> RunAsync(Func<Task<int>> action) => RunAsync("cancelled.", action);
+
+    /// <summary>Runs a command, turning errors into exit codes; Ctrl+C ends it with 130 and says what to do next.</summary>
+    public static async Task<int> RunAsync(string whenCancelled, Func<Task<int>> action)
     {
         try
         {
@@ -26,8 +29,8 @@ internal sealed class CliContext
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled");
-            return ExitCodes.Unexpected;
+            Console.Error.WriteLine(whenCancelled);
+            return ExitCodes.Cancelled;
         }
     }
 
@@ -90,6 +93,12 @@ internal sealed class CliContext
             return false;
         }
 
-        return Spectre.Console.AnsiConsole.Confirm(question, defaultValue: false);
+        if (Spectre.Console.AnsiConsole.Confirm(question, defaultValue: false))
+        {
+            return true;
+        }
+
+        Console.Error.WriteLine("declined: nothing was done.");
+        return false;
     }
 }

@@ -47,7 +47,8 @@ internal static class OrderCommands
     {
         var source = new Option<string?>("--source") { Description = "The source to list (one that can list its orders, such as an Outposts source); by default the only one." };
         var outpost = new Option<string?>("--outpost") { Description = "Only the orders of this Outpost (op- id or ARN)." };
-        var command = new Command("list", "List the orders of a source that can enumerate them.") { source, outpost, cli.JsonOption };
+        var csv = new Option<bool>("--csv") { Description = "Write CSV (a header line, then one order per line) instead of a table." };
+        var command = new Command("list", "List the orders of a source that can enumerate them.") { source, outpost, csv, cli.JsonOption };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             await using var host = cli.Host(parse);
@@ -65,7 +66,11 @@ internal static class OrderCommands
                 }
             }
 
-            if (!parse.GetValue(cli.JsonOption))
+            if (parse.GetValue(csv))
+            {
+                Render.Csv(summaries);
+            }
+            else if (!parse.GetValue(cli.JsonOption))
             {
                 AnsiConsole.Write(Render.SummaryTable(summaries));
             }

@@ -21,7 +21,8 @@ internal static class SyncCommand
         var all = new Option<bool>("--all") { Description = "Sync every order the source lists (an Outposts source)." };
         var db = new Option<string?>("--db") { Description = "The SQLite file (default: ORDERHUB_DB, else orderhub.db)." };
         var run = new Option<string?>("--run") { Description = "The run's name. By default it is derived from the input, so running the same command again resumes it." };
-        var command = new Command("sync", "Fetch many orders into a local SQLite file; resumable, paced by each source's rate limit.") { ids, source, all, db, run, cli.JsonOption };
+        var refresh = new Option<bool>("--refresh") { Description = "Read again every order of the run, those already stored included (a run normally fetches only what it has not stored yet)." };
+        var command = new Command("sync", "Fetch many orders into a local SQLite file; resumable, paced by each source's rate limit.") { ids, source, all, db, run, refresh, cli.JsonOption };
         command.Validators.Add(result =>
         {
             var hasIds = result.GetValue(ids) is not null;
@@ -35,7 +36,9 @@ internal static class SyncCommand
                 result.AddError("--all needs --source <name> (a source that can list its orders).");
             }
         });
-        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
+        command.SetAction((parse, cancel) => CliContext.RunAsync(
+            "stopped; what was fetched is stored. Run the same command again to resume the run.",
+            async () =>
         {
             var path = parse.GetValue(db) ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db";
             await using var host = cli.Host(parse, services => services.AddSqliteOrderStore(path).AddOrderHubSync());
@@ -102,6 +105,12 @@ internal static class SyncCommand
                 throw;
             }
 
+            if (parse.GetValue(refresh))
+            {
+                var requeued = await store.RequeueAsync(runId, cancel);
+                Console.Error.WriteLine($"refresh: {requeued} order(s) of run {runId} will be read again.");
+            }
+
             var result = parse.GetValue(cli.JsonOption)
                 ? await sync.RunAsync(runId, cancellationToken: cancel)
                 : await RunWithProgressAsync(sync, runId, cancel);
@@ -143,7 +152,7 @@ internal static class SyncCommand
         SyncProgress? final = null;
         await AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context => final = await RunAsTaskAsync(context, sync, runId, label ?? runId, cancellationToken));
         return final!;
     }

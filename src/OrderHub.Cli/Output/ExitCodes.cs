@@ -14,6 +14,7 @@ internal static class ExitCodes
     public const int Declined = 8;
     public const int SyncHadFailures = 9;
     public const int Store = 10;
+    public const int Cancelled = 130; // 128 + SIGINT, as shells report Ctrl+C
 
     /// <summary>The exit code an error maps to.</summary>
     public static int For(Exception error) => error switch

@@ -26,7 +26,7 @@ internal static class Render
 
     public static void Table(Order order)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("Field").AddColumn("Value");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("Field").NoWrap()).AddColumn("Value");
         void Row(string name, object? value)
         {
             if (value is not null)
@@ -59,7 +59,10 @@ internal static class Render
 
     public static Table SummaryTable(IEnumerable<OrderSummary> summaries)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("Order id", "Account", "Status", "Type", "Submitted", "Lines by status");
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("Order id").NoWrap())
+            .AddColumn(new TableColumn("Account").NoWrap())
+            .AddColumns("Status", "Type", "Submitted", "Lines by status");
         foreach (var s in summaries)
         {
             table.AddRow(
@@ -73,6 +76,24 @@ internal static class Render
 
         return table;
     }
+
+    /// <summary>Writes order summaries as CSV (RFC 4180), a header line first.</summary>
+    public static void Csv(IEnumerable<OrderSummary> summaries)
+    {
+        Console.Out.WriteLine("source,orderId,accountId,status,statusRaw,type,createdAt");
+        foreach (var s in summaries)
+        {
+            Console.Out.WriteLine(string.Join(',', new[]
+            {
+                s.Source, s.OrderId, s.AccountId, s.Status.Value.ToString(), s.Status.Raw, s.Type?.Raw,
+                s.CreatedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            }.Select(CsvField)));
+        }
+    }
+
+    private static string CsvField(string? value) =>
+        value is null ? string.Empty
+        : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     public static void Error(Exception error)
     {

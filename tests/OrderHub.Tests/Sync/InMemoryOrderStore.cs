@@ -111,6 +111,25 @@ internal sealed class InMemoryOrderStore : IOrderStore
         }
     }
 
+    public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var run = _runs.GetValueOrDefault(runId, []);
+            var requeued = 0;
+            for (var i = 0; i < run.Count; i++)
+            {
+                if (run[i].State != 0)
+                {
+                    run[i] = (run[i].Reference, 0, null);
+                    requeued++;
+                }
+            }
+
+            return Task.FromResult(requeued);
+        }
+    }
+
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -157,4 +176,6 @@ internal sealed class FailingOrderStore(InMemoryOrderStore inner) : IOrderStore
     public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) => inner.CountRunAsync(runId, cancellationToken);
 
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) => inner.GetFailuresAsync(runId, cancellationToken);
+
+    public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) => inner.RequeueAsync(runId, cancellationToken);
 }
