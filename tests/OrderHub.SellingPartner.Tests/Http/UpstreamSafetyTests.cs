@@ -254,3 +254,34 @@ public sealed class RetryBudgetTests
         server.TokenRequests.ShouldBe(2);
     }
 }
+
+/// <summary>Options are checked by the same rules with or without dependency injection.</summary>
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void Constructor_OptionsBreakingARule_IsAnArgumentExceptionNamingTheSourceAndTheSetting()
+    {
+        var options = new SellingPartnerOrderSourceOptions { SourceName = "sp-eu", ClientId = "c", ClientSecret = "s", RefreshToken = "r", PacingMargin = 0.9 };
+
+        var error = Should.Throw<ArgumentException>(() => new SellingPartnerOrderSource(options));
+
+        error.Message.ShouldContain("sp-eu");
+        error.Message.ShouldContain("PacingMargin");
+    }
+
+    [Fact]
+    public void Region_FromConfiguration_TakesTheHostsCodeOrTheName_AndNamesThemOtherwise()
+    {
+        var configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?>
+        {
+            ["a:Region"] = "eu",
+            ["b:Region"] = "FarEast",
+            ["c:Region"] = "mars",
+        }).Build();
+
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Get<SellingPartnerOrderSourceOptions>(configuration.GetSection("a"))!.Region.ShouldBe(SellingPartnerRegion.Europe);
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Get<SellingPartnerOrderSourceOptions>(configuration.GetSection("b"))!.Region.ShouldBe(SellingPartnerRegion.FarEast);
+        var error = Should.Throw<InvalidOperationException>(() => Microsoft.Extensions.Configuration.ConfigurationBinder.Get<SellingPartnerOrderSourceOptions>(configuration.GetSection("c")));
+        error.ToString().ShouldContain("na, eu or fe");
+    }
+}
