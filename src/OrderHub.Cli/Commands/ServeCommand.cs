@@ -26,7 +26,11 @@ internal static class ServeCommand
             var builder = WebApplication.CreateSlimBuilder();
             CliConfiguration.Apply(builder.Configuration, parse.GetValue(cli.ConfigOption));
             CliConfiguration.AddServices(builder.Services);
+            // One line per request (method, path, status) and OrderHub's own events; the framework's only from warnings.
             builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+            builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
             builder.WebHost.UseKestrel().UseUrls(parse.GetRequiredValue(urls));
             builder.Services.AddSqliteOrderStore(parse.GetValue(db) ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db");
             var keys = builder.Configuration["ORDERHUB_API_KEYS"] ?? string.Empty;
