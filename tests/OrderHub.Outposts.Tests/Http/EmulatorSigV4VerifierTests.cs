@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using OrderHub.Emulator.Hosting;
 using OrderHub.Emulator.Outposts;
-using OrderHub.Outposts.Tests.Support;
+using static OrderHub.Outposts.Tests.Support.SigV4Vectors;
 using Shouldly;
 using Xunit;
 
@@ -20,16 +20,12 @@ namespace OrderHub.Outposts.Tests.Http;
 /// </summary>
 public sealed class EmulatorSigV4VerifierTests
 {
-    private const string AccessKey = SigV4Vectors.AccessKey;
-    private const string SecretKey = SigV4Vectors.SecretKey;
-    private static readonly DateTimeOffset SignedAt = new(SigV4Vectors.SignedAt);
-
-    private static string Vector(params string[] path) => SigV4Vectors.Read(path);
+    private static readonly DateTimeOffset SignedAtUtc = new(SignedAt);
 
     // The suite's signed request, with the Authorization it publishes as the answer (one .sreq of the suite carries a
     // stale one).
-    private static string BotocoreSignedRequest(string name) => string.Join('\n', Vector(name, $"{name}.sreq").Split('\n')
-        .Select(line => line.StartsWith("Authorization:", StringComparison.Ordinal) ? "Authorization: " + Vector(name, $"{name}.authz").Trim() : line));
+    private static string BotocoreSignedRequest(string name) => string.Join('\n', Read(name, $"{name}.sreq").Split('\n')
+        .Select(line => line.StartsWith("Authorization:", StringComparison.Ordinal) ? "Authorization: " + Read(name, $"{name}.authz").Trim() : line));
 
     /// <summary>Turns a signed request as the test suites write it into the request the emulator's verifier sees.</summary>
     private static (HttpRequest Request, byte[] Body) Parse(string signedRequest, Func<string, string>? tamper = null)
@@ -76,7 +72,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest(name));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAt).ShouldBeNull();
+        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc).ShouldBeNull();
     }
 
     [Theory]
@@ -84,9 +80,9 @@ public sealed class EmulatorSigV4VerifierTests
     [InlineData("query-signed-request.txt", 30)]
     public void AwsCAuthSignedRequest_InTheHeaderOrPresignedInTheQuery_IsAccepted(string file, int minutesLater)
     {
-        var (request, body) = Parse(Vector("aws-c-auth-v4", "post-x-www-form-urlencoded", file));
+        var (request, body) = Parse(Read("aws-c-auth-v4", "post-x-www-form-urlencoded", file));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAt.AddMinutes(minutesLater)).ShouldBeNull();
+        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc.AddMinutes(minutesLater)).ShouldBeNull();
     }
 
     [Theory]
@@ -97,15 +93,15 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest(name), text => text.Replace(from, to, StringComparison.Ordinal));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAt)!.Value.Type.ShouldBe("InvalidSignatureException");
+        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc)!.Value.Type.ShouldBe("InvalidSignatureException");
     }
 
     [Fact]
     public void PresignedRequest_PastItsExpiry_IsRefused()
     {
-        var (request, body) = Parse(Vector("aws-c-auth-v4", "post-x-www-form-urlencoded", "query-signed-request.txt"));
+        var (request, body) = Parse(Read("aws-c-auth-v4", "post-x-www-form-urlencoded", "query-signed-request.txt"));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAt.AddHours(2))!.Value.Message.ShouldContain("expired");
+        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc.AddHours(2))!.Value.Message.ShouldContain("expired");
     }
 
     [Fact]
@@ -113,7 +109,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest("get-vanilla"));
 
-        var denied = SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-west-2", SignedAt);
+        var denied = SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-west-2", SignedAtUtc);
 
         denied!.Value.Message.ShouldContain("valid region");
     }
@@ -123,7 +119,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest("get-vanilla"));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAt.AddMinutes(6))!.Value.Message.ShouldContain("Signature expired");
+        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc.AddMinutes(6))!.Value.Message.ShouldContain("Signature expired");
     }
 
     [Theory]

@@ -5,7 +5,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Signing;
-using OrderHub.Outposts.Tests.Support;
+using static OrderHub.Outposts.Tests.Support.SigV4Vectors;
 using Shouldly;
 using Xunit;
 
@@ -17,11 +17,6 @@ namespace OrderHub.Outposts.Tests.Http;
 /// </summary>
 public sealed class SigV4VectorTests
 {
-    private const string AccessKey = SigV4Vectors.AccessKey;
-    private const string SecretKey = SigV4Vectors.SecretKey;
-    private static readonly DateTime SignedAt = SigV4Vectors.SignedAt;
-
-    private static string Vector(params string[] path) => SigV4Vectors.Read(path);
 
     [Theory]
     [InlineData("get-vanilla")]
@@ -31,19 +26,19 @@ public sealed class SigV4VectorTests
     [InlineData("post-x-www-form-urlencoded")]
     public void ComputeSignature_BotocoreVector_MatchesThePublishedAuthorization(string name)
     {
-        var canonicalRequest = Vector(name, $"{name}.creq");
+        var canonicalRequest = Read(name, $"{name}.creq");
         var signedHeaders = canonicalRequest.Split('\n')[^2];
 
         var result = AWS4Signer.ComputeSignature(AccessKey, SecretKey, "us-east-1", SignedAt, "service", signedHeaders, canonicalRequest);
 
-        result.ForAuthorizationHeader.ShouldBe(Vector(name, $"{name}.authz").Trim());
+        result.ForAuthorizationHeader.ShouldBe(Read(name, $"{name}.authz").Trim());
     }
 
     [Fact]
     public void Sign_AwsCAuthSignedBodyVector_MatchesThePublishedSignedRequest()
     {
-        var context = JsonNode.Parse(Vector("aws-c-auth-v4", "post-x-www-form-urlencoded", "context.json"))!;
-        var expected = Vector("aws-c-auth-v4", "post-x-www-form-urlencoded", "header-signed-request.txt").Split('\n');
+        var context = JsonNode.Parse(Read("aws-c-auth-v4", "post-x-www-form-urlencoded", "context.json"))!;
+        var expected = Read("aws-c-auth-v4", "post-x-www-form-urlencoded", "header-signed-request.txt").Split('\n');
         var request = new AWSSigningRequest
         {
             HttpMethod = HttpMethod.Post,
