@@ -195,3 +195,31 @@ public sealed class MultiAccountTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>Configuration mistakes end with exit code 2 and a message naming the source, the setting and what is accepted.</summary>
+public sealed class CliConfigurationErrorTests
+{
+    [Theory]
+    [InlineData("""{ "OrderHub": { "Sources": { "sp-eu": { "Provider": "SellingPartner", "Region": "mars", "ClientId": "a", "ClientSecret": "b", "RefreshToken": "c" } } } }""", "na, eu or fe")]
+    [InlineData("""{ "OrderHub": { "Sources": { "sp-eu": { "Provider": "SellingPartner", "ClientId": "a" } } } }""", "The ClientSecret field is required")]
+    [InlineData("""{ "OrderHub": """, "appsettings.json")]
+    public async Task Get_WithABadConfigFile_IsAUsageErrorSayingWhatToFix(string settings, string expected)
+    {
+        var folder = Directory.CreateTempSubdirectory("orderhub-config-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "appsettings.json");
+            await File.WriteAllTextAsync(file, settings);
+
+            var result = await CliProcess.RunAsync(null, "get", "902-3159896-1390916", "--config", file);
+
+            result.ExitCode.ShouldBe(2, result.Error);
+            result.Error.ShouldContain(expected);
+            result.Error.ShouldNotContain("   at ");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

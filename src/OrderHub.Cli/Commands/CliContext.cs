@@ -22,7 +22,9 @@ internal sealed class CliContext
         {
             return await action();
         }
-        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.Sync.OrderSyncHaltedException or OptionsValidationException or ArgumentException)
+        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.Sync.OrderSyncHaltedException or OptionsValidationException
+            or InvalidDataException // a --config file that is not JSON: the message names the file and the line
+            or ArgumentException and not ArgumentNullException)
         {
             Render.Error(e);
             return ExitCodes.For(e);

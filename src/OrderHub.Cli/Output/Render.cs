@@ -97,7 +97,12 @@ internal static class Render
 
     public static void Error(Exception error)
     {
-        var details = error is OrderHubException hub && hub.RequestId is not null ? $" (request id {hub.RequestId})" : string.Empty;
+        var details = error switch
+        {
+            OrderHubException { RequestId: { } requestId } => $" (request id {requestId})",
+            InvalidDataException { InnerException: { } cause } => $" {cause.Message}",
+            _ => string.Empty,
+        };
         Console.Error.WriteLine($"error: {error.Message}{details}");
     }
 }

@@ -116,9 +116,19 @@ public static class OrderSourceRegistration
     {
         public void Configure(string? name, TOptions options)
         {
-            if (!string.IsNullOrEmpty(name))
+            if (string.IsNullOrEmpty(name))
+            {
+                return;
+            }
+
+            try
             {
                 services.GetService<IConfiguration>()?.GetSection(OrderHubBuilder.SourceSection(name)).Bind(options);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A value of the wrong type ("Region": "mars"): said as a validation failure naming the setting.
+                throw new OptionsValidationException(name, typeof(TOptions), [$"Source '{name}': {e.Message} {e.InnerException?.Message}".Trim()]);
             }
         }
 
