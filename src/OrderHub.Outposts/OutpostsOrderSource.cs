@@ -20,8 +20,7 @@ namespace OrderHub.Outposts;
 public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrderCanceller, IDisposable
 {
     private readonly OutpostsOrderSourceOptions _options;
-    private readonly HttpClient _http;
-    private readonly bool _ownsHandler;
+    private readonly OrderHub.Http.UpstreamClient _http;
     private readonly OutpostsTransport _transport;
 
     /// <summary>Initializes a new instance of the <see cref="OutpostsOrderSource"/> class.</summary>
@@ -39,6 +38,17 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         ILogger<OutpostsOrderSource>? logger = null,
         HttpMessageHandler? innerHandler = null,
         Func<string, string?>? environment = null)
+        : this(options, timeProvider, logger, InnerHandlers(innerHandler), environment)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="OutpostsOrderSource"/> class over a handler chain given per exchange.</summary>
+    internal OutpostsOrderSource(
+        OutpostsOrderSourceOptions options,
+        TimeProvider? timeProvider,
+        ILogger<OutpostsOrderSource>? logger,
+        (Func<HttpMessageHandler> Next, bool Once, bool Owned) innerHandlers,
+        Func<string, string?>? environment)
     {
         ArgumentNullException.ThrowIfNull(options);
         // The same rules as dependency injection's validation at start, for sources built by hand.
@@ -48,18 +58,14 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         environment ??= Environment.GetEnvironmentVariable;
         Region = OutpostsEndpoint.ResolveRegion(options, environment);
         ServiceUrl = OutpostsEndpoint.ResolveServiceUrl(options, Region, environment);
-        _ownsHandler = innerHandler is null;
-        if (innerHandler is not null)
-        {
-            OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(innerHandler, nameof(innerHandler));
-        }
+        var credentials = OutpostsEndpoint.ResolveCredentials(options);
+        var region = RegionEndpoint.GetBySystemName(Region);
 
-        var signer = new SigV4SigningHandler(
-            OutpostsEndpoint.ResolveCredentials(options),
-            RegionEndpoint.GetBySystemName(Region),
-            OutpostsDefaults.SigningName,
-            innerHandler ?? OrderHub.Http.HttpExchange.CreateHandler());
-        _http = new HttpClient(signer, disposeHandler: _ownsHandler) { Timeout = Timeout.InfiniteTimeSpan };
+        // Every request is signed by AWSSDK.Core's signer, over the handler chain below it.
+        HttpMessageHandler Signed(HttpMessageHandler inner) => new SigV4SigningHandler(credentials, region, OutpostsDefaults.SigningName, inner);
+        _http = innerHandlers.Once
+            ? OrderHub.Http.UpstreamClient.Over(Signed(innerHandlers.Next()), ownsHandler: innerHandlers.Owned)
+            : OrderHub.Http.UpstreamClient.PerExchange(() => Signed(innerHandlers.Next()), "innerHandler");
         _transport = new OutpostsTransport(_http, options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
     }
 
@@ -205,6 +211,19 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    // A handler given by the caller must not follow redirects (it is not disposed with the source); none given, the
+    // source creates and owns one that does not.
+    private static (Func<HttpMessageHandler> Next, bool Once, bool Owned) InnerHandlers(HttpMessageHandler? innerHandler)
+    {
+        if (innerHandler is null)
+        {
+            return (OrderHub.Http.HttpExchange.CreateHandler, true, true);
+        }
+
+        OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(innerHandler, nameof(innerHandler));
+        return (() => innerHandler, true, false);
+    }
 
     internal Order ReadOrder(OutpostsResponse response, OrderErrorContext context)
     {

@@ -25,7 +25,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
     private readonly SellingPartnerOrderSourceOptions _options;
-    private readonly HttpClient _http;
+    private readonly OrderHub.Http.UpstreamClient _http;
     private readonly ThrottleMode _defaultThrottleMode;
     private readonly SellingPartnerTransport _transport;
     private readonly LwaAccessTokenSource _lwa;
@@ -51,7 +51,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         ILogger<SellingPartnerOrderSource>? logger = null,
         HttpMessageHandler? handler = null,
         ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
-        : this(options, RateLimiterRegistry.Shared, timeProvider, logger, handler, defaultThrottleMode)
+        : this(options, RateLimiterRegistry.Shared, timeProvider, logger, ClientOver(handler), defaultThrottleMode)
     {
     }
 
@@ -61,19 +61,14 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         RateLimiterRegistry rateLimiters,
         TimeProvider? timeProvider = null,
         ILogger<SellingPartnerOrderSource>? logger = null,
-        HttpMessageHandler? handler = null,
+        OrderHub.Http.UpstreamClient? client = null,
         ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
     {
         ArgumentNullException.ThrowIfNull(options);
         // The same rules as dependency injection's validation at start, for sources built by hand.
         OrderSourceRegistration.ThrowIfInvalid(options, nameof(options));
 
-        if (handler is not null)
-        {
-            OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(handler, nameof(handler));
-        }
-
-        var httpClient = new HttpClient(handler ?? OrderHub.Http.HttpExchange.CreateHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        var httpClient = client ?? ClientOver(null);
         _http = httpClient;
         _options = options;
         _defaultThrottleMode = options.ThrottleMode ?? defaultThrottleMode;
@@ -172,6 +167,17 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    // A handler given by the caller must not follow redirects; none given, the source creates and owns one that does not.
+    private static OrderHub.Http.UpstreamClient ClientOver(HttpMessageHandler? handler)
+    {
+        if (handler is not null)
+        {
+            OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(handler, nameof(handler));
+        }
+
+        return OrderHub.Http.UpstreamClient.Over(handler ?? OrderHub.Http.HttpExchange.CreateHandler(), ownsHandler: handler is null);
+    }
 
     /// <summary>Reads a v0 getOrder success body (<c>{"payload": Order}</c>) into the unified model.</summary>
     internal static Order ReadOrder(SellingPartnerResponse response, OrderErrorContext context, string sourceName) =>

@@ -90,6 +90,40 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task AddSellingPartner_HandlersAddedToItsNamedClient_SeeEveryRequest()
+    {
+        await using var emulator = await EmulatorHost.StartAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddOrderHub().AddSellingPartner("sp-eu", o =>
+        {
+            var defaults = EmulatorClient.Options(emulator);
+            o.Endpoint = defaults.Endpoint;
+            o.LwaEndpoint = defaults.LwaEndpoint;
+            o.ClientId = defaults.ClientId;
+            o.ClientSecret = defaults.ClientSecret;
+            o.RefreshToken = defaults.RefreshToken;
+        });
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        services.AddHttpClient(OrderHubBuilder.HttpClientName("sp-eu")).AddHttpMessageHandler(() => new RecordingHandler(seen));
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredKeyedService<SellingPartnerOrderSource>("sp-eu").GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[0]);
+
+        seen.ShouldContain(path => path.EndsWith("/auth/o2/token", StringComparison.Ordinal));
+        seen.ShouldContain(path => path.Contains("/orders/2026-01-01/orders/", StringComparison.Ordinal));
+    }
+
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> seen) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Enqueue(request.RequestUri!.AbsolutePath);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task AddSellingPartner_MissingCredentials_FailValidation()
     {
         var services = new ServiceCollection();

@@ -82,5 +82,5 @@ internal static class SyncMeasurements
             OrdersApiVersion = ordersApiVersion,
         },
         rateLimiters: new RateLimiterRegistry(),
-        handler: new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false });
+        client: OrderHub.Http.UpstreamClient.Over(new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false }, ownsHandler: true));
 }

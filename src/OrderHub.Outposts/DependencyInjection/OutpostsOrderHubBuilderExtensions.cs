@@ -58,5 +58,6 @@ public static class OutpostsOrderHubBuilderExtensions
         services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),
         services.GetRequiredService<TimeProvider>(),
         services.GetService<ILogger<OutpostsOrderSource>>(),
-        services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)));
+        (() => services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)), false, false),
+        null);
 }

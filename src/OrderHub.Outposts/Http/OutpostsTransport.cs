@@ -19,7 +19,7 @@ internal sealed partial class OutpostsTransport
     private static readonly ResiliencePropertyKey<bool> MayRepeatKey = new("OrderHub.MayRepeat");
     private static readonly ResiliencePropertyKey<CallBudget> BudgetKey = new("OrderHub.CallBudget");
 
-    private readonly HttpClient _http;
+    private readonly UpstreamClient _http;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<OutpostsResponse> _pipeline;
     private readonly ResiliencePipeline _attemptTimeout;
@@ -27,7 +27,7 @@ internal sealed partial class OutpostsTransport
     private readonly TimeSpan _callTimeout;
     private readonly long _maxResponseBytes;
 
-    public OutpostsTransport(HttpClient signedHttp, OutpostsOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
+    public OutpostsTransport(UpstreamClient signedHttp, OutpostsOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _http = signedHttp;
         _logger = logger;
@@ -108,7 +108,7 @@ internal sealed partial class OutpostsTransport
         using var message = new HttpRequestMessage(call.Method, call.Uri) { Content = call.Content?.Invoke() };
         message.Headers.Accept.ParseAdd("application/json");
         var limits = new ExchangeLimits("AWS Outposts", _maxResponseBytes, call.Context, OutpostsDefaults.RequestIdHeader, budget.Remaining);
-        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             return new OutpostsResponse(

@@ -15,7 +15,7 @@ namespace OrderHub.SellingPartner.Auth;
 /// </summary>
 internal sealed class LwaAccessTokenSource : IAccessTokenSource
 {
-    private readonly HttpClient _http;
+    private readonly UpstreamClient _http;
     private readonly SellingPartnerOrderSourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
@@ -23,7 +23,7 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
     private readonly ResiliencePipeline<LwaAnswer> _retries;
     private readonly CachedTokenSlot _slot;
 
-    public LwaAccessTokenSource(HttpClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
+    public LwaAccessTokenSource(UpstreamClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
     {
         _http = http;
         _options = options;
@@ -102,7 +102,7 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
         ]);
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.LwaEndpoint) { Content = form };
         var limits = new ExchangeLimits("Login with Amazon", _options.MaxResponseBytes, new OrderErrorContext(_sourceName), SellingPartnerDefaults.LwaRequestIdHeader);
-        var (response, body) = await HttpExchange.SendAsync(_http, request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        var (response, body) = await HttpExchange.SendAsync(_http.Next(), request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             return new LwaAnswer(response.StatusCode, body, HttpExchange.Header(response, SellingPartnerDefaults.LwaRequestIdHeader), HttpExchange.RetryAfter(response));

@@ -49,7 +49,7 @@ public static class SellingPartnerOrderHubBuilderExtensions
         services.GetRequiredService<RateLimiterRegistry>(),
         services.GetRequiredService<TimeProvider>(),
         services.GetService<ILogger<SellingPartnerOrderSource>>(),
-        services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)),
+        OrderHub.Http.UpstreamClient.PerExchange(() => services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)), "handler"),
         services.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode);
 
     // What every Selling Partner registration needs besides its own source: the process's buckets (shared by every

@@ -24,7 +24,7 @@ internal sealed partial class SellingPartnerTransport
     private static readonly ResiliencePropertyKey<bool> TokenRefreshedKey = new("OrderHub.TokenRefreshed");
     private static readonly string UserAgent = BuildUserAgent();
 
-    private readonly HttpClient _http;
+    private readonly UpstreamClient _http;
     private readonly ILogger _logger;
     private readonly double _pacing;
     private readonly ResiliencePipeline<SellingPartnerResponse> _pipeline;
@@ -33,7 +33,7 @@ internal sealed partial class SellingPartnerTransport
     private readonly TimeSpan _callTimeout;
     private readonly long _maxResponseBytes;
 
-    public SellingPartnerTransport(HttpClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
+    public SellingPartnerTransport(UpstreamClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _http = http;
         _logger = logger;
@@ -130,7 +130,7 @@ internal sealed partial class SellingPartnerTransport
         message.Headers.Accept.ParseAdd("application/json");
 
         var limits = new ExchangeLimits("The Selling Partner API", _maxResponseBytes, request.Context, SellingPartnerDefaults.RequestIdHeader, budget.Remaining);
-        var (response, body) = await HttpExchange.SendAsync(_http, message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using var disposeResponse = response;
 
         AdoptAnnouncedRate(response, request.Limiter, _pacing);
