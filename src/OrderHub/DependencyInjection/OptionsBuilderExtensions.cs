@@ -13,7 +13,7 @@ internal static class OptionsBuilderExtensions
     /// </summary>
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <param name="builder">The options builder.</param>
-    /// <param name="sectionPath">The section, for example <c>OrderHub:SellingPartner</c>.</param>
+    /// <param name="sectionPath">The section, for example <c>OrderHub</c>.</param>
     /// <returns>The builder.</returns>
     public static OptionsBuilder<TOptions> BindConfigurationIfPresent<TOptions>(this OptionsBuilder<TOptions> builder, string sectionPath)
         where TOptions : class
