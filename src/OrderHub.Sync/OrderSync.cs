@@ -15,6 +15,7 @@ public sealed partial class OrderSync
     private readonly IOrderStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly OrderSyncOptions _defaults;
 
     /// <summary>Initializes a new instance of the <see cref="OrderSync"/> class.</summary>
     /// <param name="lookup">The sources.</param>
@@ -22,6 +23,17 @@ public sealed partial class OrderSync
     /// <param name="timeProvider">The clock for rates and waits; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">Where failures are logged (ids and reasons, never order content).</param>
     public OrderSync(OrderLookup lookup, IOrderStore store, TimeProvider? timeProvider = null, ILogger<OrderSync>? logger = null)
+        : this(lookup, store, timeProvider, logger, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="OrderSync"/> class with the options its runs use unless told otherwise.</summary>
+    /// <param name="lookup">The sources.</param>
+    /// <param name="store">Where orders and run state are kept.</param>
+    /// <param name="timeProvider">The clock for rates and waits; <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">Where failures are logged (ids and reasons, never order content).</param>
+    /// <param name="defaults">The options of a run started without any; <see langword="null"/> for <see cref="OrderSyncOptions"/>' defaults.</param>
+    public OrderSync(OrderLookup lookup, IOrderStore store, TimeProvider? timeProvider, ILogger<OrderSync>? logger, OrderSyncOptions? defaults)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         ArgumentNullException.ThrowIfNull(store);
@@ -29,6 +41,7 @@ public sealed partial class OrderSync
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _defaults = defaults ?? new OrderSyncOptions();
     }
 
     /// <summary>Adds every order a source lists to a run (Outposts ListOrders, for example).</summary>
@@ -82,7 +95,7 @@ public sealed partial class OrderSync
     /// fails ends the run at once. Either way what was committed stays committed and the same run resumes later.
     /// </summary>
     /// <param name="runId">The run.</param>
-    /// <param name="options">Concurrency, batching, the failure budget.</param>
+    /// <param name="options">Concurrency, batching, the failure budget; <see langword="null"/> for the defaults this sync was built with.</param>
     /// <param name="progress">Receives progress after every batch.</param>
     /// <param name="cancellationToken">Stops the run; what was fetched is still stored, so a later run resumes.</param>
     /// <returns>The final progress.</returns>
@@ -90,7 +103,7 @@ public sealed partial class OrderSync
     /// <exception cref="OrderSyncHaltedException">A source's reads kept failing; the run stopped reading it.</exception>
     public async Task<SyncProgress> RunAsync(string runId, OrderSyncOptions? options = null, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        options ??= new OrderSyncOptions();
+        options ??= _defaults;
         var counts = await _store.CountRunAsync(runId, cancellationToken).ConfigureAwait(false);
         var tracker = new ProgressTracker(_timeProvider, counts.Total, counts.Done + counts.Failed);
         var results = Channel.CreateBounded<SyncResult>(new BoundedChannelOptions(options.BatchSize * 4) { SingleReader = true });

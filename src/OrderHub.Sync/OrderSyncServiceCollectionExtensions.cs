@@ -9,7 +9,7 @@ public static class OrderSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/> (register one, for
-    /// example with <c>AddSqliteOrderStore(path)</c>), and the <see cref="OrderSyncOptions"/> its runs use by default.
+    /// example with <c>AddSqliteOrderStore(path)</c>), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The default run options; <see langword="null"/> for the defaults.</param>
@@ -17,12 +17,12 @@ public static class OrderSyncServiceCollectionExtensions
     public static IServiceCollection AddOrderHubSync(this IServiceCollection services, OrderSyncOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(options ?? new OrderSyncOptions());
         services.AddSingleton(sp => new OrderSync(
             sp.GetRequiredService<OrderLookup>(),
             sp.GetRequiredService<IOrderStore>(),
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<OrderSync>>()));
+            sp.GetService<ILogger<OrderSync>>(),
+            options));
         return services;
     }
 }

@@ -160,3 +160,42 @@ public sealed class OrderSyncFailureTests
         public void Report(SyncProgress value) => report(value);
     }
 }
+
+/// <summary>The sync as registered in a container: the options given at registration are its runs' defaults.</summary>
+public sealed class OrderSyncRegistrationTests
+{
+    [Fact]
+    public async Task AddOrderHubSync_TheOptionsGiven_AreTheDefaultsOfEveryRun()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var source = new FailingSourceForRegistration();
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IOrderSource>(services, source);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IOrderStore>(services, new InMemoryOrderStore());
+        services.AddOrderHub();
+        services.AddOrderHubSync(new OrderSyncOptions { MaxConcurrencyPerSource = 1, MaxConsecutiveFailuresPerSource = 3 });
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var sync = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<OrderSync>(provider);
+        await sync.AddReferencesAsync("run", Enumerable.Range(0, 10).Select(i => new OrderReference("down", $"111-{i:D7}-0000000")));
+
+        await Should.ThrowAsync<OrderSyncHaltedException>(() => sync.RunAsync("run"));
+
+        source.Reads.ShouldBe(3, "the registered failure budget of 3 applies");
+    }
+
+    private sealed class FailingSourceForRegistration : IOrderSource
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public string Name => "down";
+
+        public OrderIdFormat OrderIdFormat => InMemoryOrderSource.ThreeSevenSeven;
+
+        public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _reads);
+            return Task.FromException<Order>(new OrderSourceUnavailableException("HTTP 503", new OrderErrorContext(Name, orderId)));
+        }
+    }
+}
