@@ -154,7 +154,8 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             _getOrderLimiter,
             options.ThrottleMode ?? _defaultThrottleMode,
             context,
-            MaxPermitWait: options.MaxPermitWait);
+            MaxPermitWait: options.MaxPermitWait,
+            Operation: isV0 ? SellingPartnerDefaults.GetOrderOperation : SellingPartnerDefaults.GetOrder20260101Operation);
 
         var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
+using OrderHub.Diagnostics;
 using OrderHub.Http;
 using Polly;
 using Polly.Retry;
@@ -60,6 +61,22 @@ internal sealed partial class OutpostsTransport
 
     public async Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken)
     {
+        using var activity = OrderHubTelemetry.StartCall(call.Context.SourceName ?? OutpostsDefaults.SourceName, call.Operation);
+        try
+        {
+            var response = await SendWithRetriesAsync(call, cancellationToken).ConfigureAwait(false);
+            OrderHubTelemetry.EndCall(activity, response.StatusCode, response.RequestId, null);
+            return response;
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.EndCall(activity, null, (e as OrderHubException)?.RequestId, e);
+            throw;
+        }
+    }
+
+    private async Task<OutpostsResponse> SendWithRetriesAsync(OutpostsCall call, CancellationToken cancellationToken)
+    {
         var budget = new CallBudget(_callTimeout, _timeProvider);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(MayRepeatKey, call.MayRepeat);
@@ -108,7 +125,21 @@ internal sealed partial class OutpostsTransport
         using var message = new HttpRequestMessage(call.Method, call.Uri) { Content = call.Content?.Invoke() };
         message.Headers.Accept.ParseAdd("application/json");
         var limits = new ExchangeLimits("AWS Outposts", _maxResponseBytes, call.Context, OutpostsDefaults.RequestIdHeader, budget.Remaining);
-        var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        var sourceName = call.Context.SourceName ?? OutpostsDefaults.SourceName;
+        var sent = _timeProvider.GetTimestamp();
+        HttpResponseMessage response;
+        byte[] body;
+        try
+        {
+            (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.RecordAttempt(sourceName, call.Operation, (e as OrderHubException)?.StatusCode, e, _timeProvider.GetElapsedTime(sent));
+            throw;
+        }
+
+        OrderHubTelemetry.RecordAttempt(sourceName, call.Operation, response.StatusCode, null, _timeProvider.GetElapsedTime(sent));
         using (response)
         {
             return new OutpostsResponse(

@@ -66,7 +66,8 @@ internal sealed class RestrictedDataTokens
                 _owner._limiter,
                 ThrottleMode.Wait,
                 context,
-                () => JsonContent.Create(new CreateRestrictedDataTokenRequest([_resource]), SellingPartnerJsonContext.Default.CreateRestrictedDataTokenRequest));
+                () => JsonContent.Create(new CreateRestrictedDataTokenRequest([_resource]), SellingPartnerJsonContext.Default.CreateRestrictedDataTokenRequest),
+                Operation: SellingPartnerDefaults.RestrictedDataTokenOperation);
             var response = await _owner._transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccess)
             {

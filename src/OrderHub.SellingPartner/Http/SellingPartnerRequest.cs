@@ -12,4 +12,5 @@ internal sealed record SellingPartnerRequest(
     ThrottleMode ThrottleMode,
     OrderErrorContext Context,
     Func<HttpContent>? Content = null,
-    TimeSpan? MaxPermitWait = null);
+    TimeSpan? MaxPermitWait = null,
+    string Operation = SellingPartnerDefaults.GetOrderOperation);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrderHub.Diagnostics;
 using OrderHub.Http;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.Throttling;
@@ -76,7 +77,18 @@ internal sealed partial class SellingPartnerTransport
     public async Task<SellingPartnerResponse> SendAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
     {
         var budget = new CallBudget(_callTimeout, _timeProvider);
-        return await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
+        using var activity = OrderHubTelemetry.StartCall(request.Context.SourceName ?? SellingPartnerDefaults.SourceName, request.Operation);
+        try
+        {
+            var response = await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
+            OrderHubTelemetry.EndCall(activity, response.StatusCode, response.RequestId, null);
+            return response;
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.EndCall(activity, null, (e as OrderHubException)?.RequestId, e);
+            throw;
+        }
     }
 
     private async Task<SellingPartnerResponse> SendWithRetriesAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
@@ -117,7 +129,10 @@ internal sealed partial class SellingPartnerTransport
         await request.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         var waitStarted = _timeProvider.GetTimestamp();
         using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.MaxPermitWait, request.Context, cancellationToken).ConfigureAwait(false);
-        budget.Exclude(_timeProvider.GetElapsedTime(waitStarted));
+        var waited = _timeProvider.GetElapsedTime(waitStarted);
+        budget.Exclude(waited);
+        var sourceName = request.Context.SourceName ?? SellingPartnerDefaults.SourceName;
+        OrderHubTelemetry.RecordPermitWait(sourceName, request.Operation, waited);
         if (budget.IsSpent)
         {
             throw new TimeoutRejectedException("The call's budget is spent.");
@@ -130,8 +145,21 @@ internal sealed partial class SellingPartnerTransport
         message.Headers.Accept.ParseAdd("application/json");
 
         var limits = new ExchangeLimits("The Selling Partner API", _maxResponseBytes, request.Context, SellingPartnerDefaults.RequestIdHeader, budget.Remaining);
-        var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        var sent = _timeProvider.GetTimestamp();
+        HttpResponseMessage response;
+        byte[] body;
+        try
+        {
+            (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.RecordAttempt(sourceName, request.Operation, (e as OrderHubException)?.StatusCode, e, _timeProvider.GetElapsedTime(sent));
+            throw;
+        }
+
         using var disposeResponse = response;
+        OrderHubTelemetry.RecordAttempt(sourceName, request.Operation, response.StatusCode, null, _timeProvider.GetElapsedTime(sent));
 
         AdoptAnnouncedRate(response, request.Limiter, _pacing);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)

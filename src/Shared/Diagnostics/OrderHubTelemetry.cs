@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Reflection;
+
+namespace OrderHub.Diagnostics;
+
+/// <summary>
+/// OrderHub's traces and metrics, under one name (<c>OrderHub</c>) for an OpenTelemetry pipeline to subscribe to:
+/// a span per upstream call, and counts and durations per source, operation and outcome. Tags hold names, statuses and
+/// the upstream request id, never a credential, an order's content or personal data.
+/// </summary>
+internal static class OrderHubTelemetry
+{
+    /// <summary>The name of the activity source and of the meter.</summary>
+    public const string Name = "OrderHub";
+
+    private static readonly string? Version = typeof(OrderHubTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
+
+    public static ActivitySource ActivitySource { get; } = new(Name, Version);
+
+    public static Meter Meter { get; } = new(Name, Version);
+
+    /// <summary>HTTP requests sent upstream (every attempt), by source, operation and outcome.</summary>
+    public static Counter<long> Requests { get; } = Meter.CreateCounter<long>("orderhub.upstream.requests", "{request}", "HTTP requests sent upstream, each attempt counted.");
+
+    /// <summary>How long each upstream request took, from send to the whole body read.</summary>
+    public static Histogram<double> RequestDuration { get; } = Meter.CreateHistogram<double>("orderhub.upstream.request.duration", "s", "How long one upstream request took.");
+
+    /// <summary>How long calls waited for a rate-limit permit.</summary>
+    public static Histogram<double> PermitWait { get; } = Meter.CreateHistogram<double>("orderhub.ratelimit.wait", "s", "How long a call waited for a rate-limit permit.");
+
+    /// <summary>Starts the span of one call (all its attempts) to an upstream operation.</summary>
+    public static Activity? StartCall(string sourceName, string operation)
+    {
+        var activity = ActivitySource.StartActivity(operation, ActivityKind.Client);
+        activity?.SetTag("orderhub.source", sourceName);
+        activity?.SetTag("orderhub.operation", operation);
+        return activity;
+    }
+
+    /// <summary>Records one attempt: its outcome, status and duration.</summary>
+    public static void RecordAttempt(string sourceName, string operation, HttpStatusCode? status, Exception? failure, TimeSpan duration)
+    {
+        var tags = new TagList
+        {
+            { "orderhub.source", sourceName },
+            { "orderhub.operation", operation },
+            { "orderhub.outcome", Outcome(status, failure) },
+        };
+        if (status is { } code)
+        {
+            tags.Add("http.response.status_code", (int)code);
+        }
+
+        Requests.Add(1, tags);
+        RequestDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    /// <summary>Records a wait for a permit.</summary>
+    public static void RecordPermitWait(string sourceName, string operation, TimeSpan waited) =>
+        PermitWait.Record(waited.TotalSeconds, new TagList { { "orderhub.source", sourceName }, { "orderhub.operation", operation } });
+
+    /// <summary>Ends a call's span with what came of it.</summary>
+    public static void EndCall(Activity? activity, HttpStatusCode? status, string? requestId, Exception? failure)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        if (status is { } code)
+        {
+            activity.SetTag("http.response.status_code", (int)code);
+        }
+
+        if (requestId is not null)
+        {
+            activity.SetTag("orderhub.upstream.request_id", requestId);
+        }
+
+        if (failure is not null || status is null || (int)status >= 400)
+        {
+            // The type of the failure only: messages may quote the upstream.
+            activity.SetStatus(ActivityStatusCode.Error, failure?.GetType().Name ?? $"HTTP {(int?)status}");
+        }
+    }
+
+    private static string Outcome(HttpStatusCode? status, Exception? failure) => status switch
+    {
+        null => failure is Polly.Timeout.TimeoutRejectedException ? "timeout" : "transport_error",
+        _ when failure is not null => "protocol_error", // answered, but refused: a redirect, a body over the cap
+        HttpStatusCode.TooManyRequests => "throttled",
+        var code when (int)code >= 500 => "server_error",
+        var code when (int)code >= 400 => "client_error",
+        _ => "success",
+    };
+}
