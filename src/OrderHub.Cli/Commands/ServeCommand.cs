@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrderHub.Api;
 using OrderHub.Cli.Configuration;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OrderHub.Sync;
 
 namespace OrderHub.Cli.Commands;
@@ -26,6 +28,9 @@ internal static class ServeCommand
             var builder = WebApplication.CreateSlimBuilder();
             CliConfiguration.Apply(builder.Configuration, parse.GetValue(cli.ConfigOption));
             CliConfiguration.AddServices(builder.Services);
+            builder.Services.AddOpenTelemetry()
+                .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
+                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
             // One line per request (method, path, status) and OrderHub's own events; the framework's only from warnings.
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

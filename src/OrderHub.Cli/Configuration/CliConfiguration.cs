@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace OrderHub.Cli.Configuration;
 
@@ -13,6 +16,9 @@ namespace OrderHub.Cli.Configuration;
 /// </summary>
 internal static class CliConfiguration
 {
+    /// <summary>The name of OrderHub's activity source and meter.</summary>
+    public const string TelemetryName = "OrderHub";
+
     /// <summary>The shortcuts: an environment variable (or top-level key of the file) to the setting it stands for.</summary>
     public static IReadOnlyList<(string Variable, string Setting, string Meaning)> Shortcuts { get; } =
     [
@@ -66,6 +72,26 @@ internal static class CliConfiguration
             logging.SetMinimumLevel(LogLevel.Warning);
         });
         services.AddOrderHub().AddSellingPartnerSources().AddAwsOutpostsSources();
+        AddTelemetry(services);
+    }
+
+    /// <summary>
+    /// Subscribes OpenTelemetry to OrderHub's traces and metrics (and to the outgoing HTTP calls under them). They are
+    /// exported over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and go nowhere otherwise.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Adds to the tracing and metrics pipelines (an exporter, the ASP.NET Core instrumentation of <c>serve</c>).</param>
+    public static void AddTelemetry(IServiceCollection services, Action<OpenTelemetry.OpenTelemetryBuilder>? configure = null)
+    {
+        var telemetry = services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics.AddMeter(TelemetryName).AddHttpClientInstrumentation());
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        configure?.Invoke(telemetry);
     }
 
     // The shortcuts, read from the file's top level and the environment, as the settings they stand for.

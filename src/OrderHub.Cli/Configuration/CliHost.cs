@@ -24,7 +24,13 @@ internal sealed class CliHost : IAsyncDisposable
         CliConfiguration.Apply(builder.Configuration, configFile, settings);
         CliConfiguration.AddServices(builder.Services);
         services?.Invoke(builder.Services);
-        return new CliHost(builder.Build());
+        var host = builder.Build();
+
+        // A command does not start the host: the telemetry pipelines are built here so that they see the command's
+        // calls, and flushed when the host is disposed.
+        _ = host.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        _ = host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
+        return new CliHost(host);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using OrderHub.Cli.Commands;
+using OrderHub.Cli.Configuration;
+using OrderHub.Emulator.Hosting;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Cli.Tests;
+
+/// <summary>The CLI's composition subscribes OpenTelemetry to OrderHub's spans and to the HTTP calls under them.</summary>
+public sealed class CliTelemetryTests
+{
+    [Fact]
+    public async Task Lookup_ThroughTheCliComposition_ExportsTheOrderHubSpanAndItsHttpCalls()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 3 });
+        var exported = new List<Activity>();
+        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        await using (var host = CliHost.Build(null, DemoCommand.SettingsFor(emulator), services =>
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported))))
+        {
+            (await host.Lookup.GetOrderAsync(id)).OrderId.ShouldBe(id);
+        }
+
+        var call = exported.Where(a => a.Source.Name == "OrderHub").ShouldHaveSingleItem();
+        call.OperationName.ShouldBe("getOrder@2026-01-01");
+        exported.ShouldContain(a => a.Kind == ActivityKind.Client && a.Source.Name != "OrderHub" && a.ParentSpanId == call.SpanId, "the HTTP call is traced under OrderHub's span");
+    }
+}
