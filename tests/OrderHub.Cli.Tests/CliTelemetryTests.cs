@@ -20,7 +20,7 @@ public sealed class CliTelemetryTests
         var exported = new List<Activity>();
         var id = emulator.SellingPartner.Catalog.OrderIds[0];
         await using (var host = CliHost.Build(null, DemoCommand.SettingsFor(emulator), services =>
-            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported))))
+            CliConfiguration.AddTelemetry(services, telemetry => telemetry.WithTracing(tracing => tracing.AddInMemoryExporter(exported)))))
         {
             (await host.Lookup.GetOrderAsync(id)).OrderId.ShouldBe(id);
         }

@@ -28,9 +28,12 @@ internal static class ServeCommand
             var builder = WebApplication.CreateSlimBuilder();
             CliConfiguration.Apply(builder.Configuration, parse.GetValue(cli.ConfigOption));
             CliConfiguration.AddServices(builder.Services);
-            builder.Services.AddOpenTelemetry()
-                .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
-                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
+            if (CliConfiguration.ExportsTelemetry)
+            {
+                builder.Services.AddOpenTelemetry()
+                    .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
+                    .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
+            }
             // One line per request (method, path, status) and OrderHub's own events; the framework's only from warnings.
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

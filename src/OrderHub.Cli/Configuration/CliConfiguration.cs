@@ -75,18 +75,27 @@ internal static class CliConfiguration
         AddTelemetry(services);
     }
 
+    /// <summary>Gets a value indicating whether telemetry is exported: the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    public static bool ExportsTelemetry => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+
     /// <summary>
-    /// Subscribes OpenTelemetry to OrderHub's traces and metrics (and to the outgoing HTTP calls under them). They are
-    /// exported over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and go nowhere otherwise.
+    /// Subscribes OpenTelemetry to OrderHub's traces and metrics (and to the outgoing HTTP calls under them), exported
+    /// over OTLP, when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise no pipeline is built at all,
+    /// so a command that exports nothing pays nothing.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Adds to the tracing and metrics pipelines (an exporter, the ASP.NET Core instrumentation of <c>serve</c>).</param>
-    public static void AddTelemetry(IServiceCollection services, Action<OpenTelemetry.OpenTelemetryBuilder>? configure = null)
+    /// <param name="configure">Adds to the pipelines (an exporter of the caller's; <c>serve</c>'s ASP.NET Core instrumentation); builds them even with no OTLP endpoint.</param>
+    public static void AddTelemetry(IServiceCollection services, Action<OpenTelemetryBuilder>? configure = null)
     {
+        if (!ExportsTelemetry && configure is null)
+        {
+            return;
+        }
+
         var telemetry = services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics.AddMeter(TelemetryName).AddHttpClientInstrumentation());
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        if (ExportsTelemetry)
         {
             telemetry.UseOtlpExporter();
         }
