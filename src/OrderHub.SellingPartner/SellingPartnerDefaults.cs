@@ -24,6 +24,7 @@ internal static class SellingPartnerDefaults
     public const string RateLimitHeader = "x-amzn-RateLimit-Limit";
     public const string GetOrderOperation = "getOrder";
     public const string RestrictedDataTokenOperation = "createRestrictedDataToken";
+    public const string LwaOperation = "refreshAccessToken";
     public const string GetOrderPathTemplate = "/orders/v0/orders/{orderId}";
     public const string GetOrder20260101Operation = "getOrder@2026-01-01";
 

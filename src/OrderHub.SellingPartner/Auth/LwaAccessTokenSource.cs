@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using OrderHub.Diagnostics;
 using OrderHub.Http;
 using OrderHub.SellingPartner.Wire;
 using Polly;
@@ -55,6 +56,22 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
 
     private async Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken)
     {
+        using var activity = OrderHubTelemetry.StartCall(_sourceName, SellingPartnerDefaults.LwaOperation);
+        try
+        {
+            var token = await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            OrderHubTelemetry.EndCall(activity, HttpStatusCode.OK, null, null);
+            return token;
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.EndCall(activity, (e as OrderHubException)?.StatusCode, (e as OrderHubException)?.RequestId, e);
+            throw;
+        }
+    }
+
+    private async Task<CachedToken> RefreshAsync(CancellationToken cancellationToken)
+    {
         var requestedAt = _timeProvider.GetUtcNow();
         LwaAnswer answer;
         try
@@ -102,7 +119,20 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
         ]);
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.LwaEndpoint) { Content = form };
         var limits = new ExchangeLimits("Login with Amazon", _options.MaxResponseBytes, new OrderErrorContext(_sourceName), SellingPartnerDefaults.LwaRequestIdHeader);
-        var (response, body) = await HttpExchange.SendAsync(_http.Next(), request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        var sent = _timeProvider.GetTimestamp();
+        HttpResponseMessage response;
+        byte[] body;
+        try
+        {
+            (response, body) = await HttpExchange.SendAsync(_http.Next(), request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.RecordAttempt(_sourceName, SellingPartnerDefaults.LwaOperation, (e as OrderHubException)?.StatusCode, e, _timeProvider.GetElapsedTime(sent));
+            throw;
+        }
+
+        OrderHubTelemetry.RecordAttempt(_sourceName, SellingPartnerDefaults.LwaOperation, response.StatusCode, null, _timeProvider.GetElapsedTime(sent));
         using (response)
         {
             return new LwaAnswer(response.StatusCode, body, HttpExchange.Header(response, SellingPartnerDefaults.LwaRequestIdHeader), HttpExchange.RetryAfter(response));
