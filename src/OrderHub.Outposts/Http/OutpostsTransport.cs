@@ -59,21 +59,12 @@ internal sealed partial class OutpostsTransport
         _attemptTimeout = HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
     }
 
-    public async Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken)
-    {
-        using var activity = OrderHubTelemetry.StartCall(call.Context.SourceName ?? OutpostsDefaults.SourceName, call.Operation);
-        try
-        {
-            var response = await SendWithRetriesAsync(call, cancellationToken).ConfigureAwait(false);
-            OrderHubTelemetry.EndCall(activity, response.StatusCode, response.RequestId, null);
-            return response;
-        }
-        catch (Exception e)
-        {
-            OrderHubTelemetry.EndCall(activity, null, (e as OrderHubException)?.RequestId, e);
-            throw;
-        }
-    }
+    public Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken) =>
+        OrderHubTelemetry.TraceCallAsync(
+            call.Context.SourceName ?? OutpostsDefaults.SourceName,
+            call.Operation,
+            () => SendWithRetriesAsync(call, cancellationToken),
+            response => (response.StatusCode, response.RequestId));
 
     private async Task<OutpostsResponse> SendWithRetriesAsync(OutpostsCall call, CancellationToken cancellationToken)
     {
@@ -124,22 +115,12 @@ internal sealed partial class OutpostsTransport
 
         using var message = new HttpRequestMessage(call.Method, call.Uri) { Content = call.Content?.Invoke() };
         message.Headers.Accept.ParseAdd("application/json");
-        var limits = new ExchangeLimits("AWS Outposts", _maxResponseBytes, call.Context, OutpostsDefaults.RequestIdHeader, budget.Remaining);
-        var sourceName = call.Context.SourceName ?? OutpostsDefaults.SourceName;
-        var sent = _timeProvider.GetTimestamp();
-        HttpResponseMessage response;
-        byte[] body;
-        try
+        var limits = new ExchangeLimits("AWS Outposts", _maxResponseBytes, call.Context, OutpostsDefaults.RequestIdHeader, budget.Remaining)
         {
-            (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            OrderHubTelemetry.RecordAttempt(sourceName, call.Operation, (e as OrderHubException)?.StatusCode, e, _timeProvider.GetElapsedTime(sent));
-            throw;
-        }
-
-        OrderHubTelemetry.RecordAttempt(sourceName, call.Operation, response.StatusCode, null, _timeProvider.GetElapsedTime(sent));
+            Operation = call.Operation,
+            Clock = _timeProvider,
+        };
+        var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             return new OutpostsResponse(

@@ -54,21 +54,9 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
 
     public void Invalidate(string rejectedToken) => _slot.Invalidate(rejectedToken);
 
-    private async Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken)
-    {
-        using var activity = OrderHubTelemetry.StartCall(_sourceName, SellingPartnerDefaults.LwaOperation);
-        try
-        {
-            var token = await RefreshAsync(cancellationToken).ConfigureAwait(false);
-            OrderHubTelemetry.EndCall(activity, HttpStatusCode.OK, null, null);
-            return token;
-        }
-        catch (Exception e)
-        {
-            OrderHubTelemetry.EndCall(activity, (e as OrderHubException)?.StatusCode, (e as OrderHubException)?.RequestId, e);
-            throw;
-        }
-    }
+    // A token refresh is a call of its own in the traces; the token itself never goes there.
+    private Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken) =>
+        OrderHubTelemetry.TraceCallAsync(_sourceName, SellingPartnerDefaults.LwaOperation, () => RefreshAsync(cancellationToken), _ => (HttpStatusCode.OK, (string?)null));
 
     private async Task<CachedToken> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -118,21 +106,12 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
             new("client_secret", _options.ClientSecret),
         ]);
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.LwaEndpoint) { Content = form };
-        var limits = new ExchangeLimits("Login with Amazon", _options.MaxResponseBytes, new OrderErrorContext(_sourceName), SellingPartnerDefaults.LwaRequestIdHeader);
-        var sent = _timeProvider.GetTimestamp();
-        HttpResponseMessage response;
-        byte[] body;
-        try
+        var limits = new ExchangeLimits("Login with Amazon", _options.MaxResponseBytes, new OrderErrorContext(_sourceName), SellingPartnerDefaults.LwaRequestIdHeader)
         {
-            (response, body) = await HttpExchange.SendAsync(_http.Next(), request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            OrderHubTelemetry.RecordAttempt(_sourceName, SellingPartnerDefaults.LwaOperation, (e as OrderHubException)?.StatusCode, e, _timeProvider.GetElapsedTime(sent));
-            throw;
-        }
-
-        OrderHubTelemetry.RecordAttempt(_sourceName, SellingPartnerDefaults.LwaOperation, response.StatusCode, null, _timeProvider.GetElapsedTime(sent));
+            Operation = SellingPartnerDefaults.LwaOperation,
+            Clock = _timeProvider,
+        };
+        var (response, body) = await HttpExchange.SendAsync(_http.Next(), request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             return new LwaAnswer(response.StatusCode, body, HttpExchange.Header(response, SellingPartnerDefaults.LwaRequestIdHeader), HttpExchange.RetryAfter(response));

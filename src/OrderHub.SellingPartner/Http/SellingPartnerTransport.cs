@@ -77,18 +77,11 @@ internal sealed partial class SellingPartnerTransport
     public async Task<SellingPartnerResponse> SendAsync(SellingPartnerRequest request, CancellationToken cancellationToken)
     {
         var budget = new CallBudget(_callTimeout, _timeProvider);
-        using var activity = OrderHubTelemetry.StartCall(request.Context.SourceName ?? SellingPartnerDefaults.SourceName, request.Operation);
-        try
-        {
-            var response = await SendWithRetriesAsync(request, budget, cancellationToken).ConfigureAwait(false);
-            OrderHubTelemetry.EndCall(activity, response.StatusCode, response.RequestId, null);
-            return response;
-        }
-        catch (Exception e)
-        {
-            OrderHubTelemetry.EndCall(activity, null, (e as OrderHubException)?.RequestId, e);
-            throw;
-        }
+        return await OrderHubTelemetry.TraceCallAsync(
+            request.Context.SourceName ?? SellingPartnerDefaults.SourceName,
+            request.Operation,
+            () => SendWithRetriesAsync(request, budget, cancellationToken),
+            response => (response.StatusCode, response.RequestId)).ConfigureAwait(false);
     }
 
     private async Task<SellingPartnerResponse> SendWithRetriesAsync(SellingPartnerRequest request, CallBudget budget, CancellationToken cancellationToken)
@@ -131,8 +124,7 @@ internal sealed partial class SellingPartnerTransport
         using var lease = await RateLimitGate.AcquireAsync(request.Limiter, request.ThrottleMode, request.MaxPermitWait, request.Context, cancellationToken).ConfigureAwait(false);
         var waited = _timeProvider.GetElapsedTime(waitStarted);
         budget.Exclude(waited);
-        var sourceName = request.Context.SourceName ?? SellingPartnerDefaults.SourceName;
-        OrderHubTelemetry.RecordPermitWait(sourceName, request.Operation, waited);
+        OrderHubTelemetry.RecordPermitWait(request.Context.SourceName ?? SellingPartnerDefaults.SourceName, request.Operation, waited);
         if (budget.IsSpent)
         {
             throw new TimeoutRejectedException("The call's budget is spent.");
@@ -144,22 +136,13 @@ internal sealed partial class SellingPartnerTransport
         message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         message.Headers.Accept.ParseAdd("application/json");
 
-        var limits = new ExchangeLimits("The Selling Partner API", _maxResponseBytes, request.Context, SellingPartnerDefaults.RequestIdHeader, budget.Remaining);
-        var sent = _timeProvider.GetTimestamp();
-        HttpResponseMessage response;
-        byte[] body;
-        try
+        var limits = new ExchangeLimits("The Selling Partner API", _maxResponseBytes, request.Context, SellingPartnerDefaults.RequestIdHeader, budget.Remaining)
         {
-            (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            OrderHubTelemetry.RecordAttempt(sourceName, request.Operation, (e as OrderHubException)?.StatusCode, e, _timeProvider.GetElapsedTime(sent));
-            throw;
-        }
-
+            Operation = request.Operation,
+            Clock = _timeProvider,
+        };
+        var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using var disposeResponse = response;
-        OrderHubTelemetry.RecordAttempt(sourceName, request.Operation, response.StatusCode, null, _timeProvider.GetElapsedTime(sent));
 
         AdoptAnnouncedRate(response, request.Limiter, _pacing);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)

@@ -30,13 +30,27 @@ internal static class OrderHubTelemetry
     /// <summary>How long calls waited for a rate-limit permit.</summary>
     public static Histogram<double> PermitWait { get; } = Meter.CreateHistogram<double>("orderhub.ratelimit.wait", "s", "How long a call waited for a rate-limit permit.");
 
-    /// <summary>Starts the span of one call (all its attempts) to an upstream operation.</summary>
-    public static Activity? StartCall(string sourceName, string operation)
+    /// <summary>
+    /// Runs one call (all its attempts) to an upstream operation under a client span, and ends the span with what came
+    /// of it: the status and upstream request id, or the failure's type.
+    /// </summary>
+    public static async Task<T> TraceCallAsync<T>(string sourceName, string operation, Func<Task<T>> call, Func<T, (HttpStatusCode Status, string? RequestId)> outcome)
     {
-        var activity = ActivitySource.StartActivity(operation, ActivityKind.Client);
+        using var activity = ActivitySource.StartActivity(operation, ActivityKind.Client);
         activity?.SetTag("orderhub.source", sourceName);
         activity?.SetTag("orderhub.operation", operation);
-        return activity;
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            var (status, requestId) = outcome(result);
+            EndCall(activity, status, requestId, null);
+            return result;
+        }
+        catch (Exception e)
+        {
+            EndCall(activity, (e as OrderHubException)?.StatusCode, (e as OrderHubException)?.RequestId, e);
+            throw;
+        }
     }
 
     /// <summary>Records one attempt: its outcome, status and duration.</summary>
@@ -61,8 +75,7 @@ internal static class OrderHubTelemetry
     public static void RecordPermitWait(string sourceName, string operation, TimeSpan waited) =>
         PermitWait.Record(waited.TotalSeconds, new TagList { { "orderhub.source", sourceName }, { "orderhub.operation", operation } });
 
-    /// <summary>Ends a call's span with what came of it.</summary>
-    public static void EndCall(Activity? activity, HttpStatusCode? status, string? requestId, Exception? failure)
+    private static void EndCall(Activity? activity, HttpStatusCode? status, string? requestId, Exception? failure)
     {
         if (activity is null)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using OrderHub.Diagnostics;
 using Polly;
 using Polly.Timeout;
 
@@ -96,12 +97,22 @@ internal static class HttpExchange
             context.Properties.Set(AttemptTimeoutKey, timeout);
         }
 
+        // Every attempt is counted and timed, whatever comes of it (Diagnostics/OrderHubTelemetry).
+        var sourceName = limits.Context.SourceName ?? limits.Upstream;
+        var started = limits.Clock.GetTimestamp();
         try
         {
-            return await attemptTimeout.ExecuteAsync(
+            var exchanged = await attemptTimeout.ExecuteAsync(
                 static async (ctx, state) => await ExchangeAsync(state.Http, state.Message, state.Limits, ctx.CancellationToken).ConfigureAwait(false),
                 context,
                 (Http: http, Message: message, Limits: limits)).ConfigureAwait(false);
+            OrderHubTelemetry.RecordAttempt(sourceName, limits.Operation, exchanged.Response.StatusCode, null, limits.Clock.GetElapsedTime(started));
+            return exchanged;
+        }
+        catch (Exception e)
+        {
+            OrderHubTelemetry.RecordAttempt(sourceName, limits.Operation, (e as OrderHubException)?.StatusCode, e, limits.Clock.GetElapsedTime(started));
+            throw;
         }
         finally
         {
@@ -258,4 +269,11 @@ internal static class HttpExchange
 /// <param name="Context">The source and order, for errors.</param>
 /// <param name="RequestIdHeader">The header carrying the upstream request id.</param>
 /// <param name="AttemptTimeout">A shorter timeout than the pipeline's for this attempt (what is left of a call's budget), or <see langword="null"/>.</param>
-internal sealed record ExchangeLimits(string Upstream, long MaxResponseBytes, OrderErrorContext Context, string RequestIdHeader, TimeSpan? AttemptTimeout = null);
+internal sealed record ExchangeLimits(string Upstream, long MaxResponseBytes, OrderErrorContext Context, string RequestIdHeader, TimeSpan? AttemptTimeout = null)
+{
+    /// <summary>Gets the upstream operation, for telemetry (for example <c>getOrder</c>).</summary>
+    public required string Operation { get; init; }
+
+    /// <summary>Gets the clock the attempt is timed on.</summary>
+    public required TimeProvider Clock { get; init; }
+}
