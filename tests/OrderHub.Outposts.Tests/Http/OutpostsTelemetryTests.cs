@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using OrderHub.Emulator.Hosting;
 using OrderHub.Outposts.Tests.Support;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -10,40 +9,21 @@ namespace OrderHub.Outposts.Tests.Http;
 /// <summary>Outposts calls are traced under "OrderHub" like every provider's, with no credential in any tag.</summary>
 public sealed class OutpostsTelemetryTests : IDisposable
 {
-    private readonly string _sourceName = "telemetry-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly ConcurrentQueue<Activity> _activities = new();
-    private readonly ActivityListener _listener;
+    private readonly TelemetryCapture _telemetry = new("telemetry-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public OutpostsTelemetryTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "OrderHub",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (Equals(activity.GetTagItem("orderhub.source"), _sourceName))
-                {
-                    _activities.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
-
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _telemetry.Dispose();
 
     [Fact]
     public async Task GetOrder_LeavesASpanNamedAfterTheOperation_WithTheRequestId_AndNoCredential()
     {
         await using var emulator = await EmulatorHost.StartAsync();
         var options = OutpostsEmulatorClient.Options(emulator);
-        options.SourceName = _sourceName;
+        options.SourceName = _telemetry.SourceName;
         using var source = new OutpostsOrderSource(options, environment: _ => null);
 
         await source.GetOrderAsync(emulator.Outposts.OrderIds[0]);
 
-        var span = _activities.ShouldHaveSingleItem();
+        var span = _telemetry.Activities.ShouldHaveSingleItem();
         span.OperationName.ShouldBe("GetOrder");
         span.GetTagItem("http.response.status_code").ShouldBe(200);
         span.GetTagItem("orderhub.upstream.request_id").ShouldNotBeNull();
