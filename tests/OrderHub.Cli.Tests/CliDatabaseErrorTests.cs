@@ -114,8 +114,7 @@ public sealed class CliWaitingTests
     [Fact]
     public async Task Get_AgainstAnEndpointThatNeverAnswers_SaysWhatItIsWaitingFor()
     {
-        await using var hung = await OrderHub.Testing.LoopbackServer.StartAsync(app =>
-            Microsoft.AspNetCore.Builder.RunExtensions.Run(app, async http => await Task.Delay(Timeout.Infinite, http.RequestAborted)));
+        await using var hung = await OrderHub.Testing.LoopbackServer.StartNeverAnsweringAsync();
         var info = CliProcess.StartInfo(null, ["get", "902-3159896-1390916"]);
         info.Environment["ORDERHUB_SP_ENDPOINT"] = hung.BaseAddress.AbsoluteUri;
         info.Environment["ORDERHUB_LWA_ENDPOINT"] = new Uri(hung.BaseAddress, "auth/o2/token").AbsoluteUri;

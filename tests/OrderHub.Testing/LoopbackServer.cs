@@ -36,6 +36,10 @@ public sealed class LoopbackServer : IAsyncDisposable
         return new LoopbackServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
+    /// <summary>Starts a server that accepts every connection and request and never answers (until the client gives up).</summary>
+    public static Task<LoopbackServer> StartNeverAnsweringAsync() =>
+        StartAsync(app => app.Run(async http => await Task.Delay(Timeout.Infinite, http.RequestAborted)));
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

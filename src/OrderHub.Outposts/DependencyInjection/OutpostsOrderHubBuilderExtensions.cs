@@ -45,12 +45,7 @@ public static class OutpostsOrderHubBuilderExtensions
 
     private static OrderHubBuilder AddHttpClients(OrderHubBuilder builder, string? name)
     {
-        OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services);
-        if (name is not null)
-        {
-            builder.Services.AddHttpClient(OrderHubBuilder.HttpClientName(name));
-        }
-
+        OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services, name);
         return builder;
     }
 

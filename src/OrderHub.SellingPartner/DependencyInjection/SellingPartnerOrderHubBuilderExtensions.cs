@@ -57,12 +57,7 @@ public static class SellingPartnerOrderHubBuilderExtensions
     private static OrderHubBuilder AddProviderServices(OrderHubBuilder builder, string? name)
     {
         builder.Services.TryAddSingleton(sp => new RateLimiterRegistry(sp.GetRequiredService<TimeProvider>()));
-        OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services);
-        if (name is not null)
-        {
-            builder.Services.AddHttpClient(OrderHubBuilder.HttpClientName(name));
-        }
-
+        OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services, name);
         return builder;
     }
 }

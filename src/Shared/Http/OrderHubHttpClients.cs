@@ -12,13 +12,23 @@ namespace OrderHub.Http;
 /// </summary>
 internal static class OrderHubHttpClients
 {
-    /// <summary>Registers <c>IHttpClientFactory</c> and the non-redirecting primary handler of every OrderHub client.</summary>
+    /// <summary>
+    /// Registers <c>IHttpClientFactory</c> and the non-redirecting primary handler of every OrderHub client, and the
+    /// named client of one source when it is named at registration (sources found in configuration get theirs by name
+    /// when first used).
+    /// </summary>
     /// <param name="services">The services.</param>
+    /// <param name="sourceName">The source registered, or <see langword="null"/>.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection AddOrderHubHttpClients(this IServiceCollection services)
+    public static IServiceCollection AddOrderHubHttpClients(this IServiceCollection services, string? sourceName)
     {
         services.AddHttpClient();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, NonRedirectingPrimaryHandler>());
+        if (sourceName is not null)
+        {
+            services.AddHttpClient(OrderHubBuilder.HttpClientName(sourceName));
+        }
+
         return services;
     }
 

@@ -147,8 +147,7 @@ public sealed class LoginWithAmazonTimeoutTests
     [Fact]
     public async Task TokenEndpointThatNeverAnswers_IsUnavailableWithinTheCallBudget()
     {
-        await using var hung = await OrderHub.Testing.LoopbackServer.StartAsync(app =>
-            Microsoft.AspNetCore.Builder.RunExtensions.Run(app, async http => await Task.Delay(Timeout.Infinite, http.RequestAborted)));
+        await using var hung = await OrderHub.Testing.LoopbackServer.StartNeverAnsweringAsync();
         var options = new SellingPartnerOrderSourceOptions
         {
             Endpoint = hung.BaseAddress,
