@@ -49,10 +49,15 @@ public static class OutpostsOrderHubBuilderExtensions
         return builder;
     }
 
-    private static OutpostsOrderSource Create(IServiceProvider services, string name) => new(
-        services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),
-        services.GetRequiredService<TimeProvider>(),
-        services.GetService<ILogger<OutpostsOrderSource>>(),
-        (() => services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(OrderHubBuilder.HttpClientName(name)), false, false),
-        null);
+    private static OutpostsOrderSource Create(IServiceProvider services, string name)
+    {
+        var handlers = services.GetRequiredService<IHttpMessageHandlerFactory>();
+        var clientName = OrderHubBuilder.HttpClientName(name);
+        return new(
+            services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetService<ILogger<OutpostsOrderSource>>(),
+            (() => handlers.CreateHandler(clientName), false, false),
+            null);
+    }
 }
