@@ -129,17 +129,20 @@ public sealed class OrderApiPacingAndAuthTests
     [Fact]
     public async Task Get_NoPermitWithinTheBudget_Is429WithRetryAfter_InsteadOfHoldingTheConnection()
     {
+        // One permit every 10 s: the second request finds none within the budget however slow the first one was on a
+        // loaded machine (at 0.5/s, a first request slower than 2 s let the bucket refill before the second).
         await using var fixture = await ApiFixture.StartAsync(
-            new Emulator.Hosting.EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 1, SpOrderCount = 5 },
+            new Emulator.Hosting.EmulatorOptions { SpGetOrderRate = 0.1, SpGetOrderBurst = 1, SpOrderCount = 5 },
             o => o.UpstreamWaitBudget = TimeSpan.FromMilliseconds(500),
-            spBurst: 1);
+            spBurst: 1,
+            spRate: 0.1);
         var ids = fixture.Emulator.SellingPartner.Catalog.OrderIds;
 
         (await fixture.GetAsync($"orders/{ids[0]}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var throttled = await fixture.GetAsync($"orders/{ids[1]}");
 
         throttled.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        throttled.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeInRange(1, 3);
+        throttled.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeInRange(9, 11);
         fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(1);
     }
 
