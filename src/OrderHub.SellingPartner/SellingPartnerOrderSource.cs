@@ -9,6 +9,7 @@ using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
 using OrderHub.Json;
 using OrderHub.SellingPartner.Wire;
+using OrderHub.RateLimits;
 using OrderHub.Throttling;
 
 namespace OrderHub.SellingPartner;
@@ -30,7 +31,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private readonly SellingPartnerTransport _transport;
     private readonly LwaAccessTokenSource _lwa;
     private readonly RestrictedDataTokens _restrictedDataTokens;
-    private readonly AdaptiveTokenBucketRateLimiter _getOrderLimiter;
+    private readonly IQuotaLimiter _getOrderLimiter;
     private readonly string _ordersApiVersion;
     private readonly string _includedData;
     private readonly string _includedPersonalData;
@@ -44,14 +45,26 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// redirects, since the access token would follow them. <see langword="null"/> creates and owns one.
     /// </param>
     /// <param name="defaultThrottleMode">What a call does when no permit is free, unless the options or the call say otherwise.</param>
+    /// <param name="rateLimits">
+    /// Where the rate-limit buckets live, shared with every process that uses the same store and credentials.
+    /// <see langword="null"/> for the machine-wide file every OrderHub process of this user shares
+    /// (<see cref="LocalFileQuotaStore.DefaultPath"/>); <see cref="RedisQuotaStore"/> to share across machines.
+    /// </param>
     /// <exception cref="ArgumentException">The options break a rule (the message names the setting), or the handler follows redirects.</exception>
     public SellingPartnerOrderSource(
         SellingPartnerOrderSourceOptions options,
         TimeProvider? timeProvider = null,
         ILogger<SellingPartnerOrderSource>? logger = null,
         HttpMessageHandler? handler = null,
-        ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
-        : this(options, RateLimiterRegistry.Shared, timeProvider, logger, ClientOver(handler), defaultThrottleMode)
+        ThrottleMode defaultThrottleMode = ThrottleMode.Wait,
+        IQuotaStore? rateLimits = null)
+        : this(
+            options,
+            rateLimits is null ? RateLimiterRegistry.Shared : new RateLimiterRegistry(new QuotaStoreAccess(rateLimits, timeProvider, logger), timeProvider),
+            timeProvider,
+            logger,
+            ClientOver(handler),
+            defaultThrottleMode)
     {
     }
 
@@ -123,7 +136,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     public string OrdersApiVersion => _ordersApiVersion;
 
     /// <summary>Gets the getOrder rate-limit bucket this source shares with every client of the same seller, region and endpoint.</summary>
-    internal AdaptiveTokenBucketRateLimiter GetOrderRateLimiter => _getOrderLimiter;
+    internal IQuotaLimiter GetOrderRateLimiter => _getOrderLimiter;
 
     /// <inheritdoc />
     public IRateLimitStatus GetOrderRateLimit => _getOrderLimiter;

@@ -16,12 +16,12 @@ internal sealed class RestrictedDataTokens
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SellingPartnerTransport _transport;
     private readonly IAccessTokenSource _lwa;
-    private readonly AdaptiveTokenBucketRateLimiter _limiter;
+    private readonly IQuotaLimiter _limiter;
     private readonly Uri _endpoint;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
 
-    public RestrictedDataTokens(SellingPartnerTransport transport, IAccessTokenSource lwa, AdaptiveTokenBucketRateLimiter limiter, Uri baseAddress, TimeProvider timeProvider, string sourceName)
+    public RestrictedDataTokens(SellingPartnerTransport transport, IAccessTokenSource lwa, IQuotaLimiter limiter, Uri baseAddress, TimeProvider timeProvider, string sourceName)
     {
         _transport = transport;
         _lwa = lwa;

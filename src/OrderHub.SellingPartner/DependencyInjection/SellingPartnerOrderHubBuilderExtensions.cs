@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderHub.SellingPartner;
+using OrderHub.RateLimits;
 using OrderHub.Throttling;
 
 namespace OrderHub;
@@ -57,11 +58,21 @@ public static class SellingPartnerOrderHubBuilderExtensions
             services.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode);
     }
 
-    // What every Selling Partner registration needs besides its own source: the process's buckets (shared by every
-    // source of one seller, region and operation) and the non-redirecting HTTP clients.
+    // What every Selling Partner registration needs besides its own source: the buckets (shared by every source of one
+    // seller, region and operation, in the store OrderHub:RateLimits chooses) and the non-redirecting HTTP clients.
     private static OrderHubBuilder AddProviderServices(OrderHubBuilder builder, string? name)
     {
-        builder.Services.TryAddSingleton(sp => new RateLimiterRegistry(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOrderHubRateLimits();
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var options = sp.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
+            return options.ResolveStore() == RateLimitStoreKind.Process
+                ? new RateLimiterRegistry(time)
+                : new RateLimiterRegistry(
+                    new QuotaStoreAccess(sp.GetRequiredService<IQuotaStore>(), time, sp.GetService<ILoggerFactory>()?.CreateLogger("OrderHub.RateLimits"), options.OutageTolerance),
+                    time);
+        });
         OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services, name);
         return builder;
     }

@@ -8,7 +8,7 @@ internal sealed record SellingPartnerRequest(
     HttpMethod Method,
     Uri Uri,
     IAccessTokenSource Tokens,
-    AdaptiveTokenBucketRateLimiter Limiter,
+    IQuotaLimiter Limiter,
     ThrottleMode ThrottleMode,
     OrderErrorContext Context,
     Func<HttpContent>? Content = null,

@@ -144,10 +144,10 @@ internal sealed partial class SellingPartnerTransport
         var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using var disposeResponse = response;
 
-        AdoptAnnouncedRate(response, request.Limiter, _pacing);
+        await AdoptAnnouncedRateAsync(response, request.Limiter, _pacing, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            request.Limiter.Drain();
+            await request.Limiter.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var tokenRejected = response.StatusCode == HttpStatusCode.Forbidden && IsTokenRejection(body);
@@ -212,7 +212,7 @@ internal sealed partial class SellingPartnerTransport
         _ => "the connection failed",
     };
 
-    private static void AdoptAnnouncedRate(HttpResponseMessage response, AdaptiveTokenBucketRateLimiter limiter, double pacing)
+    private static async ValueTask AdoptAnnouncedRateAsync(HttpResponseMessage response, IQuotaLimiter limiter, double pacing, CancellationToken cancellationToken)
     {
         if (response.Headers.TryGetValues(SellingPartnerDefaults.RateLimitHeader, out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
@@ -220,7 +220,7 @@ internal sealed partial class SellingPartnerTransport
             && !double.IsInfinity(rate)
             && Math.Abs((rate * pacing) - limiter.PermitsPerSecond) > 1e-9)
         {
-            limiter.SetPermitsPerSecond(rate * pacing);
+            await limiter.AdoptRateAsync(rate * pacing, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Threading.RateLimiting;
 
 namespace OrderHub.Throttling;
@@ -19,7 +18,7 @@ namespace OrderHub.Throttling;
 /// against a bucket of burst B and rate r take exactly max(0, N − B) / r.
 /// </para>
 /// </remarks>
-internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, IRateLimitStatus
+internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, IQuotaLimiter
 {
     // Floating-point accrual can land a hair under a whole permit at the exact due time; this much is forgiven.
     private const double Tolerance = 1e-9;
@@ -200,11 +199,11 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
             Refill();
             if (_queue.Count == 0 && TryTakeLocked(permitCount))
             {
-                return TokenBucketLease.Acquired;
+                return PermitLease.Acquired;
             }
 
             _failedLeases++;
-            return TokenBucketLease.Rejected(RetryAfterLocked(permitCount));
+            return PermitLease.Rejected(RetryAfterLocked(permitCount));
         }
     }
 
@@ -239,13 +238,13 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
             Refill();
             if (_queue.Count == 0 && TryTakeLocked(permitCount))
             {
-                return new ValueTask<RateLimitLease>(TokenBucketLease.Acquired);
+                return new ValueTask<RateLimitLease>(PermitLease.Acquired);
             }
 
             if (_queueLimit - _queuedPermits < permitCount || (maxWait is { } limit && RetryAfterLocked(permitCount) > limit))
             {
                 _failedLeases++;
-                return new ValueTask<RateLimitLease>(TokenBucketLease.Rejected(RetryAfterLocked(permitCount)));
+                return new ValueTask<RateLimitLease>(PermitLease.Rejected(RetryAfterLocked(permitCount)));
             }
 
             waiter = new Waiter(permitCount);
@@ -266,6 +265,24 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         }
 
         return new ValueTask<RateLimitLease>(waiter.Completion.Task);
+    }
+
+    /// <inheritdoc />
+    ValueTask<RateLimitLease> IQuotaLimiter.AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken) =>
+        maxWait is { } limit ? AcquireWithinAsync(1, limit, cancellationToken) : AcquireAsync(1, cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask IQuotaLimiter.AdoptRateAsync(double permitsPerSecond, CancellationToken cancellationToken)
+    {
+        SetPermitsPerSecond(permitsPerSecond);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    ValueTask IQuotaLimiter.DrainAsync(CancellationToken cancellationToken)
+    {
+        Drain();
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -294,7 +311,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         foreach (var waiter in abandoned)
         {
             waiter.Registration.Dispose();
-            waiter.Completion.TrySetResult(TokenBucketLease.Rejected(null));
+            waiter.Completion.TrySetResult(PermitLease.Rejected(null));
         }
     }
 
@@ -415,7 +432,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         foreach (var waiter in granted)
         {
             waiter.Registration.Dispose();
-            if (!waiter.Completion.TrySetResult(TokenBucketLease.Acquired))
+            if (!waiter.Completion.TrySetResult(PermitLease.Acquired))
             {
                 // Cancelled at the same instant: give the permits back.
                 lock (_lock)
@@ -454,37 +471,5 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         public LinkedListNode<Waiter>? Node { get; set; }
 
         public CancellationTokenRegistration Registration { get; set; }
-    }
-
-    private sealed class TokenBucketLease : RateLimitLease
-    {
-        private static readonly string[] RetryAfterName = [MetadataName.RetryAfter.Name];
-        private readonly TimeSpan? _retryAfter;
-
-        private TokenBucketLease(bool isAcquired, TimeSpan? retryAfter)
-        {
-            IsAcquired = isAcquired;
-            _retryAfter = retryAfter;
-        }
-
-        public static TokenBucketLease Acquired { get; } = new(true, null);
-
-        public override bool IsAcquired { get; }
-
-        public override IEnumerable<string> MetadataNames => _retryAfter is null ? [] : RetryAfterName;
-
-        public static TokenBucketLease Rejected(TimeSpan? retryAfter) => new(false, retryAfter);
-
-        public override bool TryGetMetadata(string metadataName, [NotNullWhen(true)] out object? metadata)
-        {
-            if (_retryAfter is { } retryAfter && metadataName == MetadataName.RetryAfter.Name)
-            {
-                metadata = retryAfter;
-                return true;
-            }
-
-            metadata = null;
-            return false;
-        }
     }
 }

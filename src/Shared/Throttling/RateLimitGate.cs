@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
+using OrderHub.RateLimits;
 
 namespace OrderHub.Throttling;
 
 /// <summary>
-/// Takes one permit from a bucket as the caller chose: wait (cancellable) or fail fast. A rejected lease becomes an
-/// <see cref="OrderSourceThrottledException"/> here, at the public edge, not inside the limiter.
+/// Takes one permit from a bucket as the caller chose: wait (cancellable, at most a budget when given) or fail fast. A
+/// refused lease becomes an <see cref="OrderSourceThrottledException"/> here, at the public edge, not inside the
+/// limiter; a shared store that cannot be used becomes an <see cref="OrderSourceUnavailableException"/>.
 /// </summary>
 internal static class RateLimitGate
 {
@@ -15,7 +18,7 @@ internal static class RateLimitGate
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The acquired lease; dispose it when the request is sent.</returns>
     public static ValueTask<RateLimitLease> AcquireAsync(
-        RateLimiter limiter, ThrottleMode mode, OrderErrorContext context, CancellationToken cancellationToken = default) =>
+        IQuotaLimiter limiter, ThrottleMode mode, OrderErrorContext context, CancellationToken cancellationToken = default) =>
         AcquireAsync(limiter, mode, null, context, cancellationToken);
 
     /// <summary>Takes one permit, waiting (at most <paramref name="maxWait"/>, when given) or failing fast as <paramref name="mode"/> says.</summary>
@@ -26,14 +29,19 @@ internal static class RateLimitGate
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The acquired lease; dispose it when the request is sent.</returns>
     public static async ValueTask<RateLimitLease> AcquireAsync(
-        RateLimiter limiter, ThrottleMode mode, TimeSpan? maxWait, OrderErrorContext context, CancellationToken cancellationToken = default)
+        IQuotaLimiter limiter, ThrottleMode mode, TimeSpan? maxWait, OrderErrorContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(limiter);
-        var lease = mode == ThrottleMode.FailFast
-            ? limiter.AttemptAcquire(1)
-            : maxWait is { } limit && limiter is AdaptiveTokenBucketRateLimiter bucket
-                ? await bucket.AcquireWithinAsync(1, limit, cancellationToken).ConfigureAwait(false)
-                : await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        RateLimitLease lease;
+        try
+        {
+            lease = await limiter.AcquireAsync(mode == ThrottleMode.FailFast ? TimeSpan.Zero : maxWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QuotaStoreUnavailableException e)
+        {
+            throw new OrderSourceUnavailableException(e.Message, context, e);
+        }
+
         if (lease.IsAcquired)
         {
             return lease;
@@ -45,7 +53,7 @@ internal static class RateLimitGate
             mode == ThrottleMode.FailFast
                 ? $"The {context.SourceName} rate limit has no permit free now and the call was set to fail fast."
                 : maxWait is { } accepted && retryAfter > accepted
-                    ? $"The {context.SourceName} rate limit has no permit free within the {accepted.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s this call may wait."
+                    ? $"The {context.SourceName} rate limit has no permit free within the {accepted.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s this call may wait."
                     : $"The {context.SourceName} rate limit's queue is full.",
             retryAfter,
             context);

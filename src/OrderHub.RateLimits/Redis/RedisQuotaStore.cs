@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using StackExchange.Redis;
+
+namespace OrderHub.RateLimits;
+
+/// <summary>
+/// Buckets in Redis, shared by OrderHub processes on any number of machines. Each operation is one atomic Lua script
+/// that reads the time from the Redis server (never from the clients, whose clocks differ), refills the bucket and
+/// changes it; a waiter sleeps exactly the time the script returned.
+/// </summary>
+/// <remarks>
+/// A bucket is a hash under <c>&lt;prefix&gt;&lt;partition&gt;</c> that expires a day after it would be full again,
+/// so Redis holds only buckets in use. The store reconnects on its own; while Redis cannot be reached each call throws
+/// <see cref="QuotaStoreUnavailableException"/>.
+/// </remarks>
+public sealed class RedisQuotaStore : IQuotaStore, IDisposable
+{
+    /// <summary>The prefix of bucket keys unless another is given: <c>orderhub:quota:</c>.</summary>
+    public const string DefaultKeyPrefix = "orderhub:quota:";
+
+    // The same rules as TokenBucketState (Stores/TokenBucketArithmetic.cs), on the server's clock, in one atomic step.
+    // ARGV: operation (reserve | adopt | drain | peek), rate, burst, refill delay (µs), permits, max wait (µs, -1: any),
+    // start full (1 | 0), new rate. Returns: granted, wait (µs), permits, rate, burst, last 429 (µs or ''), now (µs).
+    private const string Script = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        local op = ARGV[1]
+        local h = redis.call('HMGET', KEYS[1], 'permits', 'updated', 'resumes', 'rate', 'burst', 'throttled')
+        local permits = tonumber(h[1])
+        local updated = tonumber(h[2])
+        local resumes = tonumber(h[3]) or 0
+        local rate = tonumber(h[4]) or tonumber(ARGV[2])
+        local burst = tonumber(h[5]) or tonumber(ARGV[3])
+        local throttled = h[6] or ''
+        if permits == nil then
+          if op == 'peek' then return false end
+          if ARGV[7] == '1' then permits = burst else permits = 0 end
+          updated = now
+        end
+        local from = math.max(updated, resumes)
+        if now > from and permits < burst then
+          permits = math.min(burst, permits + (now - from) * rate / 1000000)
+        end
+        updated = math.max(updated, now)
+        local granted = 1
+        local wait = 0
+        if op == 'reserve' then
+          local want = tonumber(ARGV[5])
+          local deficit = want - permits
+          if deficit > 1e-9 then
+            wait = math.max(0, resumes - now) + math.ceil(deficit * 1000000 / rate)
+          end
+          local maxwait = tonumber(ARGV[6])
+          if maxwait >= 0 and wait > maxwait then
+            granted = 0
+          else
+            if permits >= burst and want > 0 then resumes = now + tonumber(ARGV[4]) end
+            permits = permits - want
+          end
+        elseif op == 'adopt' then
+          rate = tonumber(ARGV[8])
+        elseif op == 'drain' then
+          if permits > 0 then permits = 0 end
+          throttled = tostring(now)
+        end
+        if op ~= 'peek' then
+          redis.call('HSET', KEYS[1], 'permits', string.format('%.17g', permits), 'updated', string.format('%d', updated),
+            'resumes', string.format('%d', resumes), 'rate', string.format('%.17g', rate), 'burst', string.format('%d', burst), 'throttled', throttled)
+          local full_in_ms = (math.max(0, resumes - now) / 1000) + ((burst - permits) / rate * 1000)
+          redis.call('PEXPIRE', KEYS[1], math.ceil(full_in_ms) + 86400000)
+        end
+        return { granted, string.format('%d', wait), string.format('%.17g', permits), string.format('%.17g', rate), burst, throttled, string.format('%d', now) }
+        """;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly bool _ownsConnection;
+    private readonly string _keyPrefix;
+
+    /// <summary>Initializes a new instance of the <see cref="RedisQuotaStore"/> class over a connection the caller owns.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="keyPrefix">The prefix of bucket keys; the default is <see cref="DefaultKeyPrefix"/>.</param>
+    public RedisQuotaStore(IConnectionMultiplexer connection, string? keyPrefix = null)
+        : this(connection, keyPrefix, ownsConnection: false)
+    {
+    }
+
+    private RedisQuotaStore(IConnectionMultiplexer connection, string? keyPrefix, bool ownsConnection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _keyPrefix = string.IsNullOrEmpty(keyPrefix) ? DefaultKeyPrefix : keyPrefix;
+        Description = $"Redis at {string.Join(", ", connection.GetEndPoints().Select(e => e.ToString()))}";
+    }
+
+    /// <inheritdoc />
+    public string Description { get; }
+
+    /// <summary>
+    /// Connects to Redis with a StackExchange.Redis configuration string (for example <c>redis1:6379,redis2:6379</c>)
+    /// and owns the connection. It returns at once even when Redis is down, and reconnects in the background.
+    /// </summary>
+    /// <param name="configuration">The configuration string; it may hold a password, which is never shown.</param>
+    /// <param name="keyPrefix">The prefix of bucket keys; the default is <see cref="DefaultKeyPrefix"/>.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The configuration string cannot be read.</exception>
+    public static RedisQuotaStore Connect(string configuration, string? keyPrefix = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        ConfigurationOptions options;
+        try
+        {
+            options = ConfigurationOptions.Parse(configuration);
+        }
+        catch (ArgumentException)
+        {
+            // The string may hold a password: the message says where to look, not what was there.
+            throw new ArgumentException(
+                "The Redis configuration for rate limits (OrderHub:RateLimits:Redis, ORDERHUB_REDIS) is not a StackExchange.Redis configuration string, such as redis1:6379,password=...,ssl=true.",
+                nameof(configuration));
+        }
+
+        if (options.EndPoints.Count == 0)
+        {
+            throw new ArgumentException("The Redis configuration for rate limits (OrderHub:RateLimits:Redis, ORDERHUB_REDIS) names no server, such as redis1:6379.", nameof(configuration));
+        }
+
+        options.AbortOnConnectFail = false;
+        options.ClientName ??= "orderhub";
+        return new RedisQuotaStore(ConnectionMultiplexer.Connect(options), keyPrefix, ownsConnection: true);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<QuotaReservation> ReserveAsync(QuotaDefinition quota, QuotaReservationRequest request, CancellationToken cancellationToken = default)
+    {
+        TokenBucketState.Check(quota, request);
+        var result = await RunAsync(quota, "reserve", request.Permits, TokenBucketState.MaxWaitMicros(request.MaxWait), request.StartFull, 0, cancellationToken).ConfigureAwait(false);
+        return new QuotaReservation(result.Granted, TimeSpan.FromMicroseconds(result.WaitMicros), result.Bucket);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<QuotaBucket> AdoptRateAsync(QuotaDefinition quota, double permitsPerSecond, CancellationToken cancellationToken = default)
+    {
+        _ = TokenBucketChanges.AdoptRate(quota, permitsPerSecond); // the same argument checks as every store
+        return (await RunAsync(quota, "adopt", 0, -1, true, permitsPerSecond, cancellationToken).ConfigureAwait(false)).Bucket;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<QuotaBucket> DrainAsync(QuotaDefinition quota, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        return (await RunAsync(quota, "drain", 0, -1, true, 0, cancellationToken).ConfigureAwait(false)).Bucket;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<QuotaBucket> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var server in _connection.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            {
+                await foreach (var key in server.KeysAsync(pattern: _keyPrefix + "*", pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    keys.Add(key.ToString());
+                }
+            }
+        }
+        catch (RedisException e)
+        {
+            throw Unavailable(e);
+        }
+
+        foreach (var key in keys.Order(StringComparer.Ordinal))
+        {
+            var placeholder = new QuotaDefinition(key[_keyPrefix.Length..], 1, 1);
+            var result = await RunAsync(placeholder, "peek", 0, -1, true, 0, cancellationToken).ConfigureAwait(false);
+            if (result.Exists)
+            {
+                yield return result.Bucket;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsConnection)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private async Task<ScriptResult> RunAsync(QuotaDefinition quota, string operation, int permits, long maxWaitMicros, bool startFull, double newRate, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisResult result;
+        try
+        {
+            result = await _connection.GetDatabase().ScriptEvaluateAsync(
+                Script,
+                [new RedisKey(_keyPrefix + quota.Partition)],
+                [
+                    operation,
+                    quota.PermitsPerSecond.ToString("R", CultureInfo.InvariantCulture),
+                    quota.Burst,
+                    (long)quota.RefillDelayAfterBurst.TotalMicroseconds,
+                    permits,
+                    maxWaitMicros,
+                    startFull ? 1 : 0,
+                    newRate.ToString("R", CultureInfo.InvariantCulture),
+                ]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            throw Unavailable(e);
+        }
+        catch (TimeoutException e)
+        {
+            throw Unavailable(e);
+        }
+
+        if (result.IsNull)
+        {
+            return new ScriptResult(false, false, 0, null!);
+        }
+
+        var values = (RedisResult[])result!;
+        var throttled = (string?)values[5];
+        var bucket = new QuotaBucket
+        {
+            Partition = quota.Partition,
+            Permits = double.Parse((string)values[2]!, CultureInfo.InvariantCulture),
+            PermitsPerSecond = double.Parse((string)values[3]!, CultureInfo.InvariantCulture),
+            Burst = (int)values[4],
+            LastThrottledAt = string.IsNullOrEmpty(throttled) ? null : TokenBucketState.FromMicros(long.Parse(throttled, CultureInfo.InvariantCulture)),
+            ObservedAt = TokenBucketState.FromMicros(long.Parse((string)values[6]!, CultureInfo.InvariantCulture)),
+        };
+        return new ScriptResult(true, (int)values[0] == 1, long.Parse((string)values[1]!, CultureInfo.InvariantCulture), bucket);
+    }
+
+    private QuotaStoreUnavailableException Unavailable(Exception e) =>
+        new($"{Description} cannot be used for rate limits ({e.GetType().Name}). No request was sent on its behalf. "
+            + "Check that Redis is running and reachable, or change OrderHub:RateLimits:Redis (ORDERHUB_REDIS).", e);
+
+    private readonly record struct ScriptResult(bool Exists, bool Granted, long WaitMicros, QuotaBucket Bucket);
+}

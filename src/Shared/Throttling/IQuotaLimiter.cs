@@ -1,0 +1,37 @@
+using System.Threading.RateLimiting;
+
+namespace OrderHub.Throttling;
+
+/// <summary>
+/// One rate-limit bucket as a provider uses it, wherever its state lives: in this process
+/// (<see cref="AdaptiveTokenBucketRateLimiter"/>) or in a store every process shares (<see cref="SharedQuotaLimiter"/>).
+/// </summary>
+internal interface IQuotaLimiter : IRateLimitStatus
+{
+    /// <summary>Gets how many permits the bucket holds when full.</summary>
+    int Burst { get; }
+
+    /// <summary>Gets the time one permit takes to accrue at the current rate.</summary>
+    TimeSpan ReplenishmentPeriod { get; }
+
+    /// <summary>Gets this process's view of the bucket's counters.</summary>
+    /// <returns>The counters.</returns>
+    RateLimiterStatistics? GetStatistics();
+
+    /// <summary>Takes one permit, waiting for it (at most <paramref name="maxWait"/> when given; zero: only a permit free now).</summary>
+    /// <param name="maxWait">The longest wait accepted; a permit that would come later is refused at once with the wait as its retry-after.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The lease; refused leases carry <see cref="MetadataName.RetryAfter"/>.</returns>
+    ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken);
+
+    /// <summary>Adopts the rate the upstream announced, keeping the permits already accrued.</summary>
+    /// <param name="permitsPerSecond">The new rate.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the rate is adopted.</returns>
+    ValueTask AdoptRateAsync(double permitsPerSecond, CancellationToken cancellationToken);
+
+    /// <summary>Empties the bucket because the upstream answered 429.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the bucket is empty.</returns>
+    ValueTask DrainAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,135 @@
+using System.Threading.RateLimiting;
+using OrderHub.RateLimits;
+
+namespace OrderHub.Throttling;
+
+/// <summary>
+/// A bucket whose state lives in an <see cref="IQuotaStore"/> every process with the same credentials shares. Each
+/// permit is one reservation in the store, which says how long until it is due; the caller then sleeps exactly that
+/// long on this process's <see cref="TimeProvider"/>, so nobody polls and reservations are served in the order they
+/// reached the store.
+/// </summary>
+/// <remarks>
+/// A reservation is final: a caller cancelled while it sleeps does not give its permit back (another process may
+/// already be scheduled behind it), so a cancellation can only slow the others, never speed them past the quota.
+/// The status properties are this process's view as of its last exchange with the store.
+/// </remarks>
+internal sealed class SharedQuotaLimiter : IQuotaLimiter
+{
+    private readonly QuotaStoreAccess _store;
+    private readonly QuotaDefinition _quota;
+    private readonly TimeProvider _timeProvider;
+    private Snapshot _snapshot;
+    private int _waiting;
+    private long _successfulLeases;
+    private long _failedLeases;
+
+    /// <summary>Initializes a new instance of the <see cref="SharedQuotaLimiter"/> class.</summary>
+    /// <param name="store">The shared store, under the outage policy.</param>
+    /// <param name="quota">The bucket.</param>
+    /// <param name="timeProvider">The clock the caller sleeps on.</param>
+    public SharedQuotaLimiter(QuotaStoreAccess store, QuotaDefinition quota, TimeProvider timeProvider)
+    {
+        _store = store;
+        _quota = quota;
+        _timeProvider = timeProvider;
+        _snapshot = new Snapshot(quota.Burst, quota.PermitsPerSecond, timeProvider.GetTimestamp());
+    }
+
+    /// <summary>Gets the bucket's definition in the store.</summary>
+    public QuotaDefinition Quota => _quota;
+
+    /// <inheritdoc />
+    public double PermitsPerSecond => Volatile.Read(ref _snapshot).PermitsPerSecond;
+
+    /// <inheritdoc />
+    public int Burst => _quota.Burst;
+
+    /// <inheritdoc />
+    public double AvailablePermits => Math.Max(0, ProjectedPermits());
+
+    /// <inheritdoc />
+    public int QueuedPermits => Volatile.Read(ref _waiting);
+
+    /// <inheritdoc />
+    public TimeSpan ReplenishmentPeriod => TimeSpan.FromSeconds(1 / PermitsPerSecond);
+
+    /// <inheritdoc />
+    public TimeSpan EstimateWait()
+    {
+        var missing = 1 - ProjectedPermits();
+        return missing <= 1e-9 ? TimeSpan.Zero : TimeSpan.FromSeconds(missing / PermitsPerSecond);
+    }
+
+    /// <inheritdoc />
+    public RateLimiterStatistics? GetStatistics() => new()
+    {
+        CurrentAvailablePermits = (long)Math.Floor(AvailablePermits + 1e-9),
+        CurrentQueuedCount = QueuedPermits,
+        TotalSuccessfulLeases = Interlocked.Read(ref _successfulLeases),
+        TotalFailedLeases = Interlocked.Read(ref _failedLeases),
+    };
+
+    /// <inheritdoc />
+    public async ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken)
+    {
+        var reservation = await _store.CallAsync(
+            _quota,
+            (startFull, token) => _store.Store.ReserveAsync(_quota, new QuotaReservationRequest { MaxWait = maxWait, StartFull = startFull }, token),
+            mayWait: maxWait is null,
+            cancellationToken).ConfigureAwait(false);
+        Remember(reservation.Bucket);
+        if (!reservation.IsGranted)
+        {
+            Interlocked.Increment(ref _failedLeases);
+            return PermitLease.Rejected(reservation.Wait);
+        }
+
+        if (reservation.Wait > TimeSpan.Zero)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await Task.Delay(reservation.Wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        Interlocked.Increment(ref _successfulLeases);
+        return PermitLease.Acquired;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask AdoptRateAsync(double permitsPerSecond, CancellationToken cancellationToken)
+    {
+        // A rate that could not be shared now is adopted from the next response instead.
+        if (await _store.TryCallAsync(_quota, (_, token) => _store.Store.AdoptRateAsync(_quota, permitsPerSecond, token), cancellationToken).ConfigureAwait(false) is { } bucket)
+        {
+            Remember(bucket);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DrainAsync(CancellationToken cancellationToken)
+    {
+        // A 429 that could not be shared: the store is out, and nothing is sent until it is back.
+        if (await _store.TryCallAsync(_quota, (_, token) => _store.Store.DrainAsync(_quota, token), cancellationToken).ConfigureAwait(false) is { } bucket)
+        {
+            Remember(bucket);
+        }
+    }
+
+    private void Remember(QuotaBucket bucket) =>
+        Volatile.Write(ref _snapshot, new Snapshot(bucket.Permits, bucket.PermitsPerSecond, _timeProvider.GetTimestamp()));
+
+    private double ProjectedPermits()
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        return Math.Min(_quota.Burst, snapshot.Permits + (_timeProvider.GetElapsedTime(snapshot.Timestamp).TotalSeconds * snapshot.PermitsPerSecond));
+    }
+
+    private sealed record Snapshot(double Permits, double PermitsPerSecond, long Timestamp);
+}
