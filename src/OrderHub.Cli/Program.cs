@@ -27,6 +27,7 @@ var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS
     OrderCommands.Create(cli),
     OrderCommands.Cancel(cli),
     SyncCommand.Create(cli),
+    QuotaCommand.Create(cli),
     ServeCommand.Create(cli),
     EmulatorCommand.Create(),
     DemoCommand.Create(),

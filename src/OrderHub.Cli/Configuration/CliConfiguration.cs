@@ -31,6 +31,9 @@ internal static class CliConfiguration
         ("ORDERHUB_SP_ORDERS_API", "OrderHub:Sources:sp-api:OrdersApiVersion", "2026-01-01 (default) or v0"),
         ("AWS_REGION", "OrderHub:Sources:outposts:Region", "AWS region (an Outposts source named outposts; credentials as the AWS SDKs find them)"),
         ("AWS_DEFAULT_REGION", "OrderHub:Sources:outposts:Region", "AWS region, when AWS_REGION is not set"),
+        ("ORDERHUB_REDIS", "OrderHub:RateLimits:Redis", "share rate limits across machines through this Redis (a StackExchange.Redis configuration string)"),
+        ("ORDERHUB_RATE_LIMITS", "OrderHub:RateLimits:Store", "machine (default: every process of this user shares them), redis or process"),
+        ("ORDERHUB_RATE_LIMITS_FILE", "OrderHub:RateLimits:File", "the machine-wide rate-limit file (default: OrderHub/rate-limits.db in the user's local data folder)"),
     ];
 
     /// <summary>Adds the CLI's settings to a configuration, lowest first.</summary>

@@ -26,7 +26,7 @@ internal static class ExitCodes
         InvalidOrderRequestException or Microsoft.Extensions.Options.OptionsValidationException or InvalidDataException => Usage,
         ArgumentException and not ArgumentNullException => Usage,
         OrderSourceUnavailableException or OrderSourceProtocolException or OrderHub.Sync.OrderSyncHaltedException => Upstream,
-        OrderHub.Sync.OrderStoreException => Store,
+        OrderHub.Sync.OrderStoreException or OrderHub.RateLimits.QuotaStoreUnavailableException => Store,
         _ => Unexpected,
     };
 }

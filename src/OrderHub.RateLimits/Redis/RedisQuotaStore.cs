@@ -62,7 +62,7 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
           rate = tonumber(ARGV[8])
         elseif op == 'drain' then
           if permits > 0 then permits = 0 end
-          throttled = tostring(now)
+          throttled = string.format('%d', now)
         end
         if op ~= 'peek' then
           redis.call('HSET', KEYS[1], 'permits', string.format('%.17g', permits), 'updated', string.format('%d', updated),
@@ -159,7 +159,13 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         var keys = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            foreach (var server in _connection.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            var primaries = _connection.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToArray();
+            if (primaries.Length == 0)
+            {
+                throw Unavailable("no primary is connected", null);
+            }
+
+            foreach (var server in primaries)
             {
                 await foreach (var key in server.KeysAsync(pattern: _keyPrefix + "*", pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
@@ -169,7 +175,7 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw Unavailable(e);
+            throw Unavailable(e.GetType().Name, e);
         }
 
         foreach (var key in keys.Order(StringComparer.Ordinal))
@@ -214,11 +220,11 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw Unavailable(e);
+            throw Unavailable(e.GetType().Name, e);
         }
         catch (TimeoutException e)
         {
-            throw Unavailable(e);
+            throw Unavailable(e.GetType().Name, e);
         }
 
         if (result.IsNull)
@@ -240,8 +246,8 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         return new ScriptResult(true, (int)values[0] == 1, long.Parse((string)values[1]!, CultureInfo.InvariantCulture), bucket);
     }
 
-    private QuotaStoreUnavailableException Unavailable(Exception e) =>
-        new($"{Description} cannot be used for rate limits ({e.GetType().Name}). No request was sent on its behalf. "
+    private QuotaStoreUnavailableException Unavailable(string reason, Exception? e) =>
+        new($"{Description} cannot be used for rate limits ({reason}). No request was sent on its behalf. "
             + "Check that Redis is running and reachable, or change OrderHub:RateLimits:Redis (ORDERHUB_REDIS).", e);
 
     private readonly record struct ScriptResult(bool Exists, bool Granted, long WaitMicros, QuotaBucket Bucket);
