@@ -2,11 +2,17 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using OrderHub.Benchmarks.Sync;
 
-// Whole-run measurements: "sync-throttle [v0|2026-01-01]" and "sync-unthrottled <orders>"; anything else goes to BenchmarkDotNet.
+// Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
+// and "sync-unthrottled <orders>"; anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
         await SyncMeasurements.ThrottleEfficiencyAsync(args.Length > 1 ? args[1] : OrderHub.SellingPartner.SellingPartnerOrdersApi.V0);
+        break;
+    case "sync-throttle-shared":
+        await SharedQuotaMeasurements.SeveralProcessesAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2,
+            args.Length > 2 ? args[2] : "machine");
         break;
     case "sync-unthrottled":
         await SyncMeasurements.UnthrottledAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);

@@ -8,6 +8,9 @@ internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 
+    /// <summary>Gets the rate-limit file the CLI processes of this test run share.</summary>
+    public static string RateLimitsFile { get; } = Path.Combine(Directory.CreateTempSubdirectory("orderhub-cli-tests-").FullName, "rate-limits.db");
+
     public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IEnumerable<string> args, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -29,6 +32,13 @@ internal static class CliProcess
             info.Environment.Remove(name);
         }
 
+        foreach (var name in new[] { "ORDERHUB_REDIS", "ORDERHUB_RATE_LIMITS" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        // The test run's processes share one rate-limit file, as a user's do, but not the user's own.
+        info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = RateLimitsFile;
         info.Environment["NO_COLOR"] = "1";
         if (emulator is not null)
         {

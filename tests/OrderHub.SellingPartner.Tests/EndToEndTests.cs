@@ -36,6 +36,10 @@ public sealed class EndToEndTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 20, SpGetOrderBurst = 5 });
         var options = EmulatorClient.Options(emulator, ordersApiVersion);
         options.GetOrderBurst = 5;
+
+        // The first requests of a cold client on a loaded test machine can take far longer than the default 50 ms to
+        // reach the server, which starts refilling only when they arrive; the allowance covers that start-up latency.
+        options.BurstLatencyAllowance = TimeSpan.FromMilliseconds(500);
         var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
         var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
 

@@ -35,11 +35,13 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     }
 
     /// <summary>Reads how many 429s the emulator has sent, from its statistics endpoint.</summary>
-    public async Task<int> ThrottledAsync()
+    public async Task<int> ThrottledAsync() => (int)(await StatsAsync())["spThrottled"];
+
+    /// <summary>Reads the emulator's statistics endpoint.</summary>
+    public async Task<Dictionary<string, double>> StatsAsync()
     {
         using var http = new HttpClient();
-        using var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(BaseAddress, "_emulator/stats")));
-        return stats.RootElement.GetProperty("spThrottled").GetInt32();
+        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(await http.GetStringAsync(new Uri(BaseAddress, "_emulator/stats")))!;
     }
 
     /// <summary>Reads the ids of the emulator's Selling Partner orders.</summary>

@@ -53,8 +53,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         var outposts = new OutpostsEmulatorState(options);
         OutpostsEndpoints.Map(app, outposts);
         app.MapGet("/_emulator/sp-order-ids", () => Results.Text(string.Join('\n', sellingPartner.Catalog.OrderIds)));
-        app.MapGet("/_emulator/stats", () => Results.Json(new Dictionary<string, int>
+        app.MapGet("/_emulator/stats", () => Results.Json(new Dictionary<string, double>
         {
+            ["spAdmittedGetOrderSeconds"] = sellingPartner.AdmittedGetOrderSpan.TotalSeconds,
             ["spTokenRequests"] = sellingPartner.TokenRequests,
             ["spGetOrderRequests"] = sellingPartner.GetOrderRequests,
             ["spThrottled"] = sellingPartner.Throttled,

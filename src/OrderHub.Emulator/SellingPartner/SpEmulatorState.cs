@@ -13,6 +13,8 @@ public sealed class SpEmulatorState
     private int _getOrderRequests;
     private int _throttled;
     private int _restrictedDataTokenRequests;
+    private long _firstAdmittedAt = long.MaxValue;
+    private long _lastAdmittedAt = long.MinValue;
 
     /// <summary>Initializes a new instance of the <see cref="SpEmulatorState"/> class.</summary>
     /// <param name="options">The emulator's options.</param>
@@ -53,6 +55,33 @@ public sealed class SpEmulatorState
     internal void CountGetOrder() => Interlocked.Increment(ref _getOrderRequests);
 
     internal void CountThrottled() => Interlocked.Increment(ref _throttled);
+
+    /// <summary>
+    /// Gets the time from the first getOrder the quota admitted to the last: what a paced run against the quota takes
+    /// on the server's side, whatever the clients spent starting up. Zero before two were admitted.
+    /// </summary>
+    public TimeSpan AdmittedGetOrderSpan
+    {
+        get
+        {
+            var first = Interlocked.Read(ref _firstAdmittedAt);
+            var last = Interlocked.Read(ref _lastAdmittedAt);
+            return last > first ? TimeProvider.GetElapsedTime(first, last) : TimeSpan.Zero;
+        }
+    }
+
+    internal void RecordAdmitted()
+    {
+        var now = TimeProvider.GetTimestamp();
+        long seen;
+        while (now < (seen = Interlocked.Read(ref _firstAdmittedAt)) && Interlocked.CompareExchange(ref _firstAdmittedAt, now, seen) != seen)
+        {
+        }
+
+        while (now > (seen = Interlocked.Read(ref _lastAdmittedAt)) && Interlocked.CompareExchange(ref _lastAdmittedAt, now, seen) != seen)
+        {
+        }
+    }
 
     internal void CountRestrictedDataTokenRequest() => Interlocked.Increment(ref _restrictedDataTokenRequests);
 

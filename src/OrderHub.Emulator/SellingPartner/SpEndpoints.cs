@@ -126,6 +126,8 @@ public static class SpEndpoints
             return Errors(429, "QuotaExceeded", "You exceeded your quota for the requested resource.");
         }
 
+        state.RecordAdmitted();
+
         if (state.Options.SendRateLimitHeader)
         {
             http.Response.Headers["x-amzn-RateLimit-Limit"] = state.Options.SpGetOrderRate.ToString(CultureInfo.InvariantCulture);

@@ -16,6 +16,8 @@ namespace OrderHub.Throttling;
 /// </remarks>
 internal sealed class SharedQuotaLimiter : IQuotaLimiter
 {
+    private const int MaxStaleReservations = 3;
+    private static readonly TimeSpan MinimumStaleAfter = TimeSpan.FromMilliseconds(100);
     private readonly QuotaStoreAccess _store;
     private readonly QuotaDefinition _quota;
     private readonly TimeProvider _timeProvider;
@@ -23,6 +25,7 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
     private int _waiting;
     private long _successfulLeases;
     private long _failedLeases;
+    private long _staleReservations;
 
     /// <summary>Initializes a new instance of the <see cref="SharedQuotaLimiter"/> class.</summary>
     /// <param name="store">The shared store, under the outage policy.</param>
@@ -70,37 +73,62 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
         TotalFailedLeases = Interlocked.Read(ref _failedLeases),
     };
 
+    /// <summary>Gets how many reservations this process let go stale (it woke too long after they were due) and replaced.</summary>
+    public long StaleReservations => Interlocked.Read(ref _staleReservations);
+
     /// <inheritdoc />
+    /// <remarks>
+    /// A reservation is a promise about time: the permit is the upstream's at its due time, not later. A process that
+    /// wakes long after (a pause of the collector, a starved CPU) would send every permit that fell due meanwhile at
+    /// once, while the upstream's bucket, idle meanwhile, stopped filling at its burst. So a permit used more than
+    /// <see cref="StaleAfter"/> late is dropped (it stays spent in the store) and a new one reserved, a few times at most.
+    /// </remarks>
     public async ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken)
     {
-        var reservation = await _store.CallAsync(
-            _quota,
-            (startFull, token) => _store.Store.ReserveAsync(_quota, new QuotaReservationRequest { MaxWait = maxWait, StartFull = startFull }, token),
-            mayWait: maxWait is null,
-            cancellationToken).ConfigureAwait(false);
-        Remember(reservation.Bucket);
-        if (!reservation.IsGranted)
+        for (var attempt = 0; ; attempt++)
         {
-            Interlocked.Increment(ref _failedLeases);
-            return PermitLease.Rejected(reservation.Wait);
-        }
-
-        if (reservation.Wait > TimeSpan.Zero)
-        {
-            Interlocked.Increment(ref _waiting);
-            try
+            var askedAt = _timeProvider.GetTimestamp();
+            var reservation = await _store.CallAsync(
+                _quota,
+                (startFull, token) => _store.Store.ReserveAsync(_quota, new QuotaReservationRequest { MaxWait = maxWait, StartFull = startFull }, token),
+                mayWait: maxWait is null,
+                cancellationToken).ConfigureAwait(false);
+            Remember(reservation.Bucket);
+            if (!reservation.IsGranted)
             {
-                await Task.Delay(reservation.Wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _failedLeases);
+                return PermitLease.Rejected(reservation.Wait);
             }
-            finally
-            {
-                Interlocked.Decrement(ref _waiting);
-            }
-        }
 
-        Interlocked.Increment(ref _successfulLeases);
-        return PermitLease.Acquired;
+            if (reservation.Wait > TimeSpan.Zero)
+            {
+                Interlocked.Increment(ref _waiting);
+                try
+                {
+                    await Task.Delay(reservation.Wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _waiting);
+                }
+            }
+
+            var late = _timeProvider.GetElapsedTime(askedAt) - reservation.Wait;
+            if (late <= StaleAfter(reservation.Bucket) || attempt >= MaxStaleReservations)
+            {
+                Interlocked.Increment(ref _successfulLeases);
+                return PermitLease.Acquired;
+            }
+
+            Interlocked.Increment(ref _staleReservations);
+        }
     }
+
+    /// <summary>How late a permit may be used: one permit's time at the bucket's rate, and never less than 100 ms.</summary>
+    /// <param name="bucket">The bucket as the reservation left it.</param>
+    /// <returns>The lateness beyond which the permit is stale.</returns>
+    internal static TimeSpan StaleAfter(QuotaBucket bucket) =>
+        TimeSpan.FromSeconds(Math.Max(1 / bucket.PermitsPerSecond, MinimumStaleAfter.TotalSeconds));
 
     /// <inheritdoc />
     public async ValueTask AdoptRateAsync(double permitsPerSecond, CancellationToken cancellationToken)

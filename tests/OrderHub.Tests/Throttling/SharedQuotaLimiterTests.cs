@@ -1,0 +1,238 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Time.Testing;
+using OrderHub.RateLimits;
+using OrderHub.Throttling;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Tests.Throttling;
+
+public sealed class SharedQuotaLimiterTests
+{
+    private static readonly OrderErrorContext Context = new("sp-api", "902-3159896-1390916");
+    private readonly FakeTimeProvider _time = new();
+    private readonly SwitchableStore _store;
+
+    public SharedQuotaLimiterTests()
+    {
+        _store = new SwitchableStore(new InProcessQuotaStore(_time));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ReservedPermit_IsHandedOutExactlyWhenDue()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 2, burst: 1);
+        (await limiter.AcquireAsync(null, default)).IsAcquired.ShouldBeTrue();
+
+        var pending = limiter.AcquireAsync(null, default).AsTask();
+        await WaitUntil(() => limiter.QueuedPermits == 1);
+        _time.Advance(TimeSpan.FromMilliseconds(499));
+        var earlyDone = pending.IsCompleted;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        earlyDone.ShouldBeFalse("the permit is due 500 ms after the first");
+        (await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
+        limiter.QueuedPermits.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_TwoProcessesOfOneStore_AreServedInTheOrderTheyReserved()
+    {
+        var first = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 1);
+        var second = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 1);
+        await first.AcquireAsync(null, default);
+
+        var a = second.AcquireAsync(null, default).AsTask();
+        await WaitUntil(() => second.QueuedPermits == 1);
+        var b = first.AcquireAsync(null, default).AsTask();
+        await WaitUntil(() => first.QueuedPermits == 1);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await a.WaitAsync(TimeSpan.FromSeconds(10));
+        var bDoneWithA = b.IsCompleted;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        bDoneWithA.ShouldBeFalse("the second reservation is due a whole permit after the first, whichever process holds it");
+        (await b.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WokenLongAfterThePermitWasDue_DropsItAndReservesAnother()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 1);
+        await limiter.AcquireAsync(null, default);
+
+        var pending = limiter.AcquireAsync(null, default).AsTask();
+        await WaitUntil(() => limiter.QueuedPermits == 1);
+        _time.Advance(TimeSpan.FromSeconds(5)); // the process was paused for 4 s past the permit's time
+
+        (await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
+        limiter.StaleReservations.ShouldBe(1, "a permit 4 s late would have gone out with everything else that fell due meanwhile");
+        _store.Calls.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WokenOnTime_UsesTheReservedPermit()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 1);
+        await limiter.AcquireAsync(null, default);
+
+        var pending = limiter.AcquireAsync(null, default).AsTask();
+        await WaitUntil(() => limiter.QueuedPermits == 1);
+        _time.Advance(TimeSpan.FromSeconds(1.5)); // half a permit late: within one permit's time
+
+        (await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
+        limiter.StaleReservations.ShouldBe(0);
+        _store.Calls.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WithinABudget_RefusesAtOnceWithTheWait()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 0.5, burst: 1);
+        await limiter.AcquireAsync(null, default);
+
+        var error = await Should.ThrowAsync<OrderSourceThrottledException>(() =>
+            RateLimitGate.AcquireAsync(limiter, ThrottleMode.Wait, TimeSpan.FromSeconds(1), Context).AsTask());
+
+        error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_StoreDown_FailFastCallerFailsAtOnceNamingTheStore()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+        _store.Down = true;
+
+        var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => RateLimitGate.AcquireAsync(limiter, ThrottleMode.FailFast, Context).AsTask());
+
+        error.Message.ShouldContain("the test store is down");
+        error.SourceName.ShouldBe("sp-api");
+        _store.Calls.ShouldBe(1, "a caller that may not wait does not retry the store");
+    }
+
+    [Fact]
+    public async Task AcquireAsync_StoreDown_WaitingCallerRetriesUntilItIsBack_ThenNewBucketsStartEmpty()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+        _store.Down = true;
+
+        var pending = limiter.AcquireAsync(null, default).AsTask();
+        await AdvanceUntil(() => _store.Calls >= 3);
+        var doneWhileDown = pending.IsCompleted;
+        _store.Down = false;
+        await AdvanceUntil(() => pending.IsCompleted);
+
+        doneWhileDown.ShouldBeFalse("nothing is granted while the store is down");
+        (await pending).IsAcquired.ShouldBeTrue();
+        _store.StartFullFlags.Last().ShouldBeFalse("the store may have lost what was spent: the bucket it no longer holds starts empty");
+    }
+
+    [Fact]
+    public async Task AcquireAsync_StoreDownLongerThanTheTolerance_FailsWithTheStoresError()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time, outageTolerance: TimeSpan.FromSeconds(30)), rate: 1, burst: 5);
+        _store.Down = true;
+
+        var pending = RateLimitGate.AcquireAsync(limiter, ThrottleMode.Wait, Context).AsTask();
+        await AdvanceUntil(() => pending.IsCompleted);
+
+        var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => pending);
+        error.Message.ShouldContain("the test store is down");
+        _store.Calls.ShouldBeGreaterThan(3);
+    }
+
+    [Fact]
+    public async Task AdoptRateAndDrain_ReachTheStore_ForEveryProcess()
+    {
+        var first = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+        var second = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+
+        await first.AdoptRateAsync(20, default);
+        await first.DrainAsync(default);
+        var lease = second.AcquireAsync(null, default).AsTask();
+        await WaitUntil(() => second.QueuedPermits == 1);
+        _time.Advance(TimeSpan.FromMilliseconds(50));
+
+        (await lease.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
+        second.PermitsPerSecond.ShouldBe(20);
+    }
+
+    private SharedQuotaLimiter Limiter(QuotaStoreAccess access, double rate, int burst) =>
+        new(access, new QuotaDefinition("sp-api|test|na|getOrder", rate, burst), _time);
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        condition().ShouldBeTrue();
+    }
+
+    // The outage back-off waits on the fake clock: move it on, a second at a time, until the condition holds.
+    private async Task AdvanceUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 2000 && !condition(); i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1);
+        }
+
+        condition().ShouldBeTrue();
+    }
+
+    private sealed class SwitchableStore(IQuotaStore inner) : IQuotaStore
+    {
+        private int _calls;
+
+        public volatile bool Down;
+
+        public List<bool> StartFullFlags { get; } = [];
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public string Description => "the test store";
+
+        public ValueTask<QuotaReservation> ReserveAsync(QuotaDefinition quota, QuotaReservationRequest request, CancellationToken cancellationToken = default)
+        {
+            Enter();
+            lock (StartFullFlags)
+            {
+                StartFullFlags.Add(request.StartFull);
+            }
+
+            return inner.ReserveAsync(quota, request, cancellationToken);
+        }
+
+        public ValueTask<QuotaBucket> AdoptRateAsync(QuotaDefinition quota, double permitsPerSecond, CancellationToken cancellationToken = default)
+        {
+            Enter();
+            return inner.AdoptRateAsync(quota, permitsPerSecond, cancellationToken);
+        }
+
+        public ValueTask<QuotaBucket> DrainAsync(QuotaDefinition quota, CancellationToken cancellationToken = default)
+        {
+            Enter();
+            return inner.DrainAsync(quota, cancellationToken);
+        }
+
+        public async IAsyncEnumerable<QuotaBucket> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Enter();
+            await foreach (var bucket in inner.ListAsync(cancellationToken))
+            {
+                yield return bucket;
+            }
+        }
+
+        private void Enter()
+        {
+            Interlocked.Increment(ref _calls);
+            if (Down)
+            {
+                throw new QuotaStoreUnavailableException("the test store is down.");
+            }
+        }
+    }
+}
