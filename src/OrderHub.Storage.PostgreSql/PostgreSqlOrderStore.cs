@@ -1,0 +1,553 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using OrderHub.Json;
+using OrderHub.Sync;
+
+namespace OrderHub.Storage.PostgreSql;
+
+/// <summary>
+/// The shared order store: PostgreSQL, for several sync workers and API instances on several machines. Orders are
+/// keyed by (source, order id) and kept as their unified JSON (byte for byte, raw payload included) beside a
+/// <c>jsonb</c> document without personal data and indexed status, account and last-update columns. A batch of results
+/// is one transaction: the orders upserted together and their references marked in it.
+/// </summary>
+/// <remarks>
+/// Workers that run the same run id on one database split it: each enumeration of <see cref="GetPendingAsync"/>
+/// leases the references it hands out (<c>FOR UPDATE SKIP LOCKED</c>, with an expiry this store renews while it
+/// lives), so each order is fetched by one worker; the leases of a worker that died pass to the others when they
+/// expire, and a worker with nothing left to lease waits for them while other workers hold leases of the run.
+/// </remarks>
+public sealed class PostgreSqlOrderStore : IOrderStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgreSqlOrderStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ITimer _renewal;
+    private readonly Guid _workerId = Guid.NewGuid();
+
+    private PostgreSqlOrderStore(NpgsqlDataSource dataSource, string location, PostgreSqlOrderStoreOptions options, TimeProvider timeProvider)
+    {
+        _dataSource = dataSource;
+        Location = location;
+        _options = options;
+        _timeProvider = timeProvider;
+        var every = options.LeaseDuration / 3;
+        _renewal = timeProvider.CreateTimer(static state => _ = ((PostgreSqlOrderStore)state!).RenewLeasesAsync(), this, every, every);
+    }
+
+    /// <summary>Gets where the store is, for messages: host, port and database, never a password.</summary>
+    public string Location { get; }
+
+    /// <summary>Gets the schema version this code writes.</summary>
+    public static int SchemaVersion => PostgreSqlSchema.Migrations[^1].Version;
+
+    /// <summary>
+    /// Connects (with a connection string such as <c>Host=db;Database=orderhub;Username=...</c>, or a
+    /// <c>postgresql://</c> URI) and brings the schema up to date; several processes may open one database at once.
+    /// </summary>
+    /// <param name="connection">The connection string or URI; it may hold a password, which no message repeats.</param>
+    /// <param name="options">Leases; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for lease renewal and waits; <see langword="null"/> for the system clock.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="OrderStoreException">The database cannot be used; the message says why and what to do.</exception>
+    public static async Task<PostgreSqlOrderStore> OpenAsync(string connection, PostgreSqlOrderStoreOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
+        options ??= new PostgreSqlOrderStoreOptions();
+        options.Validate();
+        var builder = PostgreSqlConnection.Parse(connection);
+        builder.ApplicationName ??= "orderhub";
+        var location = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}";
+        var dataSource = NpgsqlDataSource.Create(builder);
+        try
+        {
+            await MigrateAsync(dataSource, location, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or OrderStoreException or TimeoutException)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw e as OrderStoreException ?? Translate(e, location);
+        }
+
+        return new PostgreSqlOrderStore(dataSource, location, options, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(references);
+            if (references.Count == 0)
+            {
+                return 0;
+            }
+
+            using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // One run's sequence numbers are handed out under a lock on the run, so two workers adding at once keep the order.
+            using (var lockRun = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@run))", connection, transaction))
+            {
+                lockRun.Parameters.AddWithValue("run", runId);
+                await lockRun.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using var insert = new NpgsqlCommand(
+                """
+                INSERT INTO orderhub_sync_items (run_id, seq, source, order_id, state)
+                SELECT @run, (SELECT COALESCE(MAX(seq), 0) FROM orderhub_sync_items WHERE run_id = @run) + r.n, r.source, r.order_id, 0
+                FROM unnest(@sources, @ids) WITH ORDINALITY AS r(source, order_id, n)
+                ON CONFLICT (run_id, source, order_id) DO NOTHING
+                """,
+                connection,
+                transaction);
+            insert.Parameters.AddWithValue("run", runId);
+            insert.Parameters.AddWithValue("sources", references.Select(r => r.Source).ToArray());
+            insert.Parameters.AddWithValue("ids", references.Select(r => r.OrderId).ToArray());
+            var added = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return added;
+        });
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// References are leased in small batches as they are read, so workers sharing the run never read the same one
+    /// while its lease lives. Once nothing is left to lease, the enumeration waits while other workers hold leases of
+    /// the run (taking over those that expire) and ends when none do.
+    /// </remarks>
+    public async IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var startedAt = await GuardAsync(() => NowAsync(cancellationToken)).ConfigureAwait(false);
+        long after = 0;
+        var firstPass = true;
+        while (true)
+        {
+            var batch = await GuardAsync(() => LeaseAsync(runId, firstPass, after, startedAt, cancellationToken)).ConfigureAwait(false);
+            foreach (var (seq, reference) in batch)
+            {
+                after = Math.Max(after, seq);
+                yield return reference;
+            }
+
+            if (batch.Count > 0)
+            {
+                continue;
+            }
+
+            firstPass = false;
+            if (!await GuardAsync(() => OthersHoldLeasesAsync(runId, startedAt, cancellationToken)).ConfigureAwait(false))
+            {
+                yield break;
+            }
+
+            await Task.Delay(_options.IdlePollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(results);
+            var outcomes = new StoreOutcome[results.Count];
+            if (results.Count == 0)
+            {
+                return (IReadOnlyList<StoreOutcome>)outcomes;
+            }
+
+            var orders = new List<(int Index, PreparedOrder Row)>();
+            var failures = new List<(int Index, SyncFailure Failure)>();
+            for (var i = 0; i < results.Count; i++)
+            {
+                if (results[i].Order is { } order)
+                {
+                    orders.Add((i, Prepare(order)));
+                }
+                else
+                {
+                    failures.Add((i, results[i].Failure ?? new SyncFailure(results[i].Reference, "No order and no failure was given.", "Unknown", 0, null, false)));
+                }
+            }
+
+            using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var upserted = await UpsertAsync(connection, transaction, [.. orders.Select(o => o.Row)], cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < orders.Count; k++)
+            {
+                outcomes[orders[k].Index] = upserted[k];
+            }
+
+            await MarkDoneAsync(connection, transaction, runId, [.. orders.Select(o => results[o.Index].Reference)], cancellationToken).ConfigureAwait(false);
+            foreach (var (index, failure) in failures)
+            {
+                outcomes[index] = StoreOutcome.Failed;
+                await MarkFailedAsync(connection, transaction, runId, results[index].Reference, failure, cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<StoreOutcome>)outcomes;
+        });
+
+    /// <inheritdoc />
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(order);
+            using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var outcome = (await UpsertAsync(connection, transaction, [Prepare(order)], cancellationToken).ConfigureAwait(false))[0];
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return outcome;
+        });
+
+    /// <inheritdoc />
+    public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT json, content_hash, stored_at, public_json::text FROM orderhub_orders WHERE source = @source AND order_id = @id");
+            command.Parameters.AddWithValue("source", source);
+            command.Parameters.AddWithValue("id", orderId);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredOrder(
+                    new OrderReference(source, orderId),
+                    reader.GetFieldValue<byte[]>(0),
+                    reader.GetString(1),
+                    reader.GetFieldValue<DateTimeOffset>(2),
+                    System.Text.Encoding.UTF8.GetBytes(reader.GetString(3)))
+                : null;
+        });
+
+    /// <summary>Counts the stored orders.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many orders are stored, by source.</returns>
+    public Task<IReadOnlyDictionary<string, int>> CountOrdersAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT source, COUNT(*)::int FROM orderhub_orders GROUP BY source");
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                counts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            return (IReadOnlyDictionary<string, int>)counts;
+        });
+
+    /// <inheritdoc />
+    public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT state, COUNT(*)::int FROM orderhub_sync_items WHERE run_id = @run GROUP BY state");
+            command.Parameters.AddWithValue("run", runId);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            int pending = 0, done = 0, failed = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var count = reader.GetInt32(1);
+                switch ((SyncItemState)reader.GetInt16(0))
+                {
+                    case SyncItemState.Done: done += count; break;
+                    case SyncItemState.FailedPermanent: failed += count; break;
+                    default: pending += count; break;
+                }
+            }
+
+            return new SyncRunCounts(pending, done, failed);
+        });
+
+    /// <inheritdoc />
+    public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand("UPDATE orderhub_sync_items SET state = 0, leased_by = NULL, leased_until = NULL, updated_at = now() WHERE run_id = @run AND state <> 0");
+            command.Parameters.AddWithValue("run", runId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT source, order_id, reason, error_type, attempts, request_id, state FROM orderhub_sync_items WHERE run_id = @run AND state IN (2, 3) ORDER BY seq");
+            command.Parameters.AddWithValue("run", runId);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var failures = new List<SyncFailure>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                failures.Add(new SyncFailure(
+                    new OrderReference(reader.GetString(0), reader.GetString(1)),
+                    reader.IsDBNull(2) ? string.Empty : reader.GetString(2),
+                    reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
+                    reader.GetInt32(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetInt16(6) == (short)SyncItemState.FailedPermanent));
+            }
+
+            return (IReadOnlyList<SyncFailure>)failures;
+        });
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _renewal.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static PreparedOrder Prepare(Order order)
+    {
+        var json = OrderJson.SerializeToUtf8Bytes(order, includeRaw: true);
+        var publicJson = System.Text.Encoding.UTF8.GetString(OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
+        return new PreparedOrder(order, json, publicJson, OrderJson.ContentHash(json));
+    }
+
+    // One statement for the batch: the existing hashes are read under row locks (in key order, so two workers never
+    // deadlock), then every row is upserted from arrays.
+    private static async Task<StoreOutcome[]> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedOrder[] rows, CancellationToken cancellationToken)
+    {
+        if (rows.Length == 0)
+        {
+            return [];
+        }
+
+        var existing = new Dictionary<(string, string), string>();
+        using (var locked = new NpgsqlCommand(
+            """
+            SELECT o.source, o.order_id, o.content_hash FROM orderhub_orders o
+            JOIN unnest(@sources, @ids) AS k(source, order_id) ON o.source = k.source AND o.order_id = k.order_id
+            ORDER BY o.source, o.order_id FOR UPDATE OF o
+            """,
+            connection,
+            transaction))
+        {
+            locked.Parameters.AddWithValue("sources", rows.Select(r => r.Order.Source).ToArray());
+            locked.Parameters.AddWithValue("ids", rows.Select(r => r.Order.OrderId).ToArray());
+            using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                existing[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+            }
+        }
+
+        // The last of several results for one order in a batch wins, as it would row by row.
+        var last = rows.Select((r, i) => (r, i)).GroupBy(x => (x.r.Order.Source, x.r.Order.OrderId)).Select(g => g.Last().r).OrderBy(r => r.Order.Source, StringComparer.Ordinal).ThenBy(r => r.Order.OrderId, StringComparer.Ordinal).ToArray();
+        using (var upsert = new NpgsqlCommand(
+            """
+            INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json, stored_at)
+            SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.content_hash, r.json, r.public_json::jsonb, now()
+            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @hashes, @jsons, @publics)
+                AS r(source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json)
+            ON CONFLICT (source, order_id) DO UPDATE SET
+                status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
+                last_updated_at = excluded.last_updated_at, content_hash = excluded.content_hash,
+                json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
+            """,
+            connection,
+            transaction))
+        {
+            upsert.Parameters.AddWithValue("sources", last.Select(r => r.Order.Source).ToArray());
+            upsert.Parameters.AddWithValue("ids", last.Select(r => r.Order.OrderId).ToArray());
+            upsert.Parameters.AddWithValue("statuses", last.Select(r => r.Order.Status.Value.ToString()).ToArray());
+            upsert.Parameters.AddWithValue("raws", last.Select(r => r.Order.Status.Raw).ToArray());
+            upsert.Parameters.Add(new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.Order.AccountId ?? DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("updated", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = last.Select(r => r.Order.LastUpdatedAt is { } at ? (object)at.UtcDateTime : DBNull.Value).ToArray() });
+            upsert.Parameters.AddWithValue("hashes", last.Select(r => r.Hash).ToArray());
+            upsert.Parameters.AddWithValue("jsons", last.Select(r => r.Json).ToArray());
+            upsert.Parameters.AddWithValue("publics", last.Select(r => r.PublicJson).ToArray());
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcomes = new StoreOutcome[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var key = (rows[i].Order.Source, rows[i].Order.OrderId);
+            outcomes[i] = !existing.TryGetValue(key, out var hash) ? StoreOutcome.Inserted : hash == rows[i].Hash ? StoreOutcome.Unchanged : StoreOutcome.Updated;
+            existing[key] = rows[i].Hash; // a second result for the order in this batch compares with the first
+        }
+
+        return outcomes;
+    }
+
+    private static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, OrderReference[] references, CancellationToken cancellationToken)
+    {
+        if (references.Length == 0)
+        {
+            return;
+        }
+
+        using var mark = new NpgsqlCommand(
+            """
+            UPDATE orderhub_sync_items s SET state = 1, attempts = s.attempts + 1, reason = NULL, error_type = NULL, request_id = NULL,
+                updated_at = now(), leased_by = NULL, leased_until = NULL
+            FROM unnest(@sources, @ids) AS k(source, order_id)
+            WHERE s.run_id = @run AND s.source = k.source AND s.order_id = k.order_id
+            """,
+            connection,
+            transaction);
+        mark.Parameters.AddWithValue("run", runId);
+        mark.Parameters.AddWithValue("sources", references.Select(r => r.Source).ToArray());
+        mark.Parameters.AddWithValue("ids", references.Select(r => r.OrderId).ToArray());
+        await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, OrderReference reference, SyncFailure failure, CancellationToken cancellationToken)
+    {
+        using var mark = new NpgsqlCommand(
+            """
+            UPDATE orderhub_sync_items SET state = @state, attempts = attempts + @attempts, reason = @reason, error_type = @type,
+                request_id = @request, updated_at = now(), leased_by = NULL, leased_until = NULL
+            WHERE run_id = @run AND source = @source AND order_id = @id
+            """,
+            connection,
+            transaction);
+        mark.Parameters.AddWithValue("run", runId);
+        mark.Parameters.AddWithValue("state", (short)(failure.Permanent ? SyncItemState.FailedPermanent : SyncItemState.FailedRetryable));
+        mark.Parameters.AddWithValue("attempts", failure.Attempts);
+        mark.Parameters.AddWithValue("reason", failure.Reason);
+        mark.Parameters.AddWithValue("type", failure.ErrorType);
+        mark.Parameters.AddWithValue("request", (object?)failure.RequestId ?? DBNull.Value);
+        mark.Parameters.AddWithValue("source", reference.Source);
+        mark.Parameters.AddWithValue("id", reference.OrderId);
+        await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The first pass walks the run in order and may take back what this store leased before (a second enumeration in
+    // one process lists the run again, as the SQLite store does); later passes take only what other workers let expire.
+    // A reference that failed during this enumeration waits for the next run.
+    private async Task<IReadOnlyList<(long Seq, OrderReference Reference)>> LeaseAsync(string runId, bool firstPass, long after, DateTime startedAt, CancellationToken cancellationToken)
+    {
+        var who = firstPass
+            ? "seq > @after AND (leased_by IS NULL OR leased_by = @me OR leased_until < now())"
+            : "leased_by IS DISTINCT FROM @me AND (leased_by IS NULL OR leased_until < now())";
+        using var command = _dataSource.CreateCommand(
+            $"""
+            WITH picked AS (
+                SELECT run_id, source, order_id FROM orderhub_sync_items
+                WHERE run_id = @run AND (state = 0 OR (state = 2 AND updated_at < @started)) AND {who}
+                ORDER BY seq LIMIT @n
+                FOR UPDATE SKIP LOCKED)
+            UPDATE orderhub_sync_items s SET leased_by = @me, leased_until = now() + @lease
+            FROM picked p WHERE s.run_id = p.run_id AND s.source = p.source AND s.order_id = p.order_id
+            RETURNING s.seq, s.source, s.order_id
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("me", _workerId);
+        command.Parameters.AddWithValue("started", startedAt);
+        command.Parameters.AddWithValue("n", _options.LeaseBatchSize);
+        command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new List<(long, OrderReference)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add((reader.GetInt64(0), new OrderReference(reader.GetString(1), reader.GetString(2))));
+        }
+
+        batch.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return batch;
+    }
+
+    private async Task<bool> OthersHoldLeasesAsync(string runId, DateTime startedAt, CancellationToken cancellationToken)
+    {
+        using var command = _dataSource.CreateCommand(
+            """
+            SELECT EXISTS (SELECT 1 FROM orderhub_sync_items
+            WHERE run_id = @run AND (state = 0 OR (state = 2 AND updated_at < @started)) AND leased_by IS NOT NULL AND leased_by <> @me)
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("started", startedAt);
+        command.Parameters.AddWithValue("me", _workerId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<DateTime> NowAsync(CancellationToken cancellationToken)
+    {
+        // The database's clock, the one leases and failure times are written with.
+        using var command = _dataSource.CreateCommand("SELECT now()");
+        return (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    // A live worker keeps what it leased; a dead one stops renewing, and its leases expire for the others.
+    private async Task RenewLeasesAsync()
+    {
+        try
+        {
+            using var command = _dataSource.CreateCommand("UPDATE orderhub_sync_items SET leased_until = now() + @lease WHERE leased_by = @me AND state IN (0, 2)");
+            command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+            command.Parameters.AddWithValue("me", _workerId);
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or TimeoutException or InvalidOperationException)
+        {
+            // The next renewal tries again; a store that stays unreachable fails the run's own calls with a clear error.
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw Translate(e, Location);
+        }
+    }
+
+    private static async Task MigrateAsync(NpgsqlDataSource dataSource, string location, CancellationToken cancellationToken)
+    {
+        using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        using (var setup = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock({PostgreSqlSchema.MigrationLock.ToString(CultureInfo.InvariantCulture)}); CREATE TABLE IF NOT EXISTS orderhub_schema_version (version integer NOT NULL)",
+            connection,
+            transaction))
+        {
+            await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int version;
+        using (var current = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM orderhub_schema_version", connection, transaction))
+        {
+            version = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        if (version > SchemaVersion)
+        {
+            throw new OrderStoreException($"The {location} was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or use another database.", location);
+        }
+
+        foreach (var (target, sql) in PostgreSqlSchema.Migrations.Where(m => m.Version > version))
+        {
+            using var migrate = new NpgsqlCommand($"{sql}; INSERT INTO orderhub_schema_version (version) VALUES ({target.ToString(CultureInfo.InvariantCulture)});", connection, transaction);
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Turns a driver error into one that names the database (never the password) and what to do about it.</summary>
+    private static OrderStoreException Translate(Exception error, string location)
+    {
+        var message = error switch
+        {
+            PostgresException { SqlState: "28P01" or "28000" } => $"The {location} refused the user name or password. Check the credentials in the connection string (ORDERHUB_DB).",
+            PostgresException { SqlState: "3D000" } => $"The {location} does not exist. Create it (CREATE DATABASE), or give another one in the connection string (ORDERHUB_DB).",
+            PostgresException { SqlState: "42501" } => $"The {location} refused a change: the user may not create or write OrderHub's tables. Grant it, or use another user.",
+            PostgresException { SqlState: "53100" } => $"The disk holding the {location} is full. Free some space and run again: what was stored is kept.",
+            PostgresException { SqlState: var state } pg when state.StartsWith("57P", StringComparison.Ordinal) => $"The {location} is shutting down or restarting ({pg.SqlState}). Run again when it is back: what was stored is kept.",
+            PostgresException pg => $"The {location} failed (SQLSTATE {pg.SqlState}: {pg.MessageText}).",
+            NpgsqlException { InnerException: SocketException or TimeoutException } or TimeoutException => $"The {location} cannot be reached. Check that the server is running and the host and port are right.",
+            _ => $"The {location} cannot be used ({error.GetType().Name}). Check that the server is running and the connection string (ORDERHUB_DB).",
+        };
+        return new OrderStoreException(message, location, error);
+    }
+
+    private sealed record PreparedOrder(Order Order, byte[] Json, string PublicJson, string Hash);
+}

@@ -1,0 +1,36 @@
+namespace OrderHub.Storage.PostgreSql;
+
+/// <summary>How the PostgreSQL store shares sync runs between workers.</summary>
+public sealed record PostgreSqlOrderStoreOptions
+{
+    /// <summary>
+    /// Gets how long a worker holds the references it took from a run before others may take them. A live worker
+    /// renews its leases every third of this; a worker that died (even killed with <c>kill -9</c>) loses them after it.
+    /// The default is 30 seconds.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets how many references a worker leases at a time. The default is 32.</summary>
+    public int LeaseBatchSize { get; init; } = 32;
+
+    /// <summary>Gets how often a worker with nothing left to lease looks again while other workers hold leases of the run. The default is 1 second.</summary>
+    public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    internal void Validate()
+    {
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("LeaseDuration must be at least 1 second.", nameof(LeaseDuration));
+        }
+
+        if (LeaseBatchSize < 1)
+        {
+            throw new ArgumentException("LeaseBatchSize must be at least 1.", nameof(LeaseBatchSize));
+        }
+
+        if (IdlePollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("IdlePollInterval must be positive.", nameof(IdlePollInterval));
+        }
+    }
+}

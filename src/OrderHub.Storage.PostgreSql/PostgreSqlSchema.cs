@@ -1,0 +1,57 @@
+namespace OrderHub.Storage.PostgreSql;
+
+/// <summary>The store's schema, as numbered migrations; a database is brought to the newest on open, under an advisory lock.</summary>
+internal static class PostgreSqlSchema
+{
+    /// <summary>The advisory lock key every OrderHub process takes while it migrates ("ORDH").</summary>
+    public const long MigrationLock = 0x4F524448;
+
+    public static IReadOnlyList<(int Version, string Sql)> Migrations { get; } =
+    [
+        (1, """
+            CREATE TABLE orderhub_orders (
+                source          text NOT NULL,
+                order_id        text NOT NULL,
+                status          text NOT NULL,
+                status_raw      text NOT NULL,
+                account_id      text,
+                last_updated_at timestamptz,
+                content_hash    text NOT NULL,
+                json            bytea NOT NULL,
+                public_json     jsonb NOT NULL,
+                stored_at       timestamptz NOT NULL,
+                PRIMARY KEY (source, order_id)
+            );
+            CREATE INDEX ix_orderhub_orders_status ON orderhub_orders (status);
+            CREATE INDEX ix_orderhub_orders_last_updated_at ON orderhub_orders (last_updated_at);
+            CREATE INDEX ix_orderhub_orders_account_id ON orderhub_orders (account_id);
+
+            CREATE TABLE orderhub_sync_items (
+                run_id       text NOT NULL,
+                seq          bigint NOT NULL,
+                source       text NOT NULL,
+                order_id     text NOT NULL,
+                state        smallint NOT NULL,
+                attempts     integer NOT NULL DEFAULT 0,
+                reason       text,
+                error_type   text,
+                request_id   text,
+                updated_at   timestamptz NOT NULL DEFAULT now(),
+                leased_by    uuid,
+                leased_until timestamptz,
+                PRIMARY KEY (run_id, source, order_id)
+            );
+            CREATE INDEX ix_orderhub_sync_items_run_state ON orderhub_sync_items (run_id, state, seq);
+            CREATE INDEX ix_orderhub_sync_items_leased_by ON orderhub_sync_items (leased_by) WHERE leased_by IS NOT NULL;
+            """),
+    ];
+}
+
+/// <summary>The states of a run's reference (the same numbers as the SQLite store's).</summary>
+internal enum SyncItemState : short
+{
+    Pending = 0,
+    Done = 1,
+    FailedRetryable = 2,
+    FailedPermanent = 3,
+}

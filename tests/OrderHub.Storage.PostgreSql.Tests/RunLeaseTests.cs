@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using OrderHub.Sync;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Storage.PostgreSql.Tests;
+
+/// <summary>Several workers (stores, as separate processes would open them) splitting one run on one database.</summary>
+[Collection(PostgreSqlCollection.Name)]
+public sealed class RunLeaseTests(PostgreSqlFixture postgres)
+{
+    private static readonly OrderReference[] References = [.. Enumerable.Range(1, 100).Select(i => new OrderReference("outposts", $"oo-{i:D17}"))];
+
+    [Fact]
+    public async Task TwoWorkers_SplitTheRun_EachReferenceHandedOutOnce()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var first = await PostgreSqlOrderStore.OpenAsync(database);
+        await using var second = await PostgreSqlOrderStore.OpenAsync(database);
+        await first.AddToRunAsync("run", References);
+
+        var taken = await Task.WhenAll(WorkAsync(first), WorkAsync(second));
+
+        taken[0].Intersect(taken[1]).ShouldBeEmpty();
+        taken[0].Concat(taken[1]).Select(r => r.OrderId).Order(StringComparer.Ordinal).ShouldBe(References.Select(r => r.OrderId));
+        taken.ShouldAllBe(t => t.Count > 0, "both workers took a share");
+        (await first.CountRunAsync("run")).ShouldBe(new SyncRunCounts(0, 100, 0));
+    }
+
+    [Fact]
+    public async Task AWorkerThatDied_ItsLeasesGoToTheOthersWhenTheyExpire()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var shortLeases = new PostgreSqlOrderStoreOptions { LeaseDuration = TimeSpan.FromSeconds(2), LeaseBatchSize = 10, IdlePollInterval = TimeSpan.FromMilliseconds(100) };
+        var dying = await PostgreSqlOrderStore.OpenAsync(database, shortLeases);
+        await using var survivor = await PostgreSqlOrderStore.OpenAsync(database, shortLeases);
+        await dying.AddToRunAsync("run", References);
+
+        // The dying worker leases its first batch and is gone without committing (nothing renews its leases).
+        var abandoned = new List<OrderReference>();
+        await foreach (var reference in dying.GetPendingAsync("run"))
+        {
+            abandoned.Add(reference);
+            if (abandoned.Count == 10)
+            {
+                break;
+            }
+        }
+
+        await dying.DisposeAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var taken = await WorkAsync(survivor, timeout.Token);
+
+        taken.Select(r => r.OrderId).Order(StringComparer.Ordinal).ShouldBe(References.Select(r => r.OrderId), "the survivor finished the run, the abandoned references included");
+        (await survivor.CountRunAsync("run")).ShouldBe(new SyncRunCounts(0, 100, 0));
+    }
+
+    [Fact]
+    public async Task ALiveWorker_RenewsItsLeases()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var time = new FakeTimeProvider();
+        await using var worker = await PostgreSqlOrderStore.OpenAsync(database, new PostgreSqlOrderStoreOptions { LeaseDuration = TimeSpan.FromSeconds(30), LeaseBatchSize = 5 }, time);
+        await worker.AddToRunAsync("run", References);
+        await using var pending = worker.GetPendingAsync("run").GetAsyncEnumerator();
+        (await pending.MoveNextAsync()).ShouldBeTrue();
+        var before = await LeaseEndsAsync(database);
+
+        time.Advance(TimeSpan.FromSeconds(10)); // a third of the lease: the renewal runs
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await LeaseEndsAsync(database) <= before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        (await LeaseEndsAsync(database)).ShouldBeGreaterThan(before);
+    }
+
+    [Fact]
+    public async Task AFailureDuringTheRun_IsNotHandedOutAgainInTheSameEnumeration()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var store = await PostgreSqlOrderStore.OpenAsync(database);
+        await store.AddToRunAsync("run", References.Take(3).ToArray());
+
+        var seen = new List<OrderReference>();
+        await foreach (var reference in store.GetPendingAsync("run"))
+        {
+            seen.Add(reference);
+            await store.CommitAsync("run", [new SyncResult { Reference = reference, Failure = new SyncFailure(reference, "unavailable", "E", 1, null, Permanent: false) }]);
+        }
+
+        seen.Count.ShouldBe(3);
+        (await ToListAsync(store.GetPendingAsync("run"))).Count.ShouldBe(3, "the next enumeration (the next run) tries them again");
+    }
+
+    private static async Task<List<OrderReference>> WorkAsync(PostgreSqlOrderStore store, CancellationToken cancellationToken = default)
+    {
+        var taken = new List<OrderReference>();
+        await foreach (var reference in store.GetPendingAsync("run", cancellationToken))
+        {
+            taken.Add(reference);
+            var order = OrderHub.Testing.OrderStoreContractTests.SampleOrder(reference.OrderId);
+            await store.CommitAsync("run", [OrderHub.Testing.OrderStoreContractTests.Fetched(order)], cancellationToken);
+        }
+
+        return taken;
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    private static async Task<DateTime> LeaseEndsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT MAX(leased_until) FROM orderhub_sync_items", connection);
+        return (DateTime)(await command.ExecuteScalarAsync())!;
+    }
+}
