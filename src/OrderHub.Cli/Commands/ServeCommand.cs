@@ -18,7 +18,7 @@ internal static class ServeCommand
     public static Command Create(CliContext cli)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen (loopback unless told otherwise).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
-        var db = new Option<string?>("--db") { Description = "The SQLite store read first (default: ORDERHUB_DB, else orderhub.db)." };
+        var db = new Option<string?>("--db") { Description = "The store read first: " + OrderStoreSetting.Description };
         var maxAge = new Option<int>("--max-age-seconds") { Description = "How old a stored order may be and still be served without an upstream read.", DefaultValueFactory = _ => 300 };
         var budget = new Option<int>("--wait-budget-seconds") { Description = "How long a request may wait for an upstream rate-limit permit before the API answers 429.", DefaultValueFactory = _ => 10 };
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key (logs a warning)." };
@@ -40,7 +40,7 @@ internal static class ServeCommand
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
             builder.WebHost.UseKestrel().UseUrls(parse.GetRequiredValue(urls));
-            builder.Services.AddSqliteOrderStore(parse.GetValue(db) ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db");
+            builder.Services.AddOrderStore(OrderStoreSetting.Resolve(parse.GetValue(db)));
             var keys = builder.Configuration["ORDERHUB_API_KEYS"] ?? string.Empty;
             builder.Services.AddOrderHubApi(options =>
             {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
 using OrderHub.Storage.Sqlite;
 using OrderHub.Sync;
@@ -19,10 +20,10 @@ internal static class SyncCommand
         var ids = new Option<string?>("--ids") { Description = "A file of order ids, one per line ('-' reads standard input)." };
         var source = new Option<string?>("--source") { Description = "The configured source of every id (needed when two sellers recognize the same ids), or the source to enumerate with --all." };
         var all = new Option<bool>("--all") { Description = "Sync every order the source lists (an Outposts source)." };
-        var db = new Option<string?>("--db") { Description = "The SQLite file (default: ORDERHUB_DB, else orderhub.db)." };
+        var db = new Option<string?>("--db") { Description = OrderStoreSetting.Description };
         var run = new Option<string?>("--run") { Description = "The run's name. By default it is derived from the input, so running the same command again resumes it." };
         var refresh = new Option<bool>("--refresh") { Description = "Read again every order of the run, those already stored included (a run normally fetches only what it has not stored yet)." };
-        var command = new Command("sync", "Fetch many orders into a local SQLite file; resumable, paced by each source's rate limit.") { ids, source, all, db, run, refresh, cli.JsonOption };
+        var command = new Command("sync", "Fetch many orders into a SQLite file or a shared PostgreSQL database; resumable, paced by each source's rate limit; workers with the same run on one PostgreSQL database split it.") { ids, source, all, db, run, refresh, cli.JsonOption };
         command.Validators.Add(result =>
         {
             var hasIds = result.GetValue(ids) is not null;
@@ -40,8 +41,9 @@ internal static class SyncCommand
             "stopped; what was fetched is stored. Run the same command again to resume the run.",
             async () =>
         {
-            var path = parse.GetValue(db) ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db";
-            await using var host = cli.Host(parse, services => services.AddSqliteOrderStore(path).AddOrderHubSync());
+            var database = OrderStoreSetting.Resolve(parse.GetValue(db));
+            var path = OrderStoreSetting.Display(database);
+            await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());
             var lookup = host.Lookup;
             var sourceName = parse.GetValue(source);
             string runId;
@@ -85,7 +87,7 @@ internal static class SyncCommand
                 }
             }
 
-            var store = host.Services.GetRequiredService<SqliteOrderStore>();
+            var store = host.Services.GetRequiredService<IOrderStore>();
             var sync = host.Services.GetRequiredService<OrderSync>();
             try
             {
@@ -101,7 +103,11 @@ internal static class SyncCommand
             catch
             {
                 // Listing failed before anything was stored: a database this command created is not left behind.
-                await SqliteOrderStore.DiscardIfNewAndEmptyAsync(store);
+                if (store is SqliteOrderStore sqlite)
+                {
+                    await SqliteOrderStore.DiscardIfNewAndEmptyAsync(sqlite);
+                }
+
                 throw;
             }
 

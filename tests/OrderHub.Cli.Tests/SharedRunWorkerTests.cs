@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Npgsql;
+using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Cli.Tests;
+
+/// <summary>A throwaway PostgreSQL cluster for the class.</summary>
+public sealed class CliPostgreSqlFixture : IAsyncLifetime
+{
+    public PostgreSqlServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await PostgreSqlServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>
+/// Three <c>orderhub sync</c> workers with one run name on one PostgreSQL database, against a throttled emulator, one of
+/// them killed with SIGKILL mid-run and started again: every order stored once, the seller's quota never exceeded.
+/// </summary>
+public sealed class SharedRunWorkerTests(CliPostgreSqlFixture postgres) : IClassFixture<CliPostgreSqlFixture>, IDisposable
+{
+    private const int Orders = 60;
+    private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-workers-").FullName;
+
+    [Fact]
+    public async Task ThreeWorkers_OneKilledAndRestarted_StoreEveryOrderOnce_WithinTheQuota()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 10, SpGetOrderBurst = 5, SpOrderCount = Orders });
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var ids = Path.Combine(_folder, "ids.txt");
+        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.Catalog.OrderIds);
+        string[] args = ["sync", "--ids", ids, "--db", database, "--run", "shared-run", "--json"];
+
+        var workers = Enumerable.Range(0, 3).Select(_ => Start(emulator, args)).ToArray();
+        try
+        {
+            await WaitUntilAsync(async () => await CountAsync(database, "SELECT COUNT(*) FROM orderhub_orders") >= 10);
+            workers[0].Kill(); // SIGKILL: its leases are neither committed nor released
+            await workers[0].WaitForExitAsync();
+            var restarted = Start(emulator, args);
+            foreach (var worker in workers.Skip(1).Append(restarted))
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+                await worker.WaitForExitAsync(timeout.Token);
+                worker.ExitCode.ShouldBe(0, await worker.StandardError.ReadToEndAsync());
+            }
+
+            (await CountAsync(database, "SELECT COUNT(*) FROM orderhub_orders")).ShouldBe(Orders);
+            (await CountAsync(database, "SELECT COUNT(*) FROM orderhub_sync_items WHERE run_id = 'shared-run' AND state = 1")).ShouldBe(Orders);
+            emulator.SellingPartner.Throttled.ShouldBe(0, "the workers shared the seller's quota");
+            emulator.SellingPartner.GetOrderRequests.ShouldBeLessThan(2 * Orders, "the workers split the run (without leases each would read all 60)");
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                if (!worker.HasExited)
+                {
+                    worker.Kill();
+                }
+
+                worker.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Sync_UnreachablePostgreSql_ExitsWithTheStoreCode_NamingTheServerNotThePassword()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 3 });
+        var ids = Path.Combine(_folder, "ids.txt");
+        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.Catalog.OrderIds);
+
+        var result = await CliProcess.RunAsync(emulator, "sync", "--ids", ids, "--db", "postgresql://shop:hunter2-secret@127.0.0.1:1/orders?Timeout=2");
+
+        result.ExitCode.ShouldBe(10, result.Error);
+        result.Error.ShouldContain("PostgreSQL database 'orders' on 127.0.0.1:1 cannot be reached");
+        (result.Error + result.Out).ShouldNotContain("hunter2");
+        result.Error.ShouldNotContain("   at ");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private Process Start(EmulatorHost emulator, string[] args)
+    {
+        var info = CliProcess.StartInfo(emulator, args);
+        info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "rate-limits.db");
+        info.Environment["OrderHub__Sources__sp-api__GetOrderPermitsPerSecond"] = "10";
+        info.Environment["OrderHub__Sources__sp-api__GetOrderBurst"] = "3"; // two short of the server's: see SharedQuotaProcessTests
+        info.Environment["OrderHub__Sources__sp-api__BurstLatencyAllowance"] = "00:00:00.5";
+        info.Environment["OrderHub__Store__LeaseDuration"] = "00:00:03";
+        info.Environment["OrderHub__Store__IdlePollInterval"] = "00:00:00.2";
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        return process;
+    }
+
+    private static async Task<long> CountAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('orderhub_orders') IS NOT NULL", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync())!)
+        {
+            return 0;
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline);
+            await Task.Delay(20);
+        }
+    }
+}
