@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 using OrderHub.Benchmarks.Sync;
 
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
-// and "sync-unthrottled <orders>"; anything else goes to BenchmarkDotNet.
+// "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers" and "sync-unthrottled <orders>"; anything else
+// goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
@@ -13,6 +14,12 @@ switch (args.FirstOrDefault())
         await SharedQuotaMeasurements.SeveralProcessesAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2,
             args.Length > 2 ? args[2] : "machine");
+        break;
+    case "sync-postgresql-unthrottled":
+        await PostgreSqlMeasurements.UnthrottledAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+        break;
+    case "sync-postgresql-workers":
+        await SharedQuotaMeasurements.PostgreSqlWorkersAsync();
         break;
     case "sync-unthrottled":
         await SyncMeasurements.UnthrottledAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);

@@ -5,17 +5,7 @@ using Xunit;
 
 namespace OrderHub.RateLimits.Tests;
 
-/// <summary>A real redis-server started for the class.</summary>
-public sealed class RedisFixture : IAsyncLifetime
-{
-    public RedisServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-public sealed class RedisQuotaStoreTests(RedisFixture redis) : QuotaStoreContractTests, IClassFixture<RedisFixture>, IDisposable
+public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreContractTests, IClassFixture<RedisServerFixture>, IDisposable
 {
     private readonly List<RedisQuotaStore> _stores = [];
 

@@ -7,7 +7,7 @@ using Xunit;
 namespace OrderHub.Storage.PostgreSql.Tests;
 
 [Collection(PostgreSqlCollection.Name)]
-public sealed class PostgreSqlOrderStoreTests(PostgreSqlFixture postgres) : OrderStoreContractTests
+public sealed class PostgreSqlOrderStoreTests(PostgreSqlServerFixture postgres) : OrderStoreContractTests
 {
     protected override async Task<IOrderStore> CreateStoreAsync() => await PostgreSqlOrderStore.OpenAsync(await postgres.Server.CreateDatabaseAsync());
 

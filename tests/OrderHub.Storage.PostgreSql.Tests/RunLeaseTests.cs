@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using OrderHub.Sync;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -8,7 +9,7 @@ namespace OrderHub.Storage.PostgreSql.Tests;
 
 /// <summary>Several workers (stores, as separate processes would open them) splitting one run on one database.</summary>
 [Collection(PostgreSqlCollection.Name)]
-public sealed class RunLeaseTests(PostgreSqlFixture postgres)
+public sealed class RunLeaseTests(PostgreSqlServerFixture postgres)
 {
     private static readonly OrderReference[] References = [.. Enumerable.Range(1, 100).Select(i => new OrderReference("outposts", $"oo-{i:D17}"))];
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace OrderHub.Testing;
 
@@ -45,7 +43,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", folder], asPostgres: false);
         }
 
-        var server = new PostgreSqlServer(folder, bin, asPostgres, FreePort());
+        var server = new PostgreSqlServer(folder, bin, asPostgres, LoopbackPorts.Free());
         var passwordFile = Path.Combine(folder, "pwfile");
         await File.WriteAllTextAsync(passwordFile, Password);
         if (asPostgres)
@@ -110,13 +108,6 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private Task RunToolAsync(string tool, IEnumerable<string> args) => RunAsync(Path.Combine(_bin, tool), args, _asPostgresUser);

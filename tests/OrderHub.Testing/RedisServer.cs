@@ -28,7 +28,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(LoopbackPorts.Free());
         await server.StartAgainAsync();
         return server;
     }
@@ -90,13 +90,6 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool Answers(int port)

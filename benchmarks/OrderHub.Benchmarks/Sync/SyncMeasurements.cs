@@ -69,7 +69,7 @@ internal static class SyncMeasurements
         }
     }
 
-    private static SellingPartnerOrderSource SellingPartner(Uri endpoint, int burst, double permitsPerSecond = 0.5, string ordersApiVersion = SellingPartnerOrdersApi.V0) => new(
+    internal static SellingPartnerOrderSource SellingPartner(Uri endpoint, int burst, double permitsPerSecond = 0.5, string ordersApiVersion = SellingPartnerOrdersApi.V0) => new(
         new SellingPartnerOrderSourceOptions
         {
             Endpoint = endpoint,
