@@ -24,6 +24,14 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets getOrder's burst per selling partner. The default is 30, as Amazon's.</summary>
     public int SpGetOrderBurst { get; set; } = 30;
 
+    /// <summary>
+    /// Gets or sets how much earlier than its usage plan allows a request may be judged and still pass. The emulator
+    /// reads a request's arrival when it handles it, so a host that stalls (an emulator inside a test process on a busy
+    /// machine) judges the requests queued meanwhile as one burst. The default is zero: exact, as in the benchmarks,
+    /// where the emulator has a process of its own.
+    /// </summary>
+    public TimeSpan SpQuotaJitterTolerance { get; set; }
+
     /// <summary>Gets or sets whether to send <c>x-amzn-RateLimit-Limit</c>. The default is <see langword="true"/>.</summary>
     public bool SendRateLimitHeader { get; set; } = true;
 

@@ -124,7 +124,7 @@ public sealed class SpEmulatorState
     }
 
     internal UsagePlanQuota QuotaFor(string seller, string operation, double rate, int burst) =>
-        _quotas.GetOrAdd($"{seller}|{operation}", _ => new UsagePlanQuota(rate, burst, TimeProvider));
+        _quotas.GetOrAdd($"{seller}|{operation}", _ => new UsagePlanQuota(rate, burst, TimeProvider, Options.SpQuotaJitterTolerance));
 }
 
 /// <summary>A token the emulator issued.</summary>

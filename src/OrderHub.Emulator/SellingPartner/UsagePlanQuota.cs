@@ -14,13 +14,17 @@ internal sealed class UsagePlanQuota
     private readonly long _tolerance;
     private long _theoreticalArrival;
 
-    public UsagePlanQuota(double requestsPerSecond, int burst, TimeProvider timeProvider)
+    /// <param name="requestsPerSecond">The plan's rate.</param>
+    /// <param name="burst">The plan's burst.</param>
+    /// <param name="timeProvider">The clock arrivals are read from.</param>
+    /// <param name="jitterTolerance">How much earlier than the plan allows a request may be judged and still pass (zero: exact).</param>
+    public UsagePlanQuota(double requestsPerSecond, int burst, TimeProvider timeProvider, TimeSpan jitterTolerance = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burst);
         _timeProvider = timeProvider;
         _emissionInterval = (long)Math.Round(timeProvider.TimestampFrequency / requestsPerSecond);
-        _tolerance = _emissionInterval * (burst - 1);
+        _tolerance = (_emissionInterval * (burst - 1)) + (long)(jitterTolerance.TotalSeconds * timeProvider.TimestampFrequency);
         _theoreticalArrival = timeProvider.GetTimestamp();
     }
 
