@@ -105,7 +105,7 @@ public sealed partial class OrderSync
     {
         options ??= _defaults;
         var counts = await _store.CountRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        var tracker = new ProgressTracker(_timeProvider, counts.Total, counts.Done + counts.Failed);
+        var tracker = new ProgressTracker(_timeProvider, counts);
         var results = Channel.CreateBounded<SyncResult>(new BoundedChannelOptions(options.BatchSize * 4) { SingleReader = true });
         var queues = new Dictionary<string, (Channel<OrderReference> Queue, FailureStreak Streak)>(StringComparer.OrdinalIgnoreCase);
         var workers = new List<Task>();
@@ -271,7 +271,12 @@ public sealed partial class OrderSync
                 }
 
                 batch.Clear();
-                progress?.Report(tracker.Snapshot());
+                if (progress is not null)
+                {
+                    // The whole run, not this worker's share: other workers of a shared run store orders too.
+                    tracker.Observe(await _store.CountRunAsync(runId, CancellationToken.None).ConfigureAwait(false));
+                    progress.Report(tracker.Snapshot());
+                }
             }
         }
         catch (Exception e)

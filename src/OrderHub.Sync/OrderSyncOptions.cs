@@ -43,8 +43,14 @@ public sealed record SyncProgress
     /// <summary>Gets the orders that could not be fetched.</summary>
     public int Failed { get; init; }
 
-    /// <summary>Gets the references still to fetch.</summary>
-    public int Remaining => Math.Max(0, Total - AlreadyDone - Done - Failed);
+    /// <summary>
+    /// Gets the references other workers of the same run have stored since this invocation started (a store that
+    /// splits runs between workers, such as PostgreSQL), as of the last report.
+    /// </summary>
+    public int DoneElsewhere { get; init; }
+
+    /// <summary>Gets the references still to fetch, by this worker or the others.</summary>
+    public int Remaining => Math.Max(0, Total - AlreadyDone - DoneElsewhere - Done - Failed);
 
     /// <summary>Gets the orders fetched and stored in this invocation.</summary>
     public int Done => Inserted + Updated + Unchanged;

@@ -10,16 +10,28 @@ internal sealed class ProgressTracker
     private readonly List<IRateLimitedOrderSource> _limited = [];
     private readonly int _total;
     private readonly int _alreadyDone;
+    private readonly int _storedAtStart;
+    private int _doneElsewhere;
     private int _inserted;
     private int _updated;
     private int _unchanged;
     private int _failed;
 
-    public ProgressTracker(TimeProvider time, int total, int alreadyDone)
+    public ProgressTracker(TimeProvider time, SyncRunCounts atStart)
     {
         _time = time;
-        _total = total;
-        _alreadyDone = alreadyDone;
+        _total = atStart.Total;
+        _alreadyDone = atStart.Done + atStart.Failed;
+        _storedAtStart = atStart.Done;
+    }
+
+    /// <summary>Takes in the whole run's counts from the store: what is stored beyond this worker's share was stored by others.</summary>
+    public void Observe(SyncRunCounts counts)
+    {
+        lock (_lock)
+        {
+            _doneElsewhere = Math.Max(0, counts.Done - _storedAtStart - (_inserted + _updated + _unchanged));
+        }
     }
 
     public void Track(IOrderSource? source)
@@ -64,6 +76,7 @@ internal sealed class ProgressTracker
             {
                 Total = _total,
                 AlreadyDone = _alreadyDone,
+                DoneElsewhere = _doneElsewhere,
                 Inserted = _inserted,
                 Updated = _updated,
                 Unchanged = _unchanged,

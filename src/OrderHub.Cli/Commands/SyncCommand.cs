@@ -170,9 +170,9 @@ internal static class SyncCommand
         var progress = new Progress<SyncProgress>(p =>
         {
             task.MaxValue = Math.Max(1, p.Total);
-            task.Value = p.AlreadyDone + p.Done + p.Failed;
+            task.Value = p.AlreadyDone + p.DoneElsewhere + p.Done + p.Failed;
             task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{label}: {p.AlreadyDone + p.Done}/{p.Total} ({p.Failed} failed) {p.RatePerSecond:0.0}/s, ETA {p.EstimatedTimeLeft?.ToString(@"mm\:ss", CultureInfo.InvariantCulture) ?? "?"}"));
+                $"{label}: {p.AlreadyDone + p.DoneElsewhere + p.Done}/{p.Total} ({p.Failed} failed) {p.RatePerSecond:0.0}/s, ETA {p.EstimatedTimeLeft?.ToString(@"mm\:ss", CultureInfo.InvariantCulture) ?? "?"}"));
         });
         var result = await sync.RunAsync(runId, progress: progress, cancellationToken: cancellationToken);
         task.Value = task.MaxValue;
