@@ -1,5 +1,7 @@
+using System.Net;
 using System.Diagnostics;
 using OrderHub.Emulator.Hosting;
+using Shouldly;
 
 namespace OrderHub.Cli.Tests;
 
@@ -69,5 +71,29 @@ internal static class CliProcess
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await output, await error);
+    }
+
+    // Polls the health endpoint until the server answers (its start is another process's business: no fixed sleep).
+    public static async Task WaitUntilServingAsync(HttpClient http, System.Diagnostics.Process process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            process.HasExited.ShouldBeFalse("orderhub serve stopped: " + (process.HasExited ? await process.StandardError.ReadToEndAsync() : string.Empty));
+            try
+            {
+                if ((await http.GetAsync("healthz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "orderhub serve did not start within 30 s");
+            await Task.Delay(50);
+        }
     }
 }

@@ -141,7 +141,7 @@ public sealed class MultiAccountTests : IAsyncLifetime
     [Fact]
     public async Task FromServe_EachSellersOrder_IsServedFromItsSource()
     {
-        var port = FreePort();
+        var port = OrderHub.Testing.LoopbackPorts.Free();
         var info = CliProcess.StartInfo(null, ["serve", "--config", ConfigFile, "--urls", $"http://127.0.0.1:{port}", "--db", Path.Combine(_folder, "api.db")]);
         info.Environment["ORDERHUB_API_KEYS"] = "reader";
         using var process = System.Diagnostics.Process.Start(info)!;
@@ -149,7 +149,7 @@ public sealed class MultiAccountTests : IAsyncLifetime
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             http.DefaultRequestHeaders.Add("X-Api-Key", "reader");
-            await WaitUntilServingAsync(http, process);
+            await CliProcess.WaitUntilServingAsync(http, process);
 
             var na = await http.GetAsync($"orders/{NaOrder}");
             var eu = await http.GetAsync($"orders/sp-eu/{EuOrder}");
@@ -161,37 +161,6 @@ public sealed class MultiAccountTests : IAsyncLifetime
         finally
         {
             process.Kill(entireProcessTree: true);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // Polls the health endpoint until the server answers (its start is another process's business: no fixed sleep).
-    private static async Task WaitUntilServingAsync(HttpClient http, System.Diagnostics.Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            process.HasExited.ShouldBeFalse("orderhub serve stopped: " + (process.HasExited ? await process.StandardError.ReadToEndAsync() : string.Empty));
-            try
-            {
-                if ((await http.GetAsync("healthz")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "orderhub serve did not start within 30 s");
-            await Task.Delay(50);
         }
     }
 }

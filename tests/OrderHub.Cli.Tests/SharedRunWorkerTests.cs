@@ -59,6 +59,45 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
     }
 
     [Fact]
+    public async Task TwoServeInstances_OnOneDatabase_ShareTheStore()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 3 });
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        var instances = new List<(Process Process, HttpClient Http)>();
+        try
+        {
+            foreach (var _ in Enumerable.Range(0, 2))
+            {
+                var port = LoopbackPorts.Free();
+                var info = CliProcess.StartInfo(emulator, ["serve", "--urls", $"http://127.0.0.1:{port}", "--db", database]);
+                info.Environment["ORDERHUB_API_KEYS"] = "reader";
+                var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+                http.DefaultRequestHeaders.Add("X-Api-Key", "reader");
+                instances.Add((Process.Start(info)!, http));
+                await CliProcess.WaitUntilServingAsync(http, instances[^1].Process);
+            }
+
+            var first = await instances[0].Http.GetAsync($"orders/{id}");
+            var second = await instances[1].Http.GetAsync($"orders/{id}");
+
+            first.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            second.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            emulator.SellingPartner.GetOrderRequests.ShouldBe(1, "the second instance served what the first stored");
+            (await CountAsync(database, "SELECT COUNT(*) FROM orderhub_orders")).ShouldBe(1);
+        }
+        finally
+        {
+            foreach (var (process, http) in instances)
+            {
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+                http.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Sync_UnreachablePostgreSql_ExitsWithTheStoreCode_NamingTheServerNotThePassword()
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 3 });
