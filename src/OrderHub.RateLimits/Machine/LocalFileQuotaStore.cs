@@ -255,7 +255,8 @@ public sealed class LocalFileQuotaStore : IQuotaStore, IDisposable
             _ => e.Message,
         };
         return $"The rate-limit file {Path} cannot be used: {reason}. No request was sent on its behalf. Make it a writable file, "
-            + "or set OrderHub:RateLimits:File (ORDERHUB_RATE_LIMITS_FILE) to another path.";
+            + "set OrderHub:RateLimits:File (ORDERHUB_RATE_LIMITS_FILE) to another path, or keep rate limits in each process "
+            + "(OrderHub:RateLimits:Store = Process, ORDERHUB_RATE_LIMITS=process) if no other process uses the same credentials.";
     }
 
     private static TokenBucketState Read(SqliteDataReader reader, int first) => new()
