@@ -17,6 +17,11 @@ namespace OrderHub.Throttling;
 internal sealed class SharedQuotaLimiter : IQuotaLimiter
 {
     private const int MaxStaleReservations = 3;
+
+    // How many reservations a process holds ahead at once: enough to keep its place in the store's queue, few enough
+    // that a process that dies (kill -9) leaves only this many permits reserved and never used.
+    private const int MaxReservationsAhead = 2;
+    private readonly SemaphoreSlim _reservationsAhead = new(MaxReservationsAhead, MaxReservationsAhead);
     private static readonly TimeSpan MinimumStaleAfter = TimeSpan.FromMilliseconds(100);
     private readonly QuotaStoreAccess _store;
     private readonly QuotaDefinition _quota;
@@ -82,8 +87,39 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
     /// wakes long after (a pause of the collector, a starved CPU) would send every permit that fell due meanwhile at
     /// once, while the upstream's bucket, idle meanwhile, stopped filling at its burst. So a permit used more than
     /// <see cref="StaleAfter"/> late is dropped (it stays spent in the store) and a new one reserved, a few times at most.
+    /// A process holds at most two reservations ahead; its other callers wait their turn here, first in first out, so a
+    /// process that dies leaves at most two permits unused. A caller with a wait budget reserves at once.
     /// </remarks>
     public async ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken)
+    {
+        var queued = maxWait is null;
+        if (queued)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await _reservationsAhead.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        try
+        {
+            return await ReserveAsync(maxWait, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (queued)
+            {
+                _reservationsAhead.Release();
+            }
+        }
+    }
+
+    private async ValueTask<RateLimitLease> ReserveAsync(TimeSpan? maxWait, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {

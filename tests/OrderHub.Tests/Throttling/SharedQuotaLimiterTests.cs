@@ -86,6 +86,34 @@ public sealed class SharedQuotaLimiterTests
     }
 
     [Fact]
+    public async Task AcquireAsync_ManyCallers_HoldAtMostTwoReservationsAhead_AndAreServedInOrder()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 1);
+        await limiter.AcquireAsync(null, default);
+        var order = new List<int>();
+        var callers = Enumerable.Range(0, 5).Select(async i =>
+        {
+            await limiter.AcquireAsync(null, default);
+            lock (order)
+            {
+                order.Add(i);
+            }
+        }).ToArray();
+        await WaitUntil(() => limiter.QueuedPermits == 5);
+
+        var reservedAhead = await ReservedAheadAsync();
+        for (var second = 0; second < 5; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await WaitUntil(() => order.Count == second + 1);
+        }
+
+        reservedAhead.ShouldBe(2, "a process that died now would leave two permits unused, not five");
+        await Task.WhenAll(callers);
+        order.ShouldBe([0, 1, 2, 3, 4]);
+    }
+
+    [Fact]
     public async Task AcquireAsync_WithinABudget_RefusesAtOnceWithTheWait()
     {
         var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 0.5, burst: 1);
@@ -155,6 +183,16 @@ public sealed class SharedQuotaLimiterTests
 
         (await lease.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
         second.PermitsPerSecond.ShouldBe(20);
+    }
+
+    private async Task<int> ReservedAheadAsync()
+    {
+        await foreach (var bucket in _store.ListAsync())
+        {
+            return bucket.Waiting;
+        }
+
+        return 0;
     }
 
     private SharedQuotaLimiter Limiter(QuotaStoreAccess access, double rate, int burst) =>
