@@ -28,7 +28,8 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
     private readonly LinkedList<Waiter> _queue = new();
     private readonly int _burst;
     private readonly int _queueLimit;
-    private readonly ITimer _timer;
+    private ITimer? _timer;
+    private long? _timerDueAt;
     private readonly long _refillDelayTicks;
     private long _accrualResumesAt;
     private double _permitsPerSecond;
@@ -55,7 +56,6 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         _lastRefillTimestamp = _timeProvider.GetTimestamp();
         _refillDelayTicks = (long)(options.RefillDelayAfterBurst.TotalSeconds * _timeProvider.TimestampFrequency);
         _fullSinceTimestamp = _lastRefillTimestamp;
-        _timer = _timeProvider.CreateTimer(static state => ((AdaptiveTokenBucketRateLimiter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets how many permits the bucket adds each second.</summary>
@@ -307,7 +307,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
             _queuedPermits = 0;
         }
 
-        _timer.Dispose();
+        _timer?.Dispose();
         foreach (var waiter in abandoned)
         {
             waiter.Registration.Dispose();
@@ -381,6 +381,11 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         return missing <= 0 ? TimeSpan.Zero : SecondsToDue(accrualPause + (missing / _permitsPerSecond));
     }
 
+    // Hands out what is due now, in queue order, then arms a timer for the next waiter. Waiters are completed here,
+    // under the lock (their continuations run asynchronously, and a waiter still in the queue cannot have been
+    // cancelled: cancelling takes it out of the queue first). No timer is ever set to fire at once, and a timer is never
+    // re-armed from its own callback: each wake-up gets a timer of its own (some TimeProviders run a zero-due callback
+    // inside Change, and do not fire again a one-shot timer re-armed while it runs).
     private void ScheduleLocked()
     {
         if (_disposed)
@@ -388,15 +393,35 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
             return;
         }
 
-        if (_queue.First is not { } head)
+        Refill();
+        while (_queue.First is { } head && TryTakeLocked(head.Value.PermitCount))
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _queue.RemoveFirst();
+            head.Value.Node = null;
+            _queuedPermits -= head.Value.PermitCount;
+            head.Value.Registration.Unregister();
+            head.Value.Completion.TrySetResult(PermitLease.Acquired);
+        }
+
+        if (_queue.First is not { } next)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timerDueAt = null;
             return;
         }
 
-        var missing = head.Value.PermitCount - _tokens;
+        var missing = next.Value.PermitCount - _tokens;
         var accrualPause = Math.Max(0, _accrualResumesAt - _timeProvider.GetTimestamp()) / (double)_timeProvider.TimestampFrequency;
-        _timer.Change(missing <= Tolerance ? TimeSpan.Zero : SecondsToDue(accrualPause + (missing / _permitsPerSecond)), Timeout.InfiniteTimeSpan);
+        var due = SecondsToDue(accrualPause + (missing / _permitsPerSecond));
+        var dueAt = _timeProvider.GetTimestamp() + (long)Math.Ceiling(due.TotalSeconds * _timeProvider.TimestampFrequency);
+        if (_timer is not null && _timerDueAt == dueAt)
+        {
+            return; // already armed for this moment (a newcomer joined behind the head)
+        }
+
+        _timer?.Dispose();
+        _timerDueAt = dueAt;
+        _timer = _timeProvider.CreateTimer(static state => ((AdaptiveTokenBucketRateLimiter)state!).OnTimer(), this, due, Timeout.InfiniteTimeSpan);
     }
 
     // Rounds up to a whole tick so the timer never fires before the permits have accrued.
@@ -404,43 +429,10 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
 
     private void OnTimer()
     {
-        List<Waiter>? granted = null;
         lock (_lock)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            Refill();
-            while (_queue.First is { } head && TryTakeLocked(head.Value.PermitCount))
-            {
-                _queue.RemoveFirst();
-                head.Value.Node = null;
-                _queuedPermits -= head.Value.PermitCount;
-                (granted ??= []).Add(head.Value);
-            }
-
+            _timerDueAt = null;
             ScheduleLocked();
-        }
-
-        if (granted is null)
-        {
-            return;
-        }
-
-        foreach (var waiter in granted)
-        {
-            waiter.Registration.Dispose();
-            if (!waiter.Completion.TrySetResult(PermitLease.Acquired))
-            {
-                // Cancelled at the same instant: give the permits back.
-                lock (_lock)
-                {
-                    _tokens = Math.Min(_burst, _tokens + waiter.PermitCount);
-                    ScheduleLocked();
-                }
-            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrderHub.Testing;
 using OrderHub.Throttling;
 using Shouldly;
@@ -7,7 +8,7 @@ namespace OrderHub.Tests.Throttling;
 
 public sealed class RateLimitGateTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private static readonly OrderErrorContext Context = new("sp-api", "902-3159896-1390916");
 
     [Fact]
