@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace OrderHub.Storage.PostgreSql;
@@ -75,7 +74,6 @@ public static class PostgreSqlConnection
         }
 
         builder.Database ??= builder.Username;
-        _ = builder.Port.ToString(CultureInfo.InvariantCulture);
         return builder;
     }
 }

@@ -44,7 +44,7 @@ internal static class PostgreSqlMeasurements
             }
         }
 
-        SqliteConnectionPools.Clear();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -59,9 +59,4 @@ internal static class PostgreSqlMeasurements
 
     private static void Report(string what, int orders, TimeSpan elapsed) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unthrottled into {what}: {orders} orders in {elapsed.TotalSeconds:0.0} s = {orders / elapsed.TotalSeconds:0} orders/s"));
-
-    private static class SqliteConnectionPools
-    {
-        public static void Clear() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
 }

@@ -142,7 +142,8 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     /// <inheritdoc />
     public async ValueTask<QuotaBucket> AdoptRateAsync(QuotaDefinition quota, double permitsPerSecond, CancellationToken cancellationToken = default)
     {
-        _ = TokenBucketChanges.AdoptRate(quota, permitsPerSecond); // the same argument checks as every store
+        ArgumentNullException.ThrowIfNull(quota);
+        TokenBucketState.CheckRate(permitsPerSecond, nameof(permitsPerSecond));
         return (await RunAsync(quota, "adopt", 0, -1, true, permitsPerSecond, cancellationToken).ConfigureAwait(false)).Bucket;
     }
 

@@ -13,11 +13,7 @@ public sealed record QuotaDefinition
     public QuotaDefinition(string partition, double permitsPerSecond, int burst)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(partition);
-        if (!(permitsPerSecond > 0) || double.IsInfinity(permitsPerSecond))
-        {
-            throw new ArgumentOutOfRangeException(nameof(permitsPerSecond), permitsPerSecond, "The rate must be a positive, finite number.");
-        }
-
+        TokenBucketState.CheckRate(permitsPerSecond, nameof(permitsPerSecond));
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         Partition = partition;
         PermitsPerSecond = permitsPerSecond;

@@ -94,6 +94,14 @@ internal struct TokenBucketState
         + (long)Math.Ceiling(Math.Max(0, Burst - Permits) * 1_000_000d / PermitsPerSecond)
         + (long)TimeSpan.FromDays(1).TotalMicroseconds;
 
+    public static void CheckRate(double permitsPerSecond, string paramName)
+    {
+        if (!(permitsPerSecond > 0) || double.IsInfinity(permitsPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(paramName, permitsPerSecond, "The rate must be a positive, finite number.");
+        }
+    }
+
     public static void Check(QuotaDefinition quota, QuotaReservationRequest request)
     {
         ArgumentNullException.ThrowIfNull(quota);
@@ -132,11 +140,7 @@ internal static class TokenBucketChanges
     public static TokenBucketChange<QuotaBucket> AdoptRate(QuotaDefinition quota, double permitsPerSecond)
     {
         ArgumentNullException.ThrowIfNull(quota);
-        if (!(permitsPerSecond > 0) || double.IsInfinity(permitsPerSecond))
-        {
-            throw new ArgumentOutOfRangeException(nameof(permitsPerSecond), permitsPerSecond, "The rate must be a positive, finite number.");
-        }
-
+        TokenBucketState.CheckRate(permitsPerSecond, nameof(permitsPerSecond));
         return (ref TokenBucketState state, long now) =>
         {
             state.AdoptRate(permitsPerSecond, now);

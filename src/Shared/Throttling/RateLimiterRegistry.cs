@@ -37,9 +37,6 @@ internal sealed class RateLimiterRegistry : IDisposable
     /// <summary>Gets the registry of sources created without dependency injection: the machine-wide file every process of the user shares.</summary>
     public static RateLimiterRegistry Shared => MachineWide.Value;
 
-    /// <summary>Gets the shared store, if the buckets live in one.</summary>
-    public QuotaStoreAccess? Store => _store;
-
     /// <summary>Gets the number of buckets.</summary>
     public int Count => _limiters.Count;
 

@@ -44,9 +44,6 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
         _snapshot = new Snapshot(quota.Burst, quota.PermitsPerSecond, timeProvider.GetTimestamp());
     }
 
-    /// <summary>Gets the bucket's definition in the store.</summary>
-    public QuotaDefinition Quota => _quota;
-
     /// <inheritdoc />
     public double PermitsPerSecond => Volatile.Read(ref _snapshot).PermitsPerSecond;
 
