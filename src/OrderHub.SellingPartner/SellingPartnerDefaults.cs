@@ -6,6 +6,21 @@ internal static class SellingPartnerDefaults
     public const string SourceName = "sp-api";
     public const double GetOrderPermitsPerSecond = 0.5;
     public const int GetOrderBurst = 30;
+    public const double SearchOrdersPermitsPerSecond = 0.0056;
+    public const int SearchOrdersBurst = 20;
+    public const double GetOrdersPermitsPerSecond = 0.0167;
+    public const int GetOrdersBurst = 20;
+    public const string SearchOrdersOperation = "searchOrders";
+    public const string GetOrdersOperation = "getOrders";
+    public const string GetOrdersPathTemplate = "/orders/v0/orders";
+    public const int MaxMarketplacesPerQuery = 50;
+    public const int MaxOrdersPerPage = 100;
+    public static readonly TimeSpan ChangeFeedSettleDelay = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan PageTokenLifetime = TimeSpan.FromHours(24);
+
+    // searchOrders' fulfillmentStatuses and fulfilledBy values, and their v0 getOrders equivalents.
+    public static readonly string[] FulfillmentStatuses = ["PENDING_AVAILABILITY", "PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED", "UNFULFILLABLE"];
+    public static readonly string[] FulfilledBy = ["MERCHANT", "AMAZON"];
     public const double RestrictedDataTokenPermitsPerSecond = 1;
     public const int RestrictedDataTokenBurst = 10;
     public const int MaxRetryAttempts = 5;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrderHub.SellingPartner.Auth;
+using OrderHub.SellingPartner.Changes;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
 using OrderHub.Json;
@@ -21,7 +22,7 @@ namespace OrderHub.SellingPartner;
 /// when asked for, comes through a restricted data token (v0) or the <c>BUYER</c> and <c>RECIPIENT</c> datasets
 /// (2026-01-01). Both versions share the transport, tokens, retries and errors; only the request and mapping differ.
 /// </summary>
-public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IDisposable
+public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IOrderChangeFeed, IDisposable
 {
     private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
@@ -32,6 +33,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private readonly LwaAccessTokenSource _lwa;
     private readonly RestrictedDataTokens _restrictedDataTokens;
     private readonly IQuotaLimiter _getOrderLimiter;
+    private readonly SellingPartnerChangeFeed _changeFeed;
     private readonly string _ordersApiVersion;
     private readonly string _includedData;
     private readonly string _includedPersonalData;
@@ -117,6 +119,18 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
                 RefillDelayAfterBurst = options.BurstLatencyAllowance,
             });
         _restrictedDataTokens = new RestrictedDataTokens(_transport, _lwa, rdtLimiter, options.BaseAddress, timeProvider, options.SourceName);
+
+        // searchOrders (2026-01-01) and getOrders (v0) list changed orders under usage plans of their own.
+        var isV0 = _ordersApiVersion == SellingPartnerOrdersApi.V0;
+        var changeLimiter = rateLimiters.GetOrAdd(
+            $"{partition}|{(isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation)}",
+            new AdaptiveTokenBucketRateLimiterOptions
+            {
+                PermitsPerSecond = (isV0 ? options.GetOrdersPermitsPerSecond : options.SearchOrdersPermitsPerSecond) * (1 - options.PacingMargin),
+                Burst = isV0 ? options.GetOrdersBurst : options.SearchOrdersBurst,
+                RefillDelayAfterBurst = options.BurstLatencyAllowance,
+            });
+        _changeFeed = new SellingPartnerChangeFeed(_transport, _lwa, _restrictedDataTokens, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
         if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
         {
             LogV0Deprecated(logger ?? (ILogger)NullLogger.Instance, options.SourceName);
@@ -140,6 +154,21 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
     /// <inheritdoc />
     public IRateLimitStatus GetOrderRateLimit => _getOrderLimiter;
+
+    /// <inheritdoc />
+    public OrderChangeFeedRules ChangeFeedRules => _changeFeed.Rules;
+
+    /// <inheritdoc />
+    public IRateLimitStatus ChangeFeedRateLimit => _changeFeed.Limiter;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Orders API 2026-01-01 reads <c>searchOrders</c> (0.0056 requests per second, burst 20): its pages carry whole
+    /// orders with the same datasets <see cref="GetOrderAsync"/> asks for, so an order read either way is stored the
+    /// same. v0 reads <c>getOrders</c> (0.0167 per second, burst 20), which needs at least one marketplace id.
+    /// </remarks>
+    public IAsyncEnumerable<OrderChangePage> ReadChangesAsync(OrderChangeQuery query, CancellationToken cancellationToken = default) =>
+        _changeFeed.ReadAsync(query, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>

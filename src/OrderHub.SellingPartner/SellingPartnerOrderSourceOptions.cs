@@ -63,6 +63,22 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
     [Range(1, 10_000)]
     public int GetOrderBurst { get; set; } = SellingPartnerDefaults.GetOrderBurst;
 
+    /// <summary>Gets or sets the rate of the page requests that list changed orders (<c>searchOrders</c> on 2026-01-01). The default is 0.0056 per second (one page every three minutes), as documented.</summary>
+    [Range(0.0001, 10_000)]
+    public double SearchOrdersPermitsPerSecond { get; set; } = SellingPartnerDefaults.SearchOrdersPermitsPerSecond;
+
+    /// <summary>Gets or sets the burst of <c>searchOrders</c>. The default is 20, as documented.</summary>
+    [Range(1, 10_000)]
+    public int SearchOrdersBurst { get; set; } = SellingPartnerDefaults.SearchOrdersBurst;
+
+    /// <summary>Gets or sets the rate of <c>getOrders</c> (v0) page requests. The default is 0.0167 per second (one page a minute), as documented.</summary>
+    [Range(0.0001, 10_000)]
+    public double GetOrdersPermitsPerSecond { get; set; } = SellingPartnerDefaults.GetOrdersPermitsPerSecond;
+
+    /// <summary>Gets or sets the burst of <c>getOrders</c> (v0). The default is 20, as documented.</summary>
+    [Range(1, 10_000)]
+    public int GetOrdersBurst { get; set; } = SellingPartnerDefaults.GetOrdersBurst;
+
     /// <summary>
     /// Gets or sets how much slower than the allowed rate the client paces itself, as a fraction. Requests paced at
     /// exactly the server's rate reach it with network jitter, which sometimes squeezes two closer than allowed and

@@ -20,7 +20,7 @@ namespace OrderHub.Storage.PostgreSql;
 /// lives), so each order is fetched by one worker; the leases of a worker that died pass to the others when they
 /// expire, and a worker with nothing left to lease waits for them while other workers hold leases of the run.
 /// </remarks>
-public sealed class PostgreSqlOrderStore : IOrderStore, IAsyncDisposable
+public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlOrderStoreOptions _options;

@@ -44,6 +44,22 @@ internal static class PostgreSqlSchema
             CREATE INDEX ix_orderhub_sync_items_run_state ON orderhub_sync_items (run_id, state, seq);
             CREATE INDEX ix_orderhub_sync_items_leased_by ON orderhub_sync_items (leased_by) WHERE leased_by IS NOT NULL;
             """),
+        (2, """
+            -- Incremental syncs: per source and scope, how fresh the copy is and where an unfinished window stopped.
+            CREATE TABLE orderhub_sync_cursors (
+                source               text NOT NULL,
+                scope                text NOT NULL,
+                high_water_mark      timestamptz,
+                completed_through    timestamptz,
+                window_start         timestamptz,
+                window_end           timestamptz,
+                page_token           text,
+                page_token_issued_at timestamptz,
+                pages_read           integer NOT NULL DEFAULT 0,
+                updated_at           timestamptz NOT NULL,
+                PRIMARY KEY (source, scope)
+            );
+            """),
     ];
 }
 

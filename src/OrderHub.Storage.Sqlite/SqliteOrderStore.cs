@@ -11,7 +11,7 @@ namespace OrderHub.Storage.Sqlite;
 /// unified JSON with indexed status, account and last-update columns; sync runs record each reference's state in the
 /// same transaction that stores its order, so a run killed at any moment resumes without loss or duplicates.
 /// </summary>
-public sealed class SqliteOrderStore : IOrderStore, IAsyncDisposable
+public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IAsyncDisposable
 {
     /// <summary>The SQLite application id OrderHub marks its databases with (<c>PRAGMA application_id</c>): "ORDH".</summary>
     public const int ApplicationId = 0x4F524448;

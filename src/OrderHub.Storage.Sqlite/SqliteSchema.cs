@@ -41,6 +41,22 @@ internal static class SqliteSchema
             -- The order without personal data or raw payload, for readers not allowed to see personal data.
             ALTER TABLE orders ADD COLUMN public_json BLOB;
             """),
+        (3, """
+            -- Incremental syncs: per source and scope, how fresh the copy is and where an unfinished window stopped.
+            CREATE TABLE sync_cursors (
+                source               TEXT NOT NULL,
+                scope                TEXT NOT NULL,
+                high_water_mark      TEXT,
+                completed_through    TEXT,
+                window_start         TEXT,
+                window_end           TEXT,
+                page_token           TEXT,
+                page_token_issued_at TEXT,
+                pages_read           INTEGER NOT NULL DEFAULT 0,
+                updated_at           TEXT NOT NULL,
+                PRIMARY KEY (source, scope)
+            ) WITHOUT ROWID;
+            """),
     ];
 }
 

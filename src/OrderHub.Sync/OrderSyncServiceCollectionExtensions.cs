@@ -8,7 +8,7 @@ namespace OrderHub;
 public static class OrderSyncServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/> (register one, for
+    /// Registers <see cref="OrderSync"/> and <see cref="IncrementalOrderSync"/> over the lookup and the registered <see cref="IOrderStore"/> (register one, for
     /// example with <c>AddSqliteOrderStore(path)</c>), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -23,6 +23,12 @@ public static class OrderSyncServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<OrderSync>>(),
             options));
+        services.AddSingleton(sp => new IncrementalOrderSync(
+            sp.GetRequiredService<OrderLookup>(),
+            sp.GetRequiredService<IOrderStore>(),
+            sp.GetRequiredService<OrderSync>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<IncrementalOrderSync>>()));
         return services;
     }
 }

@@ -13,7 +13,7 @@ namespace OrderHub.SellingPartner.Tests;
 /// </summary>
 public sealed class EmulatorQuotaTests
 {
-    private static async Task<string> TokenAsync(HttpClient http, EmulatorHost emulator, int seller = 0)
+    internal static async Task<string> TokenAsync(HttpClient http, EmulatorHost emulator, int seller = 0)
     {
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {

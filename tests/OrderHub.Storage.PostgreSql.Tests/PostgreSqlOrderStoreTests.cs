@@ -36,7 +36,7 @@ public sealed class PostgreSqlOrderStoreTests(PostgreSqlServerFixture postgres) 
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var versions = new NpgsqlCommand("SELECT COUNT(*) FROM orderhub_schema_version", connection);
-        (await versions.ExecuteScalarAsync()).ShouldBe(1L);
+        (await versions.ExecuteScalarAsync()).ShouldBe((long)PostgreSqlOrderStore.SchemaVersion, "each migration once");
         foreach (var store in stores)
         {
             await store.DisposeAsync();
@@ -93,4 +93,10 @@ public sealed class PostgreSqlOrderStoreTests(PostgreSqlServerFixture postgres) 
         error.Message.ShouldContain("postgresql://user:password@host:5432/database");
         error.Message.ShouldNotContain("secret-value");
     }
+}
+
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlSyncCursorStoreTests(PostgreSqlServerFixture postgres) : SyncCursorStoreContractTests
+{
+    protected override async Task<ISyncCursorStore> CreateStoreAsync() => await PostgreSqlOrderStore.OpenAsync(await postgres.Server.CreateDatabaseAsync());
 }

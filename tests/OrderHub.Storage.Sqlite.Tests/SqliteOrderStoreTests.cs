@@ -170,3 +170,24 @@ public sealed class SqliteOrderStoreContractTests : OrderHub.Testing.OrderStoreC
         }
     }
 }
+
+/// <summary>The SQLite store keeps cursors as every cursor store does.</summary>
+public sealed class SqliteSyncCursorStoreContractTests : OrderHub.Testing.SyncCursorStoreContractTests, IDisposable
+{
+    private readonly List<TempDatabase> _databases = [];
+
+    protected override async Task<ISyncCursorStore> CreateStoreAsync()
+    {
+        var database = new TempDatabase();
+        _databases.Add(database);
+        return await SqliteOrderStore.OpenAsync(database.Path);
+    }
+
+    public void Dispose()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+    }
+}

@@ -18,29 +18,48 @@ internal static class SyncCommand
     public static Command Create(CliContext cli)
     {
         var ids = new Option<string?>("--ids") { Description = "A file of order ids, one per line ('-' reads standard input)." };
-        var source = new Option<string?>("--source") { Description = "The configured source of every id (needed when two sellers recognize the same ids), or the source to enumerate with --all." };
+        var source = new Option<string?>("--source") { Description = "The configured source of every id (needed when two sellers recognize the same ids), the source to enumerate with --all, or, alone, the source to keep fresh from its cursor (orders created or updated since the last run)." };
         var all = new Option<bool>("--all") { Description = "Sync every order the source lists (an Outposts source)." };
         var db = new Option<string?>("--db") { Description = OrderStoreSetting.Description };
         var run = new Option<string?>("--run") { Description = "The run's name. By default it is derived from the input, so running the same command again resumes it." };
         var refresh = new Option<bool>("--refresh") { Description = "Read again every order of the run, those already stored included (a run normally fetches only what it has not stored yet)." };
-        var command = new Command("sync", "Fetch many orders into a SQLite file or a shared PostgreSQL database; resumable, paced by each source's rate limit; workers with the same run on one PostgreSQL database split it.") { ids, source, all, db, run, refresh, cli.JsonOption };
+        var incremental = new IncrementalSyncOptions();
+        var command = new Command("sync", "Fetch many orders into a SQLite file or a shared PostgreSQL database; resumable, paced by each source's rate limit; workers with the same run on one PostgreSQL database split it. With --source alone, keep a copy fresh: every order created or updated since the cursor (--since on the first run, --follow to keep going).")
+        {
+            ids, source, all, db, run, refresh, cli.JsonOption,
+        };
+        incremental.AddTo(command);
         command.Validators.Add(result =>
         {
             var hasIds = result.GetValue(ids) is not null;
             var hasAll = result.GetValue(all);
-            if (hasIds == hasAll)
+            var hasSource = result.GetValue(source) is not null;
+            if (hasIds && hasAll)
             {
-                result.AddError("Give either --ids <file> (or --ids -) or --source <name> --all.");
+                result.AddError("Give either --ids <file> (or --ids -), --source <name> --all, or --source <name> alone to keep a copy fresh.");
             }
-            else if (hasAll && result.GetValue(source) is null)
+            else if (!hasIds && !hasAll && !hasSource)
+            {
+                result.AddError("Give --ids <file> (or --ids -), --source <name> --all, or --source <name> (with --since on the first run) to keep a copy fresh.");
+            }
+            else if (hasAll && !hasSource)
             {
                 result.AddError("--all needs --source <name> (a source that can list its orders).");
+            }
+            else if ((hasIds || hasAll) && incremental.Given(result) is { } stray)
+            {
+                result.AddError($"{stray} keeps a copy fresh from a cursor: use it with --source <name> alone, not with --ids or --all.");
             }
         });
         command.SetAction((parse, cancel) => CliContext.RunAsync(
             "stopped; what was fetched is stored. Run the same command again to resume the run.",
             async () =>
         {
+            if (parse.GetValue(ids) is null && !parse.GetValue(all))
+            {
+                return await incremental.RunAsync(cli, parse, parse.GetRequiredValue(source)!, OrderStoreSetting.Resolve(parse.GetValue(db)), cancel);
+            }
+
             var database = OrderStoreSetting.Resolve(parse.GetValue(db));
             var path = OrderStoreSetting.Display(database);
             await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());

@@ -59,6 +59,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["spTokenRequests"] = sellingPartner.TokenRequests,
             ["spGetOrderRequests"] = sellingPartner.GetOrderRequests,
             ["spThrottled"] = sellingPartner.Throttled,
+            ["spPageRequests"] = sellingPartner.PageRequests,
+            ["spPagesAdmitted"] = sellingPartner.PagesAdmitted,
             ["spFaultsInjected"] = sellingPartner.Faults.Injected,
             ["outpostsRequests"] = outposts.Requests,
             ["outpostsFaultsInjected"] = outposts.Faults.Injected,

@@ -24,6 +24,27 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets getOrder's burst per selling partner. The default is 30, as Amazon's.</summary>
     public int SpGetOrderBurst { get; set; } = 30;
 
+    /// <summary>Gets or sets <c>searchOrders</c>' rate per selling partner. The default is 0.0056 requests per second, as Amazon's.</summary>
+    public double SpSearchOrdersRate { get; set; } = 0.0056;
+
+    /// <summary>Gets or sets <c>searchOrders</c>' burst per selling partner. The default is 20, as Amazon's.</summary>
+    public int SpSearchOrdersBurst { get; set; } = 20;
+
+    /// <summary>Gets or sets v0 <c>getOrders</c>' rate per selling partner. The default is 0.0167 requests per second, as Amazon's.</summary>
+    public double SpGetOrdersRate { get; set; } = 0.0167;
+
+    /// <summary>Gets or sets v0 <c>getOrders</c>' burst per selling partner. The default is 20, as Amazon's.</summary>
+    public int SpGetOrdersBurst { get; set; } = 20;
+
+    /// <summary>Gets or sets how long a page token of <c>searchOrders</c> or <c>getOrders</c> is honoured. The default is 24 hours, as documented.</summary>
+    public TimeSpan SpPageTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Gets or sets how often the Selling Partner orders change: at each interval one order moves on a status (and is
+    /// stamped updated) and a new order arrives. <see langword="null"/> (the default) keeps the orders as generated.
+    /// </summary>
+    public TimeSpan? SpOrderChangeInterval { get; set; }
+
     /// <summary>
     /// Gets or sets how much earlier than its usage plan allows a request may be judged and still pass. The emulator
     /// reads a request's arrival when it handles it, so a host that stalls (an emulator inside a test process on a busy

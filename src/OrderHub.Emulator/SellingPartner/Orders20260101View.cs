@@ -13,7 +13,8 @@ public static class Orders20260101View
     /// <summary>Every dataset getOrder 2026-01-01 documents.</summary>
     public static readonly string[] Datasets = ["BUYER", "RECIPIENT", "PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"];
 
-    private static readonly Dictionary<string, string> FulfillmentStatuses = new(StringComparer.Ordinal)
+    /// <summary>The 2026-01-01 fulfillment status of each v0 order status.</summary>
+    internal static readonly Dictionary<string, string> FulfillmentStatuses = new(StringComparer.Ordinal)
     {
         ["Pending"] = "PENDING",
         ["PendingAvailability"] = "PENDING_AVAILABILITY",

@@ -13,6 +13,9 @@ public sealed class SpEmulatorState
     private int _getOrderRequests;
     private int _throttled;
     private int _restrictedDataTokenRequests;
+    private int _pageRequests;
+    private int _pagesAdmitted;
+    private readonly DateTimeOffset _startedAt;
     private long _firstAdmittedAt = long.MaxValue;
     private long _lastAdmittedAt = long.MinValue;
 
@@ -24,6 +27,26 @@ public sealed class SpEmulatorState
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount);
         Faults = new FaultInjector(options.Faults, options.Seed);
+        _startedAt = TimeProvider.GetUtcNow();
+    }
+
+    /// <summary>Gets how many searchOrders and getOrders page requests arrived (accepted or not).</summary>
+    public int PageRequests => Volatile.Read(ref _pageRequests);
+
+    /// <summary>Gets how many searchOrders and getOrders page requests their usage plan let through.</summary>
+    public int PagesAdmitted => Volatile.Read(ref _pagesAdmitted);
+
+    internal void CountPageRequest() => Interlocked.Increment(ref _pageRequests);
+
+    internal void CountPageAdmitted() => Interlocked.Increment(ref _pagesAdmitted);
+
+    /// <summary>Brings the orders up to now when they are set to change over time (<see cref="EmulatorOptions.SpOrderChangeInterval"/>).</summary>
+    public void ApplyChanges()
+    {
+        if (Options.SpOrderChangeInterval is { } interval && interval > TimeSpan.Zero)
+        {
+            Catalog.ApplyChangesUntil(_startedAt, interval, TimeProvider.GetUtcNow());
+        }
     }
 
     /// <summary>Gets the fault injector of getOrder.</summary>

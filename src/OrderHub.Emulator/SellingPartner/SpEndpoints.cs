@@ -20,6 +20,7 @@ public static class SpEndpoints
         app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http, string orderId) => GetOrderAsync(http, state, orderId));
         app.MapGet("/orders/2026-01-01/orders/{orderId}", (HttpContext http, string orderId) => GetOrder20260101Async(http, state, orderId));
         app.MapPost("/tokens/2021-03-01/restrictedDataToken", (Delegate)((HttpContext http) => CreateRestrictedDataTokenAsync(http, state)));
+        SpOrderSearchEndpoints.Map(app, state);
     }
 
     private static async Task<IResult> IssueAccessTokenAsync(HttpContext http, SpEmulatorState state)
@@ -112,6 +113,7 @@ public static class SpEndpoints
     private static async Task<IResult?> AdmitGetOrderAsync(HttpContext http, SpEmulatorState state)
     {
         state.CountGetOrder();
+        state.ApplyChanges();
         AddRequestId(http);
         if (Authenticate(http, state) is { } denied)
         {
@@ -178,7 +180,7 @@ public static class SpEndpoints
         return Results.Json(new JsonObject { ["restrictedDataToken"] = rdt.Value, ["expiresIn"] = (long)state.Options.RestrictedDataTokenLifetime.TotalSeconds });
     }
 
-    private static IResult? Authenticate(HttpContext http, SpEmulatorState state)
+    internal static IResult? Authenticate(HttpContext http, SpEmulatorState state)
     {
         var presented = http.Request.Headers["x-amz-access-token"].ToString();
         if (string.IsNullOrEmpty(presented) || !state.TryResolve(presented, out var token))
@@ -195,9 +197,9 @@ public static class SpEndpoints
         return null;
     }
 
-    private static void AddRequestId(HttpContext http) => http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+    internal static void AddRequestId(HttpContext http) => http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
 
-    private static IResult Errors(int status, string code, string message, string? details = null)
+    internal static IResult Errors(int status, string code, string message, string? details = null)
     {
         var error = new JsonObject { ["code"] = code, ["message"] = message };
         if (details is not null)

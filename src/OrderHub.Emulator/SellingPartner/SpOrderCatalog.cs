@@ -26,36 +26,134 @@ public sealed class SpOrderCatalog
     private static readonly string[] Currencies = ["USD", "EUR", "JPY", "GBP", "BRL", "TRY"];
     private static readonly string[] Marketplaces = ["ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528", "A1F83G8C2ARO7P", "A2Q3Y263D00KWC", "A33AVAJ2PDY3EV"];
 
-    private readonly Lazy<Dictionary<string, int>> _positions;
-    private readonly Dictionary<string, SpOrderRecord> _orders = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly List<string> _ids = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _positions = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SpOrderRecord> _orders = new(StringComparer.Ordinal);
+    private readonly int _seed;
+    private readonly int _seededCount;
+    private long _changesApplied;
 
     /// <summary>Initializes a new instance of the <see cref="SpOrderCatalog"/> class.</summary>
     /// <param name="seed">The seed.</param>
     /// <param name="count">How many orders to generate.</param>
     public SpOrderCatalog(int seed, int count)
     {
-        _positions = new(() => _orders.Keys.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal));
+        _seed = seed;
+        _seededCount = count;
         var random = new Random(seed);
         for (var i = 0; i < count; i++)
         {
-            var record = Generate(random, i) with { DetailSeed = unchecked((seed * 397) ^ i) };
-            _orders[record.OrderId] = record;
+            Add(Generate(random, i) with { DetailSeed = unchecked((seed * 397) ^ i) });
         }
     }
 
-    /// <summary>Gets the ids of every order, in generation order.</summary>
-    public IReadOnlyList<string> OrderIds => [.. _orders.Keys];
+    /// <summary>Gets the ids of every order, in generation order (those that arrived later last).</summary>
+    public IReadOnlyList<string> OrderIds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _ids];
+            }
+        }
+    }
+
+    /// <summary>Gets every order now, in generation order.</summary>
+    public IReadOnlyList<SpOrderRecord> Orders
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _ids.Select(id => _orders[id])];
+            }
+        }
+    }
 
     /// <summary>Gets an order's place in generation order, or -1.</summary>
     /// <param name="orderId">The order id.</param>
     /// <returns>Its index.</returns>
-    public int IndexOf(string orderId) => _positions.Value.GetValueOrDefault(orderId, -1);
+    public int IndexOf(string orderId) => _positions.GetValueOrDefault(orderId, -1);
 
     /// <summary>Finds an order.</summary>
     /// <param name="orderId">The order id.</param>
     /// <param name="record">The order.</param>
     /// <returns>Whether it exists.</returns>
     public bool TryGet(string orderId, out SpOrderRecord record) => _orders.TryGetValue(orderId, out record!);
+
+    /// <summary>
+    /// Brings the orders up to a time, one change per <paramref name="interval"/> since <paramref name="start"/>: at
+    /// each step one existing order moves on (Pending, Unshipped, PartiallyShipped, Shipped) or is touched, and a new
+    /// order arrives, both stamped with the step's time. Deterministic: the same steps give the same orders.
+    /// </summary>
+    /// <param name="start">When the first step's interval began.</param>
+    /// <param name="interval">The time between steps.</param>
+    /// <param name="now">The time to bring the orders to.</param>
+    public void ApplyChangesUntil(DateTimeOffset start, TimeSpan interval, DateTimeOffset now)
+    {
+        var due = (long)Math.Floor((now - start) / interval);
+        if (due <= Interlocked.Read(ref _changesApplied))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            for (var step = _changesApplied + 1; step <= due; step++)
+            {
+                var at = start + (interval * step);
+                var existing = _ids[(int)((step * 7919) % _seededCount)];
+                _orders[existing] = Progress(_orders[existing], at);
+                var index = _ids.Count;
+                var arrived = Generate(new Random(HashCode.Combine(_seed, index)), index) with { DetailSeed = unchecked((_seed * 397) ^ index) };
+                arrived.Order["PurchaseDate"] = Stamp(at);
+                arrived.Order["LastUpdateDate"] = Stamp(at);
+                arrived.Order["OrderStatus"] = "Pending";
+                arrived.Order["NumberOfItemsShipped"] = 0;
+                arrived.Order["NumberOfItemsUnshipped"] = 2;
+                AddLocked(arrived);
+                Interlocked.Exchange(ref _changesApplied, step);
+            }
+        }
+    }
+
+    private static SpOrderRecord Progress(SpOrderRecord record, DateTimeOffset at)
+    {
+        var order = (JsonObject)record.Order.DeepClone();
+        var next = order["OrderStatus"]?.GetValue<string>() switch
+        {
+            "Pending" or "PendingAvailability" => "Unshipped",
+            "Unshipped" => "PartiallyShipped",
+            "PartiallyShipped" => "Shipped",
+            var same => same,
+        };
+        order["OrderStatus"] = next;
+        order["NumberOfItemsShipped"] = next == "Shipped" ? 2 : next == "PartiallyShipped" ? 1 : order["NumberOfItemsShipped"]?.GetValue<int>() ?? 0;
+        order["NumberOfItemsUnshipped"] = next == "Shipped" ? 0 : next == "PartiallyShipped" ? 1 : order["NumberOfItemsUnshipped"]?.GetValue<int>() ?? 0;
+        order["LastUpdateDate"] = Stamp(at);
+        return record with { Order = order };
+    }
+
+    private static string Stamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private void Add(SpOrderRecord record)
+    {
+        lock (_lock)
+        {
+            AddLocked(record);
+        }
+    }
+
+    private void AddLocked(SpOrderRecord record)
+    {
+        if (_orders.TryAdd(record.OrderId, record))
+        {
+            _positions[record.OrderId] = _ids.Count;
+            _ids.Add(record.OrderId);
+        }
+    }
 
     private static SpOrderRecord Generate(Random random, int index)
     {

@@ -134,3 +134,19 @@ public sealed class OrderSourceProtocolException : OrderHubException
     /// <summary>Gets the first characters of the response body, at most <see cref="MaxExcerptLength"/>.</summary>
     public string? ResponseExcerpt { get; }
 }
+
+/// <summary>
+/// A page token of an <see cref="IOrderChangeFeed"/> query is no longer honoured (the Selling Partner API keeps them
+/// 24 hours). The pages already read stay good: read the same window again from its first page.
+/// </summary>
+public sealed class OrderPageTokenExpiredException : InvalidOrderRequestException
+{
+    /// <summary>Initializes a new instance of the <see cref="OrderPageTokenExpiredException"/> class.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="context">Where the error happened and what the upstream said.</param>
+    /// <param name="innerException">The underlying error, if any.</param>
+    public OrderPageTokenExpiredException(string message, OrderErrorContext? context = null, Exception? innerException = null)
+        : base(message, context, innerException)
+    {
+    }
+}

@@ -76,6 +76,10 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             });
             app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: false));
             app.MapGet("/orders/2026-01-01/orders/{orderId}", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: true));
+
+            // The listing operations answer from the same script.
+            app.MapGet("/orders/v0/orders", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: false));
+            app.MapGet("/orders/2026-01-01/orders", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: true));
         });
         return fake;
     }

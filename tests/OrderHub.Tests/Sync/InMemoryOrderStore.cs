@@ -5,8 +5,10 @@ using OrderHub.Sync;
 namespace OrderHub.Tests.Sync;
 
 /// <summary>An <see cref="IOrderStore"/> over dictionaries, for engine tests that need no database.</summary>
-internal sealed class InMemoryOrderStore : IOrderStore
+internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
 {
+    private readonly Dictionary<(string, string), SyncCursor> _cursors = [];
+
     private readonly Lock _lock = new();
     private readonly Dictionary<OrderReference, StoredOrder> _orders = [];
     private readonly Dictionary<string, List<(OrderReference Reference, int State, SyncFailure? Failure)>> _runs = [];
@@ -137,6 +139,41 @@ internal sealed class InMemoryOrderStore : IOrderStore
             return Task.FromResult<IReadOnlyList<SyncFailure>>([.. _runs.GetValueOrDefault(runId, []).Where(i => i.State is 2 or 3).Select(i => i.Failure!)]);
         }
     }
+
+    public Task<SyncCursor?> GetCursorAsync(string source, string scope, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_cursors.GetValueOrDefault((source, scope)));
+        }
+    }
+
+    public Task SaveCursorAsync(string source, string scope, SyncCursor cursor, CancellationToken cancellationToken = default) =>
+        CommitPageAsync(source, scope, [], cursor, cancellationToken);
+
+    public Task<IReadOnlyList<StoreOutcome>> CommitPageAsync(string source, string scope, IReadOnlyList<Order> orders, SyncCursor cursor, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<StoreOutcome> outcomes = [.. orders.Select(o => Put(new OrderReference(o.Source, o.OrderId), o))];
+            _cursors[(source, scope)] = cursor;
+            return Task.FromResult(outcomes);
+        }
+    }
+
+    public Task<bool> DeleteCursorAsync(string source, string scope, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_cursors.Remove((source, scope)));
+        }
+    }
+}
+
+/// <summary>The in-memory store keeps cursors as every other store does.</summary>
+public sealed class InMemorySyncCursorStoreContractTests : OrderHub.Testing.SyncCursorStoreContractTests
+{
+    protected override Task<ISyncCursorStore> CreateStoreAsync() => Task.FromResult<ISyncCursorStore>(new InMemoryOrderStore());
 }
 
 /// <summary>The in-memory store passes the same contract as every other store.</summary>

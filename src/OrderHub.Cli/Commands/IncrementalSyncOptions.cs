@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrderHub.Cli.Configuration;
+using OrderHub.Cli.Output;
+using OrderHub.Sync;
+
+namespace OrderHub.Cli.Commands;
+
+/// <summary>
+/// <c>sync --source NAME</c> alone: keep a copy fresh from a cursor (Selling Partner searchOrders or getOrders pages,
+/// Outposts ListOrders re-read), once or, with <c>--follow</c>, until Ctrl+C.
+/// </summary>
+internal sealed class IncrementalSyncOptions
+{
+    private readonly Option<string?> _since = new("--since") { Description = "Where the first run starts: an ISO 8601 time (2026-11-01T00:00:00Z, or a date) or an age (90m, 36h, 7d). Later runs start from the cursor." };
+    private readonly Option<string[]> _marketplaces = new("--marketplace") { Description = "Only orders of this marketplace id (for example ATVPDKIKX0DER); repeat for more. Each set of marketplaces and filters keeps a cursor of its own." };
+    private readonly Option<string[]> _statuses = new("--fulfillment-status") { Description = "Only orders in this fulfillment status (PENDING, UNSHIPPED, PARTIALLY_SHIPPED, SHIPPED, CANCELLED, UNFULFILLABLE, PENDING_AVAILABILITY); repeat for more." };
+    private readonly Option<string[]> _fulfilledBy = new("--fulfilled-by") { Description = "Only orders fulfilled by AMAZON or MERCHANT." };
+    private readonly Option<bool> _follow = new("--follow") { Description = "Keep going, polling as often as the page quota allows, until Ctrl+C; killed, the next run resumes where it stopped." };
+    private readonly Option<string?> _overlap = new("--overlap") { Description = "How far before the cursor each run starts again, so late updates are read (default 10m). Orders read twice are stored once." };
+    private readonly Option<string?> _pollInterval = new("--poll-interval") { Description = "With --follow, the time between polls (default: the page quota's sustained rate, 180 s for searchOrders)." };
+    private readonly Option<int?> _pageSize = new("--page-size") { Description = "Orders per page, 1 to 100 (default 100)." };
+    private readonly Option<bool> _reset = new("--reset") { Description = "Forget the cursor first and start again from --since." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Names the first of these options given, if any.</summary>
+    public string? Given(System.CommandLine.Parsing.CommandResult result)
+    {
+        foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset })
+        {
+            if (result.GetResult(option) is { Implicit: false })
+            {
+                return option.Name;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<int> RunAsync(CliContext cli, ParseResult parse, string sourceName, string database, CancellationToken cancel)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var request = new IncrementalSyncRequest
+        {
+            Source = sourceName,
+            Since = parse.GetValue(_since) is { } since ? ParseTime(since, now) : null,
+            MarketplaceIds = parse.GetValue(_marketplaces) ?? [],
+            FulfillmentStatuses = parse.GetValue(_statuses) ?? [],
+            FulfilledBy = parse.GetValue(_fulfilledBy) ?? [],
+            Overlap = parse.GetValue(_overlap) is { } overlap ? ParseDuration(overlap, "--overlap") : IncrementalSyncRequest.DefaultOverlap,
+            PollInterval = parse.GetValue(_pollInterval) is { } poll ? ParseDuration(poll, "--poll-interval") : null,
+            PageSize = parse.GetValue(_pageSize),
+            Reset = parse.GetValue(_reset),
+        };
+
+        await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());
+
+        // Everything that can be refused is checked before the database is opened (or created).
+        var source = host.Lookup.GetSource(sourceName);
+        if (source is IOrderChangeFeed feed)
+        {
+            OrderChangeQueryRules.Validate(
+                new OrderChangeQuery
+                {
+                    After = request.Since ?? now - TimeSpan.FromDays(1),
+                    MarketplaceIds = request.MarketplaceIds,
+                    FulfillmentStatuses = request.FulfillmentStatuses,
+                    FulfilledBy = request.FulfilledBy,
+                    PageSize = request.PageSize,
+                },
+                feed.ChangeFeedRules,
+                now,
+                feed.Name);
+        }
+        else if (source is not IOrderEnumerator)
+        {
+            throw new InvalidOrderRequestException($"The source '{sourceName}' can neither list changed orders nor list its orders; sync it with --ids.");
+        }
+
+        var json = parse.GetValue(cli.JsonOption);
+        var sync = host.Services.GetRequiredService<IncrementalOrderSync>();
+        var progress = new PageProgress(json);
+        IncrementalSyncProgress result;
+        if (parse.GetValue(_follow))
+        {
+            Console.Error.WriteLine($"following {sourceName} ({request.Scope}); Ctrl+C stops after the page being stored.");
+            result = await sync.FollowAsync(request, progress, cancel);
+        }
+        else
+        {
+            result = await sync.RunAsync(request, progress, cancel);
+        }
+
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                source = result.Source,
+                scope = result.Scope,
+                database = OrderStoreSetting.Display(database),
+                pages = result.Pages,
+                inserted = result.Inserted,
+                updated = result.Updated,
+                unchanged = result.Unchanged,
+                failed = result.Failed,
+                windowRestarts = result.WindowRestarts,
+                windowsCompleted = result.WindowsCompleted,
+                resumed = result.Resumed,
+                windowStart = result.WindowStart,
+                windowEnd = result.WindowEnd,
+                highWaterMark = result.Cursor?.HighWaterMark,
+                inProgress = result.Cursor?.InProgress ?? false,
+            }));
+        }
+        else
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Source} ({result.Scope}) into {OrderStoreSetting.Display(database)}: {result.Pages} page(s), {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged{(result.Failed > 0 ? $", {result.Failed} failed" : string.Empty)}; cursor {Describe(result.Cursor)}."));
+        }
+
+        return result.Failed > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;
+    }
+
+    /// <summary>Reads a time: ISO 8601 (UTC unless it says otherwise) or an age before now (90m, 36h, 7d).</summary>
+    internal static DateTimeOffset ParseTime(string text, DateTimeOffset now)
+    {
+        if (TryParseAge(text, out var age))
+        {
+            return now - age;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new InvalidOrderRequestException($"--since '{text}' is neither an ISO 8601 time (such as 2026-11-01T00:00:00Z or 2026-11-01) nor an age (such as 90m, 36h or 7d).") { ParameterName = "--since" };
+    }
+
+    private static TimeSpan ParseDuration(string text, string option) =>
+        TryParseAge(text, out var value) || (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero)
+            ? value
+            : throw new InvalidOrderRequestException($"{option} '{text}' is not a duration (such as 500ms, 30s, 10m, 2h or 00:10:00).") { ParameterName = option };
+
+    private static bool TryParseAge(string text, out TimeSpan age)
+    {
+        age = default;
+        if (text.EndsWith("ms", StringComparison.Ordinal))
+        {
+            var ok = double.TryParse(text.AsSpan(0, text.Length - 2), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0;
+            age = ok ? TimeSpan.FromMilliseconds(ms) : default;
+            return ok;
+        }
+
+        if (text.Length < 2 || !double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount < 0)
+        {
+            return false;
+        }
+
+        age = text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'd' => TimeSpan.FromDays(amount),
+            _ => TimeSpan.MinValue,
+        };
+        return age != TimeSpan.MinValue;
+    }
+
+    private static string Describe(SyncCursor? cursor) => cursor switch
+    {
+        null => "none",
+        { InProgress: true } => string.Create(CultureInfo.InvariantCulture, $"window {Stamp(cursor.WindowStart)} to {Stamp(cursor.WindowEnd)} unfinished after {cursor.PagesRead} page(s)"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"fresh through {Stamp(cursor.CompletedThrough)}, latest update {Stamp(cursor.HighWaterMark)}"),
+    };
+
+    private static string Stamp(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "none";
+
+    /// <summary>One line per stored page on standard error: pages, orders new, updated and unchanged, and the cursor.</summary>
+    private sealed class PageProgress(bool quiet) : IProgress<IncrementalSyncProgress>
+    {
+        public void Report(IncrementalSyncProgress value)
+        {
+            if (!quiet)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"page {value.Pages}: {value.Inserted} new, {value.Updated} updated, {value.Unchanged} unchanged; cursor {Describe(value.Cursor)}"));
+            }
+        }
+    }
+}

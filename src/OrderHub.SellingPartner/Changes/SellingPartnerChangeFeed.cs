@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using OrderHub.Json;
+using OrderHub.SellingPartner.Auth;
+using OrderHub.SellingPartner.Http;
+using OrderHub.SellingPartner.Mapping;
+using OrderHub.SellingPartner.Wire;
+using OrderHub.Throttling;
+
+namespace OrderHub.SellingPartner.Changes;
+
+/// <summary>
+/// Lists changed orders, page by page: <c>searchOrders</c> on Orders 2026-01-01 (pages of whole orders with the same
+/// datasets getOrder asks for) or <c>getOrders</c> on v0. Each page is one request under the operation's own usage
+/// plan, so reading a window never spends getOrder's quota.
+/// </summary>
+internal sealed class SellingPartnerChangeFeed
+{
+    private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
+
+    private static readonly Dictionary<string, string[]> V0Statuses = new(StringComparer.Ordinal)
+    {
+        ["PENDING_AVAILABILITY"] = ["PendingAvailability"],
+        ["PENDING"] = ["Pending"],
+        ["UNSHIPPED"] = ["Unshipped"],
+        ["PARTIALLY_SHIPPED"] = ["PartiallyShipped"],
+        ["SHIPPED"] = ["Shipped", "InvoiceUnconfirmed"],
+        ["CANCELLED"] = ["Canceled"],
+        ["UNFULFILLABLE"] = ["Unfulfillable"],
+    };
+
+    private static readonly Dictionary<string, string> V0Channels = new(StringComparer.Ordinal) { ["AMAZON"] = "AFN", ["MERCHANT"] = "MFN" };
+
+    private readonly SellingPartnerTransport _transport;
+    private readonly IAccessTokenSource _lwa;
+    private readonly RestrictedDataTokens _restrictedDataTokens;
+    private readonly Uri _baseAddress;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _sourceName;
+    private readonly bool _isV0;
+    private readonly string _includedData;
+    private readonly string _includedPersonalData;
+    private readonly ThrottleMode _defaultThrottleMode;
+
+    public SellingPartnerChangeFeed(
+        SellingPartnerTransport transport,
+        IAccessTokenSource lwa,
+        RestrictedDataTokens restrictedDataTokens,
+        IQuotaLimiter limiter,
+        SellingPartnerOrderSourceOptions options,
+        bool isV0,
+        string includedData,
+        string includedPersonalData,
+        ThrottleMode defaultThrottleMode,
+        TimeProvider timeProvider)
+    {
+        _transport = transport;
+        _lwa = lwa;
+        _restrictedDataTokens = restrictedDataTokens;
+        Limiter = limiter;
+        _baseAddress = options.BaseAddress;
+        _sourceName = options.SourceName;
+        _isV0 = isV0;
+        _includedData = includedData;
+        _includedPersonalData = includedPersonalData;
+        _defaultThrottleMode = defaultThrottleMode;
+        _timeProvider = timeProvider;
+        Rules = new OrderChangeFeedRules
+        {
+            SettleDelay = SellingPartnerDefaults.ChangeFeedSettleDelay,
+            MaxMarketplaces = SellingPartnerDefaults.MaxMarketplacesPerQuery,
+            RequiresMarketplace = isV0,
+            MaxPageSize = SellingPartnerDefaults.MaxOrdersPerPage,
+            PageTokenLifetime = SellingPartnerDefaults.PageTokenLifetime,
+            FulfillmentStatuses = SellingPartnerDefaults.FulfillmentStatuses,
+            FulfilledBy = SellingPartnerDefaults.FulfilledBy,
+        };
+    }
+
+    public OrderChangeFeedRules Rules { get; }
+
+    public IQuotaLimiter Limiter { get; }
+
+    private string Operation => _isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation;
+
+    /// <summary>Checks the query now, then reads its pages as the caller asks for them.</summary>
+    public IAsyncEnumerable<OrderChangePage> ReadAsync(OrderChangeQuery query, CancellationToken cancellationToken)
+    {
+        // Checked when called, not when first enumerated: a bad query fails where it was made.
+        OrderChangeQueryRules.Validate(query, Rules, _timeProvider.GetUtcNow(), _sourceName);
+        return ReadPagesAsync(query, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<OrderChangePage> ReadPagesAsync(OrderChangeQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var token = query.PageToken;
+        do
+        {
+            var page = await ReadPageAsync(query, token, cancellationToken).ConfigureAwait(false);
+            yield return page;
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+    }
+
+    private async Task<OrderChangePage> ReadPageAsync(OrderChangeQuery query, string? pageToken, CancellationToken cancellationToken)
+    {
+        var context = new OrderErrorContext(_sourceName);
+        IAccessTokenSource tokens = _isV0 && query.IncludePersonalData
+            ? _restrictedDataTokens.For("GET", SellingPartnerDefaults.GetOrdersPathTemplate, PersonalDataElements)
+            : _lwa;
+        var request = new SellingPartnerRequest(
+            HttpMethod.Get,
+            new Uri(_baseAddress, _isV0 ? V0Path(query, pageToken) : SearchPath(query, pageToken)),
+            tokens,
+            Limiter,
+            query.ThrottleMode ?? _defaultThrottleMode,
+            context,
+            Operation: Operation);
+        var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            if (pageToken is not null && response.StatusCode == HttpStatusCode.BadRequest && SaysTokenExpired(response.Body))
+            {
+                throw new OrderPageTokenExpiredException(
+                    $"The Selling Partner API no longer honours the page token of this {Operation} query (tokens last {SellingPartnerDefaults.PageTokenLifetime.TotalHours:0} hours). Read the window again from its first page.",
+                    context with { StatusCode = response.StatusCode, RequestId = response.RequestId });
+            }
+
+            throw SellingPartnerErrors.ToException(response, context, Operation, Limiter.ReplenishmentPeriod);
+        }
+
+        return ReadPage(response, context);
+    }
+
+    private OrderChangePage ReadPage(SellingPartnerResponse response, OrderErrorContext context)
+    {
+        try
+        {
+            ReadOnlyMemory<byte> body = response.Body;
+            if (_isV0)
+            {
+                body = JsonObjectSlice.Find(response.Body, "payload")
+                    ?? throw SellingPartnerErrors.Malformed(response, context, "the body holds no 'payload' object");
+            }
+
+            var (items, values) = JsonPageSlices.Read(body, _isV0 ? "Orders" : "orders");
+            if (items is null)
+            {
+                throw SellingPartnerErrors.Malformed(response, context, $"the page holds no '{(_isV0 ? "Orders" : "orders")}' array");
+            }
+
+            var orders = new Order[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                // Each order's own bytes are its raw payload, as getOrder keeps them: the same order read either way hashes the same.
+                var item = items[i];
+                orders[i] = _isV0
+                    ? OrdersV0Mapper.Map(JsonSerializer.Deserialize(item.Span, SellingPartnerJsonContext.Default.V0Order)!, new RawPayload(item), _sourceName)
+                    : Orders20260101Mapper.Map(JsonSerializer.Deserialize(item.Span, Orders20260101JsonContext.Default.V2026Order)!, new RawPayload(item), _sourceName);
+            }
+
+            var next = values.GetValueOrDefault(_isV0 ? "NextToken" : "pagination.nextToken");
+            var end = values.GetValueOrDefault(_isV0 ? "LastUpdatedBefore" : "lastUpdatedBefore") ?? values.GetValueOrDefault(_isV0 ? "CreatedBefore" : "createdBefore");
+            return new OrderChangePage
+            {
+                Orders = orders,
+                NextPageToken = string.IsNullOrEmpty(next) ? null : next,
+                WindowEnd = end is not null && DateTimeOffset.TryParse(end, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null,
+                RequestId = response.RequestId,
+            };
+        }
+        catch (JsonException e)
+        {
+            throw SellingPartnerErrors.Malformed(response, context, "the page is not the documented JSON (or was cut short)", e);
+        }
+        catch (WireFormatException e)
+        {
+            throw SellingPartnerErrors.Malformed(response, context, $"{e.Field} of an order is not in the documented form", e);
+        }
+    }
+
+    private string SearchPath(OrderChangeQuery query, string? pageToken)
+    {
+        var created = query.Time == OrderChangeTime.Created;
+        var path = new StringBuilder("orders/2026-01-01/orders?");
+        Append(path, created ? "createdAfter" : "lastUpdatedAfter", Stamp(query.After));
+        if (query.Before is { } before)
+        {
+            Append(path, created ? "createdBefore" : "lastUpdatedBefore", Stamp(before));
+        }
+
+        AppendList(path, "marketplaceIds", query.MarketplaceIds);
+        AppendList(path, "fulfillmentStatuses", query.FulfillmentStatuses);
+        AppendList(path, "fulfilledBy", query.FulfilledBy);
+        Append(path, "maxResultsPerPage", (query.PageSize ?? SellingPartnerDefaults.MaxOrdersPerPage).ToString(CultureInfo.InvariantCulture));
+        Append(path, "includedData", query.IncludePersonalData ? _includedPersonalData : _includedData);
+        if (pageToken is not null)
+        {
+            Append(path, "paginationToken", pageToken);
+        }
+
+        return path.ToString(0, path.Length - 1);
+    }
+
+    private static string V0Path(OrderChangeQuery query, string? pageToken)
+    {
+        var created = query.Time == OrderChangeTime.Created;
+        var path = new StringBuilder("orders/v0/orders?");
+        AppendList(path, "MarketplaceIds", query.MarketplaceIds);
+        Append(path, created ? "CreatedAfter" : "LastUpdatedAfter", Stamp(query.After));
+        if (query.Before is { } before)
+        {
+            Append(path, created ? "CreatedBefore" : "LastUpdatedBefore", Stamp(before));
+        }
+
+        AppendList(path, "OrderStatuses", [.. query.FulfillmentStatuses.SelectMany(s => V0Statuses[s]).Distinct()]);
+        AppendList(path, "FulfillmentChannels", [.. query.FulfilledBy.Select(f => V0Channels[f])]);
+        Append(path, "MaxResultsPerPage", (query.PageSize ?? SellingPartnerDefaults.MaxOrdersPerPage).ToString(CultureInfo.InvariantCulture));
+        if (pageToken is not null)
+        {
+            Append(path, "NextToken", pageToken);
+        }
+
+        return path.ToString(0, path.Length - 1);
+    }
+
+    private static void Append(StringBuilder path, string name, string value) =>
+        path.Append(name).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
+
+    private static void AppendList(StringBuilder path, string name, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            Append(path, name, string.Join(',', values));
+        }
+    }
+
+    // Whole seconds, rounded down: a window is never narrower than asked.
+    private static string Stamp(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static bool SaysTokenExpired(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.SpErrorList)?.Errors?.Any(e =>
+                Mentions(e.Message) || Mentions(e.Details)) == true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool Mentions(string? text) =>
+            text is not null
+            && text.Contains("token", StringComparison.OrdinalIgnoreCase)
+            && (text.Contains("expired", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,330 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace OrderHub.Sync;
+
+/// <summary>
+/// Keeps a local copy fresh without knowing order ids: reads every order created or updated since the cursor, page by
+/// page at the page quota's pace, and stores each page with the cursor after it in one transaction. A source whose
+/// pages carry whole orders (<see cref="IOrderChangeFeed"/>: Selling Partner <c>searchOrders</c>, <c>getOrders</c>)
+/// spends no getOrder; a source that only lists summaries (<see cref="IOrderEnumerator"/>: Outposts ListOrders, whose
+/// orders have no update time) has every listed order read again each run, and the changes counted.
+/// </summary>
+public sealed partial class IncrementalOrderSync
+{
+    private const int MaxWindowRestarts = 3;
+
+    private readonly OrderLookup _lookup;
+    private readonly IOrderStore _store;
+    private readonly OrderSync _orderSync;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="IncrementalOrderSync"/> class.</summary>
+    /// <param name="lookup">The sources.</param>
+    /// <param name="store">Where orders and cursors are kept; it must implement <see cref="ISyncCursorStore"/>.</param>
+    /// <param name="orderSync">The sync that reads listed orders one by one (sources without a change feed).</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">Where windows, restarts and pages are logged (counts and times, never order content).</param>
+    public IncrementalOrderSync(OrderLookup lookup, IOrderStore store, OrderSync orderSync, TimeProvider? timeProvider = null, ILogger<IncrementalOrderSync>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(orderSync);
+        _lookup = lookup;
+        _store = store;
+        _orderSync = orderSync;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Reads one window: from the cursor (or <see cref="IncrementalSyncRequest.Since"/> on the first run) to the
+    /// settled present, or finishes the window an earlier run left unfinished.
+    /// </summary>
+    /// <param name="request">The source, the start of the first run, the marketplaces and filters.</param>
+    /// <param name="progress">Receives progress after every page.</param>
+    /// <param name="cancellationToken">Stops after the page being stored; a later run resumes from there.</param>
+    /// <returns>What the run did.</returns>
+    /// <exception cref="InvalidOrderRequestException">The source cannot be followed, a first run has no start, or the upstream would refuse the query; nothing was sent.</exception>
+    public async Task<IncrementalSyncProgress> RunAsync(IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var cursors = CursorStore();
+        var source = _lookup.GetSource(request.Source);
+        if (request.Reset)
+        {
+            await cursors.DeleteCursorAsync(source.Name, request.Scope, cancellationToken).ConfigureAwait(false);
+        }
+
+        return source switch
+        {
+            IOrderChangeFeed feed => await ReadFeedAsync(feed, cursors, request, progress, cancellationToken).ConfigureAwait(false),
+            IOrderEnumerator enumerator => await ReadListingAsync(enumerator, cursors, request, progress, cancellationToken).ConfigureAwait(false),
+            _ => throw new InvalidOrderRequestException(
+                $"The source '{source.Name}' can neither list changed orders nor list its orders, so it cannot be followed; sync it by ids instead.",
+                new OrderErrorContext(source.Name)),
+        };
+    }
+
+    /// <summary>
+    /// Keeps reading windows until cancelled: one window, then a pause of <see cref="IncrementalSyncRequest.PollInterval"/>
+    /// (by default the page quota's sustained rate), then the next. Killed at any moment, it resumes where it stopped.
+    /// </summary>
+    /// <param name="request">What to follow.</param>
+    /// <param name="progress">Receives progress after every page, totalled over the windows.</param>
+    /// <param name="cancellationToken">Stops following, after the page being stored.</param>
+    /// <returns>The totals, when stopped.</returns>
+    public async Task<IncrementalSyncProgress> FollowAsync(IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var source = _lookup.GetSource(request.Source);
+        var interval = request.PollInterval
+            ?? (source is IOrderChangeFeed feed ? TimeSpan.FromSeconds(1 / feed.ChangeFeedRateLimit.PermitsPerSecond) : TimeSpan.FromMinutes(5));
+        IncrementalSyncProgress? totals = null;
+        var first = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var started = _timeProvider.GetTimestamp();
+            var before = totals;
+            try
+            {
+                var result = await RunAsync(first ? request : request with { Reset = false }, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
+                totals = Add(before, result);
+                first = false;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var wait = interval - _timeProvider.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        return totals ?? new IncrementalSyncProgress { Source = source.Name, Scope = request.Scope };
+    }
+
+    private async Task<IncrementalSyncProgress> ReadFeedAsync(IOrderChangeFeed feed, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var scope = request.Scope;
+        var rules = feed.ChangeFeedRules;
+        var cursor = await cursors.GetCursorAsync(feed.Name, scope, cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+        var result = new IncrementalSyncProgress { Source = feed.Name, Scope = scope, Cursor = cursor };
+        DateTimeOffset start;
+        DateTimeOffset end;
+        string? token = null;
+        var pagesBefore = 0;
+        if (cursor is { InProgress: true })
+        {
+            // An unfinished window is finished first, with the same bounds: its page token belongs to that query.
+            start = cursor.WindowStart!.Value;
+            end = cursor.WindowEnd!.Value;
+            token = cursor.PageToken;
+            pagesBefore = cursor.PagesRead;
+            if (token is not null && cursor.PageTokenIssuedAt is { } issued && now - issued >= rules.PageTokenLifetime)
+            {
+                LogTokenExpired(_logger, feed.Name, scope, "its age");
+                token = null;
+                result = result with { WindowRestarts = 1 };
+            }
+
+            result = result with { Resumed = true };
+            LogResumed(_logger, feed.Name, scope, start, end, pagesBefore);
+        }
+        else
+        {
+            if (cursor is not null && request.Since is { } ignored && !request.Reset)
+            {
+                LogSinceIgnored(_logger, feed.Name, scope, ignored);
+            }
+
+            start = (cursor?.HighWaterMark ?? cursor?.CompletedThrough) is { } mark
+                ? mark - request.Overlap
+                : request.Since ?? throw new InvalidOrderRequestException(
+                    $"No cursor is stored for {feed.Name} ({scope}): the first run needs a start (--since, for example --since 2026-11-01T00:00:00Z). Later runs start from the cursor.",
+                    new OrderErrorContext(feed.Name)) { ParameterName = nameof(IncrementalSyncRequest.Since) };
+            end = now - rules.SettleDelay;
+            if (cursor is null)
+            {
+                // A first start the upstream would refuse (not yet settled) is an error; a cursor that has caught up is not.
+                OrderChangeQueryRules.Validate(new OrderChangeQuery { After = start, MarketplaceIds = request.MarketplaceIds }, rules, now, feed.Name);
+            }
+
+            if (start >= end)
+            {
+                // Nothing has settled since the last window: not even a request is spent.
+                return result with { WindowStart = start, WindowEnd = end };
+            }
+        }
+
+        result = result with { WindowStart = start, WindowEnd = end };
+        var baseQuery = new OrderChangeQuery
+        {
+            After = start,
+            Before = end,
+            MarketplaceIds = request.MarketplaceIds,
+            FulfillmentStatuses = request.FulfillmentStatuses,
+            FulfilledBy = request.FulfilledBy,
+            PageSize = request.PageSize,
+            IncludePersonalData = request.IncludePersonalData,
+        };
+        var highWater = cursor?.HighWaterMark;
+        var completedThrough = cursor?.CompletedThrough;
+        LogWindow(_logger, feed.Name, scope, start, end, token is null ? "first page" : "saved page token");
+        while (true)
+        {
+            try
+            {
+                await foreach (var page in feed.ReadChangesAsync(baseQuery with { PageToken = token }, cancellationToken).ConfigureAwait(false))
+                {
+                    foreach (var order in page.Orders)
+                    {
+                        if (order.LastUpdatedAt is { } updated && (highWater is null || updated > highWater))
+                        {
+                            highWater = updated;
+                        }
+                    }
+
+                    var pagesRead = pagesBefore + result.Pages + 1;
+                    var stamp = _timeProvider.GetUtcNow();
+                    var next = page.NextPageToken is null
+                        ? new SyncCursor { HighWaterMark = highWater, CompletedThrough = end, UpdatedAt = stamp }
+                        : new SyncCursor
+                        {
+                            HighWaterMark = highWater,
+                            CompletedThrough = completedThrough,
+                            WindowStart = start,
+                            WindowEnd = end,
+                            PageToken = page.NextPageToken,
+                            PageTokenIssuedAt = stamp,
+                            PagesRead = pagesRead,
+                            UpdatedAt = stamp,
+                        };
+
+                    // Stored whatever happens to the caller's token: a page read is never read again for nothing.
+                    var outcomes = await cursors.CommitPageAsync(feed.Name, scope, page.Orders, next, CancellationToken.None).ConfigureAwait(false);
+                    result = Count(result, outcomes) with { Pages = result.Pages + 1, Cursor = next };
+                    token = page.NextPageToken;
+                    LogPage(_logger, feed.Name, pagesRead, page.Orders.Count, page.RequestId);
+                    progress?.Report(result);
+                }
+
+                return result with { WindowsCompleted = result.WindowsCompleted + 1 };
+            }
+            catch (OrderPageTokenExpiredException) when (token is not null && result.WindowRestarts < MaxWindowRestarts)
+            {
+                // The window is read again from its start, not the whole history; what is stored stays (unchanged on re-read).
+                LogTokenExpired(_logger, feed.Name, scope, "the upstream");
+                token = null;
+                result = result with { WindowRestarts = result.WindowRestarts + 1 };
+            }
+        }
+    }
+
+    private async Task<IncrementalSyncProgress> ReadListingAsync(IOrderEnumerator enumerator, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (request.MarketplaceIds.Count > 0 || request.FulfillmentStatuses.Count > 0 || request.FulfilledBy.Count > 0)
+        {
+            throw new InvalidOrderRequestException(
+                $"The source '{enumerator.Name}' lists all its orders: it has no marketplaces or fulfillment filters. Leave out --marketplace and the filters.",
+                new OrderErrorContext(enumerator.Name));
+        }
+
+        var scope = request.Scope;
+        var runId = $"follow|{enumerator.Name}|{scope}";
+        var cursor = await cursors.GetCursorAsync(enumerator.Name, scope, cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+        var resumed = cursor is { InProgress: true };
+        if (!resumed)
+        {
+            // Its orders carry no update time: each run lists them all and reads each one again; the store counts the changes.
+            await _store.RequeueAsync(runId, cancellationToken).ConfigureAwait(false);
+            await _orderSync.AddEnumerationAsync(runId, enumerator.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await cursors.SaveCursorAsync(enumerator.Name, scope, (cursor ?? new SyncCursor()) with { WindowStart = now, WindowEnd = now, PagesRead = 0, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var window = cursor is { InProgress: true } ? cursor.WindowStart : now;
+        IncrementalSyncProgress Map(SyncProgress p) => new()
+        {
+            Source = enumerator.Name,
+            Scope = scope,
+            Pages = p.Done + p.Failed,
+            Inserted = p.Inserted,
+            Updated = p.Updated,
+            Unchanged = p.Unchanged,
+            Failed = p.Failed,
+            WindowStart = window,
+            WindowEnd = window,
+            Resumed = resumed,
+        };
+
+        var done = await _orderSync.RunAsync(runId, progress: progress is null ? null : new SynchronousProgress<SyncProgress>(p => progress.Report(Map(p))), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var completed = new SyncCursor { HighWaterMark = window, CompletedThrough = window, UpdatedAt = _timeProvider.GetUtcNow() };
+        await cursors.SaveCursorAsync(enumerator.Name, scope, completed, CancellationToken.None).ConfigureAwait(false);
+        return Map(done) with { Cursor = completed, WindowsCompleted = 1 };
+    }
+
+    private ISyncCursorStore CursorStore() => _store as ISyncCursorStore ?? throw new InvalidOrderRequestException(
+        $"The order store ({_store.GetType().Name}) keeps no sync cursors, so it cannot keep a copy fresh; use the SQLite or PostgreSQL store.");
+
+    private static IncrementalSyncProgress Count(IncrementalSyncProgress result, IReadOnlyList<StoreOutcome> outcomes)
+    {
+        int inserted = 0, updated = 0, unchanged = 0;
+        foreach (var outcome in outcomes)
+        {
+            switch (outcome)
+            {
+                case StoreOutcome.Inserted: inserted++; break;
+                case StoreOutcome.Updated: updated++; break;
+                case StoreOutcome.Unchanged: unchanged++; break;
+            }
+        }
+
+        return result with { Inserted = result.Inserted + inserted, Updated = result.Updated + updated, Unchanged = result.Unchanged + unchanged };
+    }
+
+    private static IncrementalSyncProgress Add(IncrementalSyncProgress? before, IncrementalSyncProgress now) => before is null ? now : now with
+    {
+        Pages = before.Pages + now.Pages,
+        Inserted = before.Inserted + now.Inserted,
+        Updated = before.Updated + now.Updated,
+        Unchanged = before.Unchanged + now.Unchanged,
+        Failed = before.Failed + now.Failed,
+        WindowRestarts = before.WindowRestarts + now.WindowRestarts,
+        WindowsCompleted = before.WindowsCompleted + now.WindowsCompleted,
+        Resumed = before.Resumed || now.Resumed,
+    };
+
+    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool and may reorder).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading {Source} ({Scope}) orders updated from {Start:O} to {End:O}, from the {From}.")]
+    private static partial void LogWindow(ILogger logger, string source, string scope, DateTimeOffset start, DateTimeOffset end, string from);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the unfinished {Source} ({Scope}) window {Start:O} to {End:O} after {Pages} stored pages.")]
+    private static partial void LogResumed(ILogger logger, string source, string scope, DateTimeOffset start, DateTimeOffset end, int pages);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored page {Page} of {Source}: {Orders} orders (request {RequestId}).")]
+    private static partial void LogPage(ILogger logger, string source, int page, int orders, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The page token of {Source} ({Scope}) has expired ({Why}); reading the window again from its start.")]
+    private static partial void LogTokenExpired(ILogger logger, string source, string scope, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A cursor is stored for {Source} ({Scope}); the start {Since:O} applies to a first run only (reset the cursor to start from it).")]
+    private static partial void LogSinceIgnored(ILogger logger, string source, string scope, DateTimeOffset since);
+}

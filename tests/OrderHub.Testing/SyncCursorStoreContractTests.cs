@@ -1,0 +1,107 @@
+using OrderHub.Sync;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Testing;
+
+/// <summary>
+/// What every <see cref="ISyncCursorStore"/> must do: cursors kept per source and scope, field for field, and a page's
+/// orders written with the cursor after it. Each store's tests inherit this class and say how to open a fresh store.
+/// </summary>
+public abstract class SyncCursorStoreContractTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 20, 8, 0, 0, 123, TimeSpan.Zero);
+
+    /// <summary>Opens a new, empty store; the test disposes it if it is disposable.</summary>
+    protected abstract Task<ISyncCursorStore> CreateStoreAsync();
+
+    private static SyncCursor Unfinished => new()
+    {
+        HighWaterMark = T0.AddMinutes(-5),
+        CompletedThrough = T0.AddHours(-1),
+        WindowStart = T0.AddHours(-1).AddMinutes(-10),
+        WindowEnd = T0,
+        PageToken = "token/with+characters=",
+        PageTokenIssuedAt = T0.AddSeconds(30),
+        PagesRead = 3,
+        UpdatedAt = T0.AddSeconds(31),
+    };
+
+    private async Task WithStoreAsync(Func<ISyncCursorStore, Task> test)
+    {
+        var store = await CreateStoreAsync();
+        try
+        {
+            await test(store);
+        }
+        finally
+        {
+            switch (store)
+            {
+                case IAsyncDisposable asyncDisposable: await asyncDisposable.DisposeAsync(); break;
+                case IDisposable disposable: disposable.Dispose(); break;
+            }
+        }
+    }
+
+    [Fact]
+    public Task Get_BeforeAnyRun_IsNull() => WithStoreAsync(async store =>
+        (await store.GetCursorAsync("sp-api", "all")).ShouldBeNull());
+
+    [Fact]
+    public Task Save_ThenGet_KeepsEveryField_PerSourceAndScope() => WithStoreAsync(async store =>
+    {
+        await store.SaveCursorAsync("sp-api", "marketplaces=ATVPDKIKX0DER", Unfinished);
+        await store.SaveCursorAsync("sp-api", "all", new SyncCursor { CompletedThrough = T0, UpdatedAt = T0 });
+
+        var read = await store.GetCursorAsync("sp-api", "marketplaces=ATVPDKIKX0DER");
+        read.ShouldBe(Unfinished);
+        read!.InProgress.ShouldBeTrue();
+        (await store.GetCursorAsync("sp-api", "all")).ShouldBe(new SyncCursor { CompletedThrough = T0, UpdatedAt = T0 });
+        (await store.GetCursorAsync("sp-eu", "marketplaces=ATVPDKIKX0DER")).ShouldBeNull("a cursor belongs to one source");
+    });
+
+    [Fact]
+    public Task Save_Again_ReplacesTheCursor_ClearingWhatTheNewOneLeavesOut() => WithStoreAsync(async store =>
+    {
+        await store.SaveCursorAsync("sp-api", "all", Unfinished);
+        var finished = new SyncCursor { HighWaterMark = T0.AddMinutes(-1), CompletedThrough = T0, UpdatedAt = T0.AddMinutes(1) };
+
+        await store.SaveCursorAsync("sp-api", "all", finished);
+
+        var read = await store.GetCursorAsync("sp-api", "all");
+        read.ShouldBe(finished);
+        read!.InProgress.ShouldBeFalse();
+        read.PageToken.ShouldBeNull();
+    });
+
+    [Fact]
+    public Task CommitPage_StoresTheOrdersAndTheCursor_AndTellsInsertedUnchangedUpdated() => WithStoreAsync(async store =>
+    {
+        var orders = (IOrderStore)store;
+        var a = OrderStoreContractTests.SampleOrder("oo-0000000000000000a");
+        var b = OrderStoreContractTests.SampleOrder("oo-0000000000000000b");
+
+        (await store.CommitPageAsync("outposts", "all", [a, b], Unfinished)).ShouldBe([StoreOutcome.Inserted, StoreOutcome.Inserted]);
+        var next = Unfinished with { PageToken = "next", PagesRead = 4 };
+        (await store.CommitPageAsync("outposts", "all", [a, OrderStoreContractTests.SampleOrder("oo-0000000000000000b", "DELIVERED")], next))
+            .ShouldBe([StoreOutcome.Unchanged, StoreOutcome.Updated]);
+
+        (await store.GetCursorAsync("outposts", "all")).ShouldBe(next);
+        (await orders.GetAsync("outposts", "oo-0000000000000000a")).ShouldNotBeNull();
+        (await orders.GetAsync("outposts", "oo-0000000000000000b"))!.ContentHash.ShouldBe(OrderHub.Json.OrderJson.ContentHash(OrderStoreContractTests.SampleOrder("oo-0000000000000000b", "DELIVERED")));
+    });
+
+    [Fact]
+    public Task Delete_ForgetsThatCursorOnly() => WithStoreAsync(async store =>
+    {
+        await store.SaveCursorAsync("sp-api", "all", Unfinished);
+        await store.SaveCursorAsync("sp-api", "marketplaces=A1PA6795UKMFR9", Unfinished);
+
+        (await store.DeleteCursorAsync("sp-api", "all")).ShouldBeTrue();
+        (await store.DeleteCursorAsync("sp-api", "all")).ShouldBeFalse("it is gone");
+
+        (await store.GetCursorAsync("sp-api", "all")).ShouldBeNull();
+        (await store.GetCursorAsync("sp-api", "marketplaces=A1PA6795UKMFR9")).ShouldNotBeNull();
+    });
+}

@@ -1,0 +1,248 @@
+using Microsoft.Extensions.Time.Testing;
+using OrderHub.Sync;
+using Shouldly;
+using Xunit;
+
+namespace OrderHub.Tests.Sync;
+
+/// <summary>The incremental sync over a scripted change feed and the in-memory store, on a fake clock.</summary>
+public sealed class IncrementalOrderSyncTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Now);
+    private readonly InMemoryOrderStore _store = new();
+    private readonly ScriptedChangeFeed _feed;
+
+    public IncrementalOrderSyncTests() => _feed = new ScriptedChangeFeed(_time);
+
+    private IncrementalOrderSync Sync()
+    {
+        var lookup = new OrderLookup([_feed]);
+        return new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _time), _time);
+    }
+
+    private static IncrementalSyncRequest Request(DateTimeOffset? since = null) => new() { Source = "feed", Since = since };
+
+    private ScriptedChangeFeed Orders(int count, DateTimeOffset first, TimeSpan step)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _feed.Put($"100-0000000-{i:D7}", first + (step * i));
+        }
+
+        return _feed;
+    }
+
+    [Fact]
+    public async Task FirstRun_WithoutSince_IsRefused_AndSendsNothing()
+    {
+        Orders(3, Now.AddDays(-1), TimeSpan.FromHours(1));
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => Sync().RunAsync(Request()));
+
+        error.Message.ShouldContain("--since");
+        _feed.Requests.ShouldBeEmpty();
+        (await _store.GetCursorAsync("feed", "all")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task FirstRun_FromSince_StoresEveryOrderUpdatedSince_AndKeepsTheLatestUpdateAsTheMark()
+    {
+        Orders(5, Now.AddDays(-3), TimeSpan.FromHours(12));
+        _feed.Put("100-0000000-9000001", Now.AddDays(-10)); // before the start
+        _feed.Put("100-0000000-9000002", Now.AddMinutes(-1)); // not settled yet
+
+        var result = await Sync().RunAsync(Request(Now.AddDays(-7)));
+
+        result.Inserted.ShouldBe(5);
+        result.Pages.ShouldBe(3);
+        result.WindowsCompleted.ShouldBe(1);
+        _store.OrderCount.ShouldBe(5);
+        _feed.Requests.ShouldAllBe(q => q.After == Now.AddDays(-7) && q.Before == Now.AddMinutes(-2));
+        var cursor = await _store.GetCursorAsync("feed", "all");
+        cursor.ShouldNotBeNull();
+        cursor.InProgress.ShouldBeFalse();
+        cursor.HighWaterMark.ShouldBe(Now.AddDays(-1));
+        cursor.CompletedThrough.ShouldBe(Now.AddMinutes(-2));
+    }
+
+    [Fact]
+    public async Task NextRun_StartsAtTheMarkLessTheOverlap_CountsChangedAsUpdated_RereadAsUnchanged_NewAsInserted()
+    {
+        Orders(5, Now.AddDays(-3), TimeSpan.FromHours(12));
+        _feed.Put("100-0000000-9000002", Now.AddMinutes(-1));
+        await Sync().RunAsync(Request(Now.AddDays(-7)));
+        _time.Advance(TimeSpan.FromMinutes(30));
+        _feed.Put("100-0000000-0000000", Now.AddMinutes(10), status: "Shipped"); // changed since the first run
+        _feed.Put("100-0000000-9000003", Now.AddMinutes(20)); // new
+        var before = _feed.Requests.Count;
+
+        var result = await Sync().RunAsync(Request());
+
+        _feed.Requests[before].After.ShouldBe(Now.AddDays(-1) - IncrementalSyncRequest.DefaultOverlap);
+        _feed.Requests[before].Before.ShouldBe(Now.AddMinutes(28));
+        result.Updated.ShouldBe(1);
+        result.Inserted.ShouldBe(2, "the order that had not settled, and the new one");
+        result.Unchanged.ShouldBe(1, "the order at the mark is read again by the overlap, and stored once");
+        _store.OrderCount.ShouldBe(7);
+        (await _store.GetCursorAsync("feed", "all"))!.HighWaterMark.ShouldBe(Now.AddMinutes(20));
+    }
+
+    [Fact]
+    public async Task StoppedAfterAPage_ResumesItsWindowFromTheSavedToken_ReadingNoPageTwice()
+    {
+        Orders(10, Now.AddDays(-2), TimeSpan.FromHours(1));
+        using var stop = new CancellationTokenSource();
+        _feed.BeforePage = q =>
+        {
+            if (q.PageToken == "4")
+            {
+                stop.Cancel(); // the page being read is still stored; the run stops after it
+            }
+        };
+
+        await Should.ThrowAsync<OperationCanceledException>(() => Sync().RunAsync(Request(Now.AddDays(-7)), cancellationToken: stop.Token));
+        var saved = await _store.GetCursorAsync("feed", "all");
+        saved.ShouldNotBeNull();
+        saved.InProgress.ShouldBeTrue();
+        saved.PagesRead.ShouldBe(3);
+        saved.PageToken.ShouldBe("6");
+        _store.OrderCount.ShouldBe(6);
+
+        _feed.BeforePage = null;
+        _time.Advance(TimeSpan.FromHours(1));
+        var before = _feed.Requests.Count;
+        var result = await Sync().RunAsync(Request(Now.AddDays(-7)));
+
+        result.Resumed.ShouldBeTrue();
+        result.Inserted.ShouldBe(4);
+        result.Unchanged.ShouldBe(0, "no page is read twice");
+        _feed.Requests.Skip(before).Select(q => q.PageToken).ShouldBe(["6", "8"]);
+        _feed.Requests.Skip(before).ShouldAllBe(q => q.After == Now.AddDays(-7) && q.Before == Now.AddMinutes(-2), "the same window, whatever the time now");
+        _store.OrderCount.ShouldBe(10);
+        (await _store.GetCursorAsync("feed", "all"))!.InProgress.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ExpiredPageToken_ReadsTheWindowAgainFromItsStart_NotTheWholeHistory()
+    {
+        Orders(10, Now.AddDays(-2), TimeSpan.FromHours(1));
+        _feed.ExpireTokenOnce = "4";
+
+        var result = await Sync().RunAsync(Request(Now.AddDays(-7)));
+
+        result.WindowRestarts.ShouldBe(1);
+        result.Inserted.ShouldBe(10);
+        result.Unchanged.ShouldBe(4, "the pages read before the token expired are read again, and stored once");
+        _feed.Requests.Select(q => q.PageToken).ShouldBe([null, "2", "4", null, "2", "4", "6", "8"]);
+        _feed.Requests.ShouldAllBe(q => q.After == Now.AddDays(-7) && q.Before == Now.AddMinutes(-2));
+    }
+
+    [Fact]
+    public async Task SavedTokenOlderThanItsLifetime_IsNotSent_TheWindowStartsOver()
+    {
+        Orders(6, Now.AddDays(-2), TimeSpan.FromHours(1));
+        using var stop = new CancellationTokenSource();
+        _feed.BeforePage = q =>
+        {
+            if (q.PageToken is null)
+            {
+                stop.Cancel();
+            }
+        };
+        await Should.ThrowAsync<OperationCanceledException>(() => Sync().RunAsync(Request(Now.AddDays(-7)), cancellationToken: stop.Token));
+        _feed.BeforePage = null;
+        _time.Advance(TimeSpan.FromHours(25));
+        var before = _feed.Requests.Count;
+
+        var result = await Sync().RunAsync(Request());
+
+        _feed.Requests[before].PageToken.ShouldBeNull();
+        _feed.Requests[before].After.ShouldBe(Now.AddDays(-7));
+        _feed.Requests[before].Before.ShouldBe(Now.AddMinutes(-2));
+        result.WindowRestarts.ShouldBe(1);
+        _store.OrderCount.ShouldBe(6);
+    }
+
+    [Fact]
+    public async Task Since_IsIgnoredOnceACursorIsStored_UnlessReset()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        _feed.Put("100-0000000-9000001", Now.AddDays(-10));
+        await Sync().RunAsync(Request(Now.AddDays(-7)));
+        _time.Advance(TimeSpan.FromHours(1));
+
+        var before = _feed.Requests.Count;
+        await Sync().RunAsync(Request(Now.AddDays(-30)));
+        _feed.Requests[before].After.ShouldBe(Now.AddDays(-2).AddHours(2) - IncrementalSyncRequest.DefaultOverlap);
+
+        before = _feed.Requests.Count;
+        var reset = await Sync().RunAsync(Request(Now.AddDays(-30)) with { Reset = true });
+        _feed.Requests[before].After.ShouldBe(Now.AddDays(-30));
+        reset.Inserted.ShouldBe(1, "only the order before the first start is new");
+    }
+
+    [Fact]
+    public async Task QueryTheUpstreamWouldRefuse_IsRefusedBeforeAnyRequest_AndStoresNoCursor()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        var tooMany = Enumerable.Range(0, 51).Select(i => $"MARKET{i}").ToArray();
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => Sync().RunAsync(Request(Now.AddDays(-7)) with { MarketplaceIds = tooMany }));
+        var unsettled = await Should.ThrowAsync<InvalidOrderRequestException>(() => Sync().RunAsync(Request(Now.AddMinutes(-1))));
+
+        error.Message.ShouldContain("at most 50 marketplaces");
+        unsettled.Message.ShouldContain("2 minutes before now");
+        _feed.Requests.ShouldBeEmpty();
+        _store.OrderCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Follow_ReadsAWindow_WaitsThePollInterval_ReadsTheNext_AndStopsWhenCancelled()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        using var stop = new CancellationTokenSource();
+        var reports = new List<IncrementalSyncProgress>();
+        var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, new SynchronousProgress(reports.Add), stop.Token);
+
+        await Eventually(() => _feed.Requests.Count == 2);
+        _feed.Put("100-0000000-9000009", Now.AddMinutes(1));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_feed.Requests.Count < 3)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the follower never polled again");
+            _time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(10);
+        }
+
+        _time.GetUtcNow().ShouldBeGreaterThanOrEqualTo(Now.AddMinutes(5), "no poll before the interval");
+        await Eventually(() => reports.Count >= 3);
+        await stop.CancelAsync();
+        var totals = await following;
+
+        totals.Inserted.ShouldBe(4);
+        totals.WindowsCompleted.ShouldBe(2);
+        _store.OrderCount.ShouldBe(4);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline);
+            await Task.Delay(5);
+        }
+    }
+
+    private sealed class SynchronousProgress(Action<IncrementalSyncProgress> report) : IProgress<IncrementalSyncProgress>
+    {
+        public void Report(IncrementalSyncProgress value)
+        {
+            lock (this)
+            {
+                report(value);
+            }
+        }
+    }
+}
