@@ -12,6 +12,9 @@ internal static class EmulatorCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var spRate = new Option<double>("--sp-rate") { Description = "getOrder requests per second per seller.", DefaultValueFactory = _ => 0.5 };
         var spBurst = new Option<int>("--sp-burst") { Description = "getOrder burst per seller.", DefaultValueFactory = _ => 30 };
+        var searchRate = new Option<double>("--sp-search-rate") { Description = "searchOrders (and v0 getOrders) page requests per second per seller.", DefaultValueFactory = _ => 0.0056 };
+        var searchBurst = new Option<int>("--sp-search-burst") { Description = "searchOrders (and v0 getOrders) burst per seller.", DefaultValueFactory = _ => 20 };
+        var changeInterval = new Option<double?>("--sp-change-every-seconds") { Description = "Make the orders change over time: every this many seconds one order moves on a status and a new one arrives (for --follow)." };
         var spOrders = new Option<int>("--sp-orders") { Description = "How many Selling Partner orders to generate.", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "The seed of the generated orders.", DefaultValueFactory = _ => 42 };
         var serverErrors = new Option<double>("--fault-server-errors") { Description = "Share of order reads answered 500/503 (0 to 1)." };
@@ -21,7 +24,7 @@ internal static class EmulatorCommand
         var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every order read, in milliseconds." };
         var command = new Command("emulator", "Run the local Selling Partner and AWS Outposts emulator until Ctrl+C.")
         {
-            urls, spRate, spBurst, spOrders, seed, serverErrors, throttle, truncate, drop, latency,
+            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, seed, serverErrors, throttle, truncate, drop, latency,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -29,6 +32,11 @@ internal static class EmulatorCommand
             {
                 SpGetOrderRate = parse.GetValue(spRate),
                 SpGetOrderBurst = parse.GetValue(spBurst),
+                SpSearchOrdersRate = parse.GetValue(searchRate),
+                SpSearchOrdersBurst = parse.GetValue(searchBurst),
+                SpGetOrdersRate = parse.GetResult(searchRate) is { Implicit: false } ? parse.GetValue(searchRate) : 0.0167,
+                SpGetOrdersBurst = parse.GetValue(searchBurst),
+                SpOrderChangeInterval = parse.GetValue(changeInterval) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 SpOrderCount = parse.GetValue(spOrders),
                 Seed = parse.GetValue(seed),
                 Faults =

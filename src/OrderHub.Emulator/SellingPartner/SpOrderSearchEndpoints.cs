@@ -244,8 +244,17 @@ internal static class SpOrderSearchEndpoints
     private static bool TryDate(string text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
 
-    private static DateTimeOffset TimeOf(SpOrderRecord record, bool created) =>
-        DateTimeOffset.Parse(record.Order[created ? "PurchaseDate" : "LastUpdateDate"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    // A record is replaced, never changed, once listed: its times are parsed once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SpOrderRecord, Tuple<DateTimeOffset, DateTimeOffset>> Times = new();
+
+    private static DateTimeOffset TimeOf(SpOrderRecord record, bool created)
+    {
+        var times = Times.GetValue(record, static r => Tuple.Create(Parse(r, "PurchaseDate"), Parse(r, "LastUpdateDate")));
+        return created ? times.Item1 : times.Item2;
+
+        static DateTimeOffset Parse(SpOrderRecord r, string name) =>
+            DateTimeOffset.Parse(r.Order[name]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
 
     private static string Stamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

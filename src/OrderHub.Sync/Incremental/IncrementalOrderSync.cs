@@ -183,42 +183,67 @@ public sealed partial class IncrementalOrderSync
         var highWater = cursor?.HighWaterMark;
         var completedThrough = cursor?.CompletedThrough;
         LogWindow(_logger, feed.Name, scope, start, end, token is null ? "first page" : "saved page token");
+
+        async Task<IncrementalSyncProgress> StorePageAsync(OrderChangePage page)
+        {
+            foreach (var order in page.Orders)
+            {
+                if (order.LastUpdatedAt is { } updated && (highWater is null || updated > highWater))
+                {
+                    highWater = updated;
+                }
+            }
+
+            var pagesRead = pagesBefore + result.Pages + 1;
+            var stamp = _timeProvider.GetUtcNow();
+            var after = page.NextPageToken is null
+                ? new SyncCursor { HighWaterMark = highWater, CompletedThrough = end, UpdatedAt = stamp }
+                : new SyncCursor
+                {
+                    HighWaterMark = highWater,
+                    CompletedThrough = completedThrough,
+                    WindowStart = start,
+                    WindowEnd = end,
+                    PageToken = page.NextPageToken,
+                    PageTokenIssuedAt = stamp,
+                    PagesRead = pagesRead,
+                    UpdatedAt = stamp,
+                };
+
+            // Stored whatever happens to the caller's token: a page read is never read again for nothing.
+            var outcomes = await cursors.CommitPageAsync(feed.Name, scope, page.Orders, after, CancellationToken.None).ConfigureAwait(false);
+            var counted = Count(result, outcomes) with { Pages = result.Pages + 1, Cursor = after };
+            token = page.NextPageToken;
+            LogPage(_logger, feed.Name, pagesRead, page.Orders.Count, page.RequestId);
+            progress?.Report(counted);
+            return counted;
+        }
+
         while (true)
         {
             try
             {
-                await foreach (var page in feed.ReadChangesAsync(baseQuery with { PageToken = token }, cancellationToken).ConfigureAwait(false))
+                var pages = feed.ReadChangesAsync(baseQuery with { PageToken = token }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                Task<bool>? reading = null;
+                try
                 {
-                    foreach (var order in page.Orders)
+                    // The next page is read while this one is stored: the upstream and the store work at once.
+                    reading = pages.MoveNextAsync().AsTask();
+                    while (await reading.ConfigureAwait(false))
                     {
-                        if (order.LastUpdatedAt is { } updated && (highWater is null || updated > highWater))
+                        var page = pages.Current;
+                        reading = page.NextPageToken is null ? null : pages.MoveNextAsync().AsTask();
+                        result = await StorePageAsync(page).ConfigureAwait(false);
+                        if (reading is null)
                         {
-                            highWater = updated;
+                            break;
                         }
                     }
-
-                    var pagesRead = pagesBefore + result.Pages + 1;
-                    var stamp = _timeProvider.GetUtcNow();
-                    var next = page.NextPageToken is null
-                        ? new SyncCursor { HighWaterMark = highWater, CompletedThrough = end, UpdatedAt = stamp }
-                        : new SyncCursor
-                        {
-                            HighWaterMark = highWater,
-                            CompletedThrough = completedThrough,
-                            WindowStart = start,
-                            WindowEnd = end,
-                            PageToken = page.NextPageToken,
-                            PageTokenIssuedAt = stamp,
-                            PagesRead = pagesRead,
-                            UpdatedAt = stamp,
-                        };
-
-                    // Stored whatever happens to the caller's token: a page read is never read again for nothing.
-                    var outcomes = await cursors.CommitPageAsync(feed.Name, scope, page.Orders, next, CancellationToken.None).ConfigureAwait(false);
-                    result = Count(result, outcomes) with { Pages = result.Pages + 1, Cursor = next };
-                    token = page.NextPageToken;
-                    LogPage(_logger, feed.Name, pagesRead, page.Orders.Count, page.RequestId);
-                    progress?.Report(result);
+                }
+                finally
+                {
+                    await FinishAsync(reading).ConfigureAwait(false);
+                    await pages.DisposeAsync().ConfigureAwait(false);
                 }
 
                 return result with { WindowsCompleted = result.WindowsCompleted + 1 };
@@ -274,6 +299,17 @@ public sealed partial class IncrementalOrderSync
         var completed = new SyncCursor { HighWaterMark = window, CompletedThrough = window, UpdatedAt = _timeProvider.GetUtcNow() };
         await cursors.SaveCursorAsync(enumerator.Name, scope, completed, CancellationToken.None).ConfigureAwait(false);
         return Map(done) with { Cursor = completed, WindowsCompleted = 1 };
+    }
+
+    // A page read ahead when the loop ended early (the store failed, the run was stopped) is awaited before the reader
+    // is disposed; what ended the loop is what the caller sees.
+    private static async Task FinishAsync(Task<bool>? reading)
+    {
+        if (reading is not null)
+        {
+            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _ = reading.Exception; // observed; the page was not stored, and the cursor still points at it
+        }
     }
 
     private ISyncCursorStore CursorStore() => _store as ISyncCursorStore ?? throw new InvalidOrderRequestException(
