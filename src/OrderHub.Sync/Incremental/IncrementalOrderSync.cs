@@ -89,7 +89,7 @@ public sealed partial class IncrementalOrderSync
             var before = totals;
             try
             {
-                var result = await RunAsync(first ? request : request with { Reset = false }, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
+                var result = await RunAsync(first ? request : request with { Reset = false, Since = null }, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
                 totals = Add(before, result);
                 first = false;
             }
