@@ -35,6 +35,37 @@ public static partial class OrderApi
         return app;
     }
 
+    /// <summary>
+    /// Guards every request under a path (for example a metrics endpoint mapped by another library) with the lookup
+    /// API's keys: a request without an accepted <c>X-Api-Key</c>, or with a key in its query string, gets the same
+    /// problem answer as an order request would. Nothing is checked while authentication is off.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <param name="path">The path guarded, and everything under it.</param>
+    /// <returns>The application.</returns>
+    public static IApplicationBuilder UseOrderApiKeyFor(this IApplicationBuilder app, PathString path)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(async (http, next) =>
+        {
+            var options = http.RequestServices.GetRequiredService<OrderApiOptions>();
+            if (!options.AuthenticationDisabled && http.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase))
+            {
+                var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+                var refused = authenticator.IsKeyInQuery(http.Request.Query) ? OrderProblems.KeyInQuery()
+                    : !authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]).Accepted ? OrderProblems.Unauthorized()
+                    : null;
+                if (refused is not null)
+                {
+                    await refused.ExecuteAsync(http);
+                    return;
+                }
+            }
+
+            await next(http);
+        });
+    }
+
     private static void Describe(RouteHandlerBuilder endpoint) => endpoint
         .Produces<Order>(StatusCodes.Status200OK, "application/json")
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -115,16 +146,23 @@ public static partial class OrderApi
     private static async Task<IResult> HealthAsync(HttpContext http)
     {
         var store = http.RequestServices.GetRequiredService<IOrderStore>();
+
+        // What each source's upstream last said of its credentials: names and states only.
+        var sources = http.RequestServices.GetRequiredService<OrderLookup>().Sources.ToDictionary(
+            s => s.Name,
+            s => s is ICredentialStatus status ? status.CredentialState.ToString().ToLowerInvariant() : "unknown",
+            StringComparer.Ordinal);
+        var rejected = sources.ContainsValue("rejected");
         try
         {
             // A read of a key that cannot exist: it proves the store answers, without touching any order.
             await store.GetAsync("healthz", "-", http.RequestAborted);
-            return Results.Json(new HealthReport("ok", "ok"), statusCode: StatusCodes.Status200OK);
+            return Results.Json(new HealthReport(rejected ? "degraded" : "ok", "ok") { Sources = sources }, statusCode: StatusCodes.Status200OK);
         }
         catch (OrderStoreException e)
         {
             LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), e.Message);
-            return Results.Json(new HealthReport("unhealthy", "unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(new HealthReport("unhealthy", "unavailable") { Sources = sources }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 
@@ -166,9 +204,13 @@ public static partial class OrderApi
 }
 
 /// <summary>What <c>/healthz</c> answers.</summary>
-/// <param name="Status"><c>ok</c>, or <c>unhealthy</c> when a part the API needs is not usable.</param>
+/// <param name="Status"><c>ok</c>; <c>degraded</c> when a source's credentials were last refused (the API answers, that source does not); <c>unhealthy</c> when a part the API needs is not usable.</param>
 /// <param name="Store"><c>ok</c>, or <c>unavailable</c> when the order store cannot be read (the log says why).</param>
-public sealed record HealthReport(string Status, string Store);
+public sealed record HealthReport(string Status, string Store)
+{
+    /// <summary>Gets what each source's upstream last said of its credentials: <c>accepted</c>, <c>rejected</c> or <c>unknown</c> (no call yet).</summary>
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>Marks an endpoint that needs the <c>X-Api-Key</c> header (unless authentication is off), for the OpenAPI document.</summary>
 internal sealed class RequiresApiKeyMetadata;

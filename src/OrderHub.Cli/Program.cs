@@ -22,6 +22,7 @@ var cli = new CliContext();
 var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS Outposts in one model.")
 {
     cli.ConfigOption,
+    cli.VerboseOption,
     OrderCommands.Get(cli),
     OrderCommands.List(cli),
     OrderCommands.Create(cli),

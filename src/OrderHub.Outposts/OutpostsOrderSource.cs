@@ -17,9 +17,10 @@ namespace OrderHub.Outposts;
 /// orders. Requests are signed with SigV4 by AWSSDK.Core and checked against the service model's rules before they
 /// are sent.
 /// </summary>
-public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrderCanceller, IDisposable
+public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrderCanceller, ICredentialStatus, IDisposable
 {
     private readonly OutpostsOrderSourceOptions _options;
+    private readonly CredentialStateTracker _credentials = new();
     private readonly OrderHub.Http.UpstreamClient _http;
     private readonly OutpostsTransport _transport;
 
@@ -85,7 +86,13 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     public Uri ServiceUrl { get; }
 
     /// <inheritdoc />
-    public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
+    public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
+        _credentials.TrackAsync(() => GetOrderCoreAsync(orderId, options, cancellationToken));
+
+    /// <inheritdoc />
+    public CredentialState CredentialState => _credentials.CredentialState;
+
+    private async Task<Order> GetOrderCoreAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken)
     {
         OutpostsOrderIdFormat.Validate(orderId, Name);
         cancellationToken.ThrowIfCancellationRequested();

@@ -22,11 +22,12 @@ namespace OrderHub.SellingPartner;
 /// when asked for, comes through a restricted data token (v0) or the <c>BUYER</c> and <c>RECIPIENT</c> datasets
 /// (2026-01-01). Both versions share the transport, tokens, retries and errors; only the request and mapping differ.
 /// </summary>
-public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IOrderChangeFeed, IDisposable
+public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IOrderChangeFeed, ICredentialStatus, IDisposable
 {
     private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
     private readonly SellingPartnerOrderSourceOptions _options;
+    private readonly CredentialStateTracker _credentials = new();
     private readonly OrderHub.Http.UpstreamClient _http;
     private readonly ThrottleMode _defaultThrottleMode;
     private readonly SellingPartnerTransport _transport;
@@ -34,6 +35,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private readonly RestrictedDataTokens _restrictedDataTokens;
     private readonly IQuotaLimiter _getOrderLimiter;
     private readonly SellingPartnerChangeFeed _changeFeed;
+    private readonly IDisposable[] _limitGauges;
     private readonly string _ordersApiVersion;
     private readonly string _includedData;
     private readonly string _includedPersonalData;
@@ -130,6 +132,12 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
                 Burst = isV0 ? options.GetOrdersBurst : options.SearchOrdersBurst,
                 RefillDelayAfterBurst = options.BurstLatencyAllowance,
             });
+        // Free permits and waiters as gauges (meter "OrderHub"), by source and operation, while the source lives.
+        _limitGauges =
+        [
+            OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, getOrderOperation, _getOrderLimiter),
+            OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation, changeLimiter),
+        ];
         _changeFeed = new SellingPartnerChangeFeed(_transport, _lwa, _restrictedDataTokens, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
         if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
         {
@@ -175,7 +183,13 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// With <see cref="OrderReadOptions.IncludePersonalData"/>, v0 fetches (and caches) a restricted data token first;
     /// 2026-01-01 asks for the <c>BUYER</c> and <c>RECIPIENT</c> datasets.
     /// </remarks>
-    public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
+    public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
+        _credentials.TrackAsync(() => GetOrderCoreAsync(orderId, options, cancellationToken));
+
+    /// <inheritdoc />
+    public CredentialState CredentialState => _credentials.CredentialState;
+
+    private async Task<Order> GetOrderCoreAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken)
     {
         AmazonOrderIdFormat.Validate(orderId, Name);
         ArgumentNullException.ThrowIfNull(options);
@@ -209,7 +223,15 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var gauge in _limitGauges)
+        {
+            gauge.Dispose();
+        }
+
+        _http.Dispose();
+    }
 
     // A handler given by the caller must not follow redirects; none given, the source creates and owns one that does not.
     private static OrderHub.Http.UpstreamClient ClientOver(HttpMessageHandler? handler)

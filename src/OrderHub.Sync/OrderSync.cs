@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -103,8 +104,30 @@ public sealed partial class OrderSync
     /// <exception cref="OrderSyncHaltedException">A source's reads kept failing; the run stopped reading it.</exception>
     public async Task<SyncProgress> RunAsync(string runId, OrderSyncOptions? options = null, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        options ??= _defaults;
+        using var activity = SyncTelemetry.ActivitySource.StartActivity("sync.run", ActivityKind.Internal);
+        activity?.SetTag("orderhub.sync.run_id", runId);
+        try
+        {
+            var final = await RunCoreAsync(runId, options ?? _defaults, progress, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("orderhub.sync.inserted", final.Inserted);
+            activity?.SetTag("orderhub.sync.updated", final.Updated);
+            activity?.SetTag("orderhub.sync.unchanged", final.Unchanged);
+            activity?.SetTag("orderhub.sync.failed", final.Failed);
+            LogRunEnded(_logger, runId, final.Inserted, final.Updated, final.Unchanged, final.Failed, final.Remaining);
+            return final;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            LogRunStopped(_logger, runId, e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<SyncProgress> RunCoreAsync(string runId, OrderSyncOptions options, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
         var counts = await _store.CountRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        LogRunStarted(_logger, runId, counts.Pending, counts.Done, counts.Failed);
         var tracker = new ProgressTracker(_timeProvider, counts);
         var results = Channel.CreateBounded<SyncResult>(new BoundedChannelOptions(options.BatchSize * 4) { SingleReader = true });
         var queues = new Dictionary<string, (Channel<OrderReference> Queue, FailureStreak Streak)>(StringComparer.OrdinalIgnoreCase);
@@ -265,10 +288,21 @@ public sealed partial class OrderSync
 
                 // Written whatever happens to the caller's token, so that nothing fetched is fetched again.
                 var outcomes = await _store.CommitAsync(runId, batch, CancellationToken.None).ConfigureAwait(false);
-                foreach (var outcome in outcomes)
+                int inserted = 0, updated = 0, unchanged = 0, failed = 0;
+                for (var i = 0; i < outcomes.Count; i++)
                 {
-                    tracker.Record(outcome);
+                    tracker.Record(outcomes[i]);
+                    SyncTelemetry.Record(batch[i].Reference.Source, outcomes[i]);
+                    switch (outcomes[i])
+                    {
+                        case StoreOutcome.Inserted: inserted++; break;
+                        case StoreOutcome.Updated: updated++; break;
+                        case StoreOutcome.Unchanged: unchanged++; break;
+                        default: failed++; break;
+                    }
                 }
+
+                LogBatch(_logger, runId, outcomes.Count, inserted, updated, unchanged, failed);
 
                 batch.Clear();
                 if (progress is not null)
@@ -310,6 +344,18 @@ public sealed partial class OrderSync
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId} starts: {Pending} to read, {Done} stored before, {Failed} failed for good.")]
+    private static partial void LogRunStarted(ILogger logger, string runId, int pending, int done, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId} stored a batch of {Count}: {Inserted} new, {Updated} updated, {Unchanged} unchanged, {Failed} failed.")]
+    private static partial void LogBatch(ILogger logger, string runId, int count, int inserted, int updated, int unchanged, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId} ends: {Inserted} new, {Updated} updated, {Unchanged} unchanged, {Failed} failed, {Remaining} left for a later run.")]
+    private static partial void LogRunEnded(ILogger logger, string runId, int inserted, int updated, int unchanged, int failed, int remaining);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run {RunId} stopped ({ErrorType}); what was stored stays, and the same run resumes.")]
+    private static partial void LogRunStopped(ILogger logger, string runId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The order store failed ({ErrorType}); the sync run stops.")]
     private static partial void LogStoreFailed(ILogger logger, string errorType);

@@ -37,13 +37,15 @@ internal sealed class ApiFixture : IAsyncDisposable
         TimeSpan? spAttemptTimeout = null,
         double spRate = 0.5,
         Func<IOrderStore, IOrderStore>? wrapStore = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        string spSourceName = "sp-api")
     {
         var fixture = new ApiFixture();
         fixture.Emulator = await EmulatorHost.StartAsync(emulator ?? new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
         var sp = new SellingPartnerOrderSource(
             new SellingPartnerOrderSourceOptions
             {
+                SourceName = spSourceName,
                 Endpoint = fixture.Emulator.BaseAddress,
                 LwaEndpoint = fixture.Emulator.LwaEndpoint,
                 ClientId = fixture.Emulator.SellingPartner.Options.ClientId,

@@ -4,31 +4,6 @@ using OrderHub.Sync;
 
 namespace OrderHub.Api.Tests;
 
-/// <summary>Keeps every log line the API writes, formatted, so a test can look for what must never be logged.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-    }
-}
-
 /// <summary>A store that can be broken and mended while the API runs, as a disk that fills or a file that is locked.</summary>
 internal sealed class BreakableStore(IOrderStore inner) : IOrderStore
 {

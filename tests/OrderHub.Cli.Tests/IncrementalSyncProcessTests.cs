@@ -162,6 +162,23 @@ public sealed class IncrementalSyncProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Verbose_LogsTheWindowAndEachPage_ToStandardErrorOnly()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 12, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
+        var db = Path.Combine(_folder, "verbose.db");
+
+        var quiet = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", "2026-01-01", "--page-size", "5", "--db", db, "--json");
+        var verbose = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--reset", "--since", "2026-01-01", "--page-size", "5", "--db", db, "--json", "--verbose");
+
+        Json(quiet);
+        Json(verbose).GetProperty("unchanged").GetInt32().ShouldBe(12, "standard output stays one JSON document");
+        quiet.Error.ShouldNotContain("Stored page");
+        verbose.Error.ShouldContain("Reading sp-api (all) orders updated from 2026-01-01T00:00:00");
+        verbose.Error.ShouldContain("Stored page 3 of sp-api: 2 orders (request ");
+        verbose.Error.ShouldContain("Window of sp-api (all) read: 3 pages, 0 new, 0 updated, 12 unchanged.");
+    }
+
+    [Fact]
     public async Task FirstRunWithoutSince_IsRefused_NamingTheOption()
     {
         await using var emulator = await EmulatorHost.StartAsync();

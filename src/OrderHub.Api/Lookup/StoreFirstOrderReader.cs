@@ -27,14 +27,27 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
 
         if (!allowPersonalData && !refresh)
         {
+            var stale = false;
             foreach (var source in candidates)
             {
-                if (await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { PublicJson: { } publicJson } stored
-                    && timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge)
+                if (await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { PublicJson: { } publicJson } stored)
                 {
-                    return new Answer(publicJson, source.Name);
+                    if (timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge)
+                    {
+                        LookupTelemetry.Record(source.Name, "hit");
+                        return new Answer(publicJson, source.Name);
+                    }
+
+                    stale = true;
                 }
             }
+
+            LookupTelemetry.Record(candidates[0].Name, stale ? "stale" : "miss");
+        }
+        else
+        {
+            // Personal data is never stored, and a refresh asks for the upstream: the store is not read.
+            LookupTelemetry.Record(candidates[0].Name, "bypass");
         }
 
         for (var i = 0; ; i++)

@@ -13,6 +13,8 @@ internal sealed class CliContext
 
     public Option<bool> JsonOption { get; } = new("--json") { Description = "Write the unified JSON (stable field names) instead of a table." };
 
+    public Option<bool> VerboseOption { get; } = new("--verbose") { Description = "Log more to standard error: retries, throttling, each sync batch and page (never a secret or personal data).", Recursive = true };
+
     public static Task<int> RunAsync(Func<Task<int>> action) => RunAsync("cancelled.", action);
 
     /// <summary>Runs a command, turning errors into exit codes; Ctrl+C ends it with 130 and says what to do next.</summary>
@@ -37,7 +39,8 @@ internal sealed class CliContext
     }
 
     /// <summary>Builds the command's services from the settings (<c>--config</c>, shortcuts, environment).</summary>
-    public CliHost Host(ParseResult parse, Action<IServiceCollection>? services = null) => CliHost.Build(parse.GetValue(ConfigOption), services: services);
+    public CliHost Host(ParseResult parse, Action<IServiceCollection>? services = null) =>
+        CliHost.Build(parse.GetValue(ConfigOption), services: services, verbose: parse.GetValue(VerboseOption));
 
     /// <summary>
     /// Refuses, naming the settings to set, an id of a marketplace that has no configured source (the lookup's own error

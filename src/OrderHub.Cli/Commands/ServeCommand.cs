@@ -22,18 +22,16 @@ internal static class ServeCommand
         var maxAge = new Option<int>("--max-age-seconds") { Description = "How old a stored order may be and still be served without an upstream read.", DefaultValueFactory = _ => 300 };
         var budget = new Option<int>("--wait-budget-seconds") { Description = "How long a request may wait for an upstream rate-limit permit before the API answers 429.", DefaultValueFactory = _ => 10 };
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key (logs a warning)." };
-        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}. Keys come from ORDERHUB_API_KEYS (key1,key2:pii).") { urls, db, maxAge, budget, noAuth };
+        var metricsOpen = new Option<bool>("--metrics-open") { Description = "Serve the Prometheus /metrics endpoint without an API key (for a scraper inside a trusted network)." };
+        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii).") { urls, db, maxAge, budget, noAuth, metricsOpen };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var builder = WebApplication.CreateSlimBuilder();
             CliConfiguration.Apply(builder.Configuration, parse.GetValue(cli.ConfigOption));
-            CliConfiguration.AddServices(builder.Services);
-            if (CliConfiguration.ExportsTelemetry)
-            {
-                builder.Services.AddOpenTelemetry()
-                    .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
-                    .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
-            }
+            // Metrics are always scraped from /metrics (Prometheus); traces and metrics also go over OTLP when configured.
+            CliConfiguration.AddServices(builder.Services, telemetry => telemetry
+                .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
+                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter()));
             // One line per request (method, path, status) and OrderHub's own events; the framework's only from warnings.
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -60,6 +58,12 @@ internal static class ServeCommand
             _ = app.Services.GetRequiredService<IOrderStore>();
             _ = app.Services.GetRequiredService<OrderLookup>();
             app.UseOrderApiConventions();
+            if (!parse.GetValue(metricsOpen))
+            {
+                app.UseOrderApiKeyFor("/metrics");
+            }
+
+            app.UseOpenTelemetryPrometheusScrapingEndpoint();
             app.MapOpenApi();
             app.MapOrderApi();
             await app.StartAsync(cancel);

@@ -19,6 +19,9 @@ internal static class CliConfiguration
     /// <summary>The name of OrderHub's activity source and meter.</summary>
     public const string TelemetryName = "OrderHub";
 
+    /// <summary>The meter of Polly's resilience telemetry (retries, attempts, durations of each source's pipeline).</summary>
+    public const string PollyMeterName = "Polly";
+
     /// <summary>The shortcuts: an environment variable (or top-level key of the file) to the setting it stands for.</summary>
     public static IReadOnlyList<(string Variable, string Setting, string Meaning)> Shortcuts { get; } =
     [
@@ -64,7 +67,8 @@ internal static class CliConfiguration
 
     /// <summary>Registers what every command uses, through the library's own registrations.</summary>
     /// <param name="services">The services.</param>
-    public static void AddServices(IServiceCollection services)
+    /// <param name="telemetry">Adds to the telemetry pipelines (<c>serve</c>'s instrumentation and Prometheus exporter); they are then built even without OTLP.</param>
+    public static void AddServices(IServiceCollection services, Action<OpenTelemetryBuilder>? telemetry = null)
     {
         services.AddLogging(logging =>
         {
@@ -75,7 +79,7 @@ internal static class CliConfiguration
             logging.SetMinimumLevel(LogLevel.Warning);
         });
         services.AddOrderHub().AddSellingPartnerSources().AddAwsOutpostsSources();
-        AddTelemetry(services);
+        AddTelemetry(services, telemetry);
     }
 
     /// <summary>Gets a value indicating whether telemetry is exported: the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
@@ -97,7 +101,7 @@ internal static class CliConfiguration
 
         var telemetry = services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddMeter(TelemetryName).AddHttpClientInstrumentation());
+            .WithMetrics(metrics => metrics.AddMeter(TelemetryName, PollyMeterName).AddHttpClientInstrumentation());
         if (ExportsTelemetry)
         {
             telemetry.UseOtlpExporter();

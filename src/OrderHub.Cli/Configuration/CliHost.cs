@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace OrderHub.Cli.Configuration;
 
@@ -18,11 +19,18 @@ internal sealed class CliHost : IAsyncDisposable
     /// <param name="configFile">The <c>--config</c> file.</param>
     /// <param name="settings">Settings that win over everything.</param>
     /// <param name="services">More registrations (a store, the sync).</param>
-    public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="verbose">Whether to log from Information up (<c>--verbose</c>) rather than warnings only.</param>
+    public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? services = null, bool verbose = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         CliConfiguration.Apply(builder.Configuration, configFile, settings);
         CliConfiguration.AddServices(builder.Services);
+        if (verbose)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        }
+
         services?.Invoke(builder.Services);
         var host = builder.Build();
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrderHub.Diagnostics;
 using OrderHub.Http;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace OrderHub.Outposts.Http;
@@ -19,6 +21,7 @@ internal sealed partial class OutpostsTransport
 {
     private static readonly ResiliencePropertyKey<bool> MayRepeatKey = new("OrderHub.MayRepeat");
     private static readonly ResiliencePropertyKey<CallBudget> BudgetKey = new("OrderHub.CallBudget");
+    private static readonly ResiliencePropertyKey<OutpostsCall> CallKey = new("OrderHub.Call");
 
     private readonly UpstreamClient _http;
     private readonly ILogger _logger;
@@ -49,12 +52,22 @@ internal sealed partial class OutpostsTransport
                 DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
                 OnRetry = args =>
                 {
-                    LogRetry(_logger, args.AttemptNumber + 1, args.Outcome.Result?.ErrorType ?? args.Outcome.Result?.StatusCode.ToString() ?? args.Outcome.Exception?.GetType().Name, args.RetryDelay);
+                    var call = args.Context.Properties.GetValue(CallKey, null!);
+                    var source = call.Context.SourceName ?? OutpostsDefaults.SourceName;
+                    var reason = args.Outcome.Result is { } result
+                        ? (OutpostsErrors.IsThrottling(result) ? "throttled" : (int)result.StatusCode >= 500 ? "server_error" : "other")
+                        : args.Outcome.Exception is TimeoutRejectedException ? "timeout" : "transport_error";
+                    OrderHubTelemetry.RecordRetry(source, call.Operation, reason);
+                    LogRetry(_logger, source, call.Operation, call.Context.OrderId, args.AttemptNumber + 1, args.Outcome.Result?.ErrorType ?? reason, args.Outcome.Result?.RequestId, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             });
         }
 
+        // Polly's own metrics (meter "Polly": attempts, retries, durations), under this source's name.
+        builder.Name = "OrderHub.Outposts";
+        builder.InstanceName = options.SourceName;
+        builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });
         _pipeline = builder.Build();
         _attemptTimeout = HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
     }
@@ -72,6 +85,7 @@ internal sealed partial class OutpostsTransport
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(MayRepeatKey, call.MayRepeat);
         context.Properties.Set(BudgetKey, budget);
+        context.Properties.Set(CallKey, call);
         try
         {
             return await _pipeline.ExecuteAsync(
@@ -123,12 +137,18 @@ internal sealed partial class OutpostsTransport
         var (response, body) = await HttpExchange.SendAsync(_http.Next(), message, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
         using (response)
         {
-            return new OutpostsResponse(
+            var answer = new OutpostsResponse(
                 response.StatusCode,
                 body,
                 HttpExchange.Header(response, OutpostsDefaults.RequestIdHeader),
                 response.IsSuccessStatusCode ? null : OutpostsErrors.ParseErrorType(HttpExchange.Header(response, OutpostsDefaults.ErrorTypeHeader), body),
                 HttpExchange.RetryAfter(response));
+            if (OutpostsErrors.IsThrottling(answer))
+            {
+                LogThrottled(_logger, call.Context.SourceName ?? OutpostsDefaults.SourceName, call.Operation, call.Context.OrderId, answer.ErrorType, answer.RequestId);
+            }
+
+            return answer;
         }
     }
 
@@ -151,6 +171,9 @@ internal sealed partial class OutpostsTransport
         return OutpostsErrors.IsThrottling(response) || (mayRepeat && OutpostsErrors.IsTransient(response));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying an Outposts call (attempt {Attempt}) after {Outcome}, in {Delay}.")]
-    private static partial void LogRetry(ILogger logger, int attempt, string? outcome, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying {Source} {Operation} for order {OrderId} (attempt {Attempt}) after {Reason} (request {RequestId}), in {Delay}.")]
+    private static partial void LogRetry(ILogger logger, string source, string operation, string? orderId, int attempt, string reason, string? requestId, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} {Operation} for order {OrderId} was throttled ({ErrorType}, request {RequestId}).")]
+    private static partial void LogThrottled(ILogger logger, string source, string operation, string? orderId, string? errorType, string? requestId);
 }

@@ -3,12 +3,14 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrderHub.Diagnostics;
 using OrderHub.Http;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.Throttling;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace OrderHub.SellingPartner.Http;
@@ -23,6 +25,7 @@ internal sealed partial class SellingPartnerTransport
     private static readonly ResiliencePropertyKey<ThrottleMode> ThrottleModeKey = new("OrderHub.ThrottleMode");
     private static readonly ResiliencePropertyKey<CallBudget> BudgetKey = new("OrderHub.CallBudget");
     private static readonly ResiliencePropertyKey<bool> TokenRefreshedKey = new("OrderHub.TokenRefreshed");
+    private static readonly ResiliencePropertyKey<SellingPartnerRequest> RequestKey = new("OrderHub.Request");
     private static readonly string UserAgent = BuildUserAgent();
 
     private readonly UpstreamClient _http;
@@ -56,16 +59,26 @@ internal sealed partial class SellingPartnerTransport
             DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result is { TokenRejected: true } ? TimeSpan.Zero : args.Outcome.Result?.RetryAfter),
             OnRetry = args =>
             {
+                var request = args.Context.Properties.GetValue(RequestKey, null!);
+                var source = request.Context.SourceName ?? SellingPartnerDefaults.SourceName;
+                var reason = args.Outcome.Result is { } result
+                    ? (result.TokenRejected ? "token_rejected" : ReasonOf(result.StatusCode))
+                    : args.Outcome.Exception is TimeoutRejectedException ? "timeout" : "transport_error";
+                OrderHubTelemetry.RecordRetry(source, request.Operation, reason);
                 if (args.Outcome.Result is { TokenRejected: true } rejected)
                 {
-                    LogTokenRejected(_logger, rejected.RequestId);
+                    LogTokenRejected(_logger, source, rejected.RequestId);
                 }
 
-                LogRetry(_logger, args.AttemptNumber + 1, args.Outcome.Result?.StatusCode.ToString() ?? args.Outcome.Exception?.GetType().Name, args.RetryDelay);
+                LogRetry(_logger, source, request.Operation, request.Context.OrderId, args.AttemptNumber + 1, reason, args.Outcome.Result?.RequestId, args.RetryDelay);
                 return ValueTask.CompletedTask;
             },
         });
 
+        // Polly's own metrics (meter "Polly": attempts, retries, durations), under this source's name.
+        builder.Name = "OrderHub.SellingPartner";
+        builder.InstanceName = options.SourceName;
+        builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });
         _pipeline = builder.Build();
 
         _attemptTimeout = HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
@@ -89,6 +102,7 @@ internal sealed partial class SellingPartnerTransport
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ThrottleModeKey, request.ThrottleMode);
         context.Properties.Set(BudgetKey, budget);
+        context.Properties.Set(RequestKey, request);
         try
         {
             return await _pipeline.ExecuteAsync(
@@ -147,6 +161,7 @@ internal sealed partial class SellingPartnerTransport
         await AdoptAnnouncedRateAsync(response, request.Limiter, _pacing, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
+            LogThrottled(_logger, request.Context.SourceName ?? SellingPartnerDefaults.SourceName, request.Operation, request.Context.OrderId, HttpExchange.Header(response, SellingPartnerDefaults.RequestIdHeader));
             await request.Limiter.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -252,9 +267,19 @@ internal sealed partial class SellingPartnerTransport
         return $"OrderHub/{(plus > 0 ? version[..plus] : version)} (Language=.NET; Platform={Environment.OSVersion.Platform})";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying a Selling Partner call (attempt {Attempt}) after {Outcome}, in {Delay}.")]
-    private static partial void LogRetry(ILogger logger, int attempt, string? outcome, TimeSpan delay);
+    private static string ReasonOf(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.TooManyRequests => "throttled",
+        _ when (int)status >= 500 => "server_error",
+        _ => "other",
+    };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The Selling Partner API rejected the access token (request {RequestId}); refreshing it once.")]
-    private static partial void LogTokenRejected(ILogger logger, string? requestId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying {Source} {Operation} for order {OrderId} (attempt {Attempt}) after {Reason} (request {RequestId}), in {Delay}.")]
+    private static partial void LogRetry(ILogger logger, string source, string operation, string? orderId, int attempt, string reason, string? requestId, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} {Operation} for order {OrderId} was throttled (429, request {RequestId}); the rate-limit bucket is emptied, for every process that shares it.")]
+    private static partial void LogThrottled(ILogger logger, string source, string operation, string? orderId, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Selling Partner API rejected the access token of {Source} (request {RequestId}); refreshing it once.")]
+    private static partial void LogTokenRejected(ILogger logger, string source, string? requestId);
 }

@@ -52,6 +52,28 @@ public sealed partial class IncrementalOrderSync
         ArgumentNullException.ThrowIfNull(request);
         var cursors = CursorStore();
         var source = _lookup.GetSource(request.Source);
+        using var activity = SyncTelemetry.ActivitySource.StartActivity("sync.window", System.Diagnostics.ActivityKind.Internal);
+        activity?.SetTag("orderhub.source", source.Name);
+        activity?.SetTag("orderhub.sync.scope", request.Scope);
+        try
+        {
+            var result = await RunWindowAsync(source, cursors, request, progress, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("orderhub.sync.pages", result.Pages);
+            activity?.SetTag("orderhub.sync.inserted", result.Inserted);
+            activity?.SetTag("orderhub.sync.updated", result.Updated);
+            activity?.SetTag("orderhub.sync.unchanged", result.Unchanged);
+            LogWindowEnded(_logger, source.Name, request.Scope, result.Pages, result.Inserted, result.Updated, result.Unchanged);
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<IncrementalSyncProgress> RunWindowAsync(IOrderSource source, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    {
         if (request.Reset)
         {
             await cursors.DeleteCursorAsync(source.Name, request.Scope, cancellationToken).ConfigureAwait(false);
@@ -212,6 +234,11 @@ public sealed partial class IncrementalOrderSync
 
             // Stored whatever happens to the caller's token: a page read is never read again for nothing.
             var outcomes = await cursors.CommitPageAsync(feed.Name, scope, page.Orders, after, CancellationToken.None).ConfigureAwait(false);
+            foreach (var outcome in outcomes)
+            {
+                SyncTelemetry.Record(feed.Name, outcome);
+            }
+
             var counted = Count(result, outcomes) with { Pages = result.Pages + 1, Cursor = after };
             token = page.NextPageToken;
             LogPage(_logger, feed.Name, pagesRead, page.Orders.Count, page.RequestId);
@@ -355,7 +382,10 @@ public sealed partial class IncrementalOrderSync
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the unfinished {Source} ({Scope}) window {Start:O} to {End:O} after {Pages} stored pages.")]
     private static partial void LogResumed(ILogger logger, string source, string scope, DateTimeOffset start, DateTimeOffset end, int pages);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored page {Page} of {Source}: {Orders} orders (request {RequestId}).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Window of {Source} ({Scope}) read: {Pages} pages, {Inserted} new, {Updated} updated, {Unchanged} unchanged.")]
+    private static partial void LogWindowEnded(ILogger logger, string source, string scope, int pages, int inserted, int updated, int unchanged);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored page {Page} of {Source}: {Orders} orders (request {RequestId}).")]
     private static partial void LogPage(ILogger logger, string source, int page, int orders, string? requestId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The page token of {Source} ({Scope}) has expired ({Why}); reading the window again from its start.")]

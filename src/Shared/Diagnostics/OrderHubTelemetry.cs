@@ -30,6 +30,37 @@ internal static class OrderHubTelemetry
     /// <summary>How long calls waited for a rate-limit permit.</summary>
     public static Histogram<double> PermitWait { get; } = Meter.CreateHistogram<double>("orderhub.ratelimit.wait", "s", "How long a call waited for a rate-limit permit.");
 
+    /// <summary>429 answers received, by source and operation.</summary>
+    public static Counter<long> Throttled { get; } = Meter.CreateCounter<long>("orderhub.upstream.throttled", "{response}", "429 (too many requests) answers received from upstreams.");
+
+    /// <summary>Retries of upstream calls, by source, operation and what was retried.</summary>
+    public static Counter<long> Retries { get; } = Meter.CreateCounter<long>("orderhub.upstream.retries", "{retry}", "Upstream attempts retried, by what came of the attempt before.");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, string Operation), IRateLimitStatus> Limits = new();
+
+    // Read when a reader collects, from each registered limit's own view (no store is queried).
+    private static readonly ObservableGauge<double> PermitsGauge = Meter.CreateObservableGauge(
+        "orderhub.ratelimit.permits", () => Limits.Select(l => new Measurement<double>(l.Value.AvailablePermits, Tags(l.Key))), "{permit}", "Rate-limit permits free now, fractions included.");
+
+    private static readonly ObservableGauge<int> WaitersGauge = Meter.CreateObservableGauge(
+        "orderhub.ratelimit.waiters", () => Limits.Select(l => new Measurement<int>(l.Value.QueuedPermits, Tags(l.Key))), "{permit}", "Permits callers are waiting for.");
+
+    /// <summary>Publishes a rate limit's free permits and waiters as gauges until the returned handle is disposed.</summary>
+    public static IDisposable ObserveLimit(string sourceName, string operation, IRateLimitStatus limit)
+    {
+        _ = PermitsGauge;
+        _ = WaitersGauge;
+        Limits[(sourceName, operation)] = limit;
+        return new Unregister(sourceName, operation, limit);
+    }
+
+    /// <summary>Records a retry of an attempt.</summary>
+    public static void RecordRetry(string sourceName, string operation, string reason) =>
+        Retries.Add(1, new TagList { { "orderhub.source", sourceName }, { "orderhub.operation", operation }, { "orderhub.retry.reason", reason } });
+
+    private static TagList Tags((string Source, string Operation) key) =>
+        new() { { "orderhub.source", key.Source }, { "orderhub.operation", key.Operation } };
+
     /// <summary>
     /// Runs one call (all its attempts) to an upstream operation under a client span, and ends the span with what came
     /// of it: the status and upstream request id, or the failure's type.
@@ -69,6 +100,10 @@ internal static class OrderHubTelemetry
 
         Requests.Add(1, tags);
         RequestDuration.Record(duration.TotalSeconds, tags);
+        if (status == HttpStatusCode.TooManyRequests)
+        {
+            Throttled.Add(1, new TagList { { "orderhub.source", sourceName }, { "orderhub.operation", operation } });
+        }
     }
 
     /// <summary>Records a wait for a permit.</summary>
@@ -108,4 +143,9 @@ internal static class OrderHubTelemetry
         var code when (int)code >= 400 => "client_error",
         _ => "success",
     };
+
+    private sealed class Unregister(string sourceName, string operation, IRateLimitStatus limit) : IDisposable
+    {
+        public void Dispose() => Limits.TryRemove(new KeyValuePair<(string, string), IRateLimitStatus>((sourceName, operation), limit));
+    }
 }

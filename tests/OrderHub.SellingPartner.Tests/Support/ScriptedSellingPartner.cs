@@ -119,7 +119,8 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
     internal SellingPartnerOrderSource CreateSource(
         TimeProvider? time = null,
         RateLimiterRegistry? registry = null,
-        Action<SellingPartnerOrderSourceOptions>? configure = null)
+        Action<SellingPartnerOrderSourceOptions>? configure = null,
+        Microsoft.Extensions.Logging.ILogger<SellingPartnerOrderSource>? logger = null)
     {
         var options = new SellingPartnerOrderSourceOptions
         {
@@ -134,7 +135,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             OrdersApiVersion = OrdersApiVersion,
         };
         configure?.Invoke(options);
-        return new SellingPartnerOrderSource(options, registry ?? new RateLimiterRegistry(time), time);
+        return new SellingPartnerOrderSource(options, registry ?? new RateLimiterRegistry(time), time, logger);
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
