@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Emulator.Hosting;
@@ -67,7 +68,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task CreateOrder_ByLineItems_ThenItMovesThroughStatusesOverTime()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { TimeProvider = clock, OutpostsStatusStep = TimeSpan.FromHours(1) });
         using var source = OutpostsEmulatorClient.Source(emulator);
 

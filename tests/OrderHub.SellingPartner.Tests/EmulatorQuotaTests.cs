@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using OrderHub.Emulator.Hosting;
@@ -37,7 +38,7 @@ public sealed class EmulatorQuotaTests
     [Fact]
     public async Task GetOrder_BurstOfThirty_ThenOneEveryTwoSeconds_ThenQuotaExceeded()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { TimeProvider = clock });
         using var http = new HttpClient();
         var token = await TokenAsync(http, emulator);
@@ -66,7 +67,7 @@ public sealed class EmulatorQuotaTests
     [Fact]
     public async Task Quotas_ArePerSellerAndPerOperation()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { TimeProvider = clock, SpGetOrderBurst = 1, RefreshTokens = ["Atzr|seller-a", "Atzr|seller-b"] });
         using var http = new HttpClient();
         var sellerA = await TokenAsync(http, emulator, 0);

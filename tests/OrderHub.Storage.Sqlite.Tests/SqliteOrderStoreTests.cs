@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrderHub.Sync;
@@ -117,7 +118,7 @@ public sealed class SqliteOrderStoreTests : IDisposable
     public async Task StoredOrder_ToString_HoldsNoOrderContent()
     {
         // A fixed clock: the stored-at time is part of the text, and a wall-clock time can hold "11.01" by chance.
-        await using var store = await SqliteOrderStore.OpenAsync(_database.Path, new OrderHub.Testing.ManualTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+        await using var store = await SqliteOrderStore.OpenAsync(_database.Path, new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
         await store.UpsertAsync(SampleOrder());
 
         (await store.GetAsync("outposts", "oo-0123456789abcdef0"))!.ToString().ShouldNotContain("11.01");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrderHub.Emulator.Hosting;
 using OrderHub.SellingPartner.Tests.Support;
 using OrderHub.Testing;
@@ -32,7 +33,7 @@ public sealed class TokenTests
     {
         await using var server = await ScriptedSellingPartner.StartAsync();
         server.TokenLifetimeSeconds = 600;
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var source = server.CreateSource(time);
 
         await source.GetOrderAsync(OrderId);

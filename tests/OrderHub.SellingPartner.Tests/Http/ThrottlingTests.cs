@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrderHub.SellingPartner.Tests.Support;
 using OrderHub.Testing;
 using Shouldly;
@@ -5,11 +6,13 @@ using Xunit;
 
 namespace OrderHub.SellingPartner.Tests.Http;
 
-/// <summary>The getOrder throttle shape, on a manual clock: the only real waiting is for socket I/O to land.</summary>
+/// <summary>The getOrder throttle shape, on a fake clock: the only real waiting is for socket I/O to land.</summary>
 public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
 {
     private const string OrderId = "902-3159896-1390916";
-    private readonly ManualTimeProvider _time = new();
+    private readonly TimerWatch _watch = new(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+
+    private FakeTimeProvider _time => _watch.Clock;
     private ScriptedSellingPartner _server = null!;
 
     public async Task InitializeAsync()
@@ -113,16 +116,16 @@ public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
     {
         _server.Enqueue(ScriptedResponse.Error(429, "QuotaExceeded", headers: new Dictionary<string, string> { ["Retry-After"] = "3", ["x-amzn-RequestId"] = "req-429" }));
         _server.Enqueue(ScriptedResponse.Order(OrderId));
-        var source = _server.CreateSource(_time);
+        var source = _server.CreateSource(_watch);
 
-        var timersBefore = _time.PendingTimerCount;
+        var timersBefore = _watch.ArmedTimers;
         var call = source.GetOrderAsync(OrderId);
         await Eventually.TrueAsync(() => _server.GetOrderRequests == 1, "the first attempt is answered 429");
 
         // The 429 empties the bucket once the exchange (and its timeout timer) is over; then the one timer left is the
         // retry's delay.
         await Eventually.TrueAsync(
-            () => source.GetOrderRateLimiter.AvailablePermits < 1 && _time.PendingTimerCount == timersBefore + 1,
+            () => source.GetOrderRateLimiter.AvailablePermits < 1 && _watch.ArmedTimers == timersBefore + 1,
             "the bucket is emptied and the retry is scheduled on the clock");
         _time.Advance(TimeSpan.FromMilliseconds(2999));
         call.IsCompleted.ShouldBeFalse();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -204,7 +205,7 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
     [Fact]
     public async Task GetOrder_PermitComingAfterTheTokenWouldExpire_SendsAFreshToken()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         _server.TokenLifetimeSeconds = 10; // refreshed one second before it expires
         var source = _server.CreateSource(time, configure: o =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrderHub.Sync;
 using OrderHub.Testing;
 using OrderHub.Tests.Sources;
@@ -30,7 +31,7 @@ public sealed class OrderSyncTests
     [Fact]
     public async Task Run_IsPacedOnlyByTheSourcesLimiter_ThirtyAtOnceThenOneEveryTwoSeconds()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         using var limiter = new AdaptiveTokenBucketRateLimiter(new() { PermitsPerSecond = 0.5, Burst = 30 }, time);
         var memory = new InMemoryOrderSource("sp-api", InMemoryOrderSource.ThreeSevenSeven);
         for (var i = 0; i < 34; i++)
