@@ -8,7 +8,11 @@ using Microsoft.Extensions.Logging;
 
 namespace OrderHub.Testing;
 
-/// <summary>A real Kestrel server on 127.0.0.1 with a free port, for tests that speak HTTP over sockets.</summary>
+/// <summary>
+/// A bare Kestrel server on 127.0.0.1 with a free port, for what a mock server does not do at the transport level: a
+/// body streamed without a length, a connection accepted and never answered. Error shapes and answer sequences are
+/// scripted on WireMock.Net instead (<see cref="ScriptedSequence"/>).
+/// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;

@@ -1,50 +1,26 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Amazon.Runtime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
 namespace OrderHub.Outposts.Tests.Http;
 
-/// <summary>Error shapes (body and header variants) and retry rules, against a scripted server on loopback.</summary>
+/// <summary>Error shapes (body and header variants) and retry rules, against a scripted WireMock.Net server.</summary>
 public sealed class OutpostsErrorTests : IAsyncLifetime
 {
     private const string OrderId = "oo-0123456789abcdef0";
     private const string Order = """{"Order":{"OrderId":"oo-0123456789abcdef0","Status":"PREPARING"}}""";
-    private readonly ConcurrentQueue<(int Status, string Body, string? ErrorType)> _script = new();
-    private readonly ConcurrentQueue<Dictionary<string, string>> _seen = new();
-    private readonly ConcurrentQueue<string> _bodies = new();
-    private (int Status, string Body, string? ErrorType) _last = (200, Order, null);
-    private LoopbackServer _server = null!;
+    private ScriptedUpstream _server = ScriptedUpstream.Start(200, Order);
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync(app => app.Run(async http =>
-    {
-        // Kestrel reuses its header collections after a request: keep copies.
-        _seen.Enqueue(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
-        using (var reader = new StreamReader(http.Request.Body))
-        {
-            _bodies.Enqueue(await reader.ReadToEndAsync());
-        }
+    private IReadOnlyList<RecordedRequest> Seen => _server.Requests;
 
-        if (_script.TryDequeue(out var next))
-        {
-            _last = next;
-        }
-
-        http.Response.StatusCode = _last.Status;
-        http.Response.Headers["x-amzn-RequestId"] = $"req-{_seen.Count}";
-        if (_last.ErrorType is not null)
-        {
-            http.Response.Headers["x-amzn-ErrorType"] = _last.ErrorType;
-        }
-
-        await http.Response.WriteAsync(_last.Body);
-    }));
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private void Script(int status, string body, string? errorType) =>
+        _server.Enqueue(status, body, errorType is null ? null : new Dictionary<string, string> { ["x-amzn-ErrorType"] = errorType });
 
     private OutpostsOrderSource Source(AWSCredentials? credentials = null) => new(
         new OutpostsOrderSourceOptions
@@ -68,7 +44,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
     [InlineData(404, "<html/>", null, typeof(OrderNotFoundException), null)]
     public async Task ErrorShapes_BecomeTheUnifiedExceptions_WithTypeMessageAndRequestId(int status, string body, string? header, Type expected, string? code)
     {
-        _script.Enqueue((status, body, header));
+        Script(status, body, header);
 
         var error = await Should.ThrowAsync<OrderHubException>(() => Source().GetOrderAsync(OrderId));
 
@@ -77,13 +53,13 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
         error.RequestId.ShouldBe("req-1");
         error.StatusCode.ShouldBe((HttpStatusCode)status);
         error.OrderId.ShouldBe(OrderId);
-        _seen.Count.ShouldBe(1, "a client error is not retried");
+        Seen.Count.ShouldBe(1, "a client error is not retried");
     }
 
     [Fact]
     public async Task Conflict_CarriesResourceIdAndType()
     {
-        _script.Enqueue((409, """{"message":"already done","ResourceId":"oo-0123456789abcdef0","ResourceType":"ORDER"}""", "ConflictException"));
+        Script(409, """{"message":"already done","ResourceId":"oo-0123456789abcdef0","ResourceType":"ORDER"}""", "ConflictException");
 
         var error = await Should.ThrowAsync<OrderConflictException>(() => Source().CancelOrderAsync(OrderId));
 
@@ -98,53 +74,53 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
     [InlineData(400, "RequestLimitExceeded")]
     public async Task ThrottlingCodes_AreRetriedThenSucceed(int status, string type)
     {
-        _script.Enqueue((status, "{}", type));
-        _script.Enqueue((200, Order, null));
+        Script(status, "{}", type);
+        Script(200, Order, null);
 
         (await Source().GetOrderAsync(OrderId)).OrderId.ShouldBe(OrderId);
-        _seen.Count.ShouldBe(2);
+        Seen.Count.ShouldBe(2);
     }
 
     [Fact]
     public async Task Throttling_PastTheAttempts_IsThrottled()
     {
-        _script.Enqueue((400, "{\"message\":\"Rate exceeded\"}", "ThrottlingException"));
+        Script(400, "{\"message\":\"Rate exceeded\"}", "ThrottlingException");
 
         var error = await Should.ThrowAsync<OrderSourceThrottledException>(() => Source().GetOrderAsync(OrderId));
 
         error.ErrorCode.ShouldBe("ThrottlingException");
-        _seen.Count.ShouldBe(3, "the standard mode makes 3 attempts");
+        Seen.Count.ShouldBe(3, "the standard mode makes 3 attempts");
     }
 
     [Fact]
     public async Task ServerErrors_AreRetriedForReads()
     {
-        _script.Enqueue((500, "{}", "InternalServerException"));
-        _script.Enqueue((503, "{}", null));
-        _script.Enqueue((200, Order, null));
+        Script(500, "{}", "InternalServerException");
+        Script(503, "{}", null);
+        Script(200, Order, null);
 
         (await Source().GetOrderAsync(OrderId)).OrderId.ShouldBe(OrderId);
-        _seen.Count.ShouldBe(3);
+        Seen.Count.ShouldBe(3);
     }
 
     [Fact]
     public async Task CreateOrder_ServerError_IsNeverRetried_ItMayHaveBoughtHardware()
     {
-        _script.Enqueue((500, "{\"message\":\"boom\"}", "InternalServerException"));
+        Script(500, "{\"message\":\"boom\"}", "InternalServerException");
 
         await Should.ThrowAsync<OrderSourceUnavailableException>(() => Source().CreateOrderAsync(Create()));
 
-        _seen.Count.ShouldBe(1);
+        Seen.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task CreateOrder_Throttled_IsRetried_ItProvesNothingWasProcessed()
     {
-        _script.Enqueue((400, "{}", "ThrottlingException"));
-        _script.Enqueue((200, Order, null));
+        Script(400, "{}", "ThrottlingException");
+        Script(200, Order, null);
 
         (await Source().CreateOrderAsync(Create())).OrderId.ShouldBe(OrderId);
-        _seen.Count.ShouldBe(2);
+        Seen.Count.ShouldBe(2);
     }
 
 
@@ -161,7 +137,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
             PaymentTerm = PaymentTerm.OneYear,
         });
 
-        _bodies.ToArray().ShouldBe(
+        Seen.Select(r => r.Body).ToArray().ShouldBe(
         [
             "{\"OutpostIdentifier\":\"op-0123456789abcdef0\",\"LineItems\":[{\"CatalogItemId\":\"OR-ABC1234\",\"Quantity\":1}],\"PaymentOption\":\"NO_UPFRONT\"}",
             "{\"OutpostIdentifier\":\"op-0123456789abcdef0\",\"QuoteIdentifier\":\"oq-0123456789abcdef0\",\"QuoteOptionIdentifier\":\"oqo-0123456789abcdef0\",\"PaymentOption\":\"ALL_UPFRONT\",\"PaymentTerm\":\"ONE_YEAR\"}",
@@ -171,12 +147,12 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
     [Fact]
     public async Task EveryAttempt_IsSignedAfresh_AndSessionTokensAreSent()
     {
-        _script.Enqueue((503, "{}", null));
-        _script.Enqueue((200, Order, null));
+        Script(503, "{}", null);
+        Script(200, Order, null);
 
         await Source(new SessionAWSCredentials("AKIDTEST", "secret", "SESSION-TOKEN")).GetOrderAsync(OrderId);
 
-        var attempts = _seen.ToArray();
+        var attempts = Seen.Select(r => r.Headers).ToArray();
         attempts.Length.ShouldBe(2);
         foreach (var headers in attempts)
         {
@@ -192,7 +168,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
     {
         var port = _server.BaseAddress.Port;
         await _server.DisposeAsync();
-        _server = await LoopbackServer.StartAsync(_ => { });
+        _server = ScriptedUpstream.Start(200, Order);
         var source = new OutpostsOrderSource(
             new OutpostsOrderSourceOptions { Region = "us-west-2", Endpoint = new Uri($"http://127.0.0.1:{port}/"), Credentials = new BasicAWSCredentials("a", "b"), RetryBaseDelay = TimeSpan.Zero },
             environment: _ => null);

@@ -1,8 +1,9 @@
 using Amazon.Runtime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using OrderHub.Testing;
 using Shouldly;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 using Xunit;
 
 namespace OrderHub.Outposts.Tests.Http;
@@ -12,33 +13,25 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
 {
     private const string OrderId = "oo-0123456789abcdef0";
     private RecordingServer _elsewhere = null!;
-    private LoopbackServer _server = null!;
-    private int _requests;
+    private WireMockServer _server = null!;
+
+    private int Requests => _server.LogEntries.Count();
 
     public async Task InitializeAsync()
     {
         _elsewhere = await RecordingServer.StartAsync();
-        _server = await LoopbackServer.StartAsync(app =>
-        {
-            app.MapGet("/orders/{orderId}", (HttpContext http) =>
-            {
-                Interlocked.Increment(ref _requests);
-                http.Response.StatusCode = 301;
-                http.Response.Headers["x-amzn-RequestId"] = "req-moved";
-                http.Response.Headers.Location = new Uri(_elsewhere.BaseAddress, $"orders/{OrderId}").AbsoluteUri;
-            });
-            app.MapGet("/list-orders", async (HttpContext http) =>
-            {
-                Interlocked.Increment(ref _requests);
-                http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync("{\"Orders\":[" + string.Join(',', Enumerable.Repeat("{\"OrderId\":\"oo-0123456789abcdef0\"}", 20_000)) + "]}");
-            });
-        });
+        _server = WireMockServer.Start();
+        _server.Given(Request.Create().WithPath($"/orders/{OrderId}").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(301).WithHeader("x-amzn-RequestId", "req-moved").WithHeader("Location", new Uri(_elsewhere.BaseAddress, $"orders/{OrderId}").AbsoluteUri));
+        _server.Given(Request.Create().WithPath("/list-orders").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("{\"Orders\":[" + string.Join(',', Enumerable.Repeat("{\"OrderId\":\"oo-0123456789abcdef0\"}", 20_000)) + "]}"));
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        _server.Stop();
+        _server.Dispose();
         await _elsewhere.DisposeAsync();
     }
 
@@ -46,7 +39,7 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
         new OutpostsOrderSourceOptions
         {
             Region = "us-west-2",
-            Endpoint = _server.BaseAddress,
+            Endpoint = new Uri($"http://127.0.0.1:{_server.Ports[0]}/"),
             Credentials = new SessionAWSCredentials("AKIDTEST", "secret", "SESSION-TOKEN"),
             RetryBaseDelay = TimeSpan.Zero,
             MaxResponseBytes = maxResponseBytes,
@@ -64,7 +57,7 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
         error.RequestId.ShouldBe("req-moved");
         error.Message.ShouldNotContain("SESSION-TOKEN");
         _elsewhere.Requests.ShouldBeEmpty();
-        Volatile.Read(ref _requests).ShouldBe(1);
+        Requests.ShouldBe(1);
     }
 
     [Fact]
@@ -105,7 +98,7 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
         var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => source.GetOrderAsync(id));
 
         error.Message.ShouldContain("17 lowercase hex digits");
-        Volatile.Read(ref _requests).ShouldBe(0);
+        Requests.ShouldBe(0);
     }
 
     [Theory]

@@ -55,12 +55,10 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
     [Fact]
     public async Task TokenEndpoint_RedirectingToAnotherHost_IsAProtocolError_AndTheSecretNeverGoesThere()
     {
-        await using var redirecting = await LoopbackServer.StartAsync(app => app.MapPost("/auth/o2/token", (HttpContext http) =>
-        {
-            http.Response.StatusCode = 307;
-            http.Response.Headers.Location = new Uri(_elsewhere.BaseAddress, "auth/o2/token").AbsoluteUri;
-        }));
-        var source = _server.CreateSource(configure: o => o.LwaEndpoint = new Uri(redirecting.BaseAddress, "auth/o2/token"));
+        using var redirecting = WireMock.Server.WireMockServer.Start();
+        redirecting.Given(WireMock.RequestBuilders.Request.Create().WithPath("/auth/o2/token").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(307).WithHeader("Location", new Uri(_elsewhere.BaseAddress, "auth/o2/token").AbsoluteUri));
+        var source = _server.CreateSource(configure: o => o.LwaEndpoint = new Uri($"http://127.0.0.1:{redirecting.Ports[0]}/auth/o2/token"));
 
         var error = await Should.ThrowAsync<OrderSourceProtocolException>(() => source.GetOrderAsync(OrderId));
 

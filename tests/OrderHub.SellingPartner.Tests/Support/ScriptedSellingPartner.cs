@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 using OrderHub.SellingPartner;
 using OrderHub.Testing;
 using OrderHub.Throttling;
@@ -22,98 +21,114 @@ public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictiona
 }
 
 /// <summary>
-/// A real Selling Partner look-alike on loopback whose getOrder answers come from a script (the last one repeats),
-/// with a counting LWA token endpoint. For the shapes the emulator does not produce on purpose.
+/// A Selling Partner look-alike on WireMock.Net for the shapes the emulator does not produce on purpose: the answers of
+/// getOrder (and of the listing operations) are a WireMock scenario, one state per scripted answer, the last repeating;
+/// Login with Amazon is a scenario too (the scripted failures, then <c>token-1</c>, <c>token-2</c>, ...). What the client
+/// sent is read back from WireMock's request log. Script before the requests it is meant for.
 /// </summary>
 public sealed class ScriptedSellingPartner : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<ScriptedResponse> _script = new();
-    private readonly ConcurrentQueue<int> _lwaFailures = new();
-    private LoopbackServer _server = null!;
-    private ScriptedResponse _last = ScriptedResponse.Order("902-3159896-1390916");
-    private int _getOrders;
-    private int _tokens;
+    private const int TokensScripted = 50;
+    private static readonly ScriptedResponse DefaultOrder = ScriptedResponse.Order("902-3159896-1390916");
+    private readonly Lock _lock = new();
+    private readonly List<int> _lwaFailures = [];
+    private WireMockServer _server = null!;
+    private ScriptedSequence _orders = null!;
+    private ScriptedSequence _tokens = null!;
+    private long _tokenLifetimeSeconds = 3600;
 
-    public int GetOrderRequests => Volatile.Read(ref _getOrders);
+    public int GetOrderRequests => OrderEntries().Count();
 
-    public int TokenRequests => Volatile.Read(ref _tokens);
+    public int TokenRequests => _server.LogEntries.Count(e => e.RequestMessage.Path == "/auth/o2/token");
 
     /// <summary>Gets or sets the Orders API version the sources this server creates read through.</summary>
     public string OrdersApiVersion { get; set; } = SellingPartnerOrdersApi.V0;
 
-    /// <summary>Gets the query strings getOrder was called with, in order.</summary>
-    public ConcurrentQueue<string> QueriesSeen { get; } = new();
+    /// <summary>Gets the query strings the order operations were called with, in order.</summary>
+    public IReadOnlyCollection<string> QueriesSeen => [.. OrderEntries().Select(e => new Uri(e.RequestMessage.Url).Query)];
 
-    public ConcurrentQueue<string> AccessTokensSeen { get; } = new();
+    /// <summary>Gets the access tokens the order operations were called with, in order.</summary>
+    public IReadOnlyCollection<string> AccessTokensSeen => [.. OrderEntries().Select(e =>
+        e.RequestMessage.Headers?.FirstOrDefault(h => string.Equals(h.Key, "x-amz-access-token", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault() ?? string.Empty)];
 
-    public long TokenLifetimeSeconds { get; set; } = 3600;
-
-    public Uri BaseAddress => _server.BaseAddress;
-
-    public static async Task<ScriptedSellingPartner> StartAsync(params ScriptedResponse[] script)
+    public long TokenLifetimeSeconds
     {
-        var fake = new ScriptedSellingPartner();
+        get => Interlocked.Read(ref _tokenLifetimeSeconds);
+        set
+        {
+            Interlocked.Exchange(ref _tokenLifetimeSeconds, value);
+            ScriptLoginWithAmazon();
+        }
+    }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{_server.Ports[0]}/");
+
+    public static Task<ScriptedSellingPartner> StartAsync(params ScriptedResponse[] script)
+    {
+        var fake = new ScriptedSellingPartner { _server = WireMockServer.Start() };
+
+        // getOrder and the listing operations of both versions answer from one sequence; each step has a body per version.
+        fake._orders = new ScriptedSequence(fake._server, "orders", [("GET", "^/orders/v0/orders(/[^/]+)?$"), ("GET", "^/orders/2026-01-01/orders(/[^/]+)?$")], route => Answer(DefaultOrder, route));
+        fake._tokens = new ScriptedSequence(fake._server, "login-with-amazon", [("POST", "^/auth/o2/token$")], _ => Token(1, 3600));
+        fake.ScriptLoginWithAmazon();
         foreach (var response in script)
         {
-            fake._script.Enqueue(response);
+            fake.Enqueue(response);
         }
 
-        fake._server = await LoopbackServer.StartAsync(app =>
-        {
-            app.MapPost("/auth/o2/token", async (HttpContext http) =>
-            {
-                var n = Interlocked.Increment(ref fake._tokens);
-                if (fake._lwaFailures.TryDequeue(out var failure))
-                {
-                    http.Response.StatusCode = failure;
-                    http.Response.ContentType = "application/json";
-                    await http.Response.WriteAsync("""{"error":"ServerError","error_description":"try again"}""");
-                    return;
-                }
-
-                http.Response.ContentType = "application/json";
-                await http.Response.WriteAsync($$"""{"access_token":"token-{{n}}","token_type":"bearer","expires_in":{{fake.TokenLifetimeSeconds}}}""");
-            });
-            app.MapGet("/orders/v0/orders/{orderId}", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: false));
-            app.MapGet("/orders/2026-01-01/orders/{orderId}", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: true));
-
-            // The listing operations answer from the same script.
-            app.MapGet("/orders/v0/orders", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: false));
-            app.MapGet("/orders/2026-01-01/orders", (HttpContext http) => fake.AnswerGetOrderAsync(http, v20260101: true));
-        });
-        return fake;
+        return Task.FromResult(fake);
     }
 
-    public void Enqueue(ScriptedResponse response) => _script.Enqueue(response);
+    /// <summary>Adds an answer: the next order request after those already scripted gets it; the last one repeats.</summary>
+    public void Enqueue(ScriptedResponse response) => _orders.Add(route => Answer(response, route));
 
-    /// <summary>Makes the next token requests fail with these statuses, in order, before tokens are issued again.</summary>
+    /// <summary>Makes the next token requests fail with these statuses, in order, before tokens are issued.</summary>
     public void FailTokenRequests(params int[] statuses)
     {
-        foreach (var status in statuses)
+        lock (_lock)
         {
-            _lwaFailures.Enqueue(status);
+            _lwaFailures.AddRange(statuses);
         }
+
+        ScriptLoginWithAmazon();
     }
 
-    private async Task AnswerGetOrderAsync(HttpContext http, bool v20260101)
-    {
-        Interlocked.Increment(ref _getOrders);
-        AccessTokensSeen.Enqueue(http.Request.Headers["x-amz-access-token"].ToString());
-        QueriesSeen.Enqueue(http.Request.QueryString.Value ?? string.Empty);
-        if (_script.TryDequeue(out var next))
-        {
-            _last = next;
-        }
+    private IEnumerable<WireMock.Logging.ILogEntry> OrderEntries() =>
+        _server.LogEntries.Where(e => e.RequestMessage.Path.StartsWith("/orders/", StringComparison.Ordinal));
 
-        var response = _last;
-        http.Response.StatusCode = response.Status;
-        http.Response.ContentType = "application/json";
+    private static IResponseBuilder Answer(ScriptedResponse response, int route)
+    {
+        var answer = Response.Create().WithStatusCode(response.Status).WithHeader("Content-Type", "application/json")
+            .WithBody(route == 1 && response.Body20260101 is { } body ? body : response.Body);
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
         {
-            http.Response.Headers[name] = value;
+            answer = answer.WithHeader(name, value);
         }
 
-        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(v20260101 && response.Body20260101 is { } body ? body : response.Body));
+        return answer;
+    }
+
+    private static IResponseBuilder Token(int n, long lifetimeSeconds) => Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+        .WithBody($$"""{"access_token":"token-{{n}}","token_type":"bearer","expires_in":{{lifetimeSeconds}}}""");
+
+    // The scripted failures, then token-1, token-2, ...
+    private void ScriptLoginWithAmazon()
+    {
+        lock (_lock)
+        {
+            var lifetime = TokenLifetimeSeconds;
+            _tokens.Reset(_ => Token(1, lifetime));
+            foreach (var status in _lwaFailures)
+            {
+                _tokens.Add(_ => Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("""{"error":"ServerError","error_description":"try again"}"""));
+            }
+
+            for (var n = 1; n <= TokensScripted; n++)
+            {
+                var token = n;
+                _tokens.Add(_ => Token(token, lifetime));
+            }
+        }
     }
 
     internal SellingPartnerOrderSource CreateSource(
@@ -138,5 +153,10 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
         return new SellingPartnerOrderSource(options, registry ?? new RateLimiterRegistry(time), time, logger);
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _server.Stop();
+        _server.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
