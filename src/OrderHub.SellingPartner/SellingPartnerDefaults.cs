@@ -46,5 +46,4 @@ internal static class SellingPartnerDefaults
     // The 2026-01-01 getOrder datasets: those without personal data are asked for always, the others only on request.
     public static readonly string[] IncludedData = ["PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"];
     public static readonly string[] PersonalIncludedData = ["BUYER", "RECIPIENT"];
-    public const string RestrictedDataTokenPath = "tokens/2021-03-01/restrictedDataToken";
 }

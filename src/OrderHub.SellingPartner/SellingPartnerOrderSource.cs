@@ -30,15 +30,15 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private readonly CredentialStateTracker _credentials = new();
     private readonly OrderHub.Http.UpstreamClient _http;
     private readonly ThrottleMode _defaultThrottleMode;
-    private readonly SellingPartnerTransport _transport;
+    private readonly SellingPartnerClient _client;
     private readonly LwaAccessTokenSource _lwa;
     private readonly RestrictedDataTokens _restrictedDataTokens;
     private readonly IQuotaLimiter _getOrderLimiter;
     private readonly SellingPartnerChangeFeed _changeFeed;
     private readonly IDisposable[] _limitGauges;
     private readonly string _ordersApiVersion;
-    private readonly string _includedData;
-    private readonly string _includedPersonalData;
+    private readonly string[] _includedData;
+    private readonly string[] _includedPersonalData;
 
     /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class.</summary>
     /// <param name="options">The region, endpoint, credentials and limits.</param>
@@ -92,14 +92,14 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         timeProvider ??= TimeProvider.System;
         ArgumentNullException.ThrowIfNull(rateLimiters);
 
-        _transport = new SellingPartnerTransport(httpClient, options, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
+        _client = new SellingPartnerClient(httpClient, options, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
         _lwa = new LwaAccessTokenSource(httpClient, options, timeProvider);
         _ordersApiVersion = SellingPartnerOrdersApi.TryParse(options.OrdersApiVersion, out var version)
             ? version
             : throw new ArgumentException($"OrdersApiVersion must be one of {string.Join(", ", SellingPartnerOrdersApi.All)}.", nameof(options));
         var includedData = options.IncludedData ?? SellingPartnerDefaults.IncludedData;
-        _includedData = string.Join(',', includedData);
-        _includedPersonalData = string.Join(',', includedData.Union(SellingPartnerDefaults.PersonalIncludedData, StringComparer.Ordinal));
+        _includedData = [.. includedData];
+        _includedPersonalData = [.. includedData.Union(SellingPartnerDefaults.PersonalIncludedData, StringComparer.Ordinal)];
 
         // The two versions' getOrder are separate operations with separate quotas.
         var partition = PartitionPrefix(options);
@@ -120,7 +120,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
                 Burst = SellingPartnerDefaults.RestrictedDataTokenBurst,
                 RefillDelayAfterBurst = options.BurstLatencyAllowance,
             });
-        _restrictedDataTokens = new RestrictedDataTokens(_transport, _lwa, rdtLimiter, options.BaseAddress, timeProvider, options.SourceName);
+        _restrictedDataTokens = new RestrictedDataTokens(_client, _lwa, rdtLimiter, timeProvider, options.SourceName);
 
         // searchOrders (2026-01-01) and getOrders (v0) list changed orders under usage plans of their own.
         var isV0 = _ordersApiVersion == SellingPartnerOrdersApi.V0;
@@ -138,7 +138,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, getOrderOperation, _getOrderLimiter),
             OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation, changeLimiter),
         ];
-        _changeFeed = new SellingPartnerChangeFeed(_transport, _lwa, _restrictedDataTokens, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
+        _changeFeed = new SellingPartnerChangeFeed(_client, _lwa, _restrictedDataTokens, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
         if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
         {
             LogV0Deprecated(logger ?? (ILogger)NullLogger.Instance, options.SourceName);
@@ -200,20 +200,18 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         IAccessTokenSource tokens = isV0 && options.IncludePersonalData
             ? _restrictedDataTokens.For("GET", SellingPartnerDefaults.GetOrderPathTemplate, PersonalDataElements)
             : _lwa;
-        var path = isV0
-            ? $"orders/v0/orders/{orderId}"
-            : $"orders/2026-01-01/orders/{orderId}?includedData={(options.IncludePersonalData ? _includedPersonalData : _includedData)}";
-        var request = new SellingPartnerRequest(
-            HttpMethod.Get,
-            new Uri(_options.BaseAddress, path),
+        var call = _client.Call(
             tokens,
             _getOrderLimiter,
             options.ThrottleMode ?? _defaultThrottleMode,
             context,
-            MaxPermitWait: options.MaxPermitWait,
-            Operation: isV0 ? SellingPartnerDefaults.GetOrderOperation : SellingPartnerDefaults.GetOrder20260101Operation);
-
-        var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            isV0 ? SellingPartnerDefaults.GetOrderOperation : SellingPartnerDefaults.GetOrder20260101Operation,
+            options.MaxPermitWait);
+        var datasets = options.IncludePersonalData ? _includedPersonalData : _includedData;
+        var response = await _client.SendAsync(
+            call,
+            isV0 ? (api, c, ct) => api.GetOrderV0Async(orderId, c, ct) : (api, c, ct) => api.GetOrder20260101Async(orderId, datasets, c, ct),
+            cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw SellingPartnerErrors.ToException(response, context, SellingPartnerDefaults.GetOrderOperation, _getOrderLimiter.ReplenishmentPeriod);
@@ -230,6 +228,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             gauge.Dispose();
         }
 
+        _client.Dispose();
         _http.Dispose();
     }
 

@@ -14,19 +14,17 @@ namespace OrderHub.SellingPartner.Auth;
 internal sealed class RestrictedDataTokens
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly SellingPartnerTransport _transport;
+    private readonly SellingPartnerClient _client;
     private readonly IAccessTokenSource _lwa;
     private readonly IQuotaLimiter _limiter;
-    private readonly Uri _endpoint;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
 
-    public RestrictedDataTokens(SellingPartnerTransport transport, IAccessTokenSource lwa, IQuotaLimiter limiter, Uri baseAddress, TimeProvider timeProvider, string sourceName)
+    public RestrictedDataTokens(SellingPartnerClient client, IAccessTokenSource lwa, IQuotaLimiter limiter, TimeProvider timeProvider, string sourceName)
     {
-        _transport = transport;
+        _client = client;
         _lwa = lwa;
         _limiter = limiter;
-        _endpoint = new Uri(baseAddress, SellingPartnerDefaults.RestrictedDataTokenPath);
         _timeProvider = timeProvider;
         _sourceName = sourceName;
     }
@@ -59,32 +57,25 @@ internal sealed class RestrictedDataTokens
         {
             var context = new OrderErrorContext(_owner._sourceName);
             var requestedAt = _owner._timeProvider.GetUtcNow();
-            var request = new SellingPartnerRequest(
-                HttpMethod.Post,
-                _owner._endpoint,
-                _owner._lwa,
-                _owner._limiter,
-                ThrottleMode.Wait,
-                context,
-                () => JsonContent.Create(new CreateRestrictedDataTokenRequest([_resource]), SellingPartnerJsonContext.Default.CreateRestrictedDataTokenRequest),
-                Operation: SellingPartnerDefaults.RestrictedDataTokenOperation);
-            var response = await _owner._transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var call = _owner._client.Call(_owner._lwa, _owner._limiter, ThrottleMode.Wait, context, SellingPartnerDefaults.RestrictedDataTokenOperation);
+            var body = new CreateRestrictedDataTokenRequest([_resource]);
+            var response = await _owner._client.SendAsync(call, (api, c, ct) => api.CreateRestrictedDataTokenAsync(body, c, ct), cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
                 throw SellingPartnerErrors.ToException(response, context, SellingPartnerDefaults.RestrictedDataTokenOperation, null);
             }
 
-            CreateRestrictedDataTokenResponse? body;
+            CreateRestrictedDataTokenResponse? answer;
             try
             {
-                body = JsonSerializer.Deserialize(response.Body, SellingPartnerJsonContext.Default.CreateRestrictedDataTokenResponse);
+                answer = JsonSerializer.Deserialize(response.Body, SellingPartnerJsonContext.Default.CreateRestrictedDataTokenResponse);
             }
             catch (JsonException)
             {
-                body = null;
+                answer = null;
             }
 
-            if (body?.RestrictedDataToken is not { Length: > 0 } rdt || body.ExpiresIn is not > 0)
+            if (answer?.RestrictedDataToken is not { Length: > 0 } rdt || answer.ExpiresIn is not > 0)
             {
                 // Never keep this body in the exception: it would hold a token.
                 throw new OrderSourceProtocolException(
@@ -93,7 +84,7 @@ internal sealed class RestrictedDataTokens
                     context with { StatusCode = response.StatusCode, RequestId = response.RequestId });
             }
 
-            return new CachedToken(rdt, requestedAt, TimeSpan.FromSeconds(body.ExpiresIn.Value));
+            return new CachedToken(rdt, requestedAt, TimeSpan.FromSeconds(answer.ExpiresIn.Value));
         }
     }
 }

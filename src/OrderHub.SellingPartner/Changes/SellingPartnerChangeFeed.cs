@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using OrderHub.Json;
 using OrderHub.SellingPartner.Auth;
@@ -34,34 +33,32 @@ internal sealed class SellingPartnerChangeFeed
 
     private static readonly Dictionary<string, string> V0Channels = new(StringComparer.Ordinal) { ["AMAZON"] = "AFN", ["MERCHANT"] = "MFN" };
 
-    private readonly SellingPartnerTransport _transport;
+    private readonly SellingPartnerClient _client;
     private readonly IAccessTokenSource _lwa;
     private readonly RestrictedDataTokens _restrictedDataTokens;
-    private readonly Uri _baseAddress;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
     private readonly bool _isV0;
-    private readonly string _includedData;
-    private readonly string _includedPersonalData;
+    private readonly string[] _includedData;
+    private readonly string[] _includedPersonalData;
     private readonly ThrottleMode _defaultThrottleMode;
 
     public SellingPartnerChangeFeed(
-        SellingPartnerTransport transport,
+        SellingPartnerClient client,
         IAccessTokenSource lwa,
         RestrictedDataTokens restrictedDataTokens,
         IQuotaLimiter limiter,
         SellingPartnerOrderSourceOptions options,
         bool isV0,
-        string includedData,
-        string includedPersonalData,
+        string[] includedData,
+        string[] includedPersonalData,
         ThrottleMode defaultThrottleMode,
         TimeProvider timeProvider)
     {
-        _transport = transport;
+        _client = client;
         _lwa = lwa;
         _restrictedDataTokens = restrictedDataTokens;
         Limiter = limiter;
-        _baseAddress = options.BaseAddress;
         _sourceName = options.SourceName;
         _isV0 = isV0;
         _includedData = includedData;
@@ -112,15 +109,11 @@ internal sealed class SellingPartnerChangeFeed
         IAccessTokenSource tokens = _isV0 && query.IncludePersonalData
             ? _restrictedDataTokens.For("GET", SellingPartnerDefaults.GetOrdersPathTemplate, PersonalDataElements)
             : _lwa;
-        var request = new SellingPartnerRequest(
-            HttpMethod.Get,
-            new Uri(_baseAddress, _isV0 ? V0Path(query, pageToken) : SearchPath(query, pageToken)),
-            tokens,
-            Limiter,
-            query.ThrottleMode ?? _defaultThrottleMode,
-            context,
-            Operation: Operation);
-        var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var call = _client.Call(tokens, Limiter, query.ThrottleMode ?? _defaultThrottleMode, context, Operation);
+        var response = await _client.SendAsync(
+            call,
+            _isV0 ? (api, c, ct) => api.GetOrdersAsync(V0Parameters(query, pageToken), c, ct) : (api, c, ct) => api.SearchOrdersAsync(SearchParameters(query, pageToken), c, ct),
+            cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             if (pageToken is not null && response.StatusCode == HttpStatusCode.BadRequest && SaysTokenExpired(response.Body))
@@ -183,61 +176,44 @@ internal sealed class SellingPartnerChangeFeed
         }
     }
 
-    private string SearchPath(OrderChangeQuery query, string? pageToken)
+    private SearchOrdersParameters SearchParameters(OrderChangeQuery query, string? pageToken)
     {
         var created = query.Time == OrderChangeTime.Created;
-        var path = new StringBuilder("orders/2026-01-01/orders?");
-        Append(path, created ? "createdAfter" : "lastUpdatedAfter", Stamp(query.After));
-        if (query.Before is { } before)
+        string? before = query.Before is { } end ? Stamp(end) : null;
+        return new SearchOrdersParameters
         {
-            Append(path, created ? "createdBefore" : "lastUpdatedBefore", Stamp(before));
-        }
-
-        AppendList(path, "marketplaceIds", query.MarketplaceIds);
-        AppendList(path, "fulfillmentStatuses", query.FulfillmentStatuses);
-        AppendList(path, "fulfilledBy", query.FulfilledBy);
-        Append(path, "maxResultsPerPage", (query.PageSize ?? SellingPartnerDefaults.MaxOrdersPerPage).ToString(CultureInfo.InvariantCulture));
-        Append(path, "includedData", query.IncludePersonalData ? _includedPersonalData : _includedData);
-        if (pageToken is not null)
-        {
-            Append(path, "paginationToken", pageToken);
-        }
-
-        return path.ToString(0, path.Length - 1);
+            CreatedAfter = created ? Stamp(query.After) : null,
+            CreatedBefore = created ? before : null,
+            LastUpdatedAfter = created ? null : Stamp(query.After),
+            LastUpdatedBefore = created ? null : before,
+            MarketplaceIds = NullIfEmpty(query.MarketplaceIds),
+            FulfillmentStatuses = NullIfEmpty(query.FulfillmentStatuses),
+            FulfilledBy = NullIfEmpty(query.FulfilledBy),
+            MaxResultsPerPage = query.PageSize ?? SellingPartnerDefaults.MaxOrdersPerPage,
+            IncludedData = query.IncludePersonalData ? _includedPersonalData : _includedData,
+            PaginationToken = pageToken,
+        };
     }
 
-    private static string V0Path(OrderChangeQuery query, string? pageToken)
+    private static GetOrdersParameters V0Parameters(OrderChangeQuery query, string? pageToken)
     {
         var created = query.Time == OrderChangeTime.Created;
-        var path = new StringBuilder("orders/v0/orders?");
-        AppendList(path, "MarketplaceIds", query.MarketplaceIds);
-        Append(path, created ? "CreatedAfter" : "LastUpdatedAfter", Stamp(query.After));
-        if (query.Before is { } before)
+        string? before = query.Before is { } end ? Stamp(end) : null;
+        return new GetOrdersParameters
         {
-            Append(path, created ? "CreatedBefore" : "LastUpdatedBefore", Stamp(before));
-        }
-
-        AppendList(path, "OrderStatuses", [.. query.FulfillmentStatuses.SelectMany(s => V0Statuses[s]).Distinct()]);
-        AppendList(path, "FulfillmentChannels", [.. query.FulfilledBy.Select(f => V0Channels[f])]);
-        Append(path, "MaxResultsPerPage", (query.PageSize ?? SellingPartnerDefaults.MaxOrdersPerPage).ToString(CultureInfo.InvariantCulture));
-        if (pageToken is not null)
-        {
-            Append(path, "NextToken", pageToken);
-        }
-
-        return path.ToString(0, path.Length - 1);
+            MarketplaceIds = NullIfEmpty(query.MarketplaceIds),
+            CreatedAfter = created ? Stamp(query.After) : null,
+            CreatedBefore = created ? before : null,
+            LastUpdatedAfter = created ? null : Stamp(query.After),
+            LastUpdatedBefore = created ? null : before,
+            OrderStatuses = NullIfEmpty([.. query.FulfillmentStatuses.SelectMany(s => V0Statuses[s]).Distinct()]),
+            FulfillmentChannels = NullIfEmpty([.. query.FulfilledBy.Select(f => V0Channels[f])]),
+            MaxResultsPerPage = query.PageSize ?? SellingPartnerDefaults.MaxOrdersPerPage,
+            NextToken = pageToken,
+        };
     }
 
-    private static void Append(StringBuilder path, string name, string value) =>
-        path.Append(name).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
-
-    private static void AppendList(StringBuilder path, string name, IReadOnlyList<string> values)
-    {
-        if (values.Count > 0)
-        {
-            Append(path, name, string.Join(',', values));
-        }
-    }
+    private static IReadOnlyList<string>? NullIfEmpty(IReadOnlyList<string> values) => values.Count == 0 ? null : values;
 
     // Whole seconds, rounded down: a window is never narrower than asked.
     private static string Stamp(DateTimeOffset value)

@@ -136,7 +136,7 @@ internal static class OrderHubTelemetry
 
     private static string Outcome(HttpStatusCode? status, Exception? failure) => status switch
     {
-        null => failure is Polly.Timeout.TimeoutRejectedException ? "timeout" : "transport_error",
+        null => failure is Polly.Timeout.TimeoutRejectedException or OperationCanceledException ? "timeout" : "transport_error",
         _ when failure is not null => "protocol_error", // answered, but refused: a redirect, a body over the cap
         HttpStatusCode.TooManyRequests => "throttled",
         var code when (int)code >= 500 => "server_error",

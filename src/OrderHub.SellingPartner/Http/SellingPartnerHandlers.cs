@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OrderHub.Http;
+using OrderHub.SellingPartner.Wire;
+
+namespace OrderHub.SellingPartner.Http;
+
+/// <summary>
+/// Puts the access token in <c>x-amz-access-token</c> on every attempt, after its permit (the token cache hands out a
+/// fresh one if the wait took it near its expiry), and forgets a token the API refuses as invalid or expired.
+/// </summary>
+internal sealed class AccessTokenHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var call = UpstreamCall.Of<SellingPartnerCall>(request);
+        call.TokenRejected = false;
+        var token = await call.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        request.Headers.Remove(SellingPartnerDefaults.AccessTokenHeader);
+        request.Headers.TryAddWithoutValidation(SellingPartnerDefaults.AccessTokenHeader, token);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Forbidden && IsTokenRejection(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)))
+        {
+            call.Tokens.Invalidate(token);
+            call.TokenRejected = true;
+        }
+
+        return response;
+    }
+
+    // LWA tokens that expired or were revoked come back as 403 with a message naming the token.
+    private static bool IsTokenRejection(byte[] body)
+    {
+        try
+        {
+            var errors = JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.SpErrorList)?.Errors;
+            return errors?.Any(e =>
+                string.Equals(e.Code, "InvalidToken", StringComparison.OrdinalIgnoreCase)
+                || MentionsBadToken(e.Message) || MentionsBadToken(e.Details)) == true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool MentionsBadToken(string? text) =>
+            text is not null
+            && text.Contains("token", StringComparison.OrdinalIgnoreCase)
+            && (text.Contains("expired", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid", StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>
+/// What each answer says of the quota, written to the bucket (and so to every process that shares it): the rate the
+/// API announces in <c>x-amzn-RateLimit-Limit</c> is adopted (less the pacing margin), and a 429 empties the bucket.
+/// </summary>
+internal sealed partial class RateLimitFeedbackHandler(double pacing, ILogger logger) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var call = UpstreamCall.Of<SellingPartnerCall>(request);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Headers.TryGetValues(SellingPartnerDefaults.RateLimitHeader, out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
+            && rate > 0
+            && !double.IsInfinity(rate)
+            && Math.Abs((rate * pacing) - call.Limiter.PermitsPerSecond) > 1e-9)
+        {
+            await call.Limiter.AdoptRateAsync(rate * pacing, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            LogThrottled(logger, call.SourceName, call.Operation, call.Context.OrderId, HttpExchange.Header(response, SellingPartnerDefaults.RequestIdHeader));
+            await call.Limiter.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} {Operation} for order {OrderId} was throttled (429, request {RequestId}); the rate-limit bucket is emptied, for every process that shares it.")]
+    private static partial void LogThrottled(ILogger logger, string source, string operation, string? orderId, string? requestId);
+}
