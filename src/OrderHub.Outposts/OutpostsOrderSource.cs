@@ -22,7 +22,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     private readonly OutpostsOrderSourceOptions _options;
     private readonly CredentialStateTracker _credentials = new();
     private readonly OrderHub.Http.UpstreamClient _http;
-    private readonly OutpostsTransport _transport;
+    private readonly OutpostsClient _client;
 
     /// <summary>Initializes a new instance of the <see cref="OutpostsOrderSource"/> class.</summary>
     /// <param name="options">Region, endpoint, credentials and retries.</param>
@@ -62,12 +62,11 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         var credentials = OutpostsEndpoint.ResolveCredentials(options);
         var region = RegionEndpoint.GetBySystemName(Region);
 
-        // Every request is signed by AWSSDK.Core's signer, over the handler chain below it.
-        HttpMessageHandler Signed(HttpMessageHandler inner) => new SigV4SigningHandler(credentials, region, OutpostsDefaults.SigningName, inner);
+        // Every attempt is signed by AWSSDK.Core's signer, at the end of the client's chain, over the handlers below it.
         _http = innerHandlers.Once
-            ? OrderHub.Http.UpstreamClient.Over(Signed(innerHandlers.Next()), ownsHandler: innerHandlers.Owned)
-            : OrderHub.Http.UpstreamClient.PerExchange(() => Signed(innerHandlers.Next()), "innerHandler");
-        _transport = new OutpostsTransport(_http, options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+            ? OrderHub.Http.UpstreamClient.Over(innerHandlers.Next(), ownsHandler: innerHandlers.Owned)
+            : OrderHub.Http.UpstreamClient.PerExchange(innerHandlers.Next, "innerHandler");
+        _client = new OutpostsClient(_http, ServiceUrl, credentials, region, options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
     }
 
     /// <summary>Gets the format of Outposts order ids.</summary>
@@ -97,7 +96,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         OutpostsOrderIdFormat.Validate(orderId, Name);
         cancellationToken.ThrowIfCancellationRequested();
         var context = new OrderErrorContext(Name, orderId);
-        var response = await SendAsync(new OutpostsCall("GetOrder", HttpMethod.Get, Url($"orders/{orderId}"), context, MayRepeat: true), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(_client.Call("GetOrder", context, mayRepeat: true), (api, call, ct) => api.GetOrderAsync(orderId, call, ct), cancellationToken).ConfigureAwait(false);
         var order = ReadOrder(response, context);
         return order.OrderId == orderId ? order : throw OutpostsErrors.Malformed(response, context, "the order returned is another order");
     }
@@ -135,8 +134,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
             PaymentTerm = paymentTerm,
         };
         var context = new OrderErrorContext(Name);
-        var call = new OutpostsCall("CreateOrder", HttpMethod.Post, Url("orders"), context, MayRepeat: false, () => JsonContent.Create(input, OutpostsJsonContext.Default.CreateOrderInput));
-        var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(_client.Call("CreateOrder", context, mayRepeat: false), (api, call, ct) => api.CreateOrderAsync(input, call, ct), cancellationToken).ConfigureAwait(false);
         return ReadOrder(response, context);
     }
 
@@ -174,24 +172,11 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var parameters = new List<string>();
-            if (query?.AccountId is { } filter)
-            {
-                parameters.Add($"OutpostIdentifierFilter={Uri.EscapeDataString(filter)}");
-            }
-
-            if (nextToken is not null)
-            {
-                parameters.Add($"NextToken={Uri.EscapeDataString(nextToken)}");
-            }
-
-            if (query?.PageSize is { } size)
-            {
-                parameters.Add($"MaxResults={size.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-            }
-
-            var path = parameters.Count == 0 ? "list-orders" : $"list-orders?{string.Join('&', parameters)}";
-            var response = await SendAsync(new OutpostsCall("ListOrders", HttpMethod.Get, Url(path), context, MayRepeat: true), cancellationToken).ConfigureAwait(false);
+            var page = nextToken;
+            var response = await SendAsync(
+                _client.Call("ListOrders", context, mayRepeat: true),
+                (api, call, ct) => api.ListOrdersAsync(query?.AccountId, page, query?.PageSize, call, ct),
+                cancellationToken).ConfigureAwait(false);
             var (summaries, token) = ReadPage(response, context);
             foreach (var summary in summaries)
             {
@@ -213,11 +198,15 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     {
         OutpostsOrderIdFormat.Validate(orderId, Name);
         cancellationToken.ThrowIfCancellationRequested();
-        await SendAsync(new OutpostsCall("CancelOrder", HttpMethod.Post, Url($"orders/{orderId}/cancel"), new OrderErrorContext(Name, orderId), MayRepeat: true), cancellationToken).ConfigureAwait(false);
+        await SendAsync(_client.Call("CancelOrder", new OrderErrorContext(Name, orderId), mayRepeat: true), (api, call, ct) => api.CancelOrderAsync(orderId, call, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _http.Dispose();
+    }
 
     // A handler given by the caller must not follow redirects (it is not disposed with the source); none given, the
     // source creates and owns one that does not.
@@ -225,10 +214,10 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     {
         if (innerHandler is null)
         {
-            return (OrderHub.Http.HttpExchange.CreateHandler, true, true);
+            return (OrderHub.Http.UpstreamHttp.CreateHandler, true, true);
         }
 
-        OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(innerHandler, nameof(innerHandler));
+        OrderHub.Http.UpstreamHttp.EnsureRedirectsNotFollowed(innerHandler, nameof(innerHandler));
         return (() => innerHandler, true, false);
     }
 
@@ -275,13 +264,11 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         }
     }
 
-    private async Task<OutpostsResponse> SendAsync(OutpostsCall call, CancellationToken cancellationToken)
+    private async Task<OutpostsResponse> SendAsync(OutpostsCall call, Func<IOutpostsApi, OutpostsCall, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        var response = await _transport.SendAsync(call, cancellationToken).ConfigureAwait(false);
+        var response = await _client.SendAsync(call, send, cancellationToken).ConfigureAwait(false);
         return response.IsSuccess ? response : throw OutpostsErrors.ToException(response, call.Context, call.Operation);
     }
-
-    private Uri Url(string relative) => new(ServiceUrl, relative);
 
     private InvalidOrderRequestException Invalid(Violation violation) =>
         new(violation.Message, new OrderErrorContext(Name)) { ParameterName = violation.Field };

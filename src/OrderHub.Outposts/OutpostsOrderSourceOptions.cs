@@ -59,7 +59,7 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject, IOrderSourc
 
     /// <summary>Gets or sets the most bytes read from one response; a larger one is a protocol error. The default is 4 MiB.</summary>
     [Range(1024, int.MaxValue)]
-    public long MaxResponseBytes { get; set; } = OrderHub.Http.HttpExchange.DefaultMaxResponseBytes;
+    public long MaxResponseBytes { get; set; } = OrderHub.Http.UpstreamHttp.DefaultMaxResponseBytes;
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -229,6 +229,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         }
 
         _client.Dispose();
+        _lwa.Dispose();
         _http.Dispose();
     }
 
@@ -237,10 +238,10 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     {
         if (handler is not null)
         {
-            OrderHub.Http.HttpExchange.EnsureRedirectsNotFollowed(handler, nameof(handler));
+            OrderHub.Http.UpstreamHttp.EnsureRedirectsNotFollowed(handler, nameof(handler));
         }
 
-        return OrderHub.Http.UpstreamClient.Over(handler ?? OrderHub.Http.HttpExchange.CreateHandler(), ownsHandler: handler is null);
+        return OrderHub.Http.UpstreamClient.Over(handler ?? OrderHub.Http.UpstreamHttp.CreateHandler(), ownsHandler: handler is null);
     }
 
     /// <summary>Reads a v0 getOrder success body (<c>{"payload": Order}</c>) into the unified model.</summary>

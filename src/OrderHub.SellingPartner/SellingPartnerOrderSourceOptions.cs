@@ -116,11 +116,11 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
     /// is a protocol error. The default is 4 MiB, far above any documented response.
     /// </summary>
     [Range(1024, int.MaxValue)]
-    public long MaxResponseBytes { get; set; } = OrderHub.Http.HttpExchange.DefaultMaxResponseBytes;
+    public long MaxResponseBytes { get; set; } = OrderHub.Http.UpstreamHttp.DefaultMaxResponseBytes;
 
     /// <summary>Gets the base address calls go to: <see cref="Endpoint"/>, or the region's host.</summary>
     /// <remarks>A trailing slash is added when missing, so an endpoint with a path (a proxy) keeps it.</remarks>
-    public Uri BaseAddress => Endpoint is { } endpoint ? OrderHub.Http.HttpExchange.WithTrailingSlash(endpoint) : SellingPartnerEndpoints.For(Region, Sandbox);
+    public Uri BaseAddress => Endpoint is { } endpoint ? OrderHub.Http.UpstreamHttp.WithTrailingSlash(endpoint) : SellingPartnerEndpoints.For(Region, Sandbox);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -20,7 +20,7 @@ internal static class OutpostsEndpoint
     {
         if (options.Endpoint is { } explicitUrl)
         {
-            return HttpExchange.WithTrailingSlash(explicitUrl);
+            return UpstreamHttp.WithTrailingSlash(explicitUrl);
         }
 
         foreach (var variable in new[] { "AWS_ENDPOINT_URL_OUTPOSTS", "AWS_ENDPOINT_URL" })
@@ -28,7 +28,7 @@ internal static class OutpostsEndpoint
             if (NonEmpty(environment(variable)) is { } value)
             {
                 return Uri.TryCreate(value, UriKind.Absolute, out var url)
-                    ? HttpExchange.WithTrailingSlash(url)
+                    ? UpstreamHttp.WithTrailingSlash(url)
                     : throw new ArgumentException($"{variable} must be an absolute URL such as https://outposts.us-west-2.amazonaws.com; got '{value}'.", nameof(options));
             }
         }

@@ -10,11 +10,9 @@ internal sealed record OutpostsResponse(HttpStatusCode StatusCode, byte[] Body, 
     public string Excerpt() => OrderSourceProtocolException.ExcerptOf(Body);
 }
 
-/// <summary>One Outposts call.</summary>
-/// <param name="Operation">The operation's name, for messages.</param>
-/// <param name="Method">The HTTP method.</param>
-/// <param name="Uri">The full URI.</param>
-/// <param name="Context">The source and order, for errors.</param>
-/// <param name="MayRepeat">Whether the call may be sent again after it may have reached the server (false for CreateOrder).</param>
-/// <param name="Content">Creates the body afresh for each attempt.</param>
-internal sealed record OutpostsCall(string Operation, HttpMethod Method, Uri Uri, OrderErrorContext Context, bool MayRepeat, Func<HttpContent>? Content = null);
+/// <summary>One Outposts call as its pipeline and handlers see it.</summary>
+internal sealed class OutpostsCall : OrderHub.Http.UpstreamCall
+{
+    /// <summary>Gets a value indicating whether the call may be sent again after it may have reached the server (false for CreateOrder).</summary>
+    public required bool MayRepeat { get; init; }
+}

@@ -1,58 +1,54 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrderHub.Diagnostics;
 using OrderHub.Http;
+using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Wire;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
+using Polly.Timeout;
+using Refit;
 
 namespace OrderHub.SellingPartner.Auth;
 
 /// <summary>
-/// Login with Amazon's refresh-token grant. The access token is cached and refreshed ahead of the expiry the endpoint
-/// returns (<c>expires_in</c>); however many callers wait, one refresh is in flight. A refresh that meets a 5xx, a
-/// 429 or a transport failure is retried with backoff and jitter, within the call budget
-/// (<see cref="SellingPartnerOrderSourceOptions.CallTimeout"/>).
+/// Login with Amazon's refresh-token grant, through Refit (<see cref="ILoginWithAmazonApi"/>) over a resilience
+/// pipeline of its own: the call budget (<see cref="SellingPartnerOrderSourceOptions.CallTimeout"/>) around retries of
+/// a 5xx, a 429 or a transport failure (backoff and jitter) around the attempt timeout. The access token is cached and
+/// refreshed ahead of the expiry the endpoint returns (<c>expires_in</c>); however many callers wait, one refresh is in
+/// flight. A refresh spends no rate-limit permit.
 /// </summary>
-internal sealed class LwaAccessTokenSource : IAccessTokenSource
+internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
 {
-    private readonly UpstreamClient _http;
+    private readonly HttpClient _http;
+    private readonly ILoginWithAmazonApi _api;
     private readonly SellingPartnerOrderSourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
-    private readonly ResiliencePipeline _attemptTimeout;
-    private readonly ResiliencePipeline<LwaAnswer> _retries;
     private readonly CachedTokenSlot _slot;
 
-    public LwaAccessTokenSource(UpstreamClient http, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
+    public LwaAccessTokenSource(UpstreamClient upstream, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
     {
-        _http = http;
         _options = options;
         _timeProvider = timeProvider;
         _sourceName = options.SourceName;
-        _attemptTimeout = HttpExchange.AttemptTimeout(options.AttemptTimeout, timeProvider);
-        var builder = new ResiliencePipelineBuilder<LwaAnswer> { TimeProvider = timeProvider }.AddTimeout(options.CallTimeout);
-        if (options.MaxRetryAttempts > 0)
+        var chain = new ResilienceHandler(BuildPipeline(options, timeProvider))
         {
-            builder.AddRetry(new RetryStrategyOptions<LwaAnswer>
-            {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.CancellationToken)),
-                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
-            });
-        }
-
-        _retries = builder.Build();
+            InnerHandler = new UpstreamGuardHandler { InnerHandler = upstream.AsInnermostHandler() },
+        };
+        _http = new HttpClient(chain) { BaseAddress = options.LwaEndpoint, Timeout = Timeout.InfiniteTimeSpan };
+        _api = RestService.For<ILoginWithAmazonApi>(_http);
         _slot = new CachedTokenSlot(timeProvider, RequestTokenAsync);
     }
 
     public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => _slot.GetAsync(cancellationToken);
 
     public void Invalidate(string rejectedToken) => _slot.Invalidate(rejectedToken);
+
+    public void Dispose() => _http.Dispose();
 
     // A token refresh is a call of its own in the traces; the token itself never goes there.
     private Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken) =>
@@ -61,67 +57,93 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
     private async Task<CachedToken> RefreshAsync(CancellationToken cancellationToken)
     {
         var requestedAt = _timeProvider.GetUtcNow();
-        LwaAnswer answer;
+        var call = new UpstreamCall
+        {
+            Upstream = "Login with Amazon",
+            Operation = SellingPartnerDefaults.LwaOperation,
+            Context = new OrderErrorContext(_sourceName),
+            RequestIdHeader = SellingPartnerDefaults.LwaRequestIdHeader,
+            MaxResponseBytes = _options.MaxResponseBytes,
+            Budget = new CallBudget(_options.CallTimeout, _timeProvider),
+            Clock = _timeProvider,
+        };
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = _options.RefreshToken,
+            ["client_id"] = _options.ClientId,
+            ["client_secret"] = _options.ClientSecret,
+        };
+
+        HttpStatusCode status;
+        byte[] body;
+        string? requestId;
         try
         {
-            answer = await _retries.ExecuteAsync(static (self, ct) => new ValueTask<LwaAnswer>(self.AttemptAsync(ct)), this, cancellationToken).ConfigureAwait(false);
+            using var response = await _api.RefreshAccessTokenAsync(form, call, cancellationToken).ConfigureAwait(false);
+            status = response.StatusCode;
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            requestId = UpstreamHttp.Header(response, SellingPartnerDefaults.LwaRequestIdHeader);
         }
-        catch (Exception e) when (HttpExchange.IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && UpstreamHttp.Unwrap(e) is var cause && (cause is OrderHubException || UpstreamHttp.IsTransportFailure(cause)))
         {
-            throw new OrderSourceUnavailableException("Login with Amazon could not be reached (or did not answer in time) to refresh the access token.", new OrderErrorContext(_sourceName), e)
+            throw cause as OrderHubException ?? new OrderSourceUnavailableException("Login with Amazon could not be reached (or did not answer in time) to refresh the access token.", call.Context, cause)
             {
-                TimedOut = e is Polly.Timeout.TimeoutRejectedException,
+                TimedOut = cause is TimeoutRejectedException,
             };
         }
 
-        if (answer.Status is >= HttpStatusCode.OK and < HttpStatusCode.Ambiguous)
+        if (status is >= HttpStatusCode.OK and < HttpStatusCode.Ambiguous)
         {
-            var token = TryRead(answer.Body, SellingPartnerJsonContext.Default.LwaTokenResponse);
+            var token = TryRead(body, SellingPartnerJsonContext.Default.LwaTokenResponse);
             if (token?.AccessToken is not { Length: > 0 } accessToken || token.ExpiresIn is not > 0)
             {
                 throw new OrderSourceProtocolException(
                     "Login with Amazon answered without an access token and its lifetime.",
                     null, // the body would hold a token: never keep it
-                    new OrderErrorContext(_sourceName, StatusCode: answer.Status, RequestId: answer.RequestId));
+                    new OrderErrorContext(_sourceName, StatusCode: status, RequestId: requestId));
             }
 
             return new CachedToken(accessToken, requestedAt, TimeSpan.FromSeconds(token.ExpiresIn.Value));
         }
 
-        var error = TryRead(answer.Body, SellingPartnerJsonContext.Default.LwaErrorResponse);
-        var context = new OrderErrorContext(_sourceName, StatusCode: answer.Status, RequestId: answer.RequestId, ErrorCode: error?.Error);
-        var what = error?.Error is { } code ? $"{code}: {error.ErrorDescription}" : $"HTTP {(int)answer.Status}";
-        throw IsTransientStatus(answer.Status)
+        var error = TryRead(body, SellingPartnerJsonContext.Default.LwaErrorResponse);
+        var context = new OrderErrorContext(_sourceName, StatusCode: status, RequestId: requestId, ErrorCode: error?.Error);
+        var what = error?.Error is { } code ? $"{code}: {error.ErrorDescription}" : $"HTTP {(int)status}";
+        throw IsTransientStatus(status)
             ? new OrderSourceUnavailableException($"Login with Amazon could not refresh the access token ({what}).", context)
             : new OrderSourceAuthenticationException($"Login with Amazon refused the credentials ({what}). Check the client id, client secret and refresh token.", context);
     }
 
-    private async Task<LwaAnswer> AttemptAsync(CancellationToken cancellationToken)
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
     {
-        using var form = new FormUrlEncodedContent(
-        [
-            new("grant_type", "refresh_token"),
-            new("refresh_token", _options.RefreshToken),
-            new("client_id", _options.ClientId),
-            new("client_secret", _options.ClientSecret),
-        ]);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.LwaEndpoint) { Content = form };
-        var limits = new ExchangeLimits("Login with Amazon", _options.MaxResponseBytes, new OrderErrorContext(_sourceName), SellingPartnerDefaults.LwaRequestIdHeader)
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
         {
-            Operation = SellingPartnerDefaults.LwaOperation,
-            Clock = _timeProvider,
+            TimeProvider = timeProvider,
+            Name = "OrderHub.LoginWithAmazon",
+            InstanceName = options.SourceName,
         };
-        var (response, body) = await HttpExchange.SendAsync(_http.Next(), request, _attemptTimeout, limits, cancellationToken).ConfigureAwait(false);
-        using (response)
+        builder.AddTimeout(options.CallTimeout);
+        if (options.MaxRetryAttempts > 0)
         {
-            return new LwaAnswer(response.StatusCode, body, HttpExchange.Header(response, SellingPartnerDefaults.LwaRequestIdHeader), HttpExchange.RetryAfter(response));
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromMinutes(1),
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } exception
+                    ? UpstreamHttp.IsTransportFailure(exception) && !args.Context.CancellationToken.IsCancellationRequested
+                    : IsTransientStatus(args.Outcome.Result!.StatusCode)),
+                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result is { } answer ? UpstreamHttp.RetryAfter(answer) : null),
+            });
         }
-    }
 
-    private static bool IsTransient(Outcome<LwaAnswer> outcome, CancellationToken cancellationToken) =>
-        outcome.Exception is { } exception
-            ? HttpExchange.IsTransportFailure(exception) && !cancellationToken.IsCancellationRequested
-            : IsTransientStatus(outcome.Result!.Status);
+        builder.AddTimeout(options.AttemptTimeout);
+        builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });
+        return builder.Build();
+    }
 
     private static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests;
 
@@ -137,7 +159,4 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource
             return null;
         }
     }
-
-    // One answer of the token endpoint; the body may hold a token and never leaves this class.
-    private sealed record LwaAnswer(HttpStatusCode Status, byte[] Body, string? RequestId, TimeSpan? RetryAfter);
 }

@@ -34,6 +34,14 @@ internal interface ISellingPartnerApi
     Task<HttpResponseMessage> CreateRestrictedDataTokenAsync([Body] CreateRestrictedDataTokenRequest body, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
 }
 
+/// <summary>Login with Amazon's token endpoint (the client's base address is the endpoint itself).</summary>
+internal interface ILoginWithAmazonApi
+{
+    /// <summary>The refresh-token grant, form-encoded.</summary>
+    [Post("")]
+    Task<HttpResponseMessage> RefreshAccessTokenAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, [Property(UpstreamCall.OptionName)] UpstreamCall call, CancellationToken cancellationToken);
+}
+
 /// <summary>The query of <c>searchOrders</c>; a member left null is not sent.</summary>
 internal sealed class SearchOrdersParameters
 {

@@ -93,20 +93,16 @@ internal sealed partial class SellingPartnerClient : IDisposable
         {
             using var response = await send(Api, call, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return new SellingPartnerResponse(response.StatusCode, body, HttpExchange.Header(response, SellingPartnerDefaults.RequestIdHeader), HttpExchange.RetryAfter(response))
+            return new SellingPartnerResponse(response.StatusCode, body, UpstreamHttp.Header(response, SellingPartnerDefaults.RequestIdHeader), UpstreamHttp.RetryAfter(response))
             {
                 TokenRejected = call.TokenRejected,
             };
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(Unwrap(e), call) is { } translated)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(UpstreamHttp.Unwrap(e), call) is { } translated)
         {
             throw translated;
         }
     }
-
-    // Refit may wrap what the handlers threw; OrderHub's own exceptions and the transport's are what count.
-    private static Exception Unwrap(Exception e) =>
-        e is ApiException or ApiRequestException && e.InnerException is { } inner ? inner : e;
 
     private static Exception? Translate(Exception e, SellingPartnerCall call) => e switch
     {
@@ -120,7 +116,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
             rejected.RetryAfter,
             call.Context),
         QuotaStoreUnavailableException store => new OrderSourceUnavailableException(store.Message, call.Context, store),
-        _ when IsTransportFailure(e) => new OrderSourceUnavailableException(
+        _ when UpstreamHttp.IsTransportFailure(e) => new OrderSourceUnavailableException(
             call.Budget.IsSpent
                 ? string.Create(CultureInfo.InvariantCulture, $"The Selling Partner API did not answer within the call's budget of {call.Budget.Total.TotalSeconds:0.#} s (CallTimeout; {(e is TimeoutRejectedException ? "every attempt timed out" : "the connection failed")}).")
                 : $"The Selling Partner API could not be reached ({(e is TimeoutRejectedException ? "every attempt timed out" : "the connection failed")}).",
@@ -131,8 +127,6 @@ internal sealed partial class SellingPartnerClient : IDisposable
         },
         _ => null,
     };
-
-    private static bool IsTransportFailure(Exception e) => e is HttpRequestException or IOException or TimeoutRejectedException;
 
     private static SellingPartnerCall CallOf(ResilienceContext context) =>
         UpstreamCall.Of<SellingPartnerCall>(context.GetRequestMessage() ?? throw new InvalidOperationException("The pipeline runs without its request."));
@@ -157,7 +151,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
             MaxDelay = TimeSpan.FromMinutes(1),
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, args.AttemptNumber, maxRetries)),
             DelayGenerator = static args => ValueTask.FromResult(
-                CallOf(args.Context).TokenRejected ? TimeSpan.Zero : args.Outcome.Result is { } answer ? HttpExchange.RetryAfter(answer) : null),
+                CallOf(args.Context).TokenRejected ? TimeSpan.Zero : args.Outcome.Result is { } answer ? UpstreamHttp.RetryAfter(answer) : null),
             OnRetry = args =>
             {
                 var call = CallOf(args.Context);
@@ -165,7 +159,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
                     ? (call.TokenRejected ? "token_rejected" : ReasonOf(result.StatusCode))
                     : args.Outcome.Exception is TimeoutRejectedException ? "timeout" : "transport_error";
                 OrderHubTelemetry.RecordRetry(call.SourceName, call.Operation, reason);
-                var requestId = args.Outcome.Result is { } answered ? HttpExchange.Header(answered, SellingPartnerDefaults.RequestIdHeader) : null;
+                var requestId = args.Outcome.Result is { } answered ? UpstreamHttp.Header(answered, SellingPartnerDefaults.RequestIdHeader) : null;
                 if (call.TokenRejected)
                 {
                     LogTokenRejected(_logger, call.SourceName, requestId);
@@ -233,7 +227,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
 
         if (outcome.Exception is { } exception)
         {
-            return IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;
+            return UpstreamHttp.IsTransportFailure(exception) && !context.CancellationToken.IsCancellationRequested;
         }
 
         if (call.TokenRejected)

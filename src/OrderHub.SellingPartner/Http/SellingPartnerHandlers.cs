@@ -73,7 +73,7 @@ internal sealed partial class RateLimitFeedbackHandler(double pacing, ILogger lo
 
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            LogThrottled(logger, call.SourceName, call.Operation, call.Context.OrderId, HttpExchange.Header(response, SellingPartnerDefaults.RequestIdHeader));
+            LogThrottled(logger, call.SourceName, call.Operation, call.Context.OrderId, UpstreamHttp.Header(response, SellingPartnerDefaults.RequestIdHeader));
             await call.Limiter.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
 

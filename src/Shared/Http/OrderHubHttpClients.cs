@@ -39,7 +39,7 @@ internal static class OrderHubHttpClients
             if (name is not null && name.StartsWith("OrderHub.", StringComparison.Ordinal))
             {
                 // First in the list, so a user's own ConfigurePrimaryHttpMessageHandler still wins (and is then checked).
-                options.HttpMessageHandlerBuilderActions.Insert(0, builder => builder.PrimaryHandler = HttpExchange.CreateHandler());
+                options.HttpMessageHandlerBuilderActions.Insert(0, builder => builder.PrimaryHandler = UpstreamHttp.CreateHandler());
             }
         }
 

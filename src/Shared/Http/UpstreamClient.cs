@@ -25,7 +25,7 @@ internal sealed class UpstreamClient : IDisposable
     /// <exception cref="ArgumentException">The chain follows redirects.</exception>
     public static UpstreamClient PerExchange(Func<HttpMessageHandler> handlers, string parameterName)
     {
-        HttpExchange.EnsureRedirectsNotFollowed(handlers(), parameterName);
+        UpstreamHttp.EnsureRedirectsNotFollowed(handlers(), parameterName);
         return new(null, false, handlers);
     }
 

@@ -111,5 +111,5 @@ internal sealed class UpstreamGuardHandler : DelegatingHandler
         ContextOf(call, response));
 
     private static OrderErrorContext ContextOf(UpstreamCall call, HttpResponseMessage response) =>
-        call.Context with { StatusCode = response.StatusCode, RequestId = HttpExchange.Header(response, call.RequestIdHeader) };
+        call.Context with { StatusCode = response.StatusCode, RequestId = UpstreamHttp.Header(response, call.RequestIdHeader) };
 }

@@ -21,7 +21,7 @@ public sealed class OrderSyncTests
 
         public async Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default)
         {
-            using var lease = await RateLimitGate.AcquireAsync(limiter, ThrottleMode.Wait, new OrderErrorContext(Name, orderId), cancellationToken);
+            using var lease = await ((IQuotaLimiter)limiter).AcquireAsync(null, cancellationToken);
             return await inner.GetOrderAsync(orderId, options, cancellationToken);
         }
     }

@@ -119,10 +119,11 @@ public sealed class SharedQuotaLimiterTests
         var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 0.5, burst: 1);
         await limiter.AcquireAsync(null, default);
 
-        var error = await Should.ThrowAsync<OrderSourceThrottledException>(() =>
-            RateLimitGate.AcquireAsync(limiter, ThrottleMode.Wait, TimeSpan.FromSeconds(1), Context).AsTask());
+        using var refused = await limiter.AcquireAsync(TimeSpan.FromSeconds(1), default);
 
-        error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(2));
+        refused.IsAcquired.ShouldBeFalse();
+        refused.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter).ShouldBeTrue();
+        retryAfter.ShouldBe(TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -131,10 +132,9 @@ public sealed class SharedQuotaLimiterTests
         var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
         _store.Down = true;
 
-        var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => RateLimitGate.AcquireAsync(limiter, ThrottleMode.FailFast, Context).AsTask());
+        var error = await Should.ThrowAsync<OrderHub.RateLimits.QuotaStoreUnavailableException>(() => limiter.AcquireAsync(TimeSpan.Zero, default).AsTask());
 
         error.Message.ShouldContain("the test store is down");
-        error.SourceName.ShouldBe("sp-api");
         _store.Calls.ShouldBe(1, "a caller that may not wait does not retry the store");
     }
 
@@ -161,10 +161,10 @@ public sealed class SharedQuotaLimiterTests
         var limiter = Limiter(new QuotaStoreAccess(_store, _time, outageTolerance: TimeSpan.FromSeconds(30)), rate: 1, burst: 5);
         _store.Down = true;
 
-        var pending = RateLimitGate.AcquireAsync(limiter, ThrottleMode.Wait, Context).AsTask();
+        var pending = limiter.AcquireAsync(null, default).AsTask();
         await AdvanceUntil(() => pending.IsCompleted);
 
-        var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => pending);
+        var error = await Should.ThrowAsync<OrderHub.RateLimits.QuotaStoreUnavailableException>(() => pending);
         error.Message.ShouldContain("the test store is down");
         _store.Calls.ShouldBeGreaterThan(3);
     }
