@@ -91,7 +91,7 @@ internal static class CliConfiguration
     /// so a command that exports nothing pays nothing.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Adds to the pipelines (an exporter of the caller's; <c>serve</c>'s ASP.NET Core instrumentation); builds them even with no OTLP endpoint.</param>
+    /// <param name="configure">Adds to the pipelines (an exporter of the caller's; <c>serve</c>'s Prometheus metrics); builds the metrics pipeline even with no OTLP endpoint, and the traces only with one.</param>
     public static void AddTelemetry(IServiceCollection services, Action<OpenTelemetryBuilder>? configure = null)
     {
         if (!ExportsTelemetry && configure is null)
@@ -100,10 +100,14 @@ internal static class CliConfiguration
         }
 
         var telemetry = services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics.AddMeter(TelemetryName, PollyMeterName).AddHttpClientInstrumentation());
+
+        // Spans cost every request an activity: a tracer provider is built only when something exports spans (OTLP, or
+        // a caller's own exporter); whichever builds it gets OrderHub's spans and the HTTP calls under them.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation());
         if (ExportsTelemetry)
         {
+            telemetry.WithTracing();
             telemetry.UseOtlpExporter();
         }
 
