@@ -91,7 +91,9 @@ public sealed partial class IncrementalOrderSync
 
     /// <summary>
     /// Keeps reading windows until cancelled: one window, then a pause of <see cref="IncrementalSyncRequest.PollInterval"/>
-    /// (by default the page quota's sustained rate), then the next. Killed at any moment, it resumes where it stopped.
+    /// (by default the page quota's sustained rate), then the next. A poll the upstream fails or throttles (after the
+    /// source's own retries) is logged and tried again at the next poll; refused credentials or queries and a failing
+    /// store end it. Killed at any moment, it resumes where it stopped.
     /// </summary>
     /// <param name="request">What to follow.</param>
     /// <param name="progress">Receives progress after every page, totalled over the windows.</param>
@@ -104,20 +106,29 @@ public sealed partial class IncrementalOrderSync
         var interval = request.PollInterval
             ?? (source is IOrderChangeFeed feed ? TimeSpan.FromSeconds(1 / feed.ChangeFeedRateLimit.PermitsPerSecond) : TimeSpan.FromMinutes(5));
         IncrementalSyncProgress? totals = null;
-        var first = true;
+        var next = request;
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = _timeProvider.GetTimestamp();
             var before = totals;
             try
             {
-                var result = await RunAsync(first ? request : request with { Reset = false, Since = null }, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
+                var result = await RunAsync(next, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
                 totals = Add(before, result);
-                first = false;
+
+                // Once a window is read, the cursor exists: later polls start from it.
+                next = request with { Reset = false, Since = null };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (OrderHubException e) when (e is OrderSourceUnavailableException or OrderSourceThrottledException)
+            {
+                // An outage or a throttle passes: the follower keeps its place (the cursor) and tries at the next poll.
+                // Refused credentials, a refused query or a failing store need fixing and end it.
+                LogPollFailed(_logger, source.Name, request.Scope, e.GetType().Name, e.RequestId);
+                next = next with { Reset = false };
             }
 
             var wait = interval - _timeProvider.GetElapsedTime(started);
@@ -381,6 +392,9 @@ public sealed partial class IncrementalOrderSync
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the unfinished {Source} ({Scope}) window {Start:O} to {End:O} after {Pages} stored pages.")]
     private static partial void LogResumed(ILogger logger, string source, string scope, DateTimeOffset start, DateTimeOffset end, int pages);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following {Source} ({Scope}): this poll failed ({ErrorType}, request {RequestId}); trying again at the next poll, from the cursor.")]
+    private static partial void LogPollFailed(ILogger logger, string source, string scope, string errorType, string? requestId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Window of {Source} ({Scope}) read: {Pages} pages, {Inserted} new, {Updated} updated, {Unchanged} unchanged.")]
     private static partial void LogWindowEnded(ILogger logger, string source, string scope, int pages, int inserted, int updated, int unchanged);

@@ -225,6 +225,47 @@ public sealed class IncrementalOrderSyncTests
         _store.OrderCount.ShouldBe(4);
     }
 
+    [Fact]
+    public async Task Follow_PollTheUpstreamFails_IsTriedAgainAtTheNextPoll_FromTheSameStart()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        var failures = 1;
+        _feed.BeforePage = _ =>
+        {
+            if (Interlocked.Decrement(ref failures) >= 0)
+            {
+                throw new OrderSourceUnavailableException("The upstream is down.", new OrderErrorContext("feed"));
+            }
+        };
+        using var stop = new CancellationTokenSource();
+        var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
+
+        await Eventually(() => _feed.Requests.Count == 1);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_store.OrderCount < 3)
+        {
+            following.IsFaulted.ShouldBeFalse("an outage does not end the follower");
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the follower never polled again");
+            _time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(10);
+        }
+
+        _feed.Requests[1].After.ShouldBe(Now.AddDays(-7), "no window was read: the next poll starts from --since again");
+        await stop.CancelAsync();
+        (await following).Inserted.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Follow_RefusedCredentials_EndTheFollower()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        _feed.BeforePage = _ => throw new OrderSourceAuthenticationException("Refused.", new OrderErrorContext("feed"));
+
+        await Should.ThrowAsync<OrderSourceAuthenticationException>(() => Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }));
+
+        _feed.Requests.Count.ShouldBe(1);
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
