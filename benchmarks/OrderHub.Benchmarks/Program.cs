@@ -4,7 +4,7 @@ using OrderHub.Benchmarks.Sync;
 
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-unthrottled <orders>" and
-// "sync-incremental <orders>"; anything else
+// "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk); anything else
 // goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
@@ -27,6 +27,12 @@ switch (args.FirstOrDefault())
         break;
     case "sync-incremental":
         await IncrementalMeasurements.CompareAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+        break;
+    case "lookup-vs-kestrel":
+        await LookupMeasurements.CompareWithBareKestrelAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2);
+        break;
+    case "bare-kestrel-server":
+        await LookupMeasurements.ServeBareAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(SyncMeasurements).Assembly).Run(args);

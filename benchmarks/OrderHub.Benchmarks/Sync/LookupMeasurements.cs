@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace OrderHub.Benchmarks.Sync;
+
+/// <summary>
+/// The lookup API's store hits beside a bare Kestrel endpoint that serves the same bytes, each in a process of its own,
+/// driven by <c>wrk</c> in the same run, alternately: requests per second and p99, and their ratio.
+/// </summary>
+internal static partial class LookupMeasurements
+{
+    private const string Key = "bench-lookup-key";
+
+    public static async Task CompareWithBareKestrelAsync(int rounds)
+    {
+        await using var emulator = await EmulatorProcess.StartAsync(["--sp-rate", "1000", "--sp-burst", "1000", "--sp-orders", "20"]);
+        var folder = Directory.CreateTempSubdirectory("orderhub-bench-lookup-").FullName;
+        var servePort = FreePort();
+        using var serve = Start(["serve", "--urls", $"http://127.0.0.1:{servePort}", "--db", Path.Combine(folder, "api.db")], emulator.BaseAddress);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        await UntilServingAsync(http, new Uri($"http://127.0.0.1:{servePort}/healthz"));
+        var orderUrl = $"http://127.0.0.1:{servePort}/orders/{(await emulator.OrderIdsAsync())[0]}";
+        var body = await http.GetByteArrayAsync(orderUrl); // read through once: every request after it is a store hit
+        var bodyFile = Path.Combine(folder, "body.json");
+        await File.WriteAllBytesAsync(bodyFile, body);
+
+        var barePort = FreePort();
+        using var bare = Start(["bare-kestrel-server", barePort.ToString(CultureInfo.InvariantCulture), bodyFile], null, benchmarkItself: true);
+        await UntilServingAsync(http, new Uri($"http://127.0.0.1:{barePort}/orders/x"));
+
+        for (var round = 1; round <= rounds; round++)
+        {
+            var api = await WrkAsync(orderUrl);
+            var kestrel = await WrkAsync($"http://127.0.0.1:{barePort}/orders/x");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: lookup API store hits {api.Rate:0} req/s (p99 {api.P99}); bare Kestrel, same {body.Length} bytes, {kestrel.Rate:0} req/s (p99 {kestrel.P99}); ratio {api.Rate / kestrel.Rate:0.00}"));
+        }
+
+        serve.Kill(entireProcessTree: true);
+        bare.Kill(entireProcessTree: true);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>The bare endpoint: Kestrel, one route, the bytes from a file, nothing else.</summary>
+    public static async Task ServeBareAsync(int port, string bodyFile)
+    {
+        var body = await File.ReadAllBytesAsync(bodyFile);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapGet("/orders/{orderId}", () => Results.Bytes(body, "application/json"));
+        await app.RunAsync();
+    }
+
+    private static Process Start(IEnumerable<string> args, Uri? emulator, bool benchmarkItself = false)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, benchmarkItself ? "OrderHub.Benchmarks.dll" : "OrderHub.Cli.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (emulator is not null)
+        {
+            info.Environment["ORDERHUB_SP_ENDPOINT"] = emulator.ToString();
+            info.Environment["ORDERHUB_LWA_ENDPOINT"] = new Uri(emulator, "auth/o2/token").ToString();
+            info.Environment["ORDERHUB_LWA_CLIENT_ID"] = "emulator-client";
+            info.Environment["ORDERHUB_LWA_CLIENT_SECRET"] = "emulator-secret";
+            info.Environment["ORDERHUB_LWA_REFRESH_TOKEN"] = "Atzr|emulator-seller";
+            info.Environment["ORDERHUB_RATE_LIMITS"] = "process";
+            info.Environment["ORDERHUB_API_KEYS"] = Key;
+        }
+
+        var process = Process.Start(info)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        return process;
+    }
+
+    private static async Task UntilServingAsync(HttpClient http, Uri probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(probe)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<(double Rate, string P99)> WrkAsync(string url)
+    {
+        var info = new ProcessStartInfo("wrk") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var arg in (string[])["-t2", "-c32", "-d10s", "--latency", "-H", $"X-Api-Key: {Key}", url])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var wrk = Process.Start(info) ?? throw new InvalidOperationException("wrk could not be started: apt-get install wrk.");
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var rate = double.Parse(RateLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return (rate, P99Line().Match(output).Groups[1].Value);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RateLine();
+
+    [GeneratedRegex(@"99%\s+(\S+)")]
+    private static partial Regex P99Line();
+}
