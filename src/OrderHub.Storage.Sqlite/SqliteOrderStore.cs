@@ -16,6 +16,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     /// <summary>The SQLite application id OrderHub marks its databases with (<c>PRAGMA application_id</c>): "ORDH".</summary>
     public const int ApplicationId = 0x4F524448;
 
+    // References read per short read of a run's pending list.
+    private const int PendingPageSize = 1000;
+
+    // Past a checkpoint, the log file is cut back to this size rather than kept at its largest.
+    private const long JournalSizeLimit = 64L * 1024 * 1024;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteConnection _writer;
     private readonly string _connectionString;
@@ -97,7 +103,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
             writer = new SqliteConnection(connectionString);
             await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={JournalSizeLimit};"), cancellationToken).ConfigureAwait(false);
             await MigrateAsync(writer, path, cancellationToken).ConfigureAwait(false);
             return new SqliteOrderStore(writer, connectionString, timeProvider ?? TimeProvider.System, path, busyTimeout, creating);
         }
@@ -165,17 +171,47 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The references are read a page at a time, each page a short read of its own: a read held open for the whole
+    /// run would pin the write-ahead log, which SQLite could then never checkpoint back into the database, and the log
+    /// would grow with everything the run writes.
+    /// </remarks>
     public async IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var connection = await GuardAsync(() => Task.FromResult(OpenReader())).ConfigureAwait(false);
-        using var query = connection.CreateCommand();
-        query.CommandText = "SELECT source, order_id FROM sync_items WHERE run_id = $run AND state IN (0, 2) ORDER BY seq";
-        query.Parameters.AddWithValue("$run", runId);
-        using var reader = await GuardAsync(() => query.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-        while (await GuardAsync(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+        var after = long.MinValue;
+        while (true)
         {
-            yield return new OrderReference(reader.GetString(0), reader.GetString(1));
+            var page = await GuardAsync(() => ReadPendingPageAsync(runId, after, cancellationToken)).ConfigureAwait(false);
+            foreach (var (_, reference) in page)
+            {
+                yield return reference;
+            }
+
+            if (page.Count < PendingPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Seq;
         }
+    }
+
+    private async Task<List<(long Seq, OrderReference Reference)>> ReadPendingPageAsync(string runId, long after, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT seq, source, order_id FROM sync_items WHERE run_id = $run AND state IN (0, 2) AND seq > $after ORDER BY seq LIMIT $limit";
+        query.Parameters.AddWithValue("$run", runId);
+        query.Parameters.AddWithValue("$after", after);
+        query.Parameters.AddWithValue("$limit", PendingPageSize);
+        using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var page = new List<(long, OrderReference)>(PendingPageSize);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add((reader.GetInt64(0), new OrderReference(reader.GetString(1), reader.GetString(2))));
+        }
+
+        return page;
     }
 
     /// <inheritdoc />

@@ -56,7 +56,11 @@ internal sealed class ApiFixture : IAsyncDisposable
                 RetryBaseDelay = TimeSpan.FromMilliseconds(10),
                 MaxRetryAttempts = 2,
                 AttemptTimeout = spAttemptTimeout ?? TimeSpan.FromSeconds(30),
-            });
+            },
+
+            // Buckets of this test's own: the machine-wide file outlives test runs, and a reused emulator port would
+            // meet a bucket an earlier emulator left there.
+            rateLimits: new OrderHub.RateLimits.InProcessQuotaStore());
         fixture._outposts = new OutpostsOrderSource(
             new OutpostsOrderSourceOptions
             {

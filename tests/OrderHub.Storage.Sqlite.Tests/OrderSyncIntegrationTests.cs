@@ -31,7 +31,11 @@ public sealed class OrderSyncIntegrationTests : IDisposable
                 RetryBaseDelay = TimeSpan.FromMilliseconds(5),
                 AttemptTimeout = TimeSpan.FromSeconds(5),
                 OrdersApiVersion = SellingPartnerOrdersApi.V0,
-            });
+            },
+
+            // Buckets of this test's own: the machine-wide file outlives test runs, and a reused emulator port would
+            // meet a bucket an earlier emulator left there.
+            rateLimits: new OrderHub.RateLimits.InProcessQuotaStore());
         var outposts = new OutpostsOrderSource(
             new OutpostsOrderSourceOptions
             {
