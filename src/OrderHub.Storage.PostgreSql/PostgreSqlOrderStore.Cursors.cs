@@ -89,6 +89,50 @@ public sealed partial class PostgreSqlOrderStore
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         });
 
+    /// <inheritdoc />
+    /// <remarks>A session advisory lock, on a connection of its own held until the holder is disposed: the server lets go when that connection ends, a dead worker's included.</remarks>
+    public Task<IAsyncDisposable?> TryHoldCursorAsync(string source, string scope, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended(@key, 0))", connection);
+                command.Parameters.AddWithValue("key", $"orderhub-cursor|{source}|{scope}");
+                if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    return (IAsyncDisposable?)new CursorHold(connection);
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return null;
+        });
+
     private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
         new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v.UtcDateTime : DBNull.Value };
+
+    // Closing the session releases its advisory locks; a pooled connection is reset (DISCARD ALL) on its return.
+    private sealed class CursorHold(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                await unlock.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is gone, and the lock with it.
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -111,5 +111,22 @@ public sealed partial class SqliteOrderStore
             }
         });
 
+    /// <inheritdoc />
+    /// <remarks>An exclusive lock on a file beside the database (<c>&lt;database&gt;.cursor-&lt;hash&gt;.lock</c>, left in place), which the operating system releases when the holding process ends.</remarks>
+    public Task<IAsyncDisposable?> TryHoldCursorAsync(string source, string scope, CancellationToken cancellationToken = default)
+    {
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{source}|{scope}")), 0, 8);
+        var lockPath = $"{System.IO.Path.GetFullPath(_path)}.cursor-{key}.lock";
+        try
+        {
+            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+            return Task.FromResult<IAsyncDisposable?>(stream);
+        }
+        catch (IOException)
+        {
+            return Task.FromResult<IAsyncDisposable?>(null); // held by another process
+        }
+    }
+
     private static object Nullable(DateTimeOffset? value) => value is { } v ? Timestamp(v) : DBNull.Value;
 }

@@ -44,3 +44,26 @@ public sealed class OrderSyncHaltedException : Exception
     /// <summary>Gets where the run was when it stopped.</summary>
     public SyncProgress Progress { get; }
 }
+
+/// <summary>
+/// Another reader holds the cursor of this source and scope on this store (another <c>--follow</c>, on this machine or,
+/// with a shared database, another): one reader per cursor, so that pages are not read twice. Nothing was read.
+/// </summary>
+public sealed class SyncCursorHeldException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="SyncCursorHeldException"/> class.</summary>
+    /// <param name="source">The source's name.</param>
+    /// <param name="scope">The cursor's scope.</param>
+    public SyncCursorHeldException(string source, string scope)
+        : base($"Another reader is keeping {source} ({scope}) fresh on this database; one reader per cursor. Stop it, or wait for it to end; a follower started now stands by and takes over when it does.")
+    {
+        SourceName = source;
+        Scope = scope;
+    }
+
+    /// <summary>Gets the source's name.</summary>
+    public string SourceName { get; }
+
+    /// <summary>Gets the cursor's scope.</summary>
+    public string Scope { get; }
+}

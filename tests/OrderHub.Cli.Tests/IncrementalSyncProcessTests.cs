@@ -142,6 +142,32 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         emulator.SellingPartner.Throttled.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task SecondReaderOfTheSameCursor_IsRefused_WhileTheFollowerRuns()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 10, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
+        var db = Path.Combine(_folder, "two-readers.db");
+        using var follower = Process.Start(Start(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", "2026-01-01", "--follow", "--poll-interval", "100ms", "--db", db))!;
+        var followerOutput = follower.StandardOutput.ReadToEndAsync();
+        var followerError = follower.StandardError.ReadToEndAsync();
+        try
+        {
+            await UntilAsync(follower, async () => await CountAsync(db, "SELECT COUNT(*) FROM orders") == 10);
+
+            var second = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--db", db);
+
+            second.ExitCode.ShouldBe(7);
+            second.Error.ShouldContain("one reader per cursor");
+        }
+        finally
+        {
+            follower.Kill();
+            await follower.WaitForExitAsync();
+            await followerOutput;
+            await followerError;
+        }
+    }
+
     [Theory]
     [InlineData("--marketplace", "ATVPDKIKX0DER;DROP", "letters and digits")]
     [InlineData("--page-size", "500", "1 to 100 orders")]

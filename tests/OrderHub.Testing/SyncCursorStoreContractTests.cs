@@ -104,4 +104,21 @@ public abstract class SyncCursorStoreContractTests
         (await store.GetCursorAsync("sp-api", "all")).ShouldBeNull();
         (await store.GetCursorAsync("sp-api", "marketplaces=A1PA6795UKMFR9")).ShouldNotBeNull();
     });
+
+    [Fact]
+    public Task Hold_IsExclusivePerCursor_UntilLetGo() => WithStoreAsync(async store =>
+    {
+        var first = await store.TryHoldCursorAsync("sp-api", "all");
+        first.ShouldNotBeNull();
+
+        (await store.TryHoldCursorAsync("sp-api", "all")).ShouldBeNull("one reader per cursor");
+        var other = await store.TryHoldCursorAsync("sp-api", "marketplaces=A1PA6795UKMFR9");
+        other.ShouldNotBeNull("another scope is another cursor");
+        await other.DisposeAsync();
+        await first.DisposeAsync();
+
+        var again = await store.TryHoldCursorAsync("sp-api", "all");
+        again.ShouldNotBeNull("let go, the cursor can be held again");
+        await again.DisposeAsync();
+    });
 }

@@ -24,7 +24,7 @@ internal sealed class CliContext
         {
             return await action();
         }
-        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.RateLimits.QuotaStoreUnavailableException or OrderHub.Sync.OrderSyncHaltedException or OptionsValidationException
+        catch (Exception e) when (e is OrderHubException or OrderHub.Sync.OrderStoreException or OrderHub.RateLimits.QuotaStoreUnavailableException or OrderHub.Sync.OrderSyncHaltedException or OrderHub.Sync.SyncCursorHeldException or OptionsValidationException
             or InvalidDataException // a --config file that is not JSON: the message names the file and the line
             or ArgumentException and not ArgumentNullException)
         {

@@ -22,7 +22,7 @@ internal static class ExitCodes
         OrderNotFoundException => NotFound,
         OrderSourceThrottledException => Throttled,
         OrderSourceAuthenticationException => Authentication,
-        OrderConflictException => Conflict,
+        OrderConflictException or OrderHub.Sync.SyncCursorHeldException => Conflict,
         InvalidOrderRequestException or Microsoft.Extensions.Options.OptionsValidationException or InvalidDataException => Usage,
         ArgumentException and not ArgumentNullException => Usage,
         OrderSourceUnavailableException or OrderSourceProtocolException or OrderHub.Sync.OrderSyncHaltedException => Upstream,

@@ -37,6 +37,16 @@ public interface ISyncCursorStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether there was one.</returns>
     Task<bool> DeleteCursorAsync(string source, string scope, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the cursor for one reader: while the returned holder lives, no other process (or machine, on a shared
+    /// database) gets it. A holder whose process dies lets go with it.
+    /// </summary>
+    /// <param name="source">The source's name.</param>
+    /// <param name="scope">The scope.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The holder, to dispose when done; <see langword="null"/> when another reader holds the cursor.</returns>
+    Task<IAsyncDisposable?> TryHoldCursorAsync(string source, string scope, CancellationToken cancellationToken = default);
 }
 
 /// <summary>How fresh an incremental sync's copy is, and where an unfinished window stopped.</summary>

@@ -47,11 +47,26 @@ public sealed partial class IncrementalOrderSync
     /// <param name="cancellationToken">Stops after the page being stored; a later run resumes from there.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="InvalidOrderRequestException">The source cannot be followed, a first run has no start, or the upstream would refuse the query; nothing was sent.</exception>
+    /// <exception cref="SyncCursorHeldException">Another reader holds this cursor; nothing was read.</exception>
     public async Task<IncrementalSyncProgress> RunAsync(IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var cursors = CursorStore();
         var source = _lookup.GetSource(request.Source);
+
+        // One reader per cursor: a second one (another process, another machine on a shared database) would read the
+        // same pages and spend the same quota.
+        var hold = await cursors.TryHoldCursorAsync(source.Name, request.Scope, cancellationToken).ConfigureAwait(false)
+            ?? throw new SyncCursorHeldException(source.Name, request.Scope);
+        await using (hold.ConfigureAwait(false))
+        {
+            return await RunHeldAsync(source, cursors, request, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Reads one window of a cursor the caller holds.
+    private async Task<IncrementalSyncProgress> RunHeldAsync(IOrderSource source, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    {
         using var activity = SyncTelemetry.ActivitySource.StartActivity("sync.window", System.Diagnostics.ActivityKind.Internal);
         activity?.SetTag("orderhub.source", source.Name);
         activity?.SetTag("orderhub.sync.scope", request.Scope);
@@ -105,43 +120,70 @@ public sealed partial class IncrementalOrderSync
         var source = _lookup.GetSource(request.Source);
         var interval = request.PollInterval
             ?? (source is IOrderChangeFeed feed ? TimeSpan.FromSeconds(1 / feed.ChangeFeedRateLimit.PermitsPerSecond) : TimeSpan.FromMinutes(5));
+        var cursors = CursorStore();
         IncrementalSyncProgress? totals = null;
         var next = request;
-        while (!cancellationToken.IsCancellationRequested)
+        IAsyncDisposable? hold = null;
+        try
         {
-            var started = _timeProvider.GetTimestamp();
-            var before = totals;
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                var result = await RunAsync(next, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
-                totals = Add(before, result);
+                var started = _timeProvider.GetTimestamp();
+                var before = totals;
 
-                // Once a window is read, the cursor exists: later polls start from it.
-                next = request with { Reset = false, Since = null };
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (OrderHubException e) when (e is OrderSourceUnavailableException or OrderSourceThrottledException)
-            {
-                // An outage or a throttle passes: the follower keeps its place (the cursor) and tries at the next poll.
-                // Refused credentials, a refused query or a failing store need fixing and end it.
-                LogPollFailed(_logger, source.Name, request.Scope, e.GetType().Name, e.RequestId);
-                next = next with { Reset = false };
-            }
+                // The cursor is held for the whole follow, polls and pauses included; a follower that finds it held
+                // stands by, and takes over at the first poll after the other lets go (or dies).
+                hold ??= await cursors.TryHoldCursorAsync(source.Name, request.Scope, cancellationToken).ConfigureAwait(false);
+                if (hold is null)
+                {
+                    LogStandingBy(_logger, source.Name, request.Scope);
+                }
+                else
+                {
+                    try
+                    {
+                        var result = await RunHeldAsync(source, cursors, next, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
+                        totals = Add(before, result);
 
-            var wait = interval - _timeProvider.GetElapsedTime(started);
-            if (wait > TimeSpan.Zero)
+                        // Once a window is read, the cursor exists: later polls start from it.
+                        next = request with { Reset = false, Since = null };
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    catch (OrderHubException e) when (e is OrderSourceUnavailableException or OrderSourceThrottledException)
+                    {
+                        // An outage or a throttle passes: the follower keeps its place (the cursor) and tries at the next poll.
+                        // Refused credentials, a refused query or a failing store need fixing and end it.
+                        LogPollFailed(_logger, source.Name, request.Scope, e.GetType().Name, e.RequestId);
+                        next = next with { Reset = false };
+                    }
+                }
+
+                var wait = interval - _timeProvider.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while standing by.
+        }
+        finally
+        {
+            if (hold is not null)
             {
-                try
-                {
-                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                await hold.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -392,6 +434,9 @@ public sealed partial class IncrementalOrderSync
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the unfinished {Source} ({Scope}) window {Start:O} to {End:O} after {Pages} stored pages.")]
     private static partial void LogResumed(ILogger logger, string source, string scope, DateTimeOffset start, DateTimeOffset end, int pages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following {Source} ({Scope}): another reader holds the cursor; standing by until it lets go.")]
+    private static partial void LogStandingBy(ILogger logger, string source, string scope);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following {Source} ({Scope}): this poll failed ({ErrorType}, request {RequestId}); trying again at the next poll, from the cursor.")]
     private static partial void LogPollFailed(ILogger logger, string source, string scope, string errorType, string? requestId);

@@ -161,6 +161,29 @@ internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
         }
     }
 
+    private readonly HashSet<(string, string)> _held = [];
+
+    public Task<IAsyncDisposable?> TryHoldCursorAsync(string source, string scope, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IAsyncDisposable?>(_held.Add((source, scope)) ? new Hold(this, (source, scope)) : null);
+        }
+    }
+
+    private sealed class Hold(InMemoryOrderStore owner, (string, string) key) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            lock (owner._lock)
+            {
+                owner._held.Remove(key);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
     public Task<bool> DeleteCursorAsync(string source, string scope, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -266,6 +266,46 @@ public sealed class IncrementalOrderSyncTests
         _feed.Requests.Count.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Run_WhileAnotherReaderHoldsTheCursor_IsRefused_ReadingNothing()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        await using var other = await _store.TryHoldCursorAsync("feed", "all");
+
+        var error = await Should.ThrowAsync<SyncCursorHeldException>(() => Sync().RunAsync(Request(Now.AddDays(-7))));
+
+        error.Message.ShouldContain("one reader per cursor");
+        _feed.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Follow_StandsByWhileAnotherReaderHoldsTheCursor_AndTakesOverWhenItLetsGo()
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+        var other = await _store.TryHoldCursorAsync("feed", "all");
+        using var logs = new OrderHub.Testing.CapturingLoggerProvider();
+        using var stop = new CancellationTokenSource();
+        var lookup = new OrderLookup([_feed]);
+        var sync = new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _time), _time, logs.CreateLogger<IncrementalOrderSync>());
+        var following = sync.FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
+
+        await Eventually(() => logs.Lines.Any(l => l.Contains("another reader holds the cursor; standing by")));
+        _feed.Requests.ShouldBeEmpty("the cursor is held: nothing is read");
+
+        await other!.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_store.OrderCount < 3)
+        {
+            following.IsFaulted.ShouldBeFalse();
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the standby never took over");
+            _time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(10);
+        }
+
+        await stop.CancelAsync();
+        (await following).Inserted.ShouldBe(3);
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
