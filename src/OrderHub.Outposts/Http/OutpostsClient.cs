@@ -25,7 +25,6 @@ namespace OrderHub.Outposts.Http;
 /// </summary>
 internal sealed partial class OutpostsClient : IDisposable
 {
-    private static readonly TimeSpan MinimumAttemptTimeout = TimeSpan.FromMilliseconds(1);
     private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(OutpostsJsonContext.Default.Options)) { Buffered = true };
 
     private readonly HttpClient _http;
@@ -121,8 +120,7 @@ internal sealed partial class OutpostsClient : IDisposable
         _ => null,
     };
 
-    private static OutpostsCall CallOf(ResilienceContext context) =>
-        UpstreamCall.Of<OutpostsCall>(context.GetRequestMessage() ?? throw new InvalidOperationException("The pipeline runs without its request."));
+    private static OutpostsCall CallOf(ResilienceContext context) => UpstreamPipeline.CallOf<OutpostsCall>(context);
 
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {
@@ -156,15 +154,7 @@ internal sealed partial class OutpostsClient : IDisposable
             });
         }
 
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = _options.AttemptTimeout,
-            TimeoutGenerator = args =>
-            {
-                var remaining = CallOf(args.Context).Budget.Remaining;
-                return ValueTask.FromResult(remaining < _options.AttemptTimeout ? (remaining > MinimumAttemptTimeout ? remaining : MinimumAttemptTimeout) : _options.AttemptTimeout);
-            },
-        });
+        builder.AddAttemptTimeout(_options.AttemptTimeout);
 
         // Polly's own metrics (meter "Polly": attempts, retries, durations), under this source's name.
         builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });

@@ -116,7 +116,7 @@ internal sealed class SellingPartnerChangeFeed
             cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            if (pageToken is not null && response.StatusCode == HttpStatusCode.BadRequest && SaysTokenExpired(response.Body))
+            if (pageToken is not null && response.StatusCode == HttpStatusCode.BadRequest && SellingPartnerErrors.SaysTokenIsBad(response.Body))
             {
                 throw new OrderPageTokenExpiredException(
                     $"The Selling Partner API no longer honours the page token of this {Operation} query (tokens last {SellingPartnerDefaults.PageTokenLifetime.TotalHours:0} hours). Read the window again from its first page.",
@@ -220,23 +220,5 @@ internal sealed class SellingPartnerChangeFeed
     {
         var utc = value.UtcDateTime;
         return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-    }
-
-    private static bool SaysTokenExpired(byte[] body)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.SpErrorList)?.Errors?.Any(e =>
-                Mentions(e.Message) || Mentions(e.Details)) == true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        static bool Mentions(string? text) =>
-            text is not null
-            && text.Contains("token", StringComparison.OrdinalIgnoreCase)
-            && (text.Contains("expired", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid", StringComparison.OrdinalIgnoreCase));
     }
 }

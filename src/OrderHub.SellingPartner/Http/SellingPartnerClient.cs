@@ -29,7 +29,6 @@ namespace OrderHub.SellingPartner.Http;
 internal sealed partial class SellingPartnerClient : IDisposable
 {
     private static readonly string UserAgent = BuildUserAgent();
-    private static readonly TimeSpan MinimumAttemptTimeout = TimeSpan.FromMilliseconds(1);
     private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(SellingPartnerJsonContext.Default.Options)) { Buffered = true };
 
     private readonly HttpClient _http;
@@ -128,8 +127,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
         _ => null,
     };
 
-    private static SellingPartnerCall CallOf(ResilienceContext context) =>
-        UpstreamCall.Of<SellingPartnerCall>(context.GetRequestMessage() ?? throw new InvalidOperationException("The pipeline runs without its request."));
+    private static SellingPartnerCall CallOf(ResilienceContext context) => UpstreamPipeline.CallOf<SellingPartnerCall>(context);
 
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {
@@ -175,15 +173,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
         builder.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => AcquirePermitAsync(args.Context) });
 
         // Each attempt is bounded, by the attempt timeout or by what is left of the call's budget.
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = _options.AttemptTimeout,
-            TimeoutGenerator = args =>
-            {
-                var remaining = CallOf(args.Context).Budget.Remaining;
-                return ValueTask.FromResult(remaining < _options.AttemptTimeout ? (remaining > MinimumAttemptTimeout ? remaining : MinimumAttemptTimeout) : _options.AttemptTimeout);
-            },
-        });
+        builder.AddAttemptTimeout(_options.AttemptTimeout);
 
         // Polly's own metrics (meter "Polly": attempts, retries, durations), under this source's name.
         builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });

@@ -38,4 +38,30 @@ internal static class SellingPartnerErrors
 
     public static OrderSourceProtocolException Malformed(SellingPartnerResponse response, OrderErrorContext context, string what, Exception? inner = null) =>
         new($"The Selling Partner API's response could not be understood: {what}.", response.Excerpt(), context with { StatusCode = response.StatusCode, RequestId = response.RequestId }, inner);
+
+    /// <summary>
+    /// Tells whether an error body says a token is invalid or expired: an error whose message or details name a token
+    /// and call it expired or invalid, or (with <paramref name="orCode"/>) whose code is that one.
+    /// </summary>
+    /// <param name="body">The error body.</param>
+    /// <param name="orCode">An error code that says so too, or <see langword="null"/>.</param>
+    /// <returns>Whether the body says so; <see langword="false"/> for a body that is not the documented JSON.</returns>
+    public static bool SaysTokenIsBad(byte[] body, string? orCode = null)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.SpErrorList)?.Errors?.Any(e =>
+                (orCode is not null && string.Equals(e.Code, orCode, StringComparison.OrdinalIgnoreCase))
+                || MentionsBadToken(e.Message) || MentionsBadToken(e.Details)) == true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool MentionsBadToken(string? text) =>
+            text is not null
+            && text.Contains("token", StringComparison.OrdinalIgnoreCase)
+            && (text.Contains("expired", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid", StringComparison.OrdinalIgnoreCase));
+    }
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrderHub.Http;
-using OrderHub.SellingPartner.Wire;
 
 namespace OrderHub.SellingPartner.Http;
 
@@ -21,34 +19,15 @@ internal sealed class AccessTokenHandler : DelegatingHandler
         request.Headers.Remove(SellingPartnerDefaults.AccessTokenHeader);
         request.Headers.TryAddWithoutValidation(SellingPartnerDefaults.AccessTokenHeader, token);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Forbidden && IsTokenRejection(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)))
+
+        // LWA tokens that expired or were revoked come back as 403 with a message naming the token.
+        if (response.StatusCode == HttpStatusCode.Forbidden && SellingPartnerErrors.SaysTokenIsBad(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), orCode: "InvalidToken"))
         {
             call.Tokens.Invalidate(token);
             call.TokenRejected = true;
         }
 
         return response;
-    }
-
-    // LWA tokens that expired or were revoked come back as 403 with a message naming the token.
-    private static bool IsTokenRejection(byte[] body)
-    {
-        try
-        {
-            var errors = JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.SpErrorList)?.Errors;
-            return errors?.Any(e =>
-                string.Equals(e.Code, "InvalidToken", StringComparison.OrdinalIgnoreCase)
-                || MentionsBadToken(e.Message) || MentionsBadToken(e.Details)) == true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        static bool MentionsBadToken(string? text) =>
-            text is not null
-            && text.Contains("token", StringComparison.OrdinalIgnoreCase)
-            && (text.Contains("expired", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid", StringComparison.OrdinalIgnoreCase));
     }
 }
 
