@@ -288,21 +288,14 @@ public sealed partial class OrderSync
 
                 // Written whatever happens to the caller's token, so that nothing fetched is fetched again.
                 var outcomes = await _store.CommitAsync(runId, batch, CancellationToken.None).ConfigureAwait(false);
-                int inserted = 0, updated = 0, unchanged = 0, failed = 0;
                 for (var i = 0; i < outcomes.Count; i++)
                 {
                     tracker.Record(outcomes[i]);
                     SyncTelemetry.Record(batch[i].Reference.Source, outcomes[i]);
-                    switch (outcomes[i])
-                    {
-                        case StoreOutcome.Inserted: inserted++; break;
-                        case StoreOutcome.Updated: updated++; break;
-                        case StoreOutcome.Unchanged: unchanged++; break;
-                        default: failed++; break;
-                    }
                 }
 
-                LogBatch(_logger, runId, outcomes.Count, inserted, updated, unchanged, failed);
+                var counts = OutcomeCounts.Of(outcomes);
+                LogBatch(_logger, runId, outcomes.Count, counts.Inserted, counts.Updated, counts.Unchanged, counts.Failed);
 
                 batch.Clear();
                 if (progress is not null)

@@ -397,18 +397,8 @@ public sealed partial class IncrementalOrderSync
 
     private static IncrementalSyncProgress Count(IncrementalSyncProgress result, IReadOnlyList<StoreOutcome> outcomes)
     {
-        int inserted = 0, updated = 0, unchanged = 0;
-        foreach (var outcome in outcomes)
-        {
-            switch (outcome)
-            {
-                case StoreOutcome.Inserted: inserted++; break;
-                case StoreOutcome.Updated: updated++; break;
-                case StoreOutcome.Unchanged: unchanged++; break;
-            }
-        }
-
-        return result with { Inserted = result.Inserted + inserted, Updated = result.Updated + updated, Unchanged = result.Unchanged + unchanged };
+        var counts = OutcomeCounts.Of(outcomes);
+        return result with { Inserted = result.Inserted + counts.Inserted, Updated = result.Updated + counts.Updated, Unchanged = result.Unchanged + counts.Unchanged };
     }
 
     private static IncrementalSyncProgress Add(IncrementalSyncProgress? before, IncrementalSyncProgress now) => before is null ? now : now with
