@@ -96,4 +96,26 @@ internal static class CliProcess
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Reads one number from a SQLite database a CLI process writes, read-only; 0 before the file or its schema exists.</summary>
+    public static async Task<long> CountAsync(string db, string sql)
+    {
+        if (!File.Exists(db))
+        {
+            return 0;
+        }
+
+        try
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // the schema is not there yet
+        }
+    }
 }

@@ -22,7 +22,7 @@ public sealed class CliResumeTests
             using (var process = Process.Start(CliProcess.StartInfo(emulator, ["sync", "--ids", ids, "--db", db, "--json"]))!)
             {
                 var deadline = DateTime.UtcNow.AddSeconds(30);
-                while (await CountAsync(db, "SELECT COUNT(*) FROM orders") < 15)
+                while (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") < 15)
                 {
                     DateTime.UtcNow.ShouldBeLessThan(deadline);
                     await Task.Delay(20);
@@ -32,43 +32,22 @@ public sealed class CliResumeTests
                 await process.WaitForExitAsync();
             }
 
-            var storedAtKill = await CountAsync(db, "SELECT COUNT(*) FROM orders");
+            var storedAtKill = await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders");
             storedAtKill.ShouldBeLessThan(60);
-            (await CountAsync(db, "SELECT COUNT(*) FROM sync_items WHERE state = 1")).ShouldBe(storedAtKill, "an order is stored exactly when its item is marked done");
+            (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM sync_items WHERE state = 1")).ShouldBe(storedAtKill, "an order is stored exactly when its item is marked done");
 
             var rerun = await CliProcess.RunAsync(emulator, "sync", "--ids", ids, "--db", db, "--json");
 
             rerun.ExitCode.ShouldBe(0, rerun.Error);
-            (await CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(60);
-            (await CountAsync(db, "SELECT COUNT(DISTINCT order_id) FROM orders")).ShouldBe(60);
-            (await CountAsync(db, "SELECT COUNT(*) FROM sync_items WHERE state = 1")).ShouldBe(60);
-            (await CountAsync(db, "SELECT COUNT(*) FROM sync_items")).ShouldBe(60);
+            (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(60);
+            (await CliProcess.CountAsync(db, "SELECT COUNT(DISTINCT order_id) FROM orders")).ShouldBe(60);
+            (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM sync_items WHERE state = 1")).ShouldBe(60);
+            (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM sync_items")).ShouldBe(60);
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static async Task<long> CountAsync(string db, string sql)
-    {
-        if (!File.Exists(db))
-        {
-            return 0;
-        }
-
-        try
-        {
-            await using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-        catch (SqliteException)
-        {
-            return 0; // the schema is not there yet
         }
     }
 }

@@ -60,7 +60,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         using (var process = Process.Start(Start(emulator, Plan(8, 3), args))!)
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await CountAsync(db, "SELECT COUNT(*) FROM orders") < 40)
+            while (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") < 40)
             {
                 process.HasExited.ShouldBeFalse(process.HasExited ? await process.StandardError.ReadToEndAsync() : null);
                 DateTime.UtcNow.ShouldBeLessThan(deadline);
@@ -71,10 +71,10 @@ public sealed class IncrementalSyncProcessTests : IDisposable
             await process.WaitForExitAsync();
         }
 
-        var storedAtKill = await CountAsync(db, "SELECT COUNT(*) FROM orders");
+        var storedAtKill = await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders");
         storedAtKill.ShouldBeLessThan(200);
-        (await CountAsync(db, "SELECT COUNT(*) FROM sync_cursors WHERE page_token IS NOT NULL AND window_start IS NOT NULL")).ShouldBe(1, "the unfinished window and its next page are stored");
-        (await CountAsync(db, "SELECT pages_read * 5 FROM sync_cursors")).ShouldBe(storedAtKill, "a page and the cursor after it are one transaction");
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM sync_cursors WHERE page_token IS NOT NULL AND window_start IS NOT NULL")).ShouldBe(1, "the unfinished window and its next page are stored");
+        (await CliProcess.CountAsync(db, "SELECT pages_read * 5 FROM sync_cursors")).ShouldBe(storedAtKill, "a page and the cursor after it are one transaction");
         var pagesAtKill = emulator.SellingPartner.PagesAdmitted;
 
         var rerun = Json(await CliProcess.RunAsync(emulator, Plan(8, 3), args));
@@ -82,9 +82,9 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         rerun.GetProperty("resumed").GetBoolean().ShouldBeTrue();
         rerun.GetProperty("inserted").GetInt32().ShouldBe(200 - (int)storedAtKill);
         rerun.GetProperty("unchanged").GetInt32().ShouldBe(0, "no stored page is read again");
-        (await CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(200);
-        (await CountAsync(db, "SELECT COUNT(DISTINCT order_id) FROM orders")).ShouldBe(200);
-        (await CountAsync(db, "SELECT COUNT(*) FROM sync_cursors WHERE window_start IS NULL AND high_water_mark IS NOT NULL")).ShouldBe(1);
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(200);
+        (await CliProcess.CountAsync(db, "SELECT COUNT(DISTINCT order_id) FROM orders")).ShouldBe(200);
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM sync_cursors WHERE window_start IS NULL AND high_water_mark IS NOT NULL")).ShouldBe(1);
         emulator.SellingPartner.PagesAdmitted.ShouldBeLessThanOrEqualTo(41, "40 pages, and at most the one in flight at the kill again");
         pagesAtKill.ShouldBeLessThan(40);
         emulator.SellingPartner.Throttled.ShouldBe(0, "the page rate never exceeds the plan");
@@ -107,7 +107,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         second.GetProperty("updated").GetInt32().ShouldBe(3);
         second.GetProperty("inserted").GetInt32().ShouldBe(3);
         second.GetProperty("pages").GetInt32().ShouldBe(1, "the next window starts at the cursor, not at --since");
-        (await CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(53);
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(53);
         DateTimeOffset.Parse(second.GetProperty("highWaterMark").GetString()!, CultureInfo.InvariantCulture).ShouldBe(now.AddMinutes(-7), TimeSpan.FromMilliseconds(1));
     }
 
@@ -120,10 +120,10 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
 
-        await UntilAsync(process, async () => await CountAsync(db, "SELECT COUNT(*) FROM orders") == 30);
+        await UntilAsync(process, async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") == 30);
         var now = DateTimeOffset.UtcNow;
         emulator.SellingPartner.Catalog.ApplyChangesUntil(now.AddMinutes(-10), TimeSpan.FromMinutes(1), now.AddMinutes(-8));
-        await UntilAsync(process, async () => await CountAsync(db, "SELECT COUNT(*) FROM orders") == 32);
+        await UntilAsync(process, async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") == 32);
 
         using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
@@ -152,7 +152,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         var followerError = follower.StandardError.ReadToEndAsync();
         try
         {
-            await UntilAsync(follower, async () => await CountAsync(db, "SELECT COUNT(*) FROM orders") == 10);
+            await UntilAsync(follower, async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") == 10);
 
             var second = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--db", db);
 
@@ -233,7 +233,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         first.GetProperty("inserted").GetInt32().ShouldBe(listed);
         second.GetProperty("inserted").GetInt32().ShouldBe(0);
         (second.GetProperty("updated").GetInt32() + second.GetProperty("unchanged").GetInt32()).ShouldBe(listed, "every listed order is read again and compared");
-        (await CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(listed);
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(listed);
     }
 
     private static async Task UntilAsync(Process process, Func<Task<bool>> condition)
@@ -244,27 +244,6 @@ public sealed class IncrementalSyncProcessTests : IDisposable
             process.HasExited.ShouldBeFalse("orderhub stopped early");
             DateTime.UtcNow.ShouldBeLessThan(deadline);
             await Task.Delay(20);
-        }
-    }
-
-    private static async Task<long> CountAsync(string db, string sql)
-    {
-        if (!File.Exists(db))
-        {
-            return 0;
-        }
-
-        try
-        {
-            await using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-        }
-        catch (SqliteException)
-        {
-            return 0; // the schema is not there yet
         }
     }
 }

@@ -154,41 +154,19 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 /// <summary>The SQLite store passes the contract every store passes.</summary>
 public sealed class SqliteOrderStoreContractTests : OrderHub.Testing.OrderStoreContractTests, IDisposable
 {
-    private readonly List<TempDatabase> _databases = [];
+    private readonly TempDatabases _databases = new();
 
-    protected override async Task<IOrderStore> CreateStoreAsync()
-    {
-        var database = new TempDatabase();
-        _databases.Add(database);
-        return await SqliteOrderStore.OpenAsync(database.Path);
-    }
+    protected override async Task<IOrderStore> CreateStoreAsync() => await SqliteOrderStore.OpenAsync(_databases.NewPath());
 
-    public void Dispose()
-    {
-        foreach (var database in _databases)
-        {
-            database.Dispose();
-        }
-    }
+    public void Dispose() => _databases.Dispose();
 }
 
 /// <summary>The SQLite store keeps cursors as every cursor store does.</summary>
 public sealed class SqliteSyncCursorStoreContractTests : OrderHub.Testing.SyncCursorStoreContractTests, IDisposable
 {
-    private readonly List<TempDatabase> _databases = [];
+    private readonly TempDatabases _databases = new();
 
-    protected override async Task<ISyncCursorStore> CreateStoreAsync()
-    {
-        var database = new TempDatabase();
-        _databases.Add(database);
-        return await SqliteOrderStore.OpenAsync(database.Path);
-    }
+    protected override async Task<ISyncCursorStore> CreateStoreAsync() => await SqliteOrderStore.OpenAsync(_databases.NewPath());
 
-    public void Dispose()
-    {
-        foreach (var database in _databases)
-        {
-            database.Dispose();
-        }
-    }
+    public void Dispose() => _databases.Dispose();
 }

@@ -13,3 +13,24 @@ internal sealed class TempDatabase : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 }
+
+/// <summary>Temporary databases made one after another (a fresh store per test), removed together.</summary>
+internal sealed class TempDatabases : IDisposable
+{
+    private readonly List<TempDatabase> _databases = [];
+
+    public string NewPath()
+    {
+        var database = new TempDatabase();
+        _databases.Add(database);
+        return database.Path;
+    }
+
+    public void Dispose()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OrderHub.Sync;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -205,7 +206,7 @@ public sealed class IncrementalOrderSyncTests
         var reports = new List<IncrementalSyncProgress>();
         var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, new SynchronousProgress(reports.Add), stop.Token);
 
-        await Eventually(() => _feed.Requests.Count == 2);
+        await Eventually.TrueAsync(() => _feed.Requests.Count == 2, "the first window is read");
         _feed.Put("100-0000000-9000009", Now.AddMinutes(1));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (_feed.Requests.Count < 3)
@@ -216,7 +217,7 @@ public sealed class IncrementalOrderSyncTests
         }
 
         _time.GetUtcNow().ShouldBeGreaterThanOrEqualTo(Now.AddMinutes(5), "no poll before the interval");
-        await Eventually(() => reports.Count >= 3);
+        await Eventually.TrueAsync(() => reports.Count >= 3, "the second window is stored");
         await stop.CancelAsync();
         var totals = await following;
 
@@ -240,7 +241,7 @@ public sealed class IncrementalOrderSyncTests
         using var stop = new CancellationTokenSource();
         var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
 
-        await Eventually(() => _feed.Requests.Count == 1);
+        await Eventually.TrueAsync(() => _feed.Requests.Count == 1, "the first poll is made");
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (_store.OrderCount < 3)
         {
@@ -289,7 +290,7 @@ public sealed class IncrementalOrderSyncTests
         var sync = new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _time), _time, logs.CreateLogger<IncrementalOrderSync>());
         var following = sync.FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
 
-        await Eventually(() => logs.Lines.Any(l => l.Contains("another reader holds the cursor; standing by")));
+        await Eventually.TrueAsync(() => logs.Lines.Any(l => l.Contains("another reader holds the cursor; standing by")), "the follower stands by");
         _feed.Requests.ShouldBeEmpty("the cursor is held: nothing is read");
 
         await other!.DisposeAsync();
@@ -304,16 +305,6 @@ public sealed class IncrementalOrderSyncTests
 
         await stop.CancelAsync();
         (await following).Inserted.ShouldBe(3);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline);
-            await Task.Delay(5);
-        }
     }
 
     private sealed class SynchronousProgress(Action<IncrementalSyncProgress> report) : IProgress<IncrementalSyncProgress>

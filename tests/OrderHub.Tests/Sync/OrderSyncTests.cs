@@ -45,8 +45,8 @@ public sealed class OrderSyncTests
         var reports = new List<SyncProgress>();
         var run = sync.RunAsync("run", new OrderSyncOptions { MaxConcurrencyPerSource = 64 }, new Progress(reports));
 
-        await Eventually(() => store.OrderCount == 30);
-        await Eventually(() => limiter.GetStatistics()!.CurrentQueuedCount == 4);
+        await Eventually.TrueAsync(() => store.OrderCount == 30, "the burst is stored");
+        await Eventually.TrueAsync(() => limiter.GetStatistics()!.CurrentQueuedCount == 4, "the rest wait for permits");
         memory.Requests.ShouldBe(30);
         for (var extra = 1; extra <= 4; extra++)
         {
@@ -55,7 +55,7 @@ public sealed class OrderSyncTests
             limiter.GetStatistics()!.CurrentQueuedCount.ShouldBe(5 - extra);
             memory.Requests.ShouldBe(29 + extra);
             time.Advance(TimeSpan.FromMilliseconds(1));
-            await Eventually(() => store.OrderCount == 30 + extra);
+            await Eventually.TrueAsync(() => store.OrderCount == 30 + extra, "the next permit's order is stored");
         }
 
         var final = await run;
@@ -82,16 +82,6 @@ public sealed class OrderSyncTests
         again.Done.ShouldBe(0);
         again.AlreadyDone.ShouldBe(2);
         memory.Requests.ShouldBe(2);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline);
-            await Task.Delay(5);
-        }
     }
 
     private sealed class Progress(List<SyncProgress> reports) : IProgress<SyncProgress>

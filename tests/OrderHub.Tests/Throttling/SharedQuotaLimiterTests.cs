@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using OrderHub.RateLimits;
 using OrderHub.Throttling;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -25,7 +26,7 @@ public sealed class SharedQuotaLimiterTests
         (await limiter.AcquireAsync(null, default)).IsAcquired.ShouldBeTrue();
 
         var pending = limiter.AcquireAsync(null, default).AsTask();
-        await WaitUntil(() => limiter.QueuedPermits == 1);
+        await Eventually.TrueAsync(() => limiter.QueuedPermits == 1, "the caller waits its turn");
         _time.Advance(TimeSpan.FromMilliseconds(499));
         var earlyDone = pending.IsCompleted;
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -43,9 +44,9 @@ public sealed class SharedQuotaLimiterTests
         await first.AcquireAsync(null, default);
 
         var a = second.AcquireAsync(null, default).AsTask();
-        await WaitUntil(() => second.QueuedPermits == 1);
+        await Eventually.TrueAsync(() => second.QueuedPermits == 1, "the caller waits its turn");
         var b = first.AcquireAsync(null, default).AsTask();
-        await WaitUntil(() => first.QueuedPermits == 1);
+        await Eventually.TrueAsync(() => first.QueuedPermits == 1, "the caller waits its turn");
         _time.Advance(TimeSpan.FromSeconds(1));
         await a.WaitAsync(TimeSpan.FromSeconds(10));
         var bDoneWithA = b.IsCompleted;
@@ -62,7 +63,7 @@ public sealed class SharedQuotaLimiterTests
         await limiter.AcquireAsync(null, default);
 
         var pending = limiter.AcquireAsync(null, default).AsTask();
-        await WaitUntil(() => limiter.QueuedPermits == 1);
+        await Eventually.TrueAsync(() => limiter.QueuedPermits == 1, "the caller waits its turn");
         _time.Advance(TimeSpan.FromSeconds(5)); // the process was paused for 4 s past the permit's time
 
         (await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
@@ -77,7 +78,7 @@ public sealed class SharedQuotaLimiterTests
         await limiter.AcquireAsync(null, default);
 
         var pending = limiter.AcquireAsync(null, default).AsTask();
-        await WaitUntil(() => limiter.QueuedPermits == 1);
+        await Eventually.TrueAsync(() => limiter.QueuedPermits == 1, "the caller waits its turn");
         _time.Advance(TimeSpan.FromSeconds(1.5)); // half a permit late: within one permit's time
 
         (await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
@@ -99,13 +100,13 @@ public sealed class SharedQuotaLimiterTests
                 order.Add(i);
             }
         }).ToArray();
-        await WaitUntil(() => limiter.QueuedPermits == 5);
+        await Eventually.TrueAsync(() => limiter.QueuedPermits == 5, "the callers wait their turn");
 
         var reservedAhead = await ReservedAheadAsync();
         for (var second = 0; second < 5; second++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
-            await WaitUntil(() => order.Count == second + 1);
+            await Eventually.TrueAsync(() => order.Count == second + 1, "the next caller is served");
         }
 
         reservedAhead.ShouldBe(2, "a process that died now would leave two permits unused, not five");
@@ -178,7 +179,7 @@ public sealed class SharedQuotaLimiterTests
         await first.AdoptRateAsync(20, default);
         await first.DrainAsync(default);
         var lease = second.AcquireAsync(null, default).AsTask();
-        await WaitUntil(() => second.QueuedPermits == 1);
+        await Eventually.TrueAsync(() => second.QueuedPermits == 1, "the caller waits its turn");
         _time.Advance(TimeSpan.FromMilliseconds(50));
 
         (await lease.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
@@ -197,16 +198,6 @@ public sealed class SharedQuotaLimiterTests
 
     private SharedQuotaLimiter Limiter(QuotaStoreAccess access, double rate, int burst) =>
         new(access, new QuotaDefinition("sp-api|test|na|getOrder", rate, burst), _time);
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 1000 && !condition(); i++)
-        {
-            await Task.Delay(5);
-        }
-
-        condition().ShouldBeTrue();
-    }
 
     // The outage back-off waits on the fake clock: move it on, a second at a time, until the condition holds.
     private async Task AdvanceUntil(Func<bool> condition)

@@ -1,7 +1,7 @@
-namespace OrderHub.SellingPartner.Tests.Support;
+namespace OrderHub.Testing;
 
 /// <summary>Waits for work already started on other threads (socket I/O) to show; never used to wait for time to pass.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task TrueAsync(Func<bool> condition, string because)
     {
