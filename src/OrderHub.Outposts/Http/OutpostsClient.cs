@@ -80,7 +80,7 @@ internal sealed partial class OutpostsClient : IDisposable
         try
         {
             using var response = await send(Api, call, cancellationToken).ConfigureAwait(false);
-            return await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            return Read(response);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(UpstreamHttp.Unwrap(e), call) is { } translated)
         {
@@ -88,9 +88,9 @@ internal sealed partial class OutpostsClient : IDisposable
         }
     }
 
-    private static async Task<OutpostsResponse> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static OutpostsResponse Read(HttpResponseMessage response)
     {
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = UpstreamGuardHandler.BodyOf(response);
         return new OutpostsResponse(
             response.StatusCode,
             body,
@@ -139,17 +139,18 @@ internal sealed partial class OutpostsClient : IDisposable
                 UseJitter = true,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = OutpostsDefaults.MaxRetryDelay,
-                ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
                 DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result is { } answer ? UpstreamHttp.RetryAfter(answer) : null),
-                OnRetry = async args =>
+                OnRetry = args =>
                 {
                     var call = CallOf(args.Context);
-                    var answer = args.Outcome.Result is { } result ? await ReadAsync(result, args.Context.CancellationToken).ConfigureAwait(false) : null;
+                    var answer = args.Outcome.Result is { } result ? Read(result) : null;
                     var reason = answer is null
                         ? (args.Outcome.Exception is TimeoutRejectedException ? "timeout" : "transport_error")
                         : OutpostsErrors.IsThrottling(answer) ? "throttled" : (int)answer.StatusCode >= 500 ? "server_error" : "other";
                     OrderHubTelemetry.RecordRetry(call.SourceName, call.Operation, reason);
                     LogRetry(_logger, call.SourceName, call.Operation, call.Context.OrderId, args.AttemptNumber + 1, answer?.ErrorType ?? reason, answer?.RequestId, args.RetryDelay);
+                    return ValueTask.CompletedTask;
                 },
             });
         }
@@ -161,12 +162,12 @@ internal sealed partial class OutpostsClient : IDisposable
         return builder.Build();
     }
 
-    private async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
         var call = CallOf(context);
         if (outcome.Result is { } result)
         {
-            var answer = await ReadAsync(result, context.CancellationToken).ConfigureAwait(false);
+            var answer = Read(result);
             if (OutpostsErrors.IsThrottling(answer))
             {
                 LogThrottled(_logger, call.SourceName, call.Operation, call.Context.OrderId, answer.ErrorType, answer.RequestId);

@@ -82,7 +82,7 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
         {
             using var response = await _api.RefreshAccessTokenAsync(form, call, cancellationToken).ConfigureAwait(false);
             status = response.StatusCode;
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            body = UpstreamGuardHandler.BodyOf(response);
             requestId = UpstreamHttp.Header(response, SellingPartnerDefaults.LwaRequestIdHeader);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && UpstreamHttp.Unwrap(e) is var cause && (cause is OrderHubException || UpstreamHttp.IsTransportFailure(cause)))

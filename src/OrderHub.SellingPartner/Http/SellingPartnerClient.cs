@@ -91,7 +91,7 @@ internal sealed partial class SellingPartnerClient : IDisposable
         try
         {
             using var response = await send(Api, call, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var body = UpstreamGuardHandler.BodyOf(response);
             return new SellingPartnerResponse(response.StatusCode, body, UpstreamHttp.Header(response, SellingPartnerDefaults.RequestIdHeader), UpstreamHttp.RetryAfter(response))
             {
                 TokenRejected = call.TokenRejected,

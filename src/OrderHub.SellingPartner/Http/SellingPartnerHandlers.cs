@@ -21,7 +21,7 @@ internal sealed class AccessTokenHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         // LWA tokens that expired or were revoked come back as 403 with a message naming the token.
-        if (response.StatusCode == HttpStatusCode.Forbidden && SellingPartnerErrors.SaysTokenIsBad(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), orCode: "InvalidToken"))
+        if (response.StatusCode == HttpStatusCode.Forbidden && SellingPartnerErrors.SaysTokenIsBad(UpstreamGuardHandler.BodyOf(response), orCode: "InvalidToken"))
         {
             call.Tokens.Invalidate(token);
             call.TokenRejected = true;

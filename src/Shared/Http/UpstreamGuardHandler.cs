@@ -39,7 +39,7 @@ internal sealed class UpstreamGuardHandler : DelegatingHandler
             }
 
             var body = await ReadBodyAsync(response, call, cancellationToken).ConfigureAwait(false);
-            var buffered = new ByteArrayContent(body);
+            var buffered = new ReadBody(body);
             foreach (var (name, values) in response.Content.Headers)
             {
                 buffered.Headers.TryAddWithoutValidation(name, values);
@@ -58,6 +58,13 @@ internal sealed class UpstreamGuardHandler : DelegatingHandler
             throw;
         }
     }
+
+    /// <summary>Gets the body the guard read, without copying it again.</summary>
+    /// <param name="response">A response that came through the guard.</param>
+    /// <returns>The body.</returns>
+    /// <exception cref="InvalidOperationException">The response did not come through the guard.</exception>
+    public static byte[] BodyOf(HttpResponseMessage response) =>
+        (response.Content as ReadBody)?.Bytes ?? throw new InvalidOperationException("The response did not come through the guard.");
 
     private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, UpstreamCall call, CancellationToken cancellationToken)
     {
@@ -112,4 +119,13 @@ internal sealed class UpstreamGuardHandler : DelegatingHandler
 
     private static OrderErrorContext ContextOf(UpstreamCall call, HttpResponseMessage response) =>
         call.Context with { StatusCode = response.StatusCode, RequestId = UpstreamHttp.Header(response, call.RequestIdHeader) };
+
+    // The body as read, kept as the response's content: handlers and callers take the array itself.
+    private sealed class ReadBody : ByteArrayContent
+    {
+        public ReadBody(byte[] bytes)
+            : base(bytes) => Bytes = bytes;
+
+        public byte[] Bytes { get; }
+    }
 }
