@@ -29,9 +29,6 @@ internal sealed class UpstreamClient : IDisposable
         return new(null, false, handlers);
     }
 
-    /// <summary>Gets a client for the next exchange.</summary>
-    public HttpClient Next() => new(_fixed ?? _handlers!(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-
     /// <summary>
     /// Gets a handler that ends a handler chain here: each request goes to the handler of the moment. Disposing it
     /// disposes nothing of this client's.
