@@ -246,30 +246,36 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
     /// <summary>Reads a v0 getOrder success body (<c>{"payload": Order}</c>) into the unified model.</summary>
     internal static Order ReadOrder(SellingPartnerResponse response, OrderErrorContext context, string sourceName) =>
-        ReadBody(response, context, "payload", payload =>
-            OrdersV0Mapper.Map(JsonSerializer.Deserialize(payload.Span, SellingPartnerJsonContext.Default.V0Order)!, new RawPayload(payload), sourceName));
+        ReadBody(response, context, "payload", body =>
+        {
+            var payload = JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.GetOrderResponse)?.Payload ?? default;
+            return payload.Value is { } order ? OrdersV0Mapper.Map(order, new RawPayload(payload.In(body)), sourceName) : null;
+        });
 
     /// <summary>Reads a 2026-01-01 getOrder success body (<c>{"order": Order}</c>) into the unified model.</summary>
     internal static Order ReadOrder20260101(SellingPartnerResponse response, OrderErrorContext context, string sourceName) =>
-        ReadBody(response, context, "order", order =>
-            Orders20260101Mapper.Map(JsonSerializer.Deserialize(order.Span, Orders20260101JsonContext.Default.V2026Order)!, new RawPayload(order), sourceName));
+        ReadBody(response, context, "order", body =>
+        {
+            var located = JsonSerializer.Deserialize(body, Orders20260101JsonContext.Default.V2026GetOrderResponse)?.Order ?? default;
+            return located.Value is { } order ? Orders20260101Mapper.Map(order, new RawPayload(located.In(body)), sourceName) : null;
+        });
 
-    // Anything not as documented is a protocol error that carries the upstream request id.
-    private static Order ReadBody(SellingPartnerResponse response, OrderErrorContext context, string member, Func<ReadOnlyMemory<byte>, Order> map)
+    // Anything not as documented is a protocol error that carries the upstream request id. The body is read in one
+    // pass: the envelope's deserialization also finds the order's bytes, kept (not copied) as the raw payload.
+    private static Order ReadBody(SellingPartnerResponse response, OrderErrorContext context, string member, Func<byte[], Order?> read)
     {
         try
         {
-            // A non-allocating pass finds the order's bytes; they are deserialized once and kept as the raw payload.
-            var payload = JsonObjectSlice.Find(response.Body, member)
+            var order = read(response.Body)
                 ?? throw SellingPartnerErrors.Malformed(response, context, $"the body holds no '{member}' object");
-            var order = map(payload);
             return order.OrderId == context.OrderId
                 ? order
                 : throw SellingPartnerErrors.Malformed(response, context, "the payload is for another order");
         }
         catch (JsonException e)
         {
-            throw SellingPartnerErrors.Malformed(response, context, "the body is not the documented JSON (or was cut short)", e);
+            // The path (such as $.PurchaseDate within the order) names the field, never its value.
+            throw SellingPartnerErrors.Malformed(response, context, $"the body is not the documented JSON (at {e.Path ?? "$"}, or it was cut short)", e);
         }
         catch (WireFormatException e)
         {

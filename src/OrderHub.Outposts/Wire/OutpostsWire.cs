@@ -7,82 +7,82 @@ namespace OrderHub.Outposts.Wire;
 
 internal sealed record OrderEnvelope
 {
-    public OutpostsOrder? Order { get; init; }
+    public OutpostsOrder? Order { get; set; }
 }
 
 internal sealed record OutpostsOrder
 {
-    public string? OutpostId { get; init; }
-    public string? QuoteIdentifier { get; init; }
-    public string? QuoteOptionIdentifier { get; init; }
-    public string? OrderId { get; init; }
-    public string? Status { get; init; }
-    public IReadOnlyList<OutpostsLineItem>? LineItems { get; init; }
-    public string? PaymentOption { get; init; }
+    public string? OutpostId { get; set; }
+    public string? QuoteIdentifier { get; set; }
+    public string? QuoteOptionIdentifier { get; set; }
+    public string? OrderId { get; set; }
+    public string? Status { get; set; }
+    public IReadOnlyList<OutpostsLineItem>? LineItems { get; set; }
+    public string? PaymentOption { get; set; }
 
     [JsonConverter(typeof(AwsTimestampConverter))]
-    public DateTimeOffset? OrderSubmissionDate { get; init; }
+    public DateTimeOffset? OrderSubmissionDate { get; set; }
 
     [JsonConverter(typeof(AwsTimestampConverter))]
-    public DateTimeOffset? OrderFulfilledDate { get; init; }
+    public DateTimeOffset? OrderFulfilledDate { get; set; }
 
-    public string? PaymentTerm { get; init; }
-    public string? OrderType { get; init; }
+    public string? PaymentTerm { get; set; }
+    public string? OrderType { get; set; }
 }
 
 internal sealed record OutpostsLineItem
 {
-    public string? CatalogItemId { get; init; }
-    public string? LineItemId { get; init; }
-    public int? Quantity { get; init; }
-    public string? Status { get; init; }
-    public OutpostsShipmentInformation? ShipmentInformation { get; init; }
-    public IReadOnlyList<OutpostsAssetInformation>? AssetInformationList { get; init; }
-    public string? PreviousLineItemId { get; init; }
-    public string? PreviousOrderId { get; init; }
+    public string? CatalogItemId { get; set; }
+    public string? LineItemId { get; set; }
+    public int? Quantity { get; set; }
+    public string? Status { get; set; }
+    public OutpostsShipmentInformation? ShipmentInformation { get; set; }
+    public IReadOnlyList<OutpostsAssetInformation>? AssetInformationList { get; set; }
+    public string? PreviousLineItemId { get; set; }
+    public string? PreviousOrderId { get; set; }
 }
 
 internal sealed record OutpostsShipmentInformation
 {
-    public string? ShipmentTrackingNumber { get; init; }
-    public string? ShipmentCarrier { get; init; }
+    public string? ShipmentTrackingNumber { get; set; }
+    public string? ShipmentCarrier { get; set; }
 }
 
 internal sealed record OutpostsAssetInformation
 {
-    public string? AssetId { get; init; }
-    public IReadOnlyList<string>? MacAddressList { get; init; }
+    public string? AssetId { get; set; }
+    public IReadOnlyList<string>? MacAddressList { get; set; }
 }
 
 internal sealed record ListOrdersOutput
 {
-    public IReadOnlyList<OutpostsOrderSummary>? Orders { get; init; }
-    public string? NextToken { get; init; }
+    public IReadOnlyList<OutpostsOrderSummary>? Orders { get; set; }
+    public string? NextToken { get; set; }
 }
 
 internal sealed record OutpostsOrderSummary
 {
-    public string? OutpostId { get; init; }
-    public string? OrderId { get; init; }
-    public string? OrderType { get; init; }
-    public string? Status { get; init; }
-    public IReadOnlyDictionary<string, int>? LineItemCountsByStatus { get; init; }
+    public string? OutpostId { get; set; }
+    public string? OrderId { get; set; }
+    public string? OrderType { get; set; }
+    public string? Status { get; set; }
+    public IReadOnlyDictionary<string, int>? LineItemCountsByStatus { get; set; }
 
     [JsonConverter(typeof(AwsTimestampConverter))]
-    public DateTimeOffset? OrderSubmissionDate { get; init; }
+    public DateTimeOffset? OrderSubmissionDate { get; set; }
 
     [JsonConverter(typeof(AwsTimestampConverter))]
-    public DateTimeOffset? OrderFulfilledDate { get; init; }
+    public DateTimeOffset? OrderFulfilledDate { get; set; }
 }
 
 internal sealed record CreateOrderInput
 {
-    public required string OutpostIdentifier { get; init; }
-    public string? QuoteIdentifier { get; init; }
-    public string? QuoteOptionIdentifier { get; init; }
-    public IReadOnlyList<LineItemRequest>? LineItems { get; init; }
-    public required string PaymentOption { get; init; }
-    public string? PaymentTerm { get; init; }
+    public required string OutpostIdentifier { get; set; }
+    public string? QuoteIdentifier { get; set; }
+    public string? QuoteOptionIdentifier { get; set; }
+    public IReadOnlyList<LineItemRequest>? LineItems { get; set; }
+    public required string PaymentOption { get; set; }
+    public string? PaymentTerm { get; set; }
 }
 
 internal sealed record LineItemRequest(string CatalogItemId, int Quantity);
@@ -91,18 +91,18 @@ internal sealed record LineItemRequest(string CatalogItemId, int Quantity);
 internal sealed record AwsErrorBody
 {
     [JsonPropertyName("__type")]
-    public string? Type { get; init; }
+    public string? Type { get; set; }
 
     [JsonPropertyName("code")]
-    public string? Code { get; init; }
+    public string? Code { get; set; }
 
     [JsonPropertyName("message")]
-    public string? LowerMessage { get; init; }
+    public string? LowerMessage { get; set; }
 
     [JsonPropertyName("Message")]
-    public string? Message { get; init; }
+    public string? Message { get; set; }
 
-    public string? ResourceId { get; init; }
+    public string? ResourceId { get; set; }
 
-    public string? ResourceType { get; init; }
+    public string? ResourceType { get; set; }
 }

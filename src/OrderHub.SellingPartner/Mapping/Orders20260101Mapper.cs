@@ -24,8 +24,8 @@ internal static class Orders20260101Mapper
         var packages = wire.Packages?.Select(MapPackage).ToArray() ?? [];
         var items = wire.OrderItems ?? [];
         var deliveryAddress = MapAddress(wire.Recipient?.DeliveryAddress);
-        var shipBy = Window(fulfillment?.ShipByWindow, "fulfillment.shipByWindow");
-        var deliverBy = Window(fulfillment?.DeliverByWindow, "fulfillment.deliverByWindow");
+        var shipBy = Window(fulfillment?.ShipByWindow);
+        var deliverBy = Window(fulfillment?.DeliverByWindow);
         var shipFrom = packages.Select(p => p.ShipFrom).FirstOrDefault(a => a is not null);
         var hasShipping = fulfillment?.FulfillmentServiceLevel is not null || shipBy is not null || deliverBy is not null || deliveryAddress is not null || shipFrom is not null;
 
@@ -41,8 +41,8 @@ internal static class Orders20260101Mapper
             Type = wire.Programs?.FirstOrDefault(SellingPartnerValueMaps.ProgramOrderType.Entries.ContainsKey) is { } typeProgram
                 ? SellingPartnerValueMaps.ProgramOrderType.Map(typeProgram)
                 : null,
-            CreatedAt = WireValues.Timestamp(wire.CreatedTime, "createdTime"),
-            LastUpdatedAt = WireValues.Timestamp(wire.LastUpdatedTime, "lastUpdatedTime"),
+            CreatedAt = wire.CreatedTime,
+            LastUpdatedAt = wire.LastUpdatedTime,
             Lines = [.. items.Select((item, index) => MapLine(item, index, packages))],
             Total = Money(wire.Proceeds?.GrandTotal, "proceeds.grandTotal"),
             Shipping = hasShipping
@@ -102,7 +102,7 @@ internal static class Orders20260101Mapper
             ProceedsBreakdowns = wire.Proceeds?.Breakdowns?
                 .Select(b => new ProceedsBreakdown(b.Type, b.Status, Money(b.Subtotal, "proceeds.breakdowns.subtotal")))
                 .ToArray() ?? [],
-            LabelPrintingWindow = Window(wire.Fulfillment?.LabelPrintingWindow, "fulfillment.labelPrintingWindow"),
+            LabelPrintingWindow = Window(wire.Fulfillment?.LabelPrintingWindow),
             DeliveryPreference = MapDeliveryPreference(wire.Recipient?.DeliveryPreference),
             TaxRegistrations = wire.Tax?.TaxRegistrations?
                 .Select(t => new TaxRegistration(
@@ -179,7 +179,7 @@ internal static class Orders20260101Mapper
             GiftMessage = fulfillment?.Packing?.GiftOption?.GiftMessage,
             GiftWrapLevel = fulfillment?.Packing?.GiftOption?.GiftWrapLevel,
             SerialNumberRequirement = fulfillment?.Packing?.SerialNumberRequirement?.RequirementType,
-            ScheduledDeliveryWindow = Window(fulfillment?.Shipping?.ScheduledDeliveryWindow, "orderItems.fulfillment.shipping.scheduledDeliveryWindow"),
+            ScheduledDeliveryWindow = Window(fulfillment?.Shipping?.ScheduledDeliveryWindow),
             ShippingConstraints = constraints is null
                 ? null
                 : new ShippingConstraints(constraints.PalletDelivery, constraints.CashOnDelivery, constraints.SignatureConfirmation, constraints.RecipientIdentityVerification, constraints.RecipientAgeVerification),
@@ -192,11 +192,11 @@ internal static class Orders20260101Mapper
     private static SellingPartnerPackage MapPackage(V2026OrderPackage package) => new()
     {
         PackageReferenceId = package.PackageReferenceId ?? throw new WireFormatException("packages.packageReferenceId"),
-        CreatedAt = WireValues.Timestamp(package.CreatedTime, "packages.createdTime"),
+        CreatedAt = package.CreatedTime,
         Status = package.PackageStatus?.Status,
         DetailedStatus = package.PackageStatus?.DetailedStatus,
         Carrier = package.Carrier,
-        ShippedAt = WireValues.Timestamp(package.ShipTime, "packages.shipTime"),
+        ShippedAt = package.ShipTime,
         ShippingService = package.ShippingService,
         TrackingNumber = package.TrackingNumber,
         ShipFrom = MapAddress(package.ShipFromAddress),
@@ -263,6 +263,6 @@ internal static class Orders20260101Mapper
 
     private static Money? Money(V2026Money? money, string field) => WireValues.Money(money?.Amount, money?.CurrencyCode, field);
 
-    private static TimeWindow? Window(V2026DateTimeRange? range, string field) =>
-        range is null ? null : WireValues.Window(range.EarliestDateTime, field + ".earliestDateTime", range.LatestDateTime, field + ".latestDateTime");
+    private static TimeWindow? Window(V2026DateTimeRange? range) =>
+        range is null ? null : WireValues.Window(range.EarliestDateTime, range.LatestDateTime);
 }

@@ -12,8 +12,8 @@ internal static class OrdersV0Mapper
             throw new WireFormatException(nameof(V0Order.AmazonOrderId));
         }
 
-        var shipBy = Window(wire.EarliestShipDate, nameof(V0Order.EarliestShipDate), wire.LatestShipDate, nameof(V0Order.LatestShipDate));
-        var deliverBy = Window(wire.EarliestDeliveryDate, nameof(V0Order.EarliestDeliveryDate), wire.LatestDeliveryDate, nameof(V0Order.LatestDeliveryDate));
+        var shipBy = WireValues.Window(wire.EarliestShipDate, wire.LatestShipDate);
+        var deliverBy = WireValues.Window(wire.EarliestDeliveryDate, wire.LatestDeliveryDate);
         var shipping = wire.ShipServiceLevel ?? wire.ShipmentServiceLevelCategory ?? (object?)shipBy ?? deliverBy ?? (object?)wire.ShippingAddress ?? wire.DefaultShipFromLocationAddress;
 
         return new Order
@@ -24,8 +24,8 @@ internal static class OrdersV0Mapper
             AccountId = wire.MarketplaceId,
             Status = wire.OrderStatus is null ? new(OrderHub.OrderStatus.Unknown, string.Empty) : SellingPartnerValueMaps.OrderStatus.Map(wire.OrderStatus),
             Type = SellingPartnerValueMaps.OrderType.MapOptional(wire.OrderType),
-            CreatedAt = Timestamp(wire.PurchaseDate, nameof(V0Order.PurchaseDate)),
-            LastUpdatedAt = Timestamp(wire.LastUpdateDate, nameof(V0Order.LastUpdateDate)),
+            CreatedAt = wire.PurchaseDate,
+            LastUpdatedAt = wire.LastUpdateDate,
             Total = MapMoney(wire.OrderTotal, nameof(V0Order.OrderTotal)),
             Payment = wire.PaymentMethod is null && wire.PaymentMethodDetails is null
                 ? null
@@ -68,7 +68,7 @@ internal static class OrdersV0Mapper
         IsPremiumOrder = wire.IsPremiumOrder,
         IsGlobalExpressEnabled = wire.IsGlobalExpressEnabled,
         IsReplacementOrder = wire.IsReplacementOrder,
-        PromiseResponseDueDate = Timestamp(wire.PromiseResponseDueDate, nameof(V0Order.PromiseResponseDueDate)),
+        PromiseResponseDueDate = wire.PromiseResponseDueDate,
         IsEstimatedShipDateSet = wire.IsEstimatedShipDateSet,
         IsSoldByAB = wire.IsSoldByAB,
         IsIBA = wire.IsIBA,
@@ -131,9 +131,4 @@ internal static class OrdersV0Mapper
         };
 
     private static Money? MapMoney(V0Money? money, string field) => WireValues.Money(money?.Amount, money?.CurrencyCode, field);
-
-    private static DateTimeOffset? Timestamp(string? text, string field) => WireValues.Timestamp(text, field);
-
-    private static TimeWindow? Window(string? earliest, string earliestField, string? latest, string latestField) =>
-        WireValues.Window(earliest, earliestField, latest, latestField);
 }

@@ -1,443 +1,447 @@
+using System.Text.Json.Serialization;
+
 namespace OrderHub.SellingPartner.Wire;
 
 // The JSON shapes of Orders API 2026-01-01 getOrder, as orders_2026-01-01.json defines them (camelCase on the wire,
-// see Orders20260101JsonContext). As for v0, enumerations and dates stay strings: the mapper reads them, and an
-// unknown value never fails to deserialize.
+// see Orders20260101JsonContext). As for v0, enumerations stay strings (an unknown value never fails to
+// deserialize) and date-times are read as UTC instants (SpTimestampConverter). Properties are settable, for the reason OrdersV0.cs gives.
 
-internal sealed record V2026GetOrderResponse
+internal sealed class V2026GetOrderResponse
 {
-    public V2026Order? Order { get; init; }
-    public IReadOnlyList<SpError>? Errors { get; init; }
+    [JsonConverter(typeof(OrderHub.Json.LocatedJsonConverter<V2026Order>))]
+    public OrderHub.Json.Located<V2026Order> Order { get; set; }
+
+    public IReadOnlyList<SpError>? Errors { get; set; }
 }
 
 internal sealed record V2026Order
 {
-    public string? OrderId { get; init; }
-    public IReadOnlyList<V2026Alias>? OrderAliases { get; init; }
-    public string? CreatedTime { get; init; }
-    public string? LastUpdatedTime { get; init; }
-    public IReadOnlyList<string>? Programs { get; init; }
-    public IReadOnlyList<V2026AssociatedOrder>? AssociatedOrders { get; init; }
-    public V2026SalesChannel? SalesChannel { get; init; }
-    public V2026Buyer? Buyer { get; init; }
-    public V2026Recipient? Recipient { get; init; }
-    public V2026OrderProceeds? Proceeds { get; init; }
-    public V2026OrderPayment? Payment { get; init; }
-    public V2026OrderTax? Tax { get; init; }
-    public V2026OrderFulfillment? Fulfillment { get; init; }
-    public IReadOnlyList<V2026OrderItem>? OrderItems { get; init; }
-    public IReadOnlyList<V2026OrderPackage>? Packages { get; init; }
-    public IReadOnlyList<V2026FulfillmentOrder>? FulfillmentOrders { get; init; }
+    public string? OrderId { get; set; }
+    public IReadOnlyList<V2026Alias>? OrderAliases { get; set; }
+    public DateTimeOffset? CreatedTime { get; set; }
+    public DateTimeOffset? LastUpdatedTime { get; set; }
+    public IReadOnlyList<string>? Programs { get; set; }
+    public IReadOnlyList<V2026AssociatedOrder>? AssociatedOrders { get; set; }
+    public V2026SalesChannel? SalesChannel { get; set; }
+    public V2026Buyer? Buyer { get; set; }
+    public V2026Recipient? Recipient { get; set; }
+    public V2026OrderProceeds? Proceeds { get; set; }
+    public V2026OrderPayment? Payment { get; set; }
+    public V2026OrderTax? Tax { get; set; }
+    public V2026OrderFulfillment? Fulfillment { get; set; }
+    public IReadOnlyList<V2026OrderItem>? OrderItems { get; set; }
+    public IReadOnlyList<V2026OrderPackage>? Packages { get; set; }
+    public IReadOnlyList<V2026FulfillmentOrder>? FulfillmentOrders { get; set; }
 }
 
 internal sealed record V2026Alias
 {
-    public string? AliasId { get; init; }
-    public string? AliasType { get; init; }
+    public string? AliasId { get; set; }
+    public string? AliasType { get; set; }
 }
 
 internal sealed record V2026AssociatedOrder
 {
-    public string? OrderId { get; init; }
-    public string? AssociationType { get; init; }
+    public string? OrderId { get; set; }
+    public string? AssociationType { get; set; }
 }
 
 internal sealed record V2026SalesChannel
 {
-    public string? ChannelName { get; init; }
-    public string? MarketplaceId { get; init; }
-    public string? MarketplaceName { get; init; }
+    public string? ChannelName { get; set; }
+    public string? MarketplaceId { get; set; }
+    public string? MarketplaceName { get; set; }
 }
 
 internal sealed record V2026Buyer
 {
-    public string? BuyerName { get; init; }
-    public string? BuyerEmail { get; init; }
-    public string? BuyerCompanyName { get; init; }
-    public string? BuyerPurchaseOrderNumber { get; init; }
+    public string? BuyerName { get; set; }
+    public string? BuyerEmail { get; set; }
+    public string? BuyerCompanyName { get; set; }
+    public string? BuyerPurchaseOrderNumber { get; set; }
 }
 
 internal sealed record V2026Recipient
 {
-    public V2026CustomerAddress? DeliveryAddress { get; init; }
-    public V2026DeliveryPreference? DeliveryPreference { get; init; }
+    public V2026CustomerAddress? DeliveryAddress { get; set; }
+    public V2026DeliveryPreference? DeliveryPreference { get; set; }
 }
 
 internal sealed record V2026OrderProceeds
 {
-    public V2026Money? GrandTotal { get; init; }
-    public IReadOnlyList<V2026OrderProceedsBreakdown>? Breakdowns { get; init; }
+    public V2026Money? GrandTotal { get; set; }
+    public IReadOnlyList<V2026OrderProceedsBreakdown>? Breakdowns { get; set; }
 }
 
 internal sealed record V2026OrderProceedsBreakdown
 {
-    public string? Type { get; init; }
-    public string? Status { get; init; }
-    public V2026Money? Subtotal { get; init; }
+    public string? Type { get; set; }
+    public string? Status { get; set; }
+    public V2026Money? Subtotal { get; set; }
 }
 
 internal sealed record V2026OrderFulfillment
 {
-    public string? FulfillmentStatus { get; init; }
-    public string? FulfilledBy { get; init; }
-    public string? FulfillmentServiceLevel { get; init; }
-    public V2026DateTimeRange? ShipByWindow { get; init; }
-    public V2026DateTimeRange? DeliverByWindow { get; init; }
-    public V2026DateTimeRange? LabelPrintingWindow { get; init; }
+    public string? FulfillmentStatus { get; set; }
+    public string? FulfilledBy { get; set; }
+    public string? FulfillmentServiceLevel { get; set; }
+    public V2026DateTimeRange? ShipByWindow { get; set; }
+    public V2026DateTimeRange? DeliverByWindow { get; set; }
+    public V2026DateTimeRange? LabelPrintingWindow { get; set; }
 }
 
 internal sealed record V2026OrderItem
 {
-    public string? OrderItemId { get; init; }
-    public int? QuantityOrdered { get; init; }
-    public V2026Measurement? Measurement { get; init; }
-    public IReadOnlyList<V2026AssociatedOrderItem>? AssociatedOrderItems { get; init; }
-    public IReadOnlyList<string>? Programs { get; init; }
-    public V2026ItemProduct? Product { get; init; }
-    public V2026ItemProceeds? Proceeds { get; init; }
-    public V2026ItemExpense? Expense { get; init; }
-    public V2026ItemPromotion? Promotion { get; init; }
-    public V2026ItemCancellation? Cancellation { get; init; }
-    public V2026ItemFulfillment? Fulfillment { get; init; }
-    public V2026ItemTax? Tax { get; init; }
+    public string? OrderItemId { get; set; }
+    public int? QuantityOrdered { get; set; }
+    public V2026Measurement? Measurement { get; set; }
+    public IReadOnlyList<V2026AssociatedOrderItem>? AssociatedOrderItems { get; set; }
+    public IReadOnlyList<string>? Programs { get; set; }
+    public V2026ItemProduct? Product { get; set; }
+    public V2026ItemProceeds? Proceeds { get; set; }
+    public V2026ItemExpense? Expense { get; set; }
+    public V2026ItemPromotion? Promotion { get; set; }
+    public V2026ItemCancellation? Cancellation { get; set; }
+    public V2026ItemFulfillment? Fulfillment { get; set; }
+    public V2026ItemTax? Tax { get; set; }
 }
 
 internal sealed record V2026OrderPackage
 {
-    public string? PackageReferenceId { get; init; }
-    public string? CreatedTime { get; init; }
-    public V2026PackageStatus? PackageStatus { get; init; }
-    public string? Carrier { get; init; }
-    public string? ShipTime { get; init; }
-    public string? ShippingService { get; init; }
-    public string? TrackingNumber { get; init; }
+    public string? PackageReferenceId { get; set; }
+    public DateTimeOffset? CreatedTime { get; set; }
+    public V2026PackageStatus? PackageStatus { get; set; }
+    public string? Carrier { get; set; }
+    public DateTimeOffset? ShipTime { get; set; }
+    public string? ShippingService { get; set; }
+    public string? TrackingNumber { get; set; }
     // The spec's MerchantAddress is CustomerAddress without company, phone, extended fields and type: one shape reads both.
-    public V2026CustomerAddress? ShipFromAddress { get; init; }
-    public IReadOnlyList<V2026PackageItem>? PackageItems { get; init; }
+    public V2026CustomerAddress? ShipFromAddress { get; set; }
+    public IReadOnlyList<V2026PackageItem>? PackageItems { get; set; }
 }
 
 internal sealed record V2026DeliveryPreference
 {
-    public string? DropOffLocation { get; init; }
-    public string? AddressInstruction { get; init; }
-    public V2026PreferredDeliveryTime? DeliveryTime { get; init; }
-    public IReadOnlyList<string>? DeliveryCapabilities { get; init; }
+    public string? DropOffLocation { get; set; }
+    public string? AddressInstruction { get; set; }
+    public V2026PreferredDeliveryTime? DeliveryTime { get; set; }
+    public IReadOnlyList<string>? DeliveryCapabilities { get; set; }
 }
 
 internal sealed record V2026CustomerAddress
 {
-    public string? Name { get; init; }
-    public string? CompanyName { get; init; }
-    public string? AddressLine1 { get; init; }
-    public string? AddressLine2 { get; init; }
-    public string? AddressLine3 { get; init; }
-    public string? City { get; init; }
-    public string? DistrictOrCounty { get; init; }
-    public string? StateOrRegion { get; init; }
-    public string? Municipality { get; init; }
-    public string? PostalCode { get; init; }
-    public string? CountryCode { get; init; }
-    public string? Phone { get; init; }
-    public V2026AddressExtendedFields? ExtendedFields { get; init; }
-    public string? AddressType { get; init; }
+    public string? Name { get; set; }
+    public string? CompanyName { get; set; }
+    public string? AddressLine1 { get; set; }
+    public string? AddressLine2 { get; set; }
+    public string? AddressLine3 { get; set; }
+    public string? City { get; set; }
+    public string? DistrictOrCounty { get; set; }
+    public string? StateOrRegion { get; set; }
+    public string? Municipality { get; set; }
+    public string? PostalCode { get; set; }
+    public string? CountryCode { get; set; }
+    public string? Phone { get; set; }
+    public V2026AddressExtendedFields? ExtendedFields { get; set; }
+    public string? AddressType { get; set; }
 }
 
 internal sealed record V2026AddressExtendedFields
 {
-    public string? StreetName { get; init; }
-    public string? StreetNumber { get; init; }
-    public string? Complement { get; init; }
-    public string? Neighborhood { get; init; }
+    public string? StreetName { get; set; }
+    public string? StreetNumber { get; set; }
+    public string? Complement { get; set; }
+    public string? Neighborhood { get; set; }
 }
 
 internal sealed record V2026Measurement
 {
-    public string? Unit { get; init; }
-    public decimal? Value { get; init; }
+    public string? Unit { get; set; }
+    public decimal? Value { get; set; }
 }
 
 internal sealed record V2026ItemProduct
 {
-    public string? Asin { get; init; }
-    public string? Title { get; init; }
-    public string? SellerSku { get; init; }
-    public V2026ItemCondition? Condition { get; init; }
-    public V2026ItemPrice? Price { get; init; }
-    public IReadOnlyList<string>? SerialNumbers { get; init; }
-    public V2026ItemCustomization? Customization { get; init; }
+    public string? Asin { get; set; }
+    public string? Title { get; set; }
+    public string? SellerSku { get; set; }
+    public V2026ItemCondition? Condition { get; set; }
+    public V2026ItemPrice? Price { get; set; }
+    public IReadOnlyList<string>? SerialNumbers { get; set; }
+    public V2026ItemCustomization? Customization { get; set; }
 }
 
 internal sealed record V2026ItemProceeds
 {
-    public V2026Money? ProceedsTotal { get; init; }
-    public IReadOnlyList<V2026ItemProceedsBreakdown>? Breakdowns { get; init; }
+    public V2026Money? ProceedsTotal { get; set; }
+    public IReadOnlyList<V2026ItemProceedsBreakdown>? Breakdowns { get; set; }
 }
 
 internal sealed record V2026ItemExpense
 {
-    public V2026ItemPointsCost? PointsCost { get; init; }
+    public V2026ItemPointsCost? PointsCost { get; set; }
 }
 
 internal sealed record V2026ItemPromotion
 {
-    public IReadOnlyList<V2026ItemPromotionBreakdown>? Breakdowns { get; init; }
+    public IReadOnlyList<V2026ItemPromotionBreakdown>? Breakdowns { get; set; }
 }
 
 internal sealed record V2026ItemCancellation
 {
-    public V2026ItemCancellationRequest? CancellationRequest { get; init; }
-    public V2026ItemCancellationExecution? CancellationExecution { get; init; }
+    public V2026ItemCancellationRequest? CancellationRequest { get; set; }
+    public V2026ItemCancellationExecution? CancellationExecution { get; set; }
 }
 
 internal sealed record V2026ItemFulfillment
 {
-    public int? QuantityFulfilled { get; init; }
-    public int? QuantityUnfulfilled { get; init; }
-    public V2026ItemPicking? Picking { get; init; }
-    public V2026ItemPacking? Packing { get; init; }
-    public V2026ItemShipping? Shipping { get; init; }
+    public int? QuantityFulfilled { get; set; }
+    public int? QuantityUnfulfilled { get; set; }
+    public V2026ItemPicking? Picking { get; set; }
+    public V2026ItemPacking? Packing { get; set; }
+    public V2026ItemShipping? Shipping { get; set; }
 }
 
 internal sealed record V2026PreferredDeliveryTime
 {
-    public IReadOnlyList<V2026BusinessHour>? BusinessHours { get; init; }
-    public IReadOnlyList<V2026ExceptionDate>? ExceptionDates { get; init; }
+    public IReadOnlyList<V2026BusinessHour>? BusinessHours { get; set; }
+    public IReadOnlyList<V2026ExceptionDate>? ExceptionDates { get; set; }
 }
 
 internal sealed record V2026BusinessHour
 {
-    public string? DayOfWeek { get; init; }
-    public IReadOnlyList<V2026TimeWindow>? TimeWindows { get; init; }
+    public string? DayOfWeek { get; set; }
+    public IReadOnlyList<V2026TimeWindow>? TimeWindows { get; set; }
 }
 
 internal sealed record V2026ExceptionDate
 {
-    public string? ExceptionDate { get; init; }
-    public string? ExceptionDateType { get; init; }
-    public IReadOnlyList<V2026TimeWindow>? TimeWindows { get; init; }
+    public string? ExceptionDate { get; set; }
+    public string? ExceptionDateType { get; set; }
+    public IReadOnlyList<V2026TimeWindow>? TimeWindows { get; set; }
 }
 
 internal sealed record V2026TimeWindow
 {
-    public V2026HourMinute? StartTime { get; init; }
-    public V2026HourMinute? EndTime { get; init; }
+    public V2026HourMinute? StartTime { get; set; }
+    public V2026HourMinute? EndTime { get; set; }
 }
 
 internal sealed record V2026HourMinute
 {
-    public int? Hour { get; init; }
-    public int? Minute { get; init; }
+    public int? Hour { get; set; }
+    public int? Minute { get; set; }
 }
 
 internal sealed record V2026ItemCondition
 {
-    public string? ConditionType { get; init; }
-    public string? ConditionSubtype { get; init; }
-    public string? ConditionNote { get; init; }
+    public string? ConditionType { get; set; }
+    public string? ConditionSubtype { get; set; }
+    public string? ConditionNote { get; set; }
 }
 
 internal sealed record V2026ItemPrice
 {
-    public V2026Money? UnitPrice { get; init; }
-    public string? PriceDesignation { get; init; }
+    public V2026Money? UnitPrice { get; set; }
+    public string? PriceDesignation { get; set; }
 }
 
 internal sealed record V2026ItemCustomization
 {
-    public string? CustomizedUrl { get; init; }
+    public string? CustomizedUrl { get; set; }
 }
 
 internal sealed record V2026ItemProceedsBreakdown
 {
-    public string? Type { get; init; }
-    public V2026Money? Subtotal { get; init; }
-    public IReadOnlyList<V2026ItemProceedsDetailedBreakdown>? DetailedBreakdowns { get; init; }
+    public string? Type { get; set; }
+    public V2026Money? Subtotal { get; set; }
+    public IReadOnlyList<V2026ItemProceedsDetailedBreakdown>? DetailedBreakdowns { get; set; }
 }
 
 internal sealed record V2026ItemProceedsDetailedBreakdown
 {
-    public string? Subtype { get; init; }
-    public V2026Money? Value { get; init; }
+    public string? Subtype { get; set; }
+    public V2026Money? Value { get; set; }
 }
 
 internal sealed record V2026ItemPointsCost
 {
-    public V2026PointsGranted? PointsGranted { get; init; }
+    public V2026PointsGranted? PointsGranted { get; set; }
 }
 
 internal sealed record V2026PointsGranted
 {
-    public int? PointsNumber { get; init; }
-    public V2026Money? PointsMonetaryValue { get; init; }
+    public int? PointsNumber { get; set; }
+    public V2026Money? PointsMonetaryValue { get; set; }
 }
 
 internal sealed record V2026ItemPromotionBreakdown
 {
-    public string? PromotionId { get; init; }
+    public string? PromotionId { get; set; }
 }
 
 internal sealed record V2026ItemCancellationRequest
 {
-    public string? Requester { get; init; }
-    public string? CancelReason { get; init; }
+    public string? Requester { get; set; }
+    public string? CancelReason { get; set; }
 }
 
 internal sealed record V2026ItemCancellationExecution
 {
-    public string? CancelledBy { get; init; }
-    public string? CancelReason { get; init; }
+    public string? CancelledBy { get; set; }
+    public string? CancelReason { get; set; }
 }
 
 internal sealed record V2026ItemPicking
 {
-    public V2026ItemSubstitutionPreference? SubstitutionPreference { get; init; }
+    public V2026ItemSubstitutionPreference? SubstitutionPreference { get; set; }
 }
 
 internal sealed record V2026ItemPacking
 {
-    public V2026GiftOption? GiftOption { get; init; }
-    public V2026SerialNumberRequirement? SerialNumberRequirement { get; init; }
+    public V2026GiftOption? GiftOption { get; set; }
+    public V2026SerialNumberRequirement? SerialNumberRequirement { get; set; }
 }
 
 internal sealed record V2026ItemShipping
 {
-    public V2026DateTimeRange? ScheduledDeliveryWindow { get; init; }
-    public V2026ItemShippingConstraints? ShippingConstraints { get; init; }
-    public V2026ItemInternationalShipping? InternationalShipping { get; init; }
+    public V2026DateTimeRange? ScheduledDeliveryWindow { get; set; }
+    public V2026ItemShippingConstraints? ShippingConstraints { get; set; }
+    public V2026ItemInternationalShipping? InternationalShipping { get; set; }
 }
 
 internal sealed record V2026GiftOption
 {
-    public string? GiftMessage { get; init; }
-    public string? GiftWrapLevel { get; init; }
+    public string? GiftMessage { get; set; }
+    public string? GiftWrapLevel { get; set; }
 }
 
 internal sealed record V2026SerialNumberRequirement
 {
-    public string? RequirementType { get; init; }
+    public string? RequirementType { get; set; }
 }
 
 internal sealed record V2026ItemSubstitutionPreference
 {
-    public string? SubstitutionType { get; init; }
-    public IReadOnlyList<V2026ItemSubstitutionOption>? SubstitutionOptions { get; init; }
+    public string? SubstitutionType { get; set; }
+    public IReadOnlyList<V2026ItemSubstitutionOption>? SubstitutionOptions { get; set; }
 }
 
 internal sealed record V2026ItemSubstitutionOption
 {
-    public string? Asin { get; init; }
-    public int? QuantityOrdered { get; init; }
-    public string? SellerSku { get; init; }
-    public string? Title { get; init; }
-    public V2026Measurement? Measurement { get; init; }
+    public string? Asin { get; set; }
+    public int? QuantityOrdered { get; set; }
+    public string? SellerSku { get; set; }
+    public string? Title { get; set; }
+    public V2026Measurement? Measurement { get; set; }
 }
 
 internal sealed record V2026ItemShippingConstraints
 {
-    public string? PalletDelivery { get; init; }
-    public string? CashOnDelivery { get; init; }
-    public string? SignatureConfirmation { get; init; }
-    public string? RecipientIdentityVerification { get; init; }
-    public string? RecipientAgeVerification { get; init; }
+    public string? PalletDelivery { get; set; }
+    public string? CashOnDelivery { get; set; }
+    public string? SignatureConfirmation { get; set; }
+    public string? RecipientIdentityVerification { get; set; }
+    public string? RecipientAgeVerification { get; set; }
 }
 
 internal sealed record V2026ItemInternationalShipping
 {
-    public string? IossNumber { get; init; }
+    public string? IossNumber { get; set; }
 }
 
 internal sealed record V2026PackageStatus
 {
-    public string? Status { get; init; }
-    public string? DetailedStatus { get; init; }
+    public string? Status { get; set; }
+    public string? DetailedStatus { get; set; }
 }
 
 internal sealed record V2026PackageItem
 {
-    public string? OrderItemId { get; init; }
-    public int? Quantity { get; init; }
-    public IReadOnlyList<string>? TransparencyCodes { get; init; }
+    public string? OrderItemId { get; set; }
+    public int? Quantity { get; set; }
+    public IReadOnlyList<string>? TransparencyCodes { get; set; }
 }
 
 internal sealed record V2026OrderPayment
 {
-    public IReadOnlyList<V2026PaymentExecution>? PaymentExecutions { get; init; }
+    public IReadOnlyList<V2026PaymentExecution>? PaymentExecutions { get; set; }
 }
 
 internal sealed record V2026PaymentExecution
 {
-    public string? PaymentMethod { get; init; }
-    public V2026Money? PaymentAmount { get; init; }
-    public string? AcquirerId { get; init; }
-    public string? CardBrand { get; init; }
-    public string? AuthorizationCode { get; init; }
+    public string? PaymentMethod { get; set; }
+    public V2026Money? PaymentAmount { get; set; }
+    public string? AcquirerId { get; set; }
+    public string? CardBrand { get; set; }
+    public string? AuthorizationCode { get; set; }
 }
 
 internal sealed record V2026OrderTax
 {
-    public IReadOnlyList<V2026OrderTaxRegistration>? TaxRegistrations { get; init; }
-    public V2026OrderTaxInvoicing? TaxInvoicing { get; init; }
+    public IReadOnlyList<V2026OrderTaxRegistration>? TaxRegistrations { get; set; }
+    public V2026OrderTaxInvoicing? TaxInvoicing { get; set; }
 }
 
 internal sealed record V2026OrderTaxRegistration
 {
-    public string? EntityType { get; init; }
-    public string? LegalName { get; init; }
-    public string? TaxRegistrationType { get; init; }
-    public string? TaxRegistrationNumber { get; init; }
-    public V2026CustomerAddress? TaxRegistrationAddress { get; init; }
-    public IReadOnlyList<V2026TaxRegistrationAttribute>? TaxRegistrationAttributes { get; init; }
+    public string? EntityType { get; set; }
+    public string? LegalName { get; set; }
+    public string? TaxRegistrationType { get; set; }
+    public string? TaxRegistrationNumber { get; set; }
+    public V2026CustomerAddress? TaxRegistrationAddress { get; set; }
+    public IReadOnlyList<V2026TaxRegistrationAttribute>? TaxRegistrationAttributes { get; set; }
 }
 
 internal sealed record V2026TaxRegistrationAttribute
 {
-    public string? Key { get; init; }
-    public string? Value { get; init; }
+    public string? Key { get; set; }
+    public string? Value { get; set; }
 }
 
 internal sealed record V2026OrderTaxInvoicing
 {
-    public string? BuyerInvoicePreference { get; init; }
-    public string? InvoiceStatus { get; init; }
+    public string? BuyerInvoicePreference { get; set; }
+    public string? InvoiceStatus { get; set; }
 }
 
 internal sealed record V2026AssociatedOrderItem
 {
-    public string? OrderId { get; init; }
-    public string? OrderItemId { get; init; }
-    public string? AssociationType { get; init; }
+    public string? OrderId { get; set; }
+    public string? OrderItemId { get; set; }
+    public string? AssociationType { get; set; }
 }
 
 internal sealed record V2026ItemTax
 {
-    public IReadOnlyList<V2026ItemTaxCalculationBreakdown>? TaxCalculationBreakdowns { get; init; }
-    public IReadOnlyList<V2026ItemTaxCollection>? TaxCollections { get; init; }
+    public IReadOnlyList<V2026ItemTaxCalculationBreakdown>? TaxCalculationBreakdowns { get; set; }
+    public IReadOnlyList<V2026ItemTaxCollection>? TaxCollections { get; set; }
 }
 
 internal sealed record V2026ItemTaxCalculationBreakdown
 {
-    public string? ReportingScheme { get; init; }
+    public string? ReportingScheme { get; set; }
 }
 
 internal sealed record V2026ItemTaxCollection
 {
-    public string? Model { get; init; }
-    public string? ResponsibleParty { get; init; }
+    public string? Model { get; set; }
+    public string? ResponsibleParty { get; set; }
 }
 
 internal sealed record V2026Money
 {
-    public string? Amount { get; init; }
-    public string? CurrencyCode { get; init; }
+    public string? Amount { get; set; }
+    public string? CurrencyCode { get; set; }
 }
 
 internal sealed record V2026DateTimeRange
 {
-    public string? EarliestDateTime { get; init; }
-    public string? LatestDateTime { get; init; }
+    public DateTimeOffset? EarliestDateTime { get; set; }
+    public DateTimeOffset? LatestDateTime { get; set; }
 }
 
 internal sealed record V2026FulfillmentOrder
 {
-    public string? FulfillmentOrderId { get; init; }
+    public string? FulfillmentOrderId { get; set; }
 }

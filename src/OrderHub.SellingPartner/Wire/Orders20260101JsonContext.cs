@@ -6,7 +6,7 @@ namespace OrderHub.SellingPartner.Wire;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+    Converters = [typeof(SpTimestampConverter)])]
 [JsonSerializable(typeof(V2026GetOrderResponse))]
 [JsonSerializable(typeof(V2026Order))]
 internal sealed partial class Orders20260101JsonContext : JsonSerializerContext;

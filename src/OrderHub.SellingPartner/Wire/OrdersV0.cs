@@ -3,12 +3,20 @@ using System.Text.Json.Serialization;
 namespace OrderHub.SellingPartner.Wire;
 
 // The JSON shapes of Orders API v0 getOrder, as ordersV0.json defines them. Every member is a string, number, boolean
-// or object exactly as sent: enumerations stay strings (an unknown value must never fail to read) and dates stay
-// strings (parsed exactly, with or without fractional seconds, by the mapper).
+// or object exactly as sent: enumerations stay strings (an unknown value must never fail to read) and dates are
+// read as UTC instants while the body is deserialized (SpTimestampConverter). Properties are settable, not init-only:
+// System.Text.Json then fills an object as it reads instead of buffering every value for an initializer.
 
-internal sealed record GetOrderResponse(
-    [property: JsonPropertyName("payload")] V0Order? Payload,
-    [property: JsonPropertyName("errors")] IReadOnlyList<SpError>? Errors);
+// The envelope is read in the one pass that deserializes the order and finds its bytes (the raw payload).
+internal sealed class GetOrderResponse
+{
+    [JsonPropertyName("payload")]
+    [JsonConverter(typeof(OrderHub.Json.LocatedJsonConverter<V0Order>))]
+    public OrderHub.Json.Located<V0Order> Payload { get; set; }
+
+    [JsonPropertyName("errors")]
+    public IReadOnlyList<SpError>? Errors { get; set; }
+}
 
 internal sealed record SpError(
     [property: JsonPropertyName("code")] string? Code,
@@ -19,147 +27,147 @@ internal sealed record SpErrorList([property: JsonPropertyName("errors")] IReadO
 
 internal sealed record V0Order
 {
-    public string? AmazonOrderId { get; init; }
-    public string? SellerOrderId { get; init; }
-    public string? PurchaseDate { get; init; }
-    public string? LastUpdateDate { get; init; }
-    public string? OrderStatus { get; init; }
-    public string? FulfillmentChannel { get; init; }
-    public string? SalesChannel { get; init; }
-    public string? OrderChannel { get; init; }
-    public string? ShipServiceLevel { get; init; }
-    public V0Money? OrderTotal { get; init; }
-    public int? NumberOfItemsShipped { get; init; }
-    public int? NumberOfItemsUnshipped { get; init; }
-    public IReadOnlyList<V0PaymentExecutionDetailItem>? PaymentExecutionDetail { get; init; }
-    public string? PaymentMethod { get; init; }
-    public IReadOnlyList<string>? PaymentMethodDetails { get; init; }
-    public string? MarketplaceId { get; init; }
-    public string? ShipmentServiceLevelCategory { get; init; }
-    public string? EasyShipShipmentStatus { get; init; }
-    public string? CbaDisplayableShippingLabel { get; init; }
-    public string? OrderType { get; init; }
-    public string? EarliestShipDate { get; init; }
-    public string? LatestShipDate { get; init; }
-    public string? EarliestDeliveryDate { get; init; }
-    public string? LatestDeliveryDate { get; init; }
-    public bool? IsBusinessOrder { get; init; }
-    public bool? IsPrime { get; init; }
-    public bool? IsPremiumOrder { get; init; }
-    public bool? IsGlobalExpressEnabled { get; init; }
-    public string? ReplacedOrderId { get; init; }
-    public bool? IsReplacementOrder { get; init; }
-    public string? PromiseResponseDueDate { get; init; }
-    public bool? IsEstimatedShipDateSet { get; init; }
-    public bool? IsSoldByAB { get; init; }
-    public bool? IsIBA { get; init; }
-    public V0Address? DefaultShipFromLocationAddress { get; init; }
-    public string? BuyerInvoicePreference { get; init; }
-    public V0BuyerTaxInformation? BuyerTaxInformation { get; init; }
-    public V0FulfillmentInstruction? FulfillmentInstruction { get; init; }
-    public bool? IsISPU { get; init; }
-    public bool? IsAccessPointOrder { get; init; }
-    public V0MarketplaceTaxInfo? MarketplaceTaxInfo { get; init; }
-    public string? SellerDisplayName { get; init; }
-    public V0Address? ShippingAddress { get; init; }
-    public V0BuyerInfo? BuyerInfo { get; init; }
-    public V0AutomatedShippingSettings? AutomatedShippingSettings { get; init; }
-    public bool? HasRegulatedItems { get; init; }
-    public string? ElectronicInvoiceStatus { get; init; }
+    public string? AmazonOrderId { get; set; }
+    public string? SellerOrderId { get; set; }
+    public DateTimeOffset? PurchaseDate { get; set; }
+    public DateTimeOffset? LastUpdateDate { get; set; }
+    public string? OrderStatus { get; set; }
+    public string? FulfillmentChannel { get; set; }
+    public string? SalesChannel { get; set; }
+    public string? OrderChannel { get; set; }
+    public string? ShipServiceLevel { get; set; }
+    public V0Money? OrderTotal { get; set; }
+    public int? NumberOfItemsShipped { get; set; }
+    public int? NumberOfItemsUnshipped { get; set; }
+    public IReadOnlyList<V0PaymentExecutionDetailItem>? PaymentExecutionDetail { get; set; }
+    public string? PaymentMethod { get; set; }
+    public IReadOnlyList<string>? PaymentMethodDetails { get; set; }
+    public string? MarketplaceId { get; set; }
+    public string? ShipmentServiceLevelCategory { get; set; }
+    public string? EasyShipShipmentStatus { get; set; }
+    public string? CbaDisplayableShippingLabel { get; set; }
+    public string? OrderType { get; set; }
+    public DateTimeOffset? EarliestShipDate { get; set; }
+    public DateTimeOffset? LatestShipDate { get; set; }
+    public DateTimeOffset? EarliestDeliveryDate { get; set; }
+    public DateTimeOffset? LatestDeliveryDate { get; set; }
+    public bool? IsBusinessOrder { get; set; }
+    public bool? IsPrime { get; set; }
+    public bool? IsPremiumOrder { get; set; }
+    public bool? IsGlobalExpressEnabled { get; set; }
+    public string? ReplacedOrderId { get; set; }
+    public bool? IsReplacementOrder { get; set; }
+    public DateTimeOffset? PromiseResponseDueDate { get; set; }
+    public bool? IsEstimatedShipDateSet { get; set; }
+    public bool? IsSoldByAB { get; set; }
+    public bool? IsIBA { get; set; }
+    public V0Address? DefaultShipFromLocationAddress { get; set; }
+    public string? BuyerInvoicePreference { get; set; }
+    public V0BuyerTaxInformation? BuyerTaxInformation { get; set; }
+    public V0FulfillmentInstruction? FulfillmentInstruction { get; set; }
+    public bool? IsISPU { get; set; }
+    public bool? IsAccessPointOrder { get; set; }
+    public V0MarketplaceTaxInfo? MarketplaceTaxInfo { get; set; }
+    public string? SellerDisplayName { get; set; }
+    public V0Address? ShippingAddress { get; set; }
+    public V0BuyerInfo? BuyerInfo { get; set; }
+    public V0AutomatedShippingSettings? AutomatedShippingSettings { get; set; }
+    public bool? HasRegulatedItems { get; set; }
+    public string? ElectronicInvoiceStatus { get; set; }
 }
 
 internal sealed record V0Money
 {
-    public string? CurrencyCode { get; init; }
-    public string? Amount { get; init; }
+    public string? CurrencyCode { get; set; }
+    public string? Amount { get; set; }
 }
 
 internal sealed record V0PaymentExecutionDetailItem
 {
-    public V0Money? Payment { get; init; }
-    public string? PaymentMethod { get; init; }
-    public string? AcquirerId { get; init; }
-    public string? CardBrand { get; init; }
-    public string? AuthorizationCode { get; init; }
+    public V0Money? Payment { get; set; }
+    public string? PaymentMethod { get; set; }
+    public string? AcquirerId { get; set; }
+    public string? CardBrand { get; set; }
+    public string? AuthorizationCode { get; set; }
 }
 
 internal sealed record V0Address
 {
-    public string? Name { get; init; }
-    public string? CompanyName { get; init; }
-    public string? AddressLine1 { get; init; }
-    public string? AddressLine2 { get; init; }
-    public string? AddressLine3 { get; init; }
-    public string? City { get; init; }
-    public string? County { get; init; }
-    public string? District { get; init; }
-    public string? StateOrRegion { get; init; }
-    public string? Municipality { get; init; }
-    public string? PostalCode { get; init; }
-    public string? CountryCode { get; init; }
-    public string? Phone { get; init; }
-    public V0AddressExtendedFields? ExtendedFields { get; init; }
-    public string? AddressType { get; init; }
+    public string? Name { get; set; }
+    public string? CompanyName { get; set; }
+    public string? AddressLine1 { get; set; }
+    public string? AddressLine2 { get; set; }
+    public string? AddressLine3 { get; set; }
+    public string? City { get; set; }
+    public string? County { get; set; }
+    public string? District { get; set; }
+    public string? StateOrRegion { get; set; }
+    public string? Municipality { get; set; }
+    public string? PostalCode { get; set; }
+    public string? CountryCode { get; set; }
+    public string? Phone { get; set; }
+    public V0AddressExtendedFields? ExtendedFields { get; set; }
+    public string? AddressType { get; set; }
 }
 
 internal sealed record V0AddressExtendedFields
 {
-    public string? StreetName { get; init; }
-    public string? StreetNumber { get; init; }
-    public string? Complement { get; init; }
-    public string? Neighborhood { get; init; }
-    public V0GeoCoordinates? GeoCoordinates { get; init; }
+    public string? StreetName { get; set; }
+    public string? StreetNumber { get; set; }
+    public string? Complement { get; set; }
+    public string? Neighborhood { get; set; }
+    public V0GeoCoordinates? GeoCoordinates { get; set; }
 }
 
 internal sealed record V0GeoCoordinates
 {
-    public double? Latitude { get; init; }
-    public double? Longitude { get; init; }
+    public double? Latitude { get; set; }
+    public double? Longitude { get; set; }
 }
 
 internal sealed record V0BuyerTaxInformation
 {
-    public string? BuyerLegalCompanyName { get; init; }
-    public string? BuyerBusinessAddress { get; init; }
-    public string? BuyerTaxRegistrationId { get; init; }
-    public string? BuyerTaxOffice { get; init; }
+    public string? BuyerLegalCompanyName { get; set; }
+    public string? BuyerBusinessAddress { get; set; }
+    public string? BuyerTaxRegistrationId { get; set; }
+    public string? BuyerTaxOffice { get; set; }
 }
 
 internal sealed record V0FulfillmentInstruction
 {
-    public string? FulfillmentSupplySourceId { get; init; }
+    public string? FulfillmentSupplySourceId { get; set; }
 }
 
 internal sealed record V0MarketplaceTaxInfo
 {
-    public IReadOnlyList<V0TaxClassification>? TaxClassifications { get; init; }
+    public IReadOnlyList<V0TaxClassification>? TaxClassifications { get; set; }
 }
 
 internal sealed record V0TaxClassification
 {
-    public string? Name { get; init; }
-    public string? Value { get; init; }
+    public string? Name { get; set; }
+    public string? Value { get; set; }
 }
 
 internal sealed record V0BuyerInfo
 {
-    public string? BuyerEmail { get; init; }
-    public string? BuyerName { get; init; }
-    public string? BuyerCounty { get; init; }
-    public V0BuyerTaxInfo? BuyerTaxInfo { get; init; }
-    public string? PurchaseOrderNumber { get; init; }
+    public string? BuyerEmail { get; set; }
+    public string? BuyerName { get; set; }
+    public string? BuyerCounty { get; set; }
+    public V0BuyerTaxInfo? BuyerTaxInfo { get; set; }
+    public string? PurchaseOrderNumber { get; set; }
 }
 
 internal sealed record V0BuyerTaxInfo
 {
-    public string? CompanyLegalName { get; init; }
-    public string? TaxingRegion { get; init; }
-    public IReadOnlyList<V0TaxClassification>? TaxClassifications { get; init; }
+    public string? CompanyLegalName { get; set; }
+    public string? TaxingRegion { get; set; }
+    public IReadOnlyList<V0TaxClassification>? TaxClassifications { get; set; }
 }
 
 internal sealed record V0AutomatedShippingSettings
 {
-    public bool? HasAutomatedShippingSettings { get; init; }
-    public string? AutomatedCarrier { get; init; }
-    public string? AutomatedShipMethod { get; init; }
+    public bool? HasAutomatedShippingSettings { get; set; }
+    public string? AutomatedCarrier { get; set; }
+    public string? AutomatedShipMethod { get; set; }
 }

@@ -5,7 +5,7 @@ namespace OrderHub.SellingPartner.Wire;
 /// <summary>Source-generated (reflection-free) serialization of every Selling Partner wire shape.</summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+    Converters = [typeof(SpTimestampConverter)])]
 [JsonSerializable(typeof(GetOrderResponse))]
 [JsonSerializable(typeof(SpErrorList))]
 [JsonSerializable(typeof(LwaTokenResponse))]

@@ -12,25 +12,33 @@ namespace OrderHub;
 [JsonConverter(typeof(RawPayloadJsonConverter))]
 public sealed class RawPayload
 {
-    private readonly Lazy<JsonElement> _element;
+    // The parsed form, boxed, made on first use only: most payloads are stored or hashed, never walked.
+    private object? _element;
 
     /// <summary>Initializes a new instance of the <see cref="RawPayload"/> class.</summary>
     /// <param name="utf8Json">One complete JSON value, as UTF-8.</param>
     public RawPayload(ReadOnlyMemory<byte> utf8Json)
     {
         Utf8Json = utf8Json;
-        _element = new Lazy<JsonElement>(() =>
-        {
-            var reader = new Utf8JsonReader(Utf8Json.Span);
-            return JsonElement.ParseValue(ref reader);
-        });
     }
 
     /// <summary>Gets the JSON exactly as received.</summary>
     public ReadOnlyMemory<byte> Utf8Json { get; }
 
     /// <summary>Gets the JSON parsed, for reading fields the unified model does not name.</summary>
-    public JsonElement Element => _element.Value;
+    public JsonElement Element
+    {
+        get
+        {
+            if (_element is null)
+            {
+                var reader = new Utf8JsonReader(Utf8Json.Span);
+                Interlocked.CompareExchange(ref _element, JsonElement.ParseValue(ref reader), null);
+            }
+
+            return (JsonElement)_element;
+        }
+    }
 
     /// <summary>Copies a JSON element's text into a payload.</summary>
     /// <param name="element">The element.</param>

@@ -158,6 +158,10 @@ public sealed class OrdersV0MapperTests
     [InlineData("2026-01-02T03:04:05.5Z", 500)]
     [InlineData("2026-01-02T03:04:05.1234567Z", 123)]
     [InlineData("2026-01-02T04:04:05+01:00", 0)]
+    [InlineData("2026-01-01T22:04:05.25-05:00", 250)]
+    [InlineData("2026-01-02T03:04:05", 0)]
+    [InlineData("2026-01-02T03:04:05\\u005A", 0)]
+    [InlineData("2026-01-02 03:04:05Z", 0)]
     public void Map_Dates_WithAndWithoutFractions_AreExactUtc(string stamp, int millisecond)
     {
         var order = Fixtures.ReadOrder($$$"""{"payload":{"AmazonOrderId":"902-3159896-1390916","PurchaseDate":"{{{stamp}}}"}}""", "902-3159896-1390916");
