@@ -4,7 +4,7 @@ using OrderHub.Benchmarks.Sync;
 
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-unthrottled <orders>" and
-// "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk); anything else
+// "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk); anything else
 // goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
@@ -24,6 +24,9 @@ switch (args.FirstOrDefault())
         break;
     case "sync-unthrottled":
         await SyncMeasurements.UnthrottledAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
+        break;
+    case "sync-decompose":
+        await SyncDecomposition.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
         break;
     case "sync-incremental":
         await IncrementalMeasurements.CompareAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);

@@ -22,6 +22,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     // Past a checkpoint, the log file is cut back to this size rather than kept at its largest.
     private const long JournalSizeLimit = 64L * 1024 * 1024;
 
+    // The writer's settings for a sync's stream of large rows (about 9 KB an order), each measured by sync-decompose:
+    // a 64 MiB page cache instead of 2 MiB keeps the indexes' pages in memory; a checkpoint every 16,384 pages (the
+    // journal size limit) instead of every 1,000 copies a hot index page into the database once, not at every other
+    // commit; reading pages through a memory map instead of a copy per read saves a system call and a copy.
+    private const string WriterTuning = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA mmap_size=1073741824;";
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteConnection _writer;
     private readonly string _connectionString;
@@ -103,7 +109,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
             writer = new SqliteConnection(connectionString);
             await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={JournalSizeLimit};"), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={JournalSizeLimit}; {WriterTuning}"), cancellationToken).ConfigureAwait(false);
             await MigrateAsync(writer, path, cancellationToken).ConfigureAwait(false);
             return new SqliteOrderStore(writer, connectionString, timeProvider ?? TimeProvider.System, path, busyTimeout, creating);
         }

@@ -34,6 +34,16 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         return new EmulatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
     }
 
+    /// <summary>Gets the CPU time the emulator process has spent so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Reads how many 429s the emulator has sent, from its statistics endpoint.</summary>
     public async Task<int> ThrottledAsync() => (int)(await StatsAsync())["spThrottled"];
 

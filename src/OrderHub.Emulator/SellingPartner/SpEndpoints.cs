@@ -76,7 +76,7 @@ public static class SpEndpoints
             return OrderNotFound(orderId);
         }
 
-        return Results.Json(new JsonObject { ["payload"] = record.ToPayload(token.Restricted) });
+        return Results.Bytes(record.GetOrderV0Body(token.Restricted), "application/json; charset=utf-8");
     }
 
     // The same orders as v0, in the 2026-01-01 shape. Personal data comes with the BUYER and RECIPIENT datasets

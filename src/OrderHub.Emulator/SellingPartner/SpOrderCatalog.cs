@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace OrderHub.Emulator.SellingPartner;
@@ -306,6 +308,18 @@ public sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObject 
 {
     /// <summary>Gets the seed of what only the 2026-01-01 shape has (items, packages, proceeds breakdowns).</summary>
     public int DetailSeed { get; init; }
+
+    // The v0 getOrder body of each version of an order, serialized on its first read: a change to an order makes a
+    // new Order object (and a new record), so a body never outlives the version it was made from.
+    private static readonly ConditionalWeakTable<JsonObject, byte[]> V0Bodies = new();
+    private static readonly ConditionalWeakTable<JsonObject, byte[]> V0PersonalBodies = new();
+
+    /// <summary>Gets the whole v0 getOrder response body (<c>{"payload": Order}</c>), with or without personal data.</summary>
+    /// <param name="includePersonalData">Whether the caller holds a restricted data token.</param>
+    /// <returns>The body, UTF-8 JSON.</returns>
+    public byte[] GetOrderV0Body(bool includePersonalData) => includePersonalData
+        ? V0PersonalBodies.GetValue(Order, _ => JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["payload"] = ToPayload(includePersonalData: true) }))
+        : V0Bodies.GetValue(Order, _ => JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["payload"] = ToPayload(includePersonalData: false) }));
 
     /// <summary>Builds the getOrder payload, with or without personal data.</summary>
     /// <param name="includePersonalData">Whether the caller holds a restricted data token.</param>
