@@ -25,8 +25,9 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     // The writer's settings for a sync's stream of large rows (about 9 KB an order), each measured by sync-decompose:
     // a 64 MiB page cache instead of 2 MiB keeps the indexes' pages in memory; a checkpoint every 16,384 pages (the
     // journal size limit) instead of every 1,000 copies a hot index page into the database once, not at every other
-    // commit; reading pages through a memory map instead of a copy per read saves a system call and a copy.
-    private const string WriterTuning = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA mmap_size=1073741824;";
+    // commit. (A memory map was tried and left out: it saved little, and the process's resident memory grew with the
+    // database instead of staying flat.)
+    private const string WriterTuning = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteConnection _writer;
