@@ -225,11 +225,12 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     {
         try
         {
-            var slice = JsonObjectSlice.Find(response.Body, "Order") ?? throw OutpostsErrors.Malformed(response, context, "the body holds no 'Order' object");
-            var wire = JsonSerializer.Deserialize(slice.Span, OutpostsJsonContext.Default.OutpostsOrder)!;
+            // One pass: the envelope's deserialization also finds the order's bytes, kept (not copied) as the raw payload.
+            var located = JsonSerializer.Deserialize(response.Body, OutpostsJsonContext.Default.OrderEnvelope)?.Order ?? default;
+            var wire = located.Value ?? throw OutpostsErrors.Malformed(response, context, "the body holds no 'Order' object");
             return string.IsNullOrEmpty(wire.OrderId)
                 ? throw OutpostsErrors.Malformed(response, context, "the order has no OrderId")
-                : OutpostsMapper.Map(wire, new RawPayload(slice), Name);
+                : OutpostsMapper.Map(wire, new RawPayload(located.In(response.Body)), Name);
         }
         catch (JsonException e)
         {

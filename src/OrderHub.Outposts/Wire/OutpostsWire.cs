@@ -5,9 +5,11 @@ namespace OrderHub.Outposts.Wire;
 // The JSON shapes of the Outposts order operations (rest-json, PascalCase members), as service-2.json defines them.
 // Enumerations stay strings so that a value AWS adds later reads like any other.
 
-internal sealed record OrderEnvelope
+// The envelope is read in the one pass that deserializes the order and finds its bytes (the raw payload).
+internal sealed class OrderEnvelope
 {
-    public OutpostsOrder? Order { get; set; }
+    [JsonConverter(typeof(OrderHub.Json.LocatedJsonConverter<OutpostsOrder>))]
+    public OrderHub.Json.Located<OutpostsOrder> Order { get; set; }
 }
 
 internal sealed record OutpostsOrder

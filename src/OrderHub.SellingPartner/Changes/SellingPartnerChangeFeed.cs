@@ -133,31 +133,29 @@ internal sealed class SellingPartnerChangeFeed
     {
         try
         {
-            ReadOnlyMemory<byte> body = response.Body;
+            // One pass over the page: each order is deserialized where it lies, and its own bytes are its raw payload,
+            // as getOrder keeps them: the same order read either way hashes the same.
+            var body = response.Body;
+            string? next;
+            string? end;
+            Order[] orders;
             if (_isV0)
             {
-                body = JsonObjectSlice.Find(response.Body, "payload")
+                var page = JsonSerializer.Deserialize(body, SellingPartnerJsonContext.Default.GetOrdersResponse)?.Payload
                     ?? throw SellingPartnerErrors.Malformed(response, context, "the body holds no 'payload' object");
+                var items = page.Orders ?? throw SellingPartnerErrors.Malformed(response, context, "the page holds no 'Orders' array");
+                orders = [.. items.Select(item => OrdersV0Mapper.Map(OrderOf(item, response, context), new RawPayload(item.In(body)), _sourceName))];
+                (next, end) = (page.NextToken, page.LastUpdatedBefore ?? page.CreatedBefore);
             }
-
-            var (items, values) = JsonPageSlices.Read(body, _isV0 ? "Orders" : "orders");
-            if (items is null)
+            else
             {
-                throw SellingPartnerErrors.Malformed(response, context, $"the page holds no '{(_isV0 ? "Orders" : "orders")}' array");
+                var page = JsonSerializer.Deserialize(body, Orders20260101JsonContext.Default.V2026SearchOrdersResponse)
+                    ?? throw SellingPartnerErrors.Malformed(response, context, "the body is null");
+                var items = page.Orders ?? throw SellingPartnerErrors.Malformed(response, context, "the page holds no 'orders' array");
+                orders = [.. items.Select(item => Orders20260101Mapper.Map(OrderOf(item, response, context), new RawPayload(item.In(body)), _sourceName))];
+                (next, end) = (page.Pagination?.NextToken, page.LastUpdatedBefore ?? page.CreatedBefore);
             }
 
-            var orders = new Order[items.Count];
-            for (var i = 0; i < items.Count; i++)
-            {
-                // Each order's own bytes are its raw payload, as getOrder keeps them: the same order read either way hashes the same.
-                var item = items[i];
-                orders[i] = _isV0
-                    ? OrdersV0Mapper.Map(JsonSerializer.Deserialize(item.Span, SellingPartnerJsonContext.Default.V0Order)!, new RawPayload(item), _sourceName)
-                    : Orders20260101Mapper.Map(JsonSerializer.Deserialize(item.Span, Orders20260101JsonContext.Default.V2026Order)!, new RawPayload(item), _sourceName);
-            }
-
-            var next = values.GetValueOrDefault(_isV0 ? "NextToken" : "pagination.nextToken");
-            var end = values.GetValueOrDefault(_isV0 ? "LastUpdatedBefore" : "lastUpdatedBefore") ?? values.GetValueOrDefault(_isV0 ? "CreatedBefore" : "createdBefore");
             return new OrderChangePage
             {
                 Orders = orders,
@@ -175,6 +173,11 @@ internal sealed class SellingPartnerChangeFeed
             throw SellingPartnerErrors.Malformed(response, context, $"{e.Field} of an order is not in the documented form", e);
         }
     }
+
+    // An item of the array that is null is not an order.
+    private static T OrderOf<T>(OrderHub.Json.Located<T> item, SellingPartnerResponse response, OrderErrorContext context)
+        where T : class =>
+        item.Value ?? throw SellingPartnerErrors.Malformed(response, context, "an item of the page is not an order");
 
     private SearchOrdersParameters SearchParameters(OrderChangeQuery query, string? pageToken)
     {

@@ -4,14 +4,31 @@ namespace OrderHub.SellingPartner.Wire;
 
 // The JSON shapes of Orders API 2026-01-01 getOrder, as orders_2026-01-01.json defines them (camelCase on the wire,
 // see Orders20260101JsonContext). As for v0, enumerations stay strings (an unknown value never fails to
-// deserialize) and date-times are read as UTC instants (SpTimestampConverter). Properties are settable, for the reason OrdersV0.cs gives.
+// deserialize), date-times are read as UTC instants (SpTimestampConverter), and properties are settable (OrdersV0.cs
+// says why).
 
+// As for v0, the context reads every Located<V2026Order> with LocatedJsonConverter: each order's bytes are found in
+// the pass that deserializes it.
 internal sealed class V2026GetOrderResponse
 {
-    [JsonConverter(typeof(OrderHub.Json.LocatedJsonConverter<V2026Order>))]
     public OrderHub.Json.Located<V2026Order> Order { get; set; }
 
     public IReadOnlyList<SpError>? Errors { get; set; }
+}
+
+// searchOrders: a page of whole orders, its pagination and the end of the window it covers.
+internal sealed class V2026SearchOrdersResponse
+{
+    public IReadOnlyList<OrderHub.Json.Located<V2026Order>>? Orders { get; set; }
+    public V2026Pagination? Pagination { get; set; }
+    public string? LastUpdatedBefore { get; set; }
+    public string? CreatedBefore { get; set; }
+    public IReadOnlyList<SpError>? Errors { get; set; }
+}
+
+internal sealed class V2026Pagination
+{
+    public string? NextToken { get; set; }
 }
 
 internal sealed record V2026Order

@@ -6,7 +6,8 @@ namespace OrderHub.SellingPartner.Wire;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(SpTimestampConverter)])]
+    Converters = [typeof(SpTimestampConverter), typeof(OrderHub.Json.LocatedJsonConverter<V2026Order>)])]
 [JsonSerializable(typeof(V2026GetOrderResponse))]
+[JsonSerializable(typeof(V2026SearchOrdersResponse))]
 [JsonSerializable(typeof(V2026Order))]
 internal sealed partial class Orders20260101JsonContext : JsonSerializerContext;

@@ -7,15 +7,33 @@ namespace OrderHub.SellingPartner.Wire;
 // read as UTC instants while the body is deserialized (SpTimestampConverter). Properties are settable, not init-only:
 // System.Text.Json then fills an object as it reads instead of buffering every value for an initializer.
 
-// The envelope is read in the one pass that deserializes the order and finds its bytes (the raw payload).
+// The envelopes are read in the one pass that deserializes each order and finds its bytes (the raw payload): the
+// context reads every Located<V0Order> with LocatedJsonConverter.
 internal sealed class GetOrderResponse
 {
     [JsonPropertyName("payload")]
-    [JsonConverter(typeof(OrderHub.Json.LocatedJsonConverter<V0Order>))]
     public OrderHub.Json.Located<V0Order> Payload { get; set; }
 
     [JsonPropertyName("errors")]
     public IReadOnlyList<SpError>? Errors { get; set; }
+}
+
+// getOrders: a page of whole orders, its next-page token and the end of the window it covers.
+internal sealed class GetOrdersResponse
+{
+    [JsonPropertyName("payload")]
+    public V0OrdersPage? Payload { get; set; }
+
+    [JsonPropertyName("errors")]
+    public IReadOnlyList<SpError>? Errors { get; set; }
+}
+
+internal sealed class V0OrdersPage
+{
+    public IReadOnlyList<OrderHub.Json.Located<V0Order>>? Orders { get; set; }
+    public string? NextToken { get; set; }
+    public string? LastUpdatedBefore { get; set; }
+    public string? CreatedBefore { get; set; }
 }
 
 internal sealed record SpError(

@@ -5,8 +5,10 @@ namespace OrderHub.SellingPartner.Wire;
 /// <summary>Source-generated (reflection-free) serialization of every Selling Partner wire shape.</summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(SpTimestampConverter)])]
+    Converters = [typeof(SpTimestampConverter), typeof(OrderHub.Json.LocatedJsonConverter<V0Order>)])]
 [JsonSerializable(typeof(GetOrderResponse))]
+[JsonSerializable(typeof(GetOrdersResponse))]
+[JsonSerializable(typeof(V0Order))]
 [JsonSerializable(typeof(SpErrorList))]
 [JsonSerializable(typeof(LwaTokenResponse))]
 [JsonSerializable(typeof(LwaErrorResponse))]
