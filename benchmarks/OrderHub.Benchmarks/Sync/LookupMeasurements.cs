@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +12,7 @@ namespace OrderHub.Benchmarks.Sync;
 /// The lookup API's store hits beside a bare Kestrel endpoint that serves the same bytes, each in a process of its own,
 /// driven by <c>wrk</c> in the same run, alternately: requests per second and p99, and their ratio.
 /// </summary>
-internal static partial class LookupMeasurements
+internal static class LookupMeasurements
 {
     private const string Key = "bench-lookup-key";
 
@@ -37,8 +36,8 @@ internal static partial class LookupMeasurements
 
         for (var round = 1; round <= rounds; round++)
         {
-            var api = await WrkAsync(orderUrl);
-            var kestrel = await WrkAsync($"http://127.0.0.1:{barePort}/orders/x");
+            var api = await Wrk.RunAsync(orderUrl, $"X-Api-Key: {Key}");
+            var kestrel = await Wrk.RunAsync($"http://127.0.0.1:{barePort}/orders/x", $"X-Api-Key: {Key}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round}: lookup API store hits {api.Rate:0} req/s (p99 {api.P99}); bare Kestrel, same {body.Length} bytes, {kestrel.Rate:0} req/s (p99 {kestrel.P99}); ratio {api.Rate / kestrel.Rate:0.00}"));
         }
@@ -106,21 +105,6 @@ internal static partial class LookupMeasurements
         }
     }
 
-    private static async Task<(double Rate, string P99)> WrkAsync(string url)
-    {
-        var info = new ProcessStartInfo("wrk") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["-t2", "-c32", "-d10s", "--latency", "-H", $"X-Api-Key: {Key}", url])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var wrk = Process.Start(info) ?? throw new InvalidOperationException("wrk could not be started: apt-get install wrk.");
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        var rate = double.Parse(RateLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        return (rate, P99Line().Match(output).Groups[1].Value);
-    }
-
     private static int FreePort()
     {
         using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -128,9 +112,4 @@ internal static partial class LookupMeasurements
         return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    private static partial Regex RateLine();
-
-    [GeneratedRegex(@"99%\s+(\S+)")]
-    private static partial Regex P99Line();
 }

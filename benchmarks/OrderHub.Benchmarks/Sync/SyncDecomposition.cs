@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using OrderHub.Storage.Sqlite;
 using OrderHub.Sync;
 
@@ -11,7 +10,7 @@ namespace OrderHub.Benchmarks.Sync;
 /// getOrder), the client's reads alone (no store), the store's writes alone (the same orders, already read), and the
 /// whole sync. Each part gives its rate and the CPU it spends per order, in this process and in the emulator's.
 /// </summary>
-internal static partial class SyncDecomposition
+internal static class SyncDecomposition
 {
     public static async Task RunAsync(int orders)
     {
@@ -78,23 +77,11 @@ internal static partial class SyncDecomposition
         using var tokenResponse = await http.PostAsync(new Uri(emulator.BaseAddress, "auth/o2/token"), form);
         var token = System.Text.Json.JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
         var cpu = emulator.ProcessorTime;
-        var info = new ProcessStartInfo("wrk") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["-t1", "-c32", "-d10s", "-H", $"x-amz-access-token: {token}", new Uri(emulator.BaseAddress, $"orders/v0/orders/{orderId}").ToString()])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var wrk = Process.Start(info) ?? throw new InvalidOperationException("wrk could not be started: apt-get install wrk.");
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        var rate = double.Parse(RateLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        var requests = rate * 10;
+        var (rate, _) = await Wrk.RunAsync(new Uri(emulator.BaseAddress, $"orders/v0/orders/{orderId}").ToString(), $"x-amz-access-token: {token}", threads: 1);
+        var requests = rate * Wrk.Seconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"emulator alone (wrk, getOrder v0): {rate:0} orders/s; emulator CPU {(emulator.ProcessorTime - cpu).TotalMicroseconds / requests:0} us per order"));
     }
-
-    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    private static partial Regex RateLine();
 
     private sealed class Part
     {

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OrderHub.Benchmarks.Sync;
+
+/// <summary>Drives an HTTP endpoint with <c>wrk</c> (a process of its own) and reads its rate and 99th percentile.</summary>
+internal static partial class Wrk
+{
+    /// <summary>How long each run lasts.</summary>
+    public const int Seconds = 10;
+
+    /// <summary>Runs wrk for <see cref="Seconds"/> over 32 connections with one header, and returns requests per second and p99.</summary>
+    public static async Task<(double Rate, string P99)> RunAsync(string url, string header, int threads = 2)
+    {
+        var info = new ProcessStartInfo("wrk") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var arg in (string[])[$"-t{threads.ToString(CultureInfo.InvariantCulture)}", "-c32", $"-d{Seconds.ToString(CultureInfo.InvariantCulture)}s", "--latency", "-H", header, url])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var wrk = Process.Start(info) ?? throw new InvalidOperationException("wrk could not be started: apt-get install wrk.");
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var rate = double.Parse(RateLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return (rate, P99Line().Match(output).Groups[1].Value);
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RateLine();
+
+    [GeneratedRegex(@"99%\s+(\S+)")]
+    private static partial Regex P99Line();
+}
