@@ -57,6 +57,32 @@ internal static class SqliteSchema
                 PRIMARY KEY (source, scope)
             ) WITHOUT ROWID;
             """),
+        (4, """
+            -- Orders move to a rowid table. A row is about 9 KB; a WITHOUT ROWID table keeps rows inside its key's
+            -- B-tree, which SQLite advises only for rows under a twentieth of a page, and every insert then splits and
+            -- rewrites pages full of other orders. The small columns come first and the public JSON before the full
+            -- one: the store-hit read and the change check do not walk the full JSON's overflow pages.
+            CREATE TABLE orders_v4 (
+                source          TEXT NOT NULL,
+                order_id        TEXT NOT NULL,
+                status          TEXT NOT NULL,
+                status_raw      TEXT NOT NULL,
+                account_id      TEXT,
+                last_updated_at TEXT,
+                content_hash    TEXT NOT NULL,
+                stored_at       TEXT NOT NULL,
+                public_json     BLOB,
+                json            BLOB NOT NULL
+            );
+            INSERT INTO orders_v4 (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, stored_at, public_json, json)
+                SELECT source, order_id, status, status_raw, account_id, last_updated_at, content_hash, stored_at, public_json, json FROM orders;
+            DROP TABLE orders;
+            ALTER TABLE orders_v4 RENAME TO orders;
+            CREATE UNIQUE INDEX ux_orders_source_order_id ON orders (source, order_id);
+            CREATE INDEX ix_orders_status ON orders (status);
+            CREATE INDEX ix_orders_last_updated_at ON orders (last_updated_at);
+            CREATE INDEX ix_orders_account_id ON orders (account_id);
+            """),
     ];
 }
 

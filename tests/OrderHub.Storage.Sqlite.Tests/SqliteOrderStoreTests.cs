@@ -148,6 +148,14 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var old = await store.GetAsync("sp-api", "111-1111111-1111111");
         old.ShouldNotBeNull();
         old.PublicJson.ShouldBeNull();
+        old.Json.ShouldBe("{}"u8.ToArray());
+        old.ContentHash.ShouldBe("h");
+        old.StoredAt.ShouldBe(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        // The migrated table still knows an order by its source and id: storing it again updates the one row.
+        var order = OrderHub.Testing.OrderStoreContractTests.SampleOrder("111-1111111-1111111") with { Source = "sp-api" };
+        (await store.UpsertAsync(order)).ShouldBe(StoreOutcome.Updated);
+        (await store.CountOrdersAsync())["sp-api"].ShouldBe(1);
     }
 }
 

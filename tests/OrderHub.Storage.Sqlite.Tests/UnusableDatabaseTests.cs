@@ -110,7 +110,8 @@ public sealed class UnusableDatabaseTests : IDisposable
     [Fact]
     public async Task Open_OrderHubDatabaseMadeBeforeTheApplicationId_IsRecognized_AndMarked()
     {
-        CreateForeignDatabase(_database.Path, "CREATE TABLE schema_version (version INTEGER NOT NULL); CREATE TABLE orders (x); CREATE TABLE sync_items (y); INSERT INTO schema_version VALUES (2);");
+        // The tables of schema version 2, as OrderHub wrote them before it set the application id.
+        CreateForeignDatabase(_database.Path, "CREATE TABLE schema_version (version INTEGER NOT NULL); " + SqliteSchemaAccess.Version1 + "; ALTER TABLE orders ADD COLUMN public_json BLOB; INSERT INTO schema_version VALUES (2);");
 
         await using (await SqliteOrderStore.OpenAsync(_database.Path))
         {
