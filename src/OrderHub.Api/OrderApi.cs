@@ -169,8 +169,8 @@ public static partial class OrderApi
     /// <summary>
     /// The host's conventions, for an application that serves the lookup API as <c>orderhub serve</c> does: every error
     /// as problem+json (unexpected failures and unknown routes too), requests logged by method, path and status only
-    /// (ASP.NET Core's own request log, which prints query strings, kept to warnings), and a warning when
-    /// authentication is off.
+    /// (answered with an error at Information, successes at Debug; ASP.NET Core's own request log, which prints query
+    /// strings, kept to warnings), and a warning when authentication is off.
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
@@ -183,7 +183,11 @@ public static partial class OrderApi
         {
             var started = TimeProvider.System.GetTimestamp();
             await next(http);
-            LogRequest(app.Logger, http.Request.Method, http.Request.Path.Value ?? "/", http.Response.StatusCode, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+            // A request answered with an error is logged; a success only at Debug: every request, successes included,
+            // is counted and timed in the http.server.request.duration metric, and a console line per success cost a
+            // third of the store-hit throughput (measured with lookup-vs-kestrel).
+            var status = http.Response.StatusCode;
+            LogRequest(app.Logger, status < 400 ? LogLevel.Debug : LogLevel.Information, http.Request.Method, http.Request.Path.Value ?? "/", status, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
         });
         if (app.Services.GetRequiredService<OrderApiOptions>().AuthenticationDisabled)
         {
@@ -193,8 +197,8 @@ public static partial class OrderApi
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
-    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
+    [LoggerMessage(Message = "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication is OFF: anyone who can reach this address can read orders, personal data included.")]
     private static partial void LogAuthenticationOff(ILogger logger);

@@ -222,6 +222,19 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 : null;
         });
 
+    /// <inheritdoc />
+    public Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            using var command = _dataSource.CreateCommand("SELECT public_json::text, stored_at FROM orderhub_orders WHERE source = @source AND order_id = @id");
+            command.Parameters.AddWithValue("source", source);
+            command.Parameters.AddWithValue("id", orderId);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
+                ? new StoredPublicOrder(new OrderReference(source, orderId), System.Text.Encoding.UTF8.GetBytes(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1))
+                : null;
+        });
+
     /// <summary>Counts the stored orders.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many orders are stored, by source.</returns>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -29,7 +30,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     // database instead of staying flat.)
     private const string WriterTuning = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
 
+    // Readers of public views kept between calls, each a connection with its statement prepared.
+    private const int MaxPooledPublicReaders = 64;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConcurrentBag<PublicReader> _publicReaders = [];
+    private bool _disposed;
     private readonly SqliteConnection _writer;
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
@@ -308,9 +314,44 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
                 new OrderReference(source, orderId),
                 (byte[])reader.GetValue(0),
                 reader.GetString(1),
-                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                ParseTimestamp(reader.GetString(2)),
                 reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3))
             : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The lookup API's store hit. It reads the public JSON and the stored-at time only, through a statement prepared
+    /// once per pooled connection (<see cref="PublicReader"/>) instead of opening a connection and preparing a query
+    /// per call.
+    /// </remarks>
+    public Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        PublicReader? reader = null;
+        try
+        {
+            reader = _publicReaders.TryTake(out var pooled) ? pooled : new PublicReader(_connectionString);
+            var found = reader.Read(source, orderId);
+            ReturnPublicReader(reader);
+            return Task.FromResult(found);
+        }
+        catch (SqliteException e)
+        {
+            reader?.Dispose(); // a failed connection is not put back
+            return Task.FromException<StoredPublicOrder?>(Translate(e, _path, _busyTimeout));
+        }
+    }
+
+    private void ReturnPublicReader(PublicReader reader)
+    {
+        if (Volatile.Read(ref _disposed) || _publicReaders.Count >= MaxPooledPublicReaders)
+        {
+            reader.Dispose();
+            return;
+        }
+
+        _publicReaders.Add(reader);
     }
 
     /// <summary>Counts the stored orders.</summary>
@@ -409,6 +450,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, true);
+        while (_publicReaders.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+
         await _writer.DisposeAsync().ConfigureAwait(false);
         _writeGate.Dispose();
     }
@@ -587,7 +634,59 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    // Stored times are written by Timestamp; any other ISO 8601 form (a hand-edited row) is still read.
+    private static DateTimeOffset ParseTimestamp(string value) =>
+        DateTimeOffset.TryParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact)
+            ? exact
+            : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>A pooled read connection with the public-view query prepared on it, reused call after call.</summary>
+    private sealed class PublicReader : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _query;
+        private readonly SqliteParameter _source;
+        private readonly SqliteParameter _id;
+
+        public PublicReader(string connectionString)
+        {
+            _connection = new SqliteConnection(connectionString);
+            try
+            {
+                _connection.Open();
+                _query = _connection.CreateCommand();
+                _query.CommandText = "SELECT public_json, stored_at FROM orders WHERE source = $source AND order_id = $id";
+                _source = _query.Parameters.Add("$source", SqliteType.Text);
+                _id = _query.Parameters.Add("$id", SqliteType.Text);
+                _query.Prepare();
+            }
+            catch
+            {
+                _connection.Dispose();
+                throw;
+            }
+        }
+
+        public StoredPublicOrder? Read(string source, string orderId)
+        {
+            _source.Value = source;
+            _id.Value = orderId;
+            using var reader = _query.ExecuteReader();
+            return reader.Read() && !reader.IsDBNull(0)
+                ? new StoredPublicOrder(new OrderReference(source, orderId), (byte[])reader.GetValue(0), ParseTimestamp(reader.GetString(1)))
+                : null;
+        }
+
+        public void Dispose()
+        {
+            _query.Dispose();
+            _connection.Dispose();
+        }
+    }
 
     private sealed record PreparedOrder(Order Order, byte[] Json, byte[] PublicJson, string Hash);
 

@@ -40,6 +40,20 @@ public interface IOrderStore
     /// <returns>The stored order, or <see langword="null"/>.</returns>
     Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads only what a reader without personal data is shown: the order's public JSON and when it was stored. A store
+    /// should read nothing else (the lookup API's store hits are this call); by default it is taken from
+    /// <see cref="GetAsync"/>.
+    /// </summary>
+    /// <param name="source">The source's name.</param>
+    /// <param name="orderId">The order id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The public view, or <see langword="null"/> when the order is not stored or was stored without one.</returns>
+    async Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
+        await GetAsync(source, orderId, cancellationToken).ConfigureAwait(false) is { PublicJson: { } publicJson } stored
+            ? new StoredPublicOrder(stored.Reference, publicJson, stored.StoredAt)
+            : null;
+
     /// <summary>Counts a run's references by state.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -96,6 +110,17 @@ public sealed record SyncResult
 /// <param name="RequestId">The last upstream request id.</param>
 /// <param name="Permanent">Whether trying again cannot help (not found, invalid id).</param>
 public sealed record SyncFailure(OrderReference Reference, string Reason, string ErrorType, int Attempts, string? RequestId, bool Permanent);
+
+/// <summary>What a reader without personal data is shown of a stored order.</summary>
+/// <param name="Reference">Its source and id.</param>
+/// <param name="PublicJson">The unified JSON without personal data and without the raw payload.</param>
+/// <param name="StoredAt">When it was last written.</param>
+public sealed record StoredPublicOrder(OrderReference Reference, byte[] PublicJson, DateTimeOffset StoredAt)
+{
+    /// <summary>Returns the reference and when it was stored; never the order's content.</summary>
+    /// <returns>A one-line summary.</returns>
+    public override string ToString() => $"StoredPublicOrder {{ {Reference}, StoredAt = {StoredAt:O} }}";
+}
 
 /// <summary>A stored order.</summary>
 /// <param name="Reference">Its source and id.</param>

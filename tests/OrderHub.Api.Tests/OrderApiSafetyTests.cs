@@ -45,6 +45,23 @@ public sealed class OrderApiSafetyTests
     }
 
     [Fact]
+    public async Task RequestLog_SuccessesAtDebug_ErrorsAtInformation()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var fixture = await ApiFixture.StartAsync(logs: logs);
+        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+
+        (await fixture.GetAsync($"orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.GetAsync($"orders/{id}", key: null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        // The line is written after the answer is sent: wait for both.
+        string LineFor(int status) => logs.Lines.FirstOrDefault(line => line.Contains($"HTTP GET /orders/{id} answered {status}")) ?? string.Empty;
+        await Eventually.TrueAsync(() => LineFor(200).Length > 0 && LineFor(401).Length > 0, "both requests are logged");
+        LineFor(200).ShouldStartWith("Debug ");
+        LineFor(401).ShouldStartWith("Information ");
+    }
+
+    [Fact]
     public async Task UnknownRoute_IsAProblemToo()
     {
         await using var fixture = await ApiFixture.StartAsync();

@@ -149,6 +149,35 @@ public abstract class OrderStoreContractTests
     public Task Get_UnknownOrder_IsNull() => WithStoreAsync(async store =>
     {
         (await store.GetAsync("outposts", "oo-0123456789abcdef0")).ShouldBeNull();
+        (await store.GetPublicAsync("outposts", "oo-0123456789abcdef0")).ShouldBeNull();
+        return true;
+    });
+
+    [Fact]
+    public Task GetPublic_IsThePublicJsonAndStoredAtOfGet_AndFollowsEachUpdate() => WithStoreAsync(async store =>
+    {
+        await store.UpsertAsync(SampleOrder("oo-00000000000000001"));
+        await store.UpsertAsync(SampleOrder("oo-00000000000000002"));
+
+        for (var round = 0; round < 3; round++)
+        {
+            // Read again after each update: a reused read must see what was written since.
+            var status = round == 0 ? "PREPARING" : $"STATUS_{round}";
+            if (round > 0)
+            {
+                await store.UpsertAsync(SampleOrder("oo-00000000000000001", status));
+            }
+
+            var full = await store.GetAsync("outposts", "oo-00000000000000001");
+            var shown = await store.GetPublicAsync("outposts", "oo-00000000000000001");
+            shown.ShouldNotBeNull();
+            shown.Reference.ShouldBe(new OrderReference("outposts", "oo-00000000000000001"));
+            shown.PublicJson.ShouldBe(full!.PublicJson);
+            shown.StoredAt.ShouldBe(full.StoredAt);
+            Encoding.UTF8.GetString(shown.PublicJson).ShouldContain(status);
+        }
+
+        Encoding.UTF8.GetString((await store.GetPublicAsync("outposts", "oo-00000000000000002"))!.PublicJson).ShouldContain("oo-00000000000000002");
         return true;
     });
 

@@ -30,12 +30,12 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
             var stale = false;
             foreach (var source in candidates)
             {
-                if (await store.GetAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { PublicJson: { } publicJson } stored)
+                if (await store.GetPublicAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { } stored)
                 {
                     if (timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge)
                     {
                         LookupTelemetry.Record(source.Name, "hit");
-                        return new Answer(publicJson, source.Name);
+                        return new Answer(stored.PublicJson, source.Name);
                     }
 
                     stale = true;
