@@ -21,6 +21,9 @@ public enum FulfillmentChannel
 /// </summary>
 public sealed record SellingPartnerOrderDetails : ProviderOrderDetails
 {
+    // Before the first instance exists: its contracts are generated at build time, not reflected on.
+    static SellingPartnerOrderDetails() => Json.OrderJson.AddProviderContracts(SellingPartnerDetailsJsonContext.Default);
+
     /// <summary>Gets the Orders API version the order was read through: <c>v0</c> or <c>2026-01-01</c>.</summary>
     public string ApiVersion { get; init; } = SellingPartnerOrdersApi.V0;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -319,7 +320,22 @@ public sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObject 
     /// <returns>The body, UTF-8 JSON.</returns>
     public byte[] GetOrderV0Body(bool includePersonalData) => includePersonalData
         ? V0PersonalBodies.GetValue(Order, _ => JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["payload"] = ToPayload(includePersonalData: true) }))
-        : V0Bodies.GetValue(Order, _ => JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["payload"] = ToPayload(includePersonalData: false) }));
+        : V0Bodies.GetValue(Order, order => Envelope(order));
+
+    // {"payload": order}, written straight from the order: without personal data there is nothing to add, so no copy.
+    private static byte[] Envelope(JsonObject order)
+    {
+        var body = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("payload");
+            order.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return body.WrittenSpan.ToArray();
+    }
 
     /// <summary>Builds the getOrder payload, with or without personal data.</summary>
     /// <param name="includePersonalData">Whether the caller holds a restricted data token.</param>

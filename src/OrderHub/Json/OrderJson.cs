@@ -14,11 +14,35 @@ namespace OrderHub.Json;
 /// </summary>
 public static class OrderJson
 {
+    // Each provider package's generated contracts for its own details types, added as the package's details type is
+    // first used (so before any of its instances can be serialized). Read without a lock; replaced whole under one.
+    private static readonly Lock ProviderContractsGate = new();
+    private static IJsonTypeInfoResolver[] s_providerContracts = [];
+
     /// <summary>Gets the serializer options of the unified JSON shape.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions(indented: false);
 
     /// <summary>Gets the same options, indented for people.</summary>
     public static JsonSerializerOptions IndentedOptions { get; } = CreateOptions(indented: true);
+
+    /// <summary>
+    /// Adds a provider package's build-time generated contracts for its <see cref="ProviderOrderDetails"/> type (a
+    /// <see cref="JsonSerializerContext"/>), so that its details are serialized without reflection; the shape still
+    /// comes from <see cref="Options"/>. Call it from the details type's static constructor. Details of a package that
+    /// adds none are serialized the same way, through reflection.
+    /// </summary>
+    /// <param name="contracts">The package's contracts.</param>
+    public static void AddProviderContracts(IJsonTypeInfoResolver contracts)
+    {
+        ArgumentNullException.ThrowIfNull(contracts);
+        lock (ProviderContractsGate)
+        {
+            if (!s_providerContracts.Contains(contracts))
+            {
+                Volatile.Write(ref s_providerContracts, [.. s_providerContracts, contracts]);
+            }
+        }
+    }
 
     /// <summary>Serializes an order.</summary>
     /// <param name="order">The order.</param>
@@ -60,8 +84,9 @@ public static class OrderJson
         {
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // Provider details are typed by each provider's package: their contracts are found at run time.
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            // The unified model's contracts are generated at build time; provider details are typed by each provider's
+            // package, and their contracts are found at run time.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(OrderJsonContext.Default, new ProviderContracts(), new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new ProviderValueConverterFactory());
@@ -70,6 +95,22 @@ public static class OrderJson
         options.Converters.Add(new ProviderDetailsConverter());
         options.MakeReadOnly();
         return options;
+    }
+
+    private sealed class ProviderContracts : IJsonTypeInfoResolver
+    {
+        public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options)
+        {
+            foreach (var contracts in Volatile.Read(ref s_providerContracts))
+            {
+                if (contracts.GetTypeInfo(type, options) is { } info)
+                {
+                    return info;
+                }
+            }
+
+            return null;
+        }
     }
 
     private sealed class ProviderValueConverterFactory : JsonConverterFactory

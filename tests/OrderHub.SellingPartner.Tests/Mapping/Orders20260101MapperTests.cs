@@ -370,6 +370,20 @@ public sealed class Orders20260101MapperTests
     }
 
     [Fact]
+    public void UnifiedJson_ContractsOfTheOrderAndItsDetails_AreGeneratedAtBuildTime()
+    {
+        var json = OrderJson.SerializeToUtf8Bytes(Full(), includeRaw: true);
+
+        // Each contract says which resolver made it: a generated context, not the reflection fallback.
+        foreach (var type in new[] { typeof(Order), typeof(SellingPartnerOrderDetails), typeof(SellingPartnerItemDetails) })
+        {
+            OrderJson.Options.GetTypeInfo(type).OriginatingResolver.ShouldBeAssignableTo<System.Text.Json.Serialization.JsonSerializerContext>(type.Name);
+        }
+
+        JsonDocument.Parse(json).RootElement.GetProperty("providerDetails").GetProperty("items").GetArrayLength().ShouldBePositive();
+    }
+
+    [Fact]
     public void UnifiedJson_OfA2026Order_CarriesLinesAndItemDetails()
     {
         using var json = JsonDocument.Parse(OrderJson.SerializeToUtf8Bytes(Full()));

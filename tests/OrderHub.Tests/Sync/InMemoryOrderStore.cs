@@ -92,7 +92,7 @@ internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
     {
         var hash = OrderJson.ContentHash(order);
         var outcome = _orders.TryGetValue(reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted;
-        _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch);
+        _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch, OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
         return outcome;
     }
 
