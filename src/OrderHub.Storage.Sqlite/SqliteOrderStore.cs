@@ -636,7 +636,8 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+    // The round-trip format of a UTC time writes exactly TimestampFormat.
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     // Stored times are written by Timestamp; any other ISO 8601 form (a hand-edited row) is still read.
     private static DateTimeOffset ParseTimestamp(string value) =>

@@ -113,4 +113,20 @@ public sealed class OrderTests
         order.GetProviderDetails<ProviderOrderDetails>().ShouldNotBeNull();
         HandBuiltOutpostsOrder().GetProviderDetails<SampleDetails>().ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData(0L, "2026-01-02T03:04:05Z")]
+    [InlineData(5_000_000L, "2026-01-02T03:04:05.5Z")]
+    [InlineData(1_234_000L, "2026-01-02T03:04:05.1234Z")]
+    [InlineData(1_234_567L, "2026-01-02T03:04:05.1234567Z")]
+    public void UnifiedJson_Timestamps_AreUtcWithZ_AndTheFractionWithoutTrailingZeros(long fractionTicks, string expected)
+    {
+        // Given at +02:00: written as the same instant in UTC.
+        var local = new DateTimeOffset(2026, 1, 2, 5, 4, 5, TimeSpan.FromHours(2)).AddTicks(fractionTicks);
+        var order = HandBuiltOutpostsOrder() with { CreatedAt = local };
+
+        using var json = JsonDocument.Parse(OrderHub.Json.OrderJson.SerializeToUtf8Bytes(order));
+
+        json.RootElement.GetProperty("createdAt").GetString().ShouldBe(expected);
+    }
 }
