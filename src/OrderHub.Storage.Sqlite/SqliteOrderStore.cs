@@ -24,11 +24,17 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     private const long JournalSizeLimit = 64L * 1024 * 1024;
 
     // The writer's settings for a sync's stream of large rows (about 9 KB an order), each measured by sync-decompose:
-    // a 64 MiB page cache instead of 2 MiB keeps the indexes' pages in memory; a checkpoint every 16,384 pages (the
-    // journal size limit) instead of every 1,000 copies a hot index page into the database once, not at every other
-    // commit. (A memory map was tried and left out: it saved little, and the process's resident memory grew with the
-    // database instead of staying flat.)
-    private const string WriterTuning = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
+    // a 64 MiB page cache instead of 2 MiB keeps the indexes' pages in memory; a checkpoint each time the log holds the
+    // journal size limit (64 MiB of pages) instead of every 1,000 pages copies a hot index page into the database once,
+    // not at every other commit. (A memory map was tried and left out: it saved little, and the process's resident
+    // memory grew with the database instead of staying flat.)
+    private const string WriterTuning = "PRAGMA cache_size=-65536;";
+
+    // A database this store creates has 32 KiB pages instead of SQLite's 4 KiB: an order's row then fits on one page
+    // instead of spilling into a chain of overflow pages, and SQLite spent 40-45 µs a row instead of 65-67 (rows
+    // written as a sync writes them, side by side), for a file about a quarter larger. An existing database keeps the
+    // page size it was made with.
+    private const int NewDatabasePageSize = 32 * 1024;
 
     // Readers of public views kept between calls, each a connection with its statement prepared.
     private const int MaxPooledPublicReaders = 64;
@@ -116,7 +122,10 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
             writer = new SqliteConnection(connectionString);
             await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={JournalSizeLimit}; {WriterTuning}"), cancellationToken).ConfigureAwait(false);
+            // The page size first: it takes effect only on a database not yet written (nor yet in WAL mode).
+            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA page_size={NewDatabasePageSize}; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={JournalSizeLimit}; {WriterTuning}"), cancellationToken).ConfigureAwait(false);
+            var pageSize = await PageSizeAsync(writer, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint={JournalSizeLimit / pageSize}"), cancellationToken).ConfigureAwait(false);
             await MigrateAsync(writer, path, cancellationToken).ConfigureAwait(false);
             return new SqliteOrderStore(writer, connectionString, timeProvider ?? TimeProvider.System, path, busyTimeout, creating);
         }
@@ -625,6 +634,13 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             transaction.Commit();
         }
+    }
+
+    private static async Task<long> PageSizeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

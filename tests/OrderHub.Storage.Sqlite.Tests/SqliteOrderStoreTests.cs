@@ -37,6 +37,8 @@ public sealed class SqliteOrderStoreTests : IDisposable
         Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(SqliteOrderStore.SchemaVersion);
         command.CommandText = "PRAGMA journal_mode";
         ((string)(await command.ExecuteScalarAsync())!).ShouldBe("wal");
+        command.CommandText = "PRAGMA page_size";
+        Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(32 * 1024, "a new database has pages an order's row fits in");
         command.CommandText = "SELECT COUNT(*) FROM schema_version";
         Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBe(SqliteOrderStore.SchemaVersion, "each migration is applied once, a second open applies none");
     }
@@ -144,6 +146,14 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         }
 
         await using var store = await SqliteOrderStore.OpenAsync(_database.Path);
+
+        await using (var check = new SqliteConnection($"Data Source={_database.Path}"))
+        {
+            await check.OpenAsync();
+            using var pageSize = check.CreateCommand();
+            pageSize.CommandText = "PRAGMA page_size";
+            Convert.ToInt32(await pageSize.ExecuteScalarAsync()).ShouldBe(4096, "an existing database keeps the page size it was made with");
+        }
 
         var old = await store.GetAsync("sp-api", "111-1111111-1111111");
         old.ShouldNotBeNull();

@@ -28,8 +28,9 @@ public sealed class WalGrowthTests : IDisposable
         result.Inserted.ShouldBe(orders);
         var written = (long)orders * PayloadBytes;
         largestWal.ShouldBeGreaterThan(0, "the probe saw the log");
-        // The store checkpoints every 16,384 pages (64 MiB) and cuts the log back to 64 MiB: past that, a log that kept
-        // growing would hold everything written (over 170 MiB here), a bounded one that much and one batch more.
+        // The store checkpoints each time the log holds 64 MiB of pages and cuts the log back to 64 MiB: past that, a
+        // log that kept growing would hold everything written (over 170 MiB here), a bounded one that much and one
+        // batch more.
         const long bound = (64L + 16) * 1024 * 1024;
         written.ShouldBeGreaterThan(2 * bound);
         largestWal.ShouldBeLessThan(bound, $"{written / (1024 * 1024)} MiB written; the log held {largestWal / (1024 * 1024)} MiB at most");
