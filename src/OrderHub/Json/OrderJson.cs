@@ -84,8 +84,8 @@ public static class OrderJson
         {
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // The unified model's contracts are generated at build time; provider details are typed by each provider's
-            // package, and their contracts are found at run time.
+            // The unified model's contracts are generated at build time, and so are those of each provider package that
+            // adds its own (AddProviderContracts); reflection serves only the details of a package that adds none.
             TypeInfoResolver = JsonTypeInfoResolver.Combine(OrderJsonContext.Default, new ProviderContracts(), new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter());
@@ -171,7 +171,8 @@ public static class OrderJson
             ProviderTimestamp.TryParseIso8601(reader.GetString(), out var value) ? value : throw new JsonException("A timestamp is not ISO-8601.");
 
         // The writer's own ISO 8601 form of a UTC time: yyyy-MM-ddTHH:mm:ss, the fraction without trailing zeros, then
-        // Z; the same text as the custom format yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z' (compared over two million random times).
+        // Z; the same text as the custom format yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z' (compared over two million random
+        // times).
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.UtcDateTime);
     }
