@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using OrderHub.Sync;
 
@@ -24,7 +23,7 @@ public sealed partial class SqliteOrderStore
                 return null;
             }
 
-            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : DateTimeOffset.Parse(reader.GetString(i), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : ParseTimestamp(reader.GetString(i));
             return new SyncCursor
             {
                 HighWaterMark = Time(0),

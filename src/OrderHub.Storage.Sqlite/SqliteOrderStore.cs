@@ -40,7 +40,8 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     private const int MaxPooledPublicReaders = 64;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly ConcurrentBag<PublicReader> _publicReaders = [];
+    // A queue, not a bag: its count, read on every return to the pool, takes no lock.
+    private readonly ConcurrentQueue<PublicReader> _publicReaders = new();
     private bool _disposed;
     private readonly SqliteConnection _writer;
     private readonly string _connectionString;
@@ -340,7 +341,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         PublicReader? reader = null;
         try
         {
-            reader = _publicReaders.TryTake(out var pooled) ? pooled : new PublicReader(_connectionString);
+            reader = _publicReaders.TryDequeue(out var pooled) ? pooled : new PublicReader(_connectionString);
             var found = reader.Read(source, orderId);
             ReturnPublicReader(reader);
             return Task.FromResult(found);
@@ -360,7 +361,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             return;
         }
 
-        _publicReaders.Add(reader);
+        _publicReaders.Enqueue(reader);
     }
 
     /// <summary>Counts the stored orders.</summary>
@@ -460,7 +461,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref _disposed, true);
-        while (_publicReaders.TryTake(out var reader))
+        while (_publicReaders.TryDequeue(out var reader))
         {
             reader.Dispose();
         }
