@@ -24,7 +24,7 @@ internal static class SellingPartnerDefaults
     public const double RestrictedDataTokenPermitsPerSecond = 1;
     public const int RestrictedDataTokenBurst = 10;
     public const int MaxRetryAttempts = 5;
-    public const double PacingMargin = 0.01;
+    public const double PacingMargin = 0.005;
     public static readonly TimeSpan BurstLatencyAllowance = TimeSpan.FromMilliseconds(50);
     public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);

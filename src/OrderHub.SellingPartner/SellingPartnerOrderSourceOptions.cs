@@ -82,8 +82,8 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
     /// <summary>
     /// Gets or sets how much slower than the allowed rate the client paces itself, as a fraction. Requests paced at
     /// exactly the server's rate reach it with network jitter, which sometimes squeezes two closer than allowed and
-    /// earns a 429; a small margin absorbs that jitter. The default is 0.01 (1 %): N calls beyond the burst take at
-    /// most 1 % longer than the theoretical minimum.
+    /// earns a 429; a small margin absorbs that jitter. The default is 0.005 (0.5 %): N calls beyond the burst take at
+    /// most 0.5 % longer than the theoretical minimum.
     /// </summary>
     [Range(0.0, 0.5)]
     public double PacingMargin { get; set; } = SellingPartnerDefaults.PacingMargin;

@@ -38,7 +38,7 @@ public sealed class SharedQuotaProcessTests : IDisposable
         var bucket = JsonDocument.Parse(quota.Out).RootElement.GetProperty("buckets").EnumerateArray()
             .Single(b => b.GetProperty("partition").GetString()!.Contains(emulator.BaseAddress.Authority, StringComparison.Ordinal));
         bucket.GetProperty("burst").GetInt32().ShouldBe(3);
-        bucket.GetProperty("permitsPerSecond").GetDouble().ShouldBe(8 * 0.99, 1e-9);
+        bucket.GetProperty("permitsPerSecond").GetDouble().ShouldBe(8 * 0.995, 1e-9);
         bucket.GetProperty("partition").GetString()!.ShouldNotContain(emulator.SellingPartner.Options.RefreshTokens[0], Case.Insensitive);
     }
 
