@@ -17,6 +17,17 @@ public sealed class OrderApiOptions
 
     /// <summary>Gets or sets how long a request may wait for an upstream rate-limit permit before the API answers 429. The default is 10 seconds.</summary>
     public TimeSpan UpstreamWaitBudget { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how long an order read from the store is kept in this process's memory and answered again without
+    /// reading the store. What another process (a sync) writes to the store meanwhile is served at most this much
+    /// later; what this API writes back after an upstream read is served at once. The default is 1 second;
+    /// <see cref="TimeSpan.Zero"/> reads the store on every request. <see cref="MaxStoreAge"/> still applies.
+    /// </summary>
+    public TimeSpan StoreCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the most bytes of order JSON kept in that memory; past it, entries are evicted. The default is 64 MiB.</summary>
+    public long StoreCacheSizeLimit { get; set; } = 64L * 1024 * 1024;
 }
 
 /// <summary>An API key and what it may see.</summary>

@@ -20,7 +20,7 @@ public static class OrderApiServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets keys, store age and the upstream wait budget.</param>
     /// <returns>The services.</returns>
-    /// <exception cref="ArgumentException">Authentication is on and no key is given.</exception>
+    /// <exception cref="ArgumentException">Authentication is on and no key is given, or the store cache's settings are not usable.</exception>
     public static IServiceCollection AddOrderHubApi(this IServiceCollection services, Action<OrderApiOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -29,6 +29,11 @@ public static class OrderApiServiceCollectionExtensions
         if (!options.AuthenticationDisabled && options.ApiKeys.Count == 0)
         {
             throw new ArgumentException("The lookup API needs at least one API key (ApiKeys; ORDERHUB_API_KEYS for orderhub serve), or authentication turned off explicitly (AuthenticationDisabled; --no-auth).", nameof(configure));
+        }
+
+        if (options.StoreCacheDuration < TimeSpan.Zero || (options.StoreCacheDuration > TimeSpan.Zero && options.StoreCacheSizeLimit <= 0))
+        {
+            throw new ArgumentException("StoreCacheDuration must be zero (no cache) or positive, with a positive StoreCacheSizeLimit in bytes (--store-cache-ms for orderhub serve).", nameof(configure));
         }
 
         services.AddSingleton(options);

@@ -38,7 +38,8 @@ internal sealed class ApiFixture : IAsyncDisposable
         double spRate = 0.5,
         Func<IOrderStore, IOrderStore>? wrapStore = null,
         ILoggerProvider? logs = null,
-        string spSourceName = "sp-api")
+        string spSourceName = "sp-api",
+        TimeProvider? timeProvider = null)
     {
         var fixture = new ApiFixture();
         fixture.Emulator = await EmulatorHost.StartAsync(emulator ?? new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 20 });
@@ -77,6 +78,7 @@ internal sealed class ApiFixture : IAsyncDisposable
             options,
             new OrderLookup([sp, fixture._outposts]),
             store,
+            timeProvider,
             configureLogging: logging =>
             {
                 if (logs is not null)

@@ -34,3 +34,35 @@ internal sealed class BreakableStore(IOrderStore inner) : IOrderStore
 
     public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) => Guard(() => inner.RequeueAsync(runId, cancellationToken));
 }
+
+/// <summary>A store that counts the API's store-hit reads (<see cref="IOrderStore.GetPublicAsync"/>) and passes everything on.</summary>
+internal sealed class CountingStore(IOrderStore inner) : IOrderStore
+{
+    private int _publicReads;
+
+    public int PublicReads => Volatile.Read(ref _publicReads);
+
+    public Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _publicReads);
+        return inner.GetPublicAsync(source, orderId, cancellationToken);
+    }
+
+    public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default) =>
+        inner.AddToRunAsync(runId, references, cancellationToken);
+
+    public IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, CancellationToken cancellationToken = default) => inner.GetPendingAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default) =>
+        inner.CommitAsync(runId, results, cancellationToken);
+
+    public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) => inner.UpsertAsync(order, cancellationToken);
+
+    public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) => inner.GetAsync(source, orderId, cancellationToken);
+
+    public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) => inner.CountRunAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) => inner.GetFailuresAsync(runId, cancellationToken);
+
+    public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) => inner.RequeueAsync(runId, cancellationToken);
+}

@@ -87,6 +87,8 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         to.AuthenticationDisabled = from.AuthenticationDisabled;
         to.MaxStoreAge = from.MaxStoreAge;
         to.UpstreamWaitBudget = from.UpstreamWaitBudget;
+        to.StoreCacheDuration = from.StoreCacheDuration;
+        to.StoreCacheSizeLimit = from.StoreCacheSizeLimit;
         foreach (var key in from.ApiKeys)
         {
             to.ApiKeys.Add(key);

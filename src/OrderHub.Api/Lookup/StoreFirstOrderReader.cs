@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using OrderHub.Json;
 using OrderHub.Sync;
 
@@ -9,10 +10,15 @@ namespace OrderHub.Api.Lookup;
 /// and written back (the store only ever holds orders read without personal data, as the sync writes them). With
 /// personal data: always through the source, for that request, and never written anywhere. Concurrent reads of the
 /// same order share one upstream call; a read whose rate-limit permit would come after the wait budget fails at once.
+/// What the store answered is kept in memory for <see cref="OrderApiOptions.StoreCacheDuration"/> (only the public
+/// JSON, as stored), and dropped as soon as this reader writes that order back.
 /// </summary>
-internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore store, OrderApiOptions options, TimeProvider timeProvider)
+internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore store, OrderApiOptions options, TimeProvider timeProvider) : IDisposable
 {
     private readonly ConcurrentDictionary<(string Source, string OrderId, bool PersonalData), Lazy<Task<Order>>> _inFlight = new();
+    private readonly MemoryCache? _storeCache = options.StoreCacheDuration > TimeSpan.Zero
+        ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.StoreCacheSizeLimit, Clock = new TimeProviderClock(timeProvider) })
+        : null;
 
     /// <summary>What to answer: the JSON bytes of the order.</summary>
     public sealed record Answer(byte[] Json, string Source);
@@ -30,7 +36,7 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
             var stale = false;
             foreach (var source in candidates)
             {
-                if (await store.GetPublicAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { } stored)
+                if (await ReadStoredAsync(source.Name, orderId, cancellationToken).ConfigureAwait(false) is { } stored)
                 {
                     if (timeProvider.GetUtcNow() - stored.StoredAt < options.MaxStoreAge)
                     {
@@ -65,6 +71,33 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
         }
     }
 
+    /// <inheritdoc />
+    public void Dispose() => _storeCache?.Dispose();
+
+    // The store's answer, from memory while it is young enough. Only what the store held is kept: a miss is not, so an
+    // order this reader writes back is read from the store next time.
+    private async Task<StoredPublicOrder?> ReadStoredAsync(string source, string orderId, CancellationToken cancellationToken)
+    {
+        if (_storeCache is null)
+        {
+            return await store.GetPublicAsync(source, orderId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = (source, orderId);
+        if (_storeCache.TryGetValue(key, out StoredPublicOrder? kept))
+        {
+            return kept;
+        }
+
+        var stored = await store.GetPublicAsync(source, orderId, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            _storeCache.Set(key, stored, new MemoryCacheEntryOptions { Size = stored.PublicJson.Length, AbsoluteExpirationRelativeToNow = options.StoreCacheDuration });
+        }
+
+        return stored;
+    }
+
     // One upstream call per (source, order, personal data) at a time, not tied to any one caller's cancellation.
     private Task<Order> ReadThroughAsync(IOrderSource source, string orderId, bool personalData)
     {
@@ -82,6 +115,7 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
                 {
                     // Exactly what a sync would store, so its counts stay true; personal data is never written.
                     await store.UpsertAsync(order, CancellationToken.None).ConfigureAwait(false);
+                    _storeCache?.Remove((from.Name, id));
                 }
 
                 return order;
@@ -92,4 +126,10 @@ internal sealed class StoreFirstOrderReader(OrderLookup lookup, IOrderStore stor
             }
         }
     }
+}
+
+/// <summary>The cache's clock, read from the API's <see cref="TimeProvider"/>.</summary>
+internal sealed class TimeProviderClock(TimeProvider timeProvider) : Microsoft.Extensions.Internal.ISystemClock
+{
+    public DateTimeOffset UtcNow => timeProvider.GetUtcNow();
 }

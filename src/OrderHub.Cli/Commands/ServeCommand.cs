@@ -21,9 +21,10 @@ internal static class ServeCommand
         var db = new Option<string?>("--db") { Description = "The store read first: " + OrderStoreSetting.Description };
         var maxAge = new Option<int>("--max-age-seconds") { Description = "How old a stored order may be and still be served without an upstream read.", DefaultValueFactory = _ => 300 };
         var budget = new Option<int>("--wait-budget-seconds") { Description = "How long a request may wait for an upstream rate-limit permit before the API answers 429.", DefaultValueFactory = _ => 10 };
+        var storeCache = new Option<int>("--store-cache-ms") { Description = "How long an order read from the store is answered again from memory; what a sync writes meanwhile shows this much later. 0 reads the store on every request.", DefaultValueFactory = _ => 1000 };
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key (logs a warning)." };
         var metricsOpen = new Option<bool>("--metrics-open") { Description = "Serve the Prometheus /metrics endpoint without an API key (for a scraper inside a trusted network)." };
-        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii).") { urls, db, maxAge, budget, noAuth, metricsOpen };
+        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii).") { urls, db, maxAge, budget, storeCache, noAuth, metricsOpen };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -52,6 +53,7 @@ internal static class ServeCommand
                 options.AuthenticationDisabled = parse.GetValue(noAuth);
                 options.MaxStoreAge = TimeSpan.FromSeconds(parse.GetValue(maxAge));
                 options.UpstreamWaitBudget = TimeSpan.FromSeconds(parse.GetValue(budget));
+                options.StoreCacheDuration = TimeSpan.FromMilliseconds(parse.GetValue(storeCache));
                 foreach (var entry in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     var personal = entry.EndsWith(":pii", StringComparison.Ordinal);
