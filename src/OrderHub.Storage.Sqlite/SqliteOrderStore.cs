@@ -617,22 +617,31 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, $"PRAGMA application_id={ApplicationId}; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
-        using var current = connection.CreateCommand();
-        current.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-        var version = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (version > SchemaVersion)
-        {
-            // Another process upgraded it between the check and now.
-            throw new OrderStoreException($"'{path}' was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or give another path.", path);
-        }
 
-        foreach (var (target, sql) in SqliteSchema.Migrations.Where(m => m.Version > version))
+        // Each step reads the version inside its own write transaction: two processes opening a new database at once
+        // (an API and a sync started together) take turns, and the second finds the first one's work done.
+        while (true)
         {
-            using var transaction = connection.BeginTransaction();
-            using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = sql + $"; INSERT INTO schema_version (version) VALUES ({target.ToString(CultureInfo.InvariantCulture)});";
-            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                // Another process upgraded it between the check and now.
+                throw new OrderStoreException($"'{path}' was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or give another path.", path);
+            }
+
+            var (target, sql) = SqliteSchema.Migrations.FirstOrDefault(m => m.Version > version);
+            if (sql is null)
+            {
+                transaction.Commit();
+                return;
+            }
+
+            command.CommandText = sql + $"; INSERT INTO schema_version (version) VALUES ({target.ToString(CultureInfo.InvariantCulture)});";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             transaction.Commit();
         }
     }
