@@ -18,7 +18,7 @@ public static class OrderApiServiceCollectionExtensions
     /// Register the lookup (<c>AddOrderHub()</c> and sources) and a store too, then call <c>app.MapOrderApi()</c>.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets keys, store age and the upstream wait budget.</param>
+    /// <param name="configure">Sets keys, store age, the store cache and the upstream wait budget.</param>
     /// <returns>The services.</returns>
     /// <exception cref="ArgumentException">Authentication is on and no key is given, or the store cache's settings are not usable.</exception>
     public static IServiceCollection AddOrderHubApi(this IServiceCollection services, Action<OrderApiOptions>? configure = null)
