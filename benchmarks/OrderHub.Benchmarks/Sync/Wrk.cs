@@ -29,6 +29,8 @@ internal static partial class Wrk
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RateLine();
 
-    [GeneratedRegex(@"99%\s+(\S+)")]
+    // The latency distribution's own line ("     99%    2.75ms"): unanchored, the pattern also matched a thread-stats
+    // percentage ending in 99 ("89.99%") and took the next line's "Req/Sec" for the p99.
+    [GeneratedRegex(@"^\s+99%\s+(\S+)", RegexOptions.Multiline)]
     private static partial Regex P99Line();
 }
