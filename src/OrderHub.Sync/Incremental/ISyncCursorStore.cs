@@ -52,7 +52,11 @@ public interface ISyncCursorStore
 /// <summary>How fresh an incremental sync's copy is, and where an unfinished window stopped.</summary>
 public sealed record SyncCursor
 {
-    /// <summary>Gets the latest last-update time among the orders stored through this cursor: the next window starts there, less the overlap.</summary>
+    /// <summary>
+    /// Gets the latest last-update time among the orders stored through this cursor, never past the end of the window
+    /// that read them (an order that changed during the read arrives with a later time): the next window starts there,
+    /// or at <see cref="CompletedThrough"/> if that is earlier, less the overlap.
+    /// </summary>
     public DateTimeOffset? HighWaterMark { get; init; }
 
     /// <summary>Gets the end of the last window read to its last page: every order updated before it had been read then.</summary>

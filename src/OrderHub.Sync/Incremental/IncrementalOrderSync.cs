@@ -225,7 +225,7 @@ public sealed partial class IncrementalOrderSync
                 LogSinceIgnored(_logger, feed.Name, scope, ignored);
             }
 
-            start = (cursor?.HighWaterMark ?? cursor?.CompletedThrough) is { } mark
+            start = NextStart(cursor) is { } mark
                 ? mark - request.Overlap
                 : request.Since ?? throw new InvalidOrderRequestException(
                     $"No cursor is stored for {feed.Name} ({scope}): the first run needs a start (--since, for example --since 2026-11-01T00:00:00Z). Later runs start from the cursor.",
@@ -263,9 +263,11 @@ public sealed partial class IncrementalOrderSync
         {
             foreach (var order in page.Orders)
             {
+                // An order that changed while the window was read arrives with an update time past the window's end:
+                // the mark stops at the end, or the next window would start past orders updated in between, unread.
                 if (order.LastUpdatedAt is { } updated && (highWater is null || updated > highWater))
                 {
-                    highWater = updated;
+                    highWater = updated < end ? updated : end;
                 }
             }
 
@@ -391,6 +393,15 @@ public sealed partial class IncrementalOrderSync
             _ = reading.Exception; // observed; the page was not stored, and the cursor still points at it
         }
     }
+
+    // Where the next window starts (before the overlap): the latest update stored, but never past the end of the last
+    // window read to its last page. A mark past it (written before marks were capped) would skip what lies between.
+    private static DateTimeOffset? NextStart(SyncCursor? cursor) => (cursor?.HighWaterMark, cursor?.CompletedThrough) switch
+    {
+        ({ } mark, { } through) => mark < through ? mark : through,
+        ({ } mark, null) => mark,
+        (null, var through) => through,
+    };
 
     private ISyncCursorStore CursorStore() => _store as ISyncCursorStore ?? throw new InvalidOrderRequestException(
         $"The order store ({_store.GetType().Name}) keeps no sync cursors, so it cannot keep a copy fresh; use the SQLite or PostgreSQL store.");

@@ -90,6 +90,54 @@ public sealed class IncrementalOrderSyncTests
     }
 
     [Fact]
+    public async Task OrderChangedWhileALongWindowIsRead_DoesNotMoveTheNextWindowPastOrdersUpdatedAfterTheEnd()
+    {
+        Orders(6, Now.AddDays(-2), TimeSpan.FromHours(1));
+        var end = Now.AddMinutes(-2);
+        _feed.BeforePage = q =>
+        {
+            if (q.PageToken == "2")
+            {
+                // The read is slow (a long window at the documented plan): meanwhile one order of a later page changes,
+                // and another order is updated after the window's end but well before that change.
+                _time.Advance(TimeSpan.FromMinutes(20));
+                _feed.Put("100-0000000-0000004", _time.GetUtcNow().AddMinutes(-1), status: "Shipped");
+                _feed.Put("100-0000000-9000001", Now.AddMinutes(5));
+            }
+        };
+
+        var first = await Sync().RunAsync(Request(Now.AddDays(-7)));
+
+        first.Inserted.ShouldBe(6);
+        var cursor = (await _store.GetCursorAsync("feed", "all"))!;
+        cursor.HighWaterMark.ShouldBe(end, "the changed order's update lies past the window's end; the mark stops there");
+        _feed.BeforePage = null;
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var before = _feed.Requests.Count;
+
+        var second = await Sync().RunAsync(Request());
+
+        _feed.Requests[before].After.ShouldBe(end - IncrementalSyncRequest.DefaultOverlap);
+        (await _store.GetAsync("feed", "100-0000000-9000001")).ShouldNotBeNull("the order updated after the first window's end is read by the next one");
+        second.Inserted.ShouldBe(1);
+        _store.OrderCount.ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task MarkStoredPastTheLastWindowsEnd_NextWindowStartsAtThatEnd()
+    {
+        // A cursor written before marks were capped: its mark lies past the end of the window it completed.
+        Orders(2, Now.AddHours(-5), TimeSpan.FromHours(1));
+        var through = Now.AddHours(-6);
+        await _store.SaveCursorAsync("feed", "all", new SyncCursor { HighWaterMark = Now.AddHours(-1), CompletedThrough = through, UpdatedAt = through });
+
+        var result = await Sync().RunAsync(Request());
+
+        _feed.Requests[0].After.ShouldBe(through - IncrementalSyncRequest.DefaultOverlap);
+        result.Inserted.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task StoppedAfterAPage_ResumesItsWindowFromTheSavedToken_ReadingNoPageTwice()
     {
         Orders(10, Now.AddDays(-2), TimeSpan.FromHours(1));

@@ -14,6 +14,7 @@ internal sealed class ScriptedChangeFeed(TimeProvider time) : IOrderChangeFeed
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
     private readonly List<OrderChangeQuery> _requests = [];
+    private readonly Dictionary<(DateTimeOffset After, DateTimeOffset End), string[]> _matched = [];
 
     public string Name => "feed";
 
@@ -92,11 +93,21 @@ internal sealed class ScriptedChangeFeed(TimeProvider time) : IOrderChangeFeed
                     throw new OrderPageTokenExpiredException("The page token has expired.", new OrderErrorContext(Name));
                 }
 
+                // Like the real feed, a query's pages list what matched when its first page was asked for, and serve
+                // each of those orders as it is now: one that changed meanwhile arrives with its new update time.
                 var end = query.Before ?? time.GetUtcNow() - ChangeFeedRules.SettleDelay;
-                matching = [.. _orders.Values
-                    .Where(o => o.LastUpdatedAt >= query.After && o.LastUpdatedAt <= end)
-                    .OrderBy(o => o.LastUpdatedAt)
-                    .ThenBy(o => o.OrderId, StringComparer.Ordinal)];
+                var window = (query.After, end);
+                if (token is null || !_matched.TryGetValue(window, out var ids))
+                {
+                    ids = [.. _orders.Values
+                        .Where(o => o.LastUpdatedAt >= query.After && o.LastUpdatedAt <= end)
+                        .OrderBy(o => o.LastUpdatedAt)
+                        .ThenBy(o => o.OrderId, StringComparer.Ordinal)
+                        .Select(o => o.OrderId)];
+                    _matched[window] = ids;
+                }
+
+                matching = [.. ids.Select(id => _orders[id])];
             }
 
             BeforePage?.Invoke(asked);
