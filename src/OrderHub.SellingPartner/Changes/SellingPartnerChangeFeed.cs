@@ -116,10 +116,14 @@ internal sealed class SellingPartnerChangeFeed
             cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            if (pageToken is not null && response.StatusCode == HttpStatusCode.BadRequest && SellingPartnerErrors.SaysTokenIsBad(response.Body))
+            // A 400 to a request that carries a saved page token is the token's, whatever the error says (the API
+            // answers an expired one with a generic 'Invalid Input' as well): the window is read again from its first
+            // page. The same query refused without a token is the caller's error.
+            if (pageToken is not null && response.StatusCode == HttpStatusCode.BadRequest)
             {
+                var why = SellingPartnerErrors.SaysTokenIsBad(response.Body) ? "no longer honours the page token" : "refused the request carrying the page token";
                 throw new OrderPageTokenExpiredException(
-                    $"The Selling Partner API no longer honours the page token of this {Operation} query (tokens last {SellingPartnerDefaults.PageTokenLifetime.TotalHours:0} hours). Read the window again from its first page.",
+                    $"The Selling Partner API {why} of this {Operation} query (tokens last {SellingPartnerDefaults.PageTokenLifetime.TotalHours:0} hours). Read the window again from its first page.",
                     context with { StatusCode = response.StatusCode, RequestId = response.RequestId });
             }
 

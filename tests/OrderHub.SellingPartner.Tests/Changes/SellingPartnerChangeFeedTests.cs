@@ -117,6 +117,22 @@ public sealed class SellingPartnerChangeFeedTests
     }
 
     [Fact]
+    public async Task SavedPageTokenRefusedWithAGenericError_IsTheTokensError_AndTheSameQueryWithoutATokenIsTheCallers()
+    {
+        var refused = ScriptedResponse.Error(400, "InvalidInput", "Invalid Input");
+        await using var server = await ScriptedSellingPartner.StartAsync(refused);
+        server.OrdersApiVersion = SellingPartnerOrdersApi.V20260101;
+        using var source = server.CreateSource();
+
+        var withToken = await Should.ThrowAsync<OrderPageTokenExpiredException>(async () => await ReadAllAsync(source, new OrderChangeQuery { After = Since, PageToken = "saved-token" }));
+        var withoutToken = await Should.ThrowAsync<InvalidOrderRequestException>(async () => await ReadAllAsync(source, new OrderChangeQuery { After = Since }));
+
+        withToken.RequestId.ShouldBe("req-400");
+        withToken.Message.ShouldContain("again from its first page");
+        withoutToken.ShouldNotBeOfType<OrderPageTokenExpiredException>();
+    }
+
+    [Fact]
     public async Task MalformedPage_IsAProtocolError_CarryingTheRequestId()
     {
         await using var server = await ScriptedSellingPartner.StartAsync(
