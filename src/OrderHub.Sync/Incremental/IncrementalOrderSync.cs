@@ -13,6 +13,8 @@ namespace OrderHub.Sync;
 public sealed partial class IncrementalOrderSync
 {
     private const int MaxWindowRestarts = 3;
+    private static readonly TimeSpan DefaultListingPollInterval = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MinimumListingPollInterval = TimeSpan.FromMinutes(1);
 
     private readonly OrderLookup _lookup;
     private readonly IOrderStore _store;
@@ -118,8 +120,7 @@ public sealed partial class IncrementalOrderSync
     {
         ArgumentNullException.ThrowIfNull(request);
         var source = _lookup.GetSource(request.Source);
-        var interval = request.PollInterval
-            ?? (source is IOrderChangeFeed feed ? TimeSpan.FromSeconds(1 / feed.ChangeFeedRateLimit.PermitsPerSecond) : TimeSpan.FromMinutes(5));
+        var interval = PollInterval(source, request);
         var cursors = CursorStore();
         IncrementalSyncProgress? totals = null;
         var next = request;
@@ -188,6 +189,26 @@ public sealed partial class IncrementalOrderSync
         }
 
         return totals ?? new IncrementalSyncProgress { Source = source.Name, Scope = request.Scope };
+    }
+
+    // Each poll spends at least one request of the page quota: polling faster than the plan replenishes would spend the
+    // burst continuously and leave nothing for catching up. A source that lists summaries reads every order each poll.
+    private static TimeSpan PollInterval(IOrderSource source, IncrementalSyncRequest request)
+    {
+        var (shortest, why) = source is IOrderChangeFeed feed
+            ? (TimeSpan.FromMilliseconds(Math.Floor(1000 / feed.ChangeFeedRateLimit.PermitsPerSecond)), "its page quota replenishes one request in that time, and each poll spends at least one; polling faster would spend the burst continuously")
+            : (MinimumListingPollInterval, "each poll lists and reads every one of its orders again");
+        var interval = request.PollInterval ?? (source is IOrderChangeFeed ? shortest : DefaultListingPollInterval);
+        if (interval < shortest)
+        {
+            throw new InvalidOrderRequestException(
+                $"The poll interval of {source.Name} must be at least {Describe(shortest)} (PollInterval, --poll-interval), not {Describe(interval)}: {why}. Leave it out for the default.",
+                new OrderErrorContext(source.Name)) { ParameterName = nameof(IncrementalSyncRequest.PollInterval) };
+        }
+
+        return interval;
+
+        static string Describe(TimeSpan value) => value.TotalSeconds < 1 ? $"{value.TotalMilliseconds:0} ms" : $"{value.TotalSeconds:0.###} s";
     }
 
     private async Task<IncrementalSyncProgress> ReadFeedAsync(IOrderChangeFeed feed, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)

@@ -42,6 +42,8 @@ public sealed record IncrementalSyncRequest
     /// <summary>
     /// Gets the time between two polls when following; <see langword="null"/> for the page quota's sustained rate
     /// (one request per replenishment: three minutes for <c>searchOrders</c>), so polling never eats the burst.
+    /// Shorter than that is refused (each poll spends at least one request); a source that lists summaries (which
+    /// reads every order each poll) takes 1 minute at least and 5 minutes by default.
     /// </summary>
     public TimeSpan? PollInterval { get; init; }
 

@@ -274,6 +274,23 @@ public sealed class IncrementalOrderSyncTests
         _store.OrderCount.ShouldBe(4);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(179)]
+    public async Task Follow_PollIntervalShorterThanThePagePlansReplenishment_IsRefused_BeforeAnyRequest(int seconds)
+    {
+        Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
+
+        // Accepted, such a follower would poll until stopped: the token ends it if the check is missing.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromSeconds(seconds) }, cancellationToken: stop.Token));
+
+        error.Message.ShouldContain("at least 180 s");
+        error.ParameterName.ShouldBe(nameof(IncrementalSyncRequest.PollInterval));
+        _feed.Requests.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Follow_PollTheUpstreamFails_IsTriedAgainAtTheNextPoll_FromTheSameStart()
     {
