@@ -114,6 +114,8 @@ internal sealed class IncrementalSyncOptions
                 failed = result.Failed,
                 windowRestarts = result.WindowRestarts,
                 windowsCompleted = result.WindowsCompleted,
+                pagesSkipped = result.PagesSkipped,
+                skippedWindows = result.SkippedWindows.Select(w => new { start = w.Start, end = w.End, page = w.Page, recordedAs = w.RecordScope, requestId = w.RequestId }),
                 resumed = result.Resumed,
                 windowStart = result.WindowStart,
                 windowEnd = result.WindowEnd,
@@ -124,7 +126,7 @@ internal sealed class IncrementalSyncOptions
         else
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Source} ({result.Scope}) into {OrderStoreSetting.Display(database)}: {result.Pages} page(s), {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged{(result.Failed > 0 ? $", {result.Failed} failed" : string.Empty)}; cursor {Describe(result.Cursor)}."));
+                $"{result.Source} ({result.Scope}) into {OrderStoreSetting.Display(database)}: {result.Pages} page(s), {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged{(result.Failed > 0 ? $", {result.Failed} failed" : string.Empty)}{(result.PagesSkipped > 0 ? $", {result.PagesSkipped} unreadable page(s) skipped with the rest of their windows (recorded as {string.Join(", ", result.SkippedWindows.Select(w => $"'{w.RecordScope}'"))})" : string.Empty)}; cursor {Describe(result.Cursor)}."));
         }
 
         return result.Failed > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;

@@ -109,8 +109,10 @@ public sealed partial class IncrementalOrderSync
     /// <summary>
     /// Keeps reading windows until cancelled: one window, then a pause of <see cref="IncrementalSyncRequest.PollInterval"/>
     /// (by default the page quota's sustained rate), then the next. A poll the upstream fails or throttles (after the
-    /// source's own retries) is logged and tried again at the next poll; refused credentials or queries and a failing
-    /// store end it. Killed at any moment, it resumes where it stopped.
+    /// source's own retries), or answers with a page it cannot read, is logged and tried again at the next poll; a page
+    /// that stays unreadable for <see cref="IncrementalSyncRequest.UnreadablePagePolls"/> polls in a row is skipped with
+    /// the rest of its window, which is recorded (<see cref="SkippedWindow"/>). Refused credentials or queries and a
+    /// failing store end it. Killed at any moment, it resumes where it stopped.
     /// </summary>
     /// <param name="request">What to follow.</param>
     /// <param name="progress">Receives progress after every page, totalled over the windows.</param>
@@ -125,6 +127,7 @@ public sealed partial class IncrementalOrderSync
         IncrementalSyncProgress? totals = null;
         var next = request;
         IAsyncDisposable? hold = null;
+        UnreadablePage? unreadable = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -143,11 +146,17 @@ public sealed partial class IncrementalOrderSync
                 {
                     try
                     {
-                        var result = await RunHeldAsync(source, cursors, next, new SynchronousProgress<IncrementalSyncProgress>(p => progress?.Report(Add(before, p))), cancellationToken).ConfigureAwait(false);
+                        // What a poll stored before it failed counts in the totals as well.
+                        var result = await RunHeldAsync(source, cursors, next, new SynchronousProgress<IncrementalSyncProgress>(p =>
+                        {
+                            totals = Add(before, p);
+                            progress?.Report(totals);
+                        }), cancellationToken).ConfigureAwait(false);
                         totals = Add(before, result);
 
                         // Once a window is read, the cursor exists: later polls start from it.
                         next = request with { Reset = false, Since = null };
+                        unreadable = null;
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
@@ -159,6 +168,26 @@ public sealed partial class IncrementalOrderSync
                         // Refused credentials, a refused query or a failing store need fixing and end it.
                         LogPollFailed(_logger, source.Name, request.Scope, e.GetType().Name, e.RequestId);
                         next = next with { Reset = false };
+                    }
+                    catch (OrderSourceProtocolException e)
+                    {
+                        // A page the upstream sent cut short or malformed may read well at the next poll. One that fails
+                        // the same way poll after poll would block the cursor for good: it is skipped, and recorded.
+                        next = next with { Reset = false };
+                        var cursor = await cursors.GetCursorAsync(source.Name, request.Scope, CancellationToken.None).ConfigureAwait(false);
+                        unreadable = UnreadablePage.After(unreadable, cursor);
+                        if (unreadable.Polls < request.UnreadablePagePolls || cursor is not { InProgress: true })
+                        {
+                            LogPageUnreadable(_logger, source.Name, request.Scope, unreadable.Page, unreadable.Polls, request.UnreadablePagePolls, e.RequestId);
+                        }
+                        else
+                        {
+                            var skipped = await SkipWindowAsync(cursors, source.Name, request.Scope, cursor, e).ConfigureAwait(false);
+                            var soFar = totals ?? new IncrementalSyncProgress { Source = source.Name, Scope = request.Scope };
+                            totals = soFar with { PagesSkipped = soFar.PagesSkipped + 1, SkippedWindows = [.. soFar.SkippedWindows, skipped] };
+                            progress?.Report(totals);
+                            unreadable = null;
+                        }
                     }
                 }
 
@@ -189,6 +218,19 @@ public sealed partial class IncrementalOrderSync
         }
 
         return totals ?? new IncrementalSyncProgress { Source = source.Name, Scope = request.Scope };
+    }
+
+    // The rest of a window whose next page could not be read poll after poll: recorded under a scope of its own (the
+    // window as it stood, its bounds, page count and token, so it can be read again), and the cursor moved past it.
+    private async Task<SkippedWindow> SkipWindowAsync(ISyncCursorStore cursors, string source, string scope, SyncCursor cursor, OrderSourceProtocolException error)
+    {
+        var start = cursor.WindowStart!.Value;
+        var end = cursor.WindowEnd!.Value;
+        var skipped = new SkippedWindow(start, end, cursor.PagesRead + 1, SkippedWindow.ScopeOf(scope, start), error.RequestId, error.Message);
+        await cursors.SaveCursorAsync(source, skipped.RecordScope, cursor, CancellationToken.None).ConfigureAwait(false);
+        await cursors.SaveCursorAsync(source, scope, new SyncCursor { HighWaterMark = end, CompletedThrough = end, UpdatedAt = _timeProvider.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+        LogWindowSkipped(_logger, source, scope, skipped.Page, start, end, skipped.RecordScope, error.RequestId, error.Message);
+        return skipped;
     }
 
     // Each poll spends at least one request of the page quota: polling faster than the plan replenishes would spend the
@@ -351,6 +393,23 @@ public sealed partial class IncrementalOrderSync
 
                 return result with { WindowsCompleted = result.WindowsCompleted + 1 };
             }
+            catch (OrderSourceProtocolException) when (result.Pages == 0 && !(cursor is { InProgress: true } && cursor.WindowStart == start && cursor.WindowEnd == end))
+            {
+                // A window whose first page cannot be read is kept with its bounds, like one stopped after a page: the
+                // next poll asks for the same page, so a page that stays unreadable is recognized as the same one.
+                await cursors.SaveCursorAsync(feed.Name, scope, new SyncCursor
+                {
+                    HighWaterMark = highWater,
+                    CompletedThrough = completedThrough,
+                    WindowStart = start,
+                    WindowEnd = end,
+                    PageToken = token,
+                    PageTokenIssuedAt = token is null ? null : cursor?.PageTokenIssuedAt,
+                    PagesRead = pagesBefore,
+                    UpdatedAt = _timeProvider.GetUtcNow(),
+                }, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
             catch (OrderPageTokenExpiredException) when (token is not null && result.WindowRestarts < MaxWindowRestarts)
             {
                 // The window is read again from its start, not the whole history; what is stored stays (unchanged on re-read).
@@ -442,8 +501,20 @@ public sealed partial class IncrementalOrderSync
         Failed = before.Failed + now.Failed,
         WindowRestarts = before.WindowRestarts + now.WindowRestarts,
         WindowsCompleted = before.WindowsCompleted + now.WindowsCompleted,
+        PagesSkipped = before.PagesSkipped + now.PagesSkipped,
+        SkippedWindows = [.. before.SkippedWindows, .. now.SkippedWindows],
         Resumed = before.Resumed || now.Resumed,
     };
+
+    /// <summary>Which page of which window failed to read, and in how many polls in a row.</summary>
+    private sealed record UnreadablePage(DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd, int Page, string? PageToken, int Polls)
+    {
+        public static UnreadablePage After(UnreadablePage? last, SyncCursor? cursor)
+        {
+            var here = new UnreadablePage(cursor?.WindowStart, cursor?.WindowEnd, (cursor?.PagesRead ?? 0) + 1, cursor?.PageToken, 1);
+            return last is not null && last with { Polls = 1 } == here ? last with { Polls = last.Polls + 1 } : here;
+        }
+    }
 
     /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool and may reorder).</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
@@ -462,6 +533,12 @@ public sealed partial class IncrementalOrderSync
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following {Source} ({Scope}): this poll failed ({ErrorType}, request {RequestId}); trying again at the next poll, from the cursor.")]
     private static partial void LogPollFailed(ILogger logger, string source, string scope, string errorType, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following {Source} ({Scope}): page {Page} of the window could not be read ({Polls} of {Limit} polls in a row; request {RequestId}); trying it again at the next poll.")]
+    private static partial void LogPageUnreadable(ILogger logger, string source, string scope, int page, int polls, int limit, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Following {Source} ({Scope}): page {Page} of the window {Start:O} to {End:O} could not be read, poll after poll (request {RequestId}: {Reason}). The rest of that window is skipped and recorded as the cursor '{Record}'; the follower goes on after the window's end.")]
+    private static partial void LogWindowSkipped(ILogger logger, string source, string scope, int page, DateTimeOffset start, DateTimeOffset end, string record, string? requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Window of {Source} ({Scope}) read: {Pages} pages, {Inserted} new, {Updated} updated, {Unchanged} unchanged.")]
     private static partial void LogWindowEnded(ILogger logger, string source, string scope, int pages, int inserted, int updated, int unchanged);

@@ -47,6 +47,16 @@ public sealed record IncrementalSyncRequest
     /// </summary>
     public TimeSpan? PollInterval { get; init; }
 
+    /// <summary>
+    /// Gets how many polls in a row a follower tries a page it cannot read (cut short, or not the documented form)
+    /// before it skips the rest of that window, recording it (see <see cref="SkippedWindow"/>). The default is 3.
+    /// </summary>
+    public int UnreadablePagePolls
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(UnreadablePagePolls), value, "UnreadablePagePolls takes 1 or more polls.");
+    } = 3;
+
     /// <summary>Gets the cursor's scope: the marketplaces and filters, in a canonical form (<c>all</c> without any).</summary>
     public string Scope
     {
@@ -110,4 +120,32 @@ public sealed record IncrementalSyncProgress
 
     /// <summary>Gets a value indicating whether the run resumed a window an earlier run left unfinished.</summary>
     public bool Resumed { get; init; }
+
+    /// <summary>Gets how many unreadable pages a follower skipped (the rest of their windows with them).</summary>
+    public int PagesSkipped { get; init; }
+
+    /// <summary>Gets the windows a follower skipped the rest of, each recorded in the cursor store.</summary>
+    public IReadOnlyList<SkippedWindow> SkippedWindows { get; init; } = [];
+}
+
+/// <summary>
+/// The rest of a window that a follower skipped because one of its pages could not be read, poll after poll. The
+/// window as it stood (bounds, pages read, the token of the unreadable page) is kept in the cursor store under
+/// <see cref="RecordScope"/>, so nothing is lost silently: the orders updated from <see cref="Start"/> to
+/// <see cref="End"/> can be read again (a first run with <c>Since</c> = <see cref="Start"/>) once the upstream serves them.
+/// </summary>
+/// <param name="Start">The window's start.</param>
+/// <param name="End">The window's end.</param>
+/// <param name="Page">The page that could not be read (1 for the first).</param>
+/// <param name="RecordScope">The scope under which the window is recorded in the cursor store.</param>
+/// <param name="RequestId">The upstream request id of the last failed read.</param>
+/// <param name="Reason">What was wrong with the page (no order content).</param>
+public sealed record SkippedWindow(DateTimeOffset Start, DateTimeOffset End, int Page, string RecordScope, string? RequestId, string Reason)
+{
+    /// <summary>The scope a skipped window of <paramref name="scope"/> starting at <paramref name="start"/> is recorded under.</summary>
+    /// <param name="scope">The follower's scope.</param>
+    /// <param name="start">The window's start.</param>
+    /// <returns><c>&lt;scope&gt;#skipped@&lt;start&gt;</c>.</returns>
+    public static string ScopeOf(string scope, DateTimeOffset start) =>
+        $"{scope}#skipped@{start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -322,6 +322,65 @@ public sealed class IncrementalOrderSyncTests
     }
 
     [Fact]
+    public async Task Follow_PageThatCannotBeReadOnce_IsReadAgainAtTheNextPoll_LosingNothing()
+    {
+        Orders(6, Now.AddDays(-2), TimeSpan.FromHours(1));
+        var failures = 1;
+        _feed.BeforePage = q =>
+        {
+            if (q.PageToken == "2" && Interlocked.Decrement(ref failures) >= 0)
+            {
+                throw new OrderSourceProtocolException("The page was cut short.", null, new OrderErrorContext("feed") { RequestId = "req-cut" });
+            }
+        };
+        using var stop = new CancellationTokenSource();
+        var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
+
+        await AdvanceUntilAsync(following, () => _store.OrderCount == 6, "the page is read again at the next poll");
+
+        _feed.Requests.Select(q => q.PageToken).Take(4).ShouldBe([null, "2", "2", "4"], "the next poll resumes at the page that failed");
+        await stop.CancelAsync();
+        var totals = await following;
+        totals.Inserted.ShouldBe(6);
+        totals.PagesSkipped.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Follow_PageThatStaysUnreadable_IsSkippedAfterTheDocumentedPolls_Recorded_AndTheFollowerGoesOn()
+    {
+        Orders(6, Now.AddDays(-2), TimeSpan.FromHours(1));
+        _feed.BeforePage = q =>
+        {
+            if (q.PageToken == "2" && q.After == Now.AddDays(-7))
+            {
+                throw new OrderSourceProtocolException("An order of the page is not in the documented form.", null, new OrderErrorContext("feed") { RequestId = "req-bad" });
+            }
+        };
+        using var stop = new CancellationTokenSource();
+        var reports = new List<IncrementalSyncProgress>();
+        var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5), UnreadablePagePolls = 3 }, new SynchronousProgress(reports.Add), stop.Token);
+
+        await AdvanceUntilAsync(following, () => reports.Any(r => r.PagesSkipped == 1), "the page is skipped");
+        var end = Now.AddMinutes(-2);
+        _feed.Requests.Count(q => q.PageToken == "2").ShouldBe(3, "tried at three polls in a row, then skipped");
+        var record = await _store.GetCursorAsync("feed", SkippedWindow.ScopeOf("all", Now.AddDays(-7)));
+        record.ShouldNotBeNull("the skipped window is recorded, nothing is lost silently");
+        record.WindowStart.ShouldBe(Now.AddDays(-7));
+        record.WindowEnd.ShouldBe(end);
+        record.PageToken.ShouldBe("2");
+        record.PagesRead.ShouldBe(1);
+        var skipped = reports.Last(r => r.PagesSkipped == 1).SkippedWindows.ShouldHaveSingleItem();
+        (skipped.Page, skipped.RequestId).ShouldBe((2, "req-bad"));
+
+        // The follower goes on after the skipped window's end.
+        _feed.Put("100-0000000-9000009", _time.GetUtcNow().AddMinutes(-5));
+        await AdvanceUntilAsync(following, () => _store.OrderCount == 3, "the next window is read");
+        _feed.Requests.Last().After.ShouldBe(end - IncrementalSyncRequest.DefaultOverlap);
+        await stop.CancelAsync();
+        (await following).PagesSkipped.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Follow_RefusedCredentials_EndTheFollower()
     {
         Orders(3, Now.AddDays(-2), TimeSpan.FromHours(1));
@@ -370,6 +429,19 @@ public sealed class IncrementalOrderSyncTests
 
         await stop.CancelAsync();
         (await following).Inserted.ShouldBe(3);
+    }
+
+    // Moves the fake clock a minute at a time until the follower has done what is awaited (real time bounds the wait).
+    private async Task AdvanceUntilAsync(Task following, Func<bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!done())
+        {
+            following.IsCompleted.ShouldBeFalse($"the follower ended before {what}: {following.Exception?.InnerException?.Message}");
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"never: {what}");
+            _time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(10);
+        }
     }
 
     private sealed class SynchronousProgress(Action<IncrementalSyncProgress> report) : IProgress<IncrementalSyncProgress>
