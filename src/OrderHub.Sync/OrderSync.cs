@@ -90,6 +90,34 @@ public sealed partial class OrderSync
         return added;
     }
 
+    /// <summary>Adds references to a run, in batches, as they arrive (a file of any length is added in constant memory).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="references">The references.</param>
+    /// <param name="added">Told, after each batch is stored, how many references have been added so far (a run may start reading them then).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many references were new to the run.</returns>
+    public async Task<int> AddReferencesAsync(string runId, IAsyncEnumerable<OrderReference> references, IProgress<int>? added = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var (count, fresh) = (0, 0);
+        var batch = new List<OrderReference>(1000);
+        await foreach (var reference in references.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(reference);
+            if (batch.Count == batch.Capacity)
+            {
+                fresh += await _store.AddToRunAsync(runId, batch, cancellationToken).ConfigureAwait(false);
+                count += batch.Count;
+                batch.Clear();
+                added?.Report(count);
+            }
+        }
+
+        fresh += await _store.AddToRunAsync(runId, batch, cancellationToken).ConfigureAwait(false);
+        added?.Report(count + batch.Count);
+        return fresh;
+    }
+
     /// <summary>
     /// Fetches every pending reference of a run and stores it. A failed read is recorded and the run moves on (the
     /// source's own retry policy is the only one); a source whose reads keep failing stops being read, and a store that

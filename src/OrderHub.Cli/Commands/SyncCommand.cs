@@ -67,7 +67,8 @@ internal static class SyncCommand
             var sourceName = parse.GetValue(source);
             string runId;
             var unrecognized = 0;
-            var references = new List<OrderReference>();
+            using var idsFile = parse.GetValue(all) ? null : await OrderIdsFile.OpenAsync(parse.GetRequiredValue(ids)!, cancel);
+            var named = sourceName is null ? null : lookup.GetSource(sourceName);
 
             // Everything that can be refused is checked before the database is opened (or created).
             if (parse.GetValue(all))
@@ -77,46 +78,49 @@ internal static class SyncCommand
             }
             else
             {
-                var lines = await ReadIdsAsync(parse.GetRequiredValue(ids)!, cancel);
-                runId = parse.GetValue(run) ?? DeriveRunId(sourceName, lines);
-                var named = sourceName is null ? null : lookup.GetSource(sourceName);
-                foreach (var id in lines)
+                // One pass over the file, in constant memory, checks every id and names the run after all of them.
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                hash.AppendData(Encoding.UTF8.GetBytes($"{sourceName}\n"));
+                var lines = 0;
+                await foreach (var id in idsFile!.ReadAsync(cancel))
                 {
-                    try
-                    {
-                        if (named is null)
-                        {
-                            CliContext.RequireConfiguredFor(lookup, id);
-                        }
-
-                        var chosen = named ?? lookup.ResolveSource(id);
-                        chosen.OrderIdFormat.Validate(id, chosen.Name);
-                        references.Add(new OrderReference(chosen.Name, id));
-                    }
-                    catch (InvalidOrderRequestException e)
+                    hash.AppendData(Encoding.UTF8.GetBytes(lines++ == 0 ? id : $"\n{id}"));
+                    if (Reference(lookup, named, id, out var why) is null)
                     {
                         unrecognized++;
-                        Console.Error.WriteLine($"skipped: {e.Message}");
+                        Console.Error.WriteLine($"skipped: {why}");
                     }
                 }
 
-                if (references.Count == 0)
+                if (lines == unrecognized)
                 {
-                    throw new InvalidOrderRequestException($"No order id to sync: the file held {lines.Count} line(s), none of them an id of a configured source. Nothing was written.");
+                    throw new InvalidOrderRequestException($"No order id to sync: the file held {lines} line(s), none of them an id of a configured source. Nothing was written.");
                 }
+
+                runId = parse.GetValue(run) ?? $"ids-{Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
             }
 
             var store = host.Services.GetRequiredService<IOrderStore>();
             var sync = host.Services.GetRequiredService<OrderSync>();
+            Task adding;
             try
             {
                 if (parse.GetValue(all))
                 {
                     await sync.AddEnumerationAsync(runId, sourceName!, cancellationToken: cancel);
+                    adding = Task.CompletedTask;
                 }
                 else
                 {
-                    await sync.AddReferencesAsync(runId, references, cancel);
+                    // The second pass adds the ids while the run reads them: the first requests go out after the first
+                    // batch, not after the whole file.
+                    var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    adding = sync.AddReferencesAsync(runId, RecognizedAsync(idsFile!, lookup, named, cancel), new FirstBatch(first), cancel);
+                    await Task.WhenAny(first.Task, adding);
+                    if (adding.IsCompleted || parse.GetValue(refresh))
+                    {
+                        await adding;
+                    }
                 }
             }
             catch
@@ -136,9 +140,21 @@ internal static class SyncCommand
                 Console.Error.WriteLine($"refresh: {requeued} order(s) of run {runId} will be read again.");
             }
 
-            var result = parse.GetValue(cli.JsonOption)
-                ? await sync.RunAsync(runId, cancellationToken: cancel)
-                : await RunWithProgressAsync(sync, runId, cancel);
+            SyncProgress result;
+            while (true)
+            {
+                // A run that ends while ids are still being added is followed by one more, once they all are.
+                var allAdded = adding.IsCompleted;
+                result = parse.GetValue(cli.JsonOption)
+                    ? await sync.RunAsync(runId, cancellationToken: cancel)
+                    : await RunWithProgressAsync(sync, runId, cancel);
+                await adding;
+                if (allAdded)
+                {
+                    break;
+                }
+            }
+
             var failures = await store.GetFailuresAsync(runId, cancel);
             if (parse.GetValue(cli.JsonOption))
             {
@@ -198,30 +214,42 @@ internal static class SyncCommand
         return result;
     }
 
-    private static async Task<List<string>> ReadIdsAsync(string path, CancellationToken cancellationToken)
+    // The source an id is synced from: the one named, else the one that recognizes it; null (and why) for neither.
+    private static OrderReference? Reference(OrderLookup lookup, IOrderSource? named, string id, out string? why)
     {
-        if (path != "-" && !File.Exists(path))
+        try
         {
-            throw new InvalidOrderRequestException($"The ids file '{path}' does not exist. Expected a file with one order id per line, or '-' for standard input.");
-        }
-
-        using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
-        var ids = new List<string>();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            var id = line.Trim();
-            if (id.Length > 0 && !id.StartsWith('#'))
+            if (named is null)
             {
-                ids.Add(id);
+                CliContext.RequireConfiguredFor(lookup, id);
             }
-        }
 
-        return ids;
+            var chosen = named ?? lookup.ResolveSource(id);
+            chosen.OrderIdFormat.Validate(id, chosen.Name);
+            why = null;
+            return new OrderReference(chosen.Name, id);
+        }
+        catch (InvalidOrderRequestException e)
+        {
+            why = e.Message;
+            return null;
+        }
     }
 
-    private static string DeriveRunId(string? source, IReadOnlyList<string> ids)
+    private static async IAsyncEnumerable<OrderReference> RecognizedAsync(OrderIdsFile file, OrderLookup lookup, IOrderSource? named, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{source}\n{string.Join('\n', ids)}"));
-        return $"ids-{Convert.ToHexStringLower(hash)[..16]}";
+        await foreach (var id in file.ReadAsync(cancellationToken))
+        {
+            if (Reference(lookup, named, id, out _) is { } reference)
+            {
+                yield return reference;
+            }
+        }
+    }
+
+    /// <summary>Completes when the first batch of references is stored (on the adder's thread, not posted later).</summary>
+    private sealed class FirstBatch(TaskCompletionSource stored) : IProgress<int>
+    {
+        public void Report(int value) => stored.TrySetResult();
     }
 }
