@@ -41,7 +41,8 @@ public sealed class OrderApiSafetyTests
         fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
         logs.Lines.ShouldNotBeEmpty("requests are logged");
         logs.Lines.ShouldAllBe(line => !line.Contains(ApiFixture.ReaderKey) && !line.Contains(ApiFixture.AdminKey));
-        logs.Lines.ShouldContain(line => line.Contains($"/orders/{id}") && line.Contains("401"));
+        logs.Lines.ShouldContain(line => line.Contains("/orders/{orderId}") && line.Contains("401"));
+        logs.Lines.Where(line => line.Contains("HTTP GET ")).ShouldAllBe(line => !line.Contains(id), "order ids are customer data: the request log names the route");
     }
 
     [Fact]
@@ -55,8 +56,9 @@ public sealed class OrderApiSafetyTests
         (await fixture.GetAsync($"orders/{id}", key: null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
         // The line is written after the answer is sent: wait for both.
-        string LineFor(int status) => logs.Lines.FirstOrDefault(line => line.Contains($"HTTP GET /orders/{id} answered {status}")) ?? string.Empty;
-        await Eventually.TrueAsync(() => LineFor(200).Length > 0 && LineFor(401).Length > 0, "both requests are logged");
+        string LineFor(int status) => logs.Lines.FirstOrDefault(line => line.Contains($"HTTP GET /orders/{{orderId}} answered {status}")) ?? string.Empty;
+        await Eventually.TrueAsync(() => LineFor(200).Length > 0 && LineFor(401).Length > 0, "both requests are logged, by route");
+        logs.Lines.Where(line => line.Contains("HTTP GET ")).ShouldAllBe(line => !line.Contains(id), "order ids are customer data: the request log names the route");
         LineFor(200).ShouldStartWith("Debug ");
         LineFor(401).ShouldStartWith("Information ");
     }

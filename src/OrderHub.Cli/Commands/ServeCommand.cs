@@ -39,7 +39,7 @@ internal static class ServeCommand
                     telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
                 }
             });
-            // A line per request answered with an error (method, path, status) and OrderHub's own events; the framework's only from warnings.
+            // A line per request answered with an error (method, route template, status) and OrderHub's own events; the framework's only from warnings.
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

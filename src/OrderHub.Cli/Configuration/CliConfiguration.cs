@@ -114,7 +114,8 @@ internal static class CliConfiguration
 
         // Spans cost every request an activity: a tracer provider is built only when something exports spans (OTLP, or
         // a caller's own exporter); whichever builds it gets OrderHub's spans and the HTTP calls under them.
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation());
+        // Added before any exporter, so that no exporter sees an order id in a URL.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation().AddProcessor(new UrlRedactingProcessor()));
         if (ExportsTelemetry)
         {
             telemetry.WithTracing();
