@@ -68,7 +68,7 @@ public static partial class OrderApi
 
     private static void Describe(RouteHandlerBuilder endpoint) => endpoint
         .Produces<Order>(StatusCodes.Status200OK, "application/json")
-        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
         .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout)
@@ -79,6 +79,7 @@ public static partial class OrderApi
         // Authentication comes first: nothing about the request is answered to a caller without a valid key.
         var options = http.RequestServices.GetRequiredService<OrderApiOptions>();
         var allowPersonalData = true;
+        var allowRefresh = true;
         if (!options.AuthenticationDisabled)
         {
             var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
@@ -87,18 +88,25 @@ public static partial class OrderApi
                 return OrderProblems.KeyInQuery();
             }
 
-            var (accepted, allow) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
+            var (accepted, allow, mayRefresh) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
             if (!accepted)
             {
                 return OrderProblems.Unauthorized();
             }
 
             allowPersonalData = allow;
+            allowRefresh = mayRefresh;
         }
 
         if (!TryReadQuery(http.Request.Query, out var refresh, out var includeRaw, out var problem))
         {
             return problem;
+        }
+
+        // A refresh spends the seller's upstream quota, so it is a permission of the key, not of every reader.
+        if (refresh && !allowRefresh)
+        {
+            return OrderProblems.RefreshNotAllowed();
         }
 
         try
