@@ -68,7 +68,7 @@ public static partial class OrderApi
 
     private static void Describe(RouteHandlerBuilder endpoint) => endpoint
         .Produces<Order>(StatusCodes.Status200OK, "application/json")
-        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
         .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout)
@@ -79,6 +79,7 @@ public static partial class OrderApi
         // Authentication comes first: nothing about the request is answered to a caller without a valid key.
         var options = http.RequestServices.GetRequiredService<OrderApiOptions>();
         var allowPersonalData = true;
+        var allowRefresh = true;
         if (!options.AuthenticationDisabled)
         {
             var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
@@ -87,18 +88,25 @@ public static partial class OrderApi
                 return OrderProblems.KeyInQuery();
             }
 
-            var (accepted, allow) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
+            var (accepted, allow, mayRefresh) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
             if (!accepted)
             {
                 return OrderProblems.Unauthorized();
             }
 
             allowPersonalData = allow;
+            allowRefresh = mayRefresh;
         }
 
         if (!TryReadQuery(http.Request.Query, out var refresh, out var includeRaw, out var problem))
         {
             return problem;
+        }
+
+        // A refresh spends the seller's upstream quota, so it is a permission of the key, not of every reader.
+        if (refresh && !allowRefresh)
+        {
+            return OrderProblems.RefreshNotAllowed();
         }
 
         try
@@ -168,7 +176,7 @@ public static partial class OrderApi
 
     /// <summary>
     /// The host's conventions, for an application that serves the lookup API as <c>orderhub serve</c> does: every error
-    /// as problem+json (unexpected failures and unknown routes too), requests logged by method, path and status only
+    /// as problem+json (unexpected failures and unknown routes too), requests logged by method, route template (never the path: it holds an order id) and status only
     /// (answered with an error at Information, successes at Debug; ASP.NET Core's own request log, which prints query
     /// strings, kept to warnings), and a warning when authentication is off.
     /// </summary>
@@ -187,7 +195,7 @@ public static partial class OrderApi
             // is counted and timed in the http.server.request.duration metric, and a console line per success cost a
             // third of the store-hit throughput (measured with lookup-vs-kestrel).
             var status = http.Response.StatusCode;
-            LogRequest(app.Logger, status < 400 ? LogLevel.Debug : LogLevel.Information, http.Request.Method, http.Request.Path.Value ?? "/", status, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+            LogRequest(app.Logger, status < 400 ? LogLevel.Debug : LogLevel.Information, http.Request.Method, RouteOf(http), status, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
         });
         if (app.Services.GetRequiredService<OrderApiOptions>().AuthenticationDisabled)
         {
@@ -196,6 +204,11 @@ public static partial class OrderApi
 
         return app;
     }
+
+    // The route template, never the path: a path carries an order id (customer data), and the log may be exported.
+    private static string RouteOf(HttpContext http) => http.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route }
+        ? route.StartsWith('/') ? route : "/" + route
+        : "(no route)";
 
     [LoggerMessage(Message = "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
     private static partial void LogRequest(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMilliseconds);

@@ -35,7 +35,13 @@ public sealed class OrderApiOptions
 /// <param name="AllowPersonalData">Whether callers with this key may see personal data (addresses, buyer and tax details).</param>
 public sealed record ApiKey(string Key, bool AllowPersonalData)
 {
+    /// <summary>
+    /// Gets a value indicating whether callers with this key may ask for <c>?refresh=true</c>, an upstream read that
+    /// spends the seller's getOrder quota. The default is <see langword="false"/>: such a request is answered 403.
+    /// </summary>
+    public bool AllowRefresh { get; init; }
+
     /// <summary>Returns what the key allows; never the key.</summary>
     /// <returns>A one-line description.</returns>
-    public override string ToString() => $"ApiKey {{ AllowPersonalData = {AllowPersonalData} }}";
+    public override string ToString() => $"ApiKey {{ AllowPersonalData = {AllowPersonalData}, AllowRefresh = {AllowRefresh} }}";
 }

@@ -84,9 +84,9 @@ public sealed class OutpostsOrderSourceOptions : IValidatableObject, IOrderSourc
             yield return new ValidationResult("AccessKeyId and SecretAccessKey go together: set both, or neither (and use a profile or the default chain).", [nameof(AccessKeyId), nameof(SecretAccessKey)]);
         }
 
-        if (Endpoint is { IsAbsoluteUri: false })
+        if (Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https")))
         {
-            yield return new ValidationResult("Endpoint must be an absolute URI such as https://outposts.us-west-2.amazonaws.com.", [nameof(Endpoint)]);
+            yield return new ValidationResult("Endpoint must be an absolute http or https URI such as https://outposts.us-west-2.amazonaws.com.", [nameof(Endpoint)]);
         }
     }
 

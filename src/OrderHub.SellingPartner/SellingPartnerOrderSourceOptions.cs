@@ -157,11 +157,18 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
                 $"IncludedData has '{unknown}'; the datasets are {string.Join(", ", SellingPartnerDefaults.IncludedData.Concat(SellingPartnerDefaults.PersonalIncludedData))}.", [nameof(IncludedData)]);
         }
 
-        if (Endpoint is { IsAbsoluteUri: false })
+        if (Endpoint is { } endpoint && !IsHttp(endpoint))
         {
-            yield return new ValidationResult("Endpoint must be an absolute URI such as https://sellingpartnerapi-na.amazon.com/.", [nameof(Endpoint)]);
+            yield return new ValidationResult("Endpoint must be an absolute http or https URI such as https://sellingpartnerapi-na.amazon.com/.", [nameof(Endpoint)]);
+        }
+
+        if (LwaEndpoint is { } lwa && !IsHttp(lwa))
+        {
+            yield return new ValidationResult("LwaEndpoint must be an absolute http or https URI such as https://api.amazon.com/auth/o2/token.", [nameof(LwaEndpoint)]);
         }
     }
+
+    private static bool IsHttp(Uri url) => url.IsAbsoluteUri && url.Scheme is "http" or "https";
 
     /// <summary>Returns the region and endpoint; never a secret.</summary>
     /// <returns>A one-line description.</returns>

@@ -15,6 +15,7 @@ internal sealed class ApiFixture : IAsyncDisposable
 {
     public const string ReaderKey = "reader-key-0123456789";
     public const string AdminKey = "admin-key-9876543210";
+    public const string RefresherKey = "refresher-key-5555555555";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-api-").FullName;
     private OutpostsOrderSource _outposts = null!;
@@ -71,7 +72,7 @@ internal sealed class ApiFixture : IAsyncDisposable
             },
             environment: _ => null);
         fixture._store = await SqliteOrderStore.OpenAsync(Path.Combine(fixture._folder, "api.db"));
-        var options = new OrderApiOptions { Urls = "http://127.0.0.1:0", ApiKeys = { new ApiKey(ReaderKey, false), new ApiKey(AdminKey, true) } };
+        var options = new OrderApiOptions { Urls = "http://127.0.0.1:0", ApiKeys = { new ApiKey(ReaderKey, false), new ApiKey(AdminKey, true), new ApiKey(RefresherKey, false) { AllowRefresh = true } } };
         configure?.Invoke(options);
         var store = wrapStore is null ? fixture._store : wrapStore(fixture._store);
         fixture.Api = await OrderApiHost.StartAsync(

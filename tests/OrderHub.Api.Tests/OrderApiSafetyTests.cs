@@ -41,7 +41,8 @@ public sealed class OrderApiSafetyTests
         fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(0);
         logs.Lines.ShouldNotBeEmpty("requests are logged");
         logs.Lines.ShouldAllBe(line => !line.Contains(ApiFixture.ReaderKey) && !line.Contains(ApiFixture.AdminKey));
-        logs.Lines.ShouldContain(line => line.Contains($"/orders/{id}") && line.Contains("401"));
+        logs.Lines.ShouldContain(line => line.Contains("/orders/{orderId}") && line.Contains("401"));
+        logs.Lines.Where(line => line.Contains("HTTP GET ")).ShouldAllBe(line => !line.Contains(id), "order ids are customer data: the request log names the route");
     }
 
     [Fact]
@@ -55,8 +56,9 @@ public sealed class OrderApiSafetyTests
         (await fixture.GetAsync($"orders/{id}", key: null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
         // The line is written after the answer is sent: wait for both.
-        string LineFor(int status) => logs.Lines.FirstOrDefault(line => line.Contains($"HTTP GET /orders/{id} answered {status}")) ?? string.Empty;
-        await Eventually.TrueAsync(() => LineFor(200).Length > 0 && LineFor(401).Length > 0, "both requests are logged");
+        string LineFor(int status) => logs.Lines.FirstOrDefault(line => line.Contains($"HTTP GET /orders/{{orderId}} answered {status}")) ?? string.Empty;
+        await Eventually.TrueAsync(() => LineFor(200).Length > 0 && LineFor(401).Length > 0, "both requests are logged, by route");
+        logs.Lines.Where(line => line.Contains("HTTP GET ")).ShouldAllBe(line => !line.Contains(id), "order ids are customer data: the request log names the route");
         LineFor(200).ShouldStartWith("Debug ");
         LineFor(401).ShouldStartWith("Information ");
     }
@@ -100,6 +102,27 @@ public sealed class OrderApiSafetyTests
     }
 
     [Fact]
+    public async Task Refresh_IsAPermissionOfTheKey_OthersGet403NamingIt_AndNoUpstreamRead()
+    {
+        await using var fixture = await ApiFixture.StartAsync();
+        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[3];
+        (await fixture.GetAsync($"orders/{id}", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var reader = await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.ReaderKey);
+        var admin = await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.AdminKey);
+
+        ShouldBeProblem(reader, HttpStatusCode.Forbidden);
+        var problem = await JsonOf(reader);
+        problem.GetProperty("permission").GetString().ShouldBe("refresh");
+        problem.GetProperty("detail").GetString()!.ShouldContain("AllowRefresh");
+        ShouldBeProblem(admin, HttpStatusCode.Forbidden);
+        fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(1, "a refused refresh spends no quota");
+
+        (await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.RefresherKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task PersonalDataKey_GetsTheAddressEveryTime_AndNothingPersonalIsWrittenToTheDatabase()
     {
         await using var fixture = await ApiFixture.StartAsync();
@@ -107,7 +130,7 @@ public sealed class OrderApiSafetyTests
 
         var admin = await JsonOf(await fixture.GetAsync($"orders/{id}?include=raw", ApiFixture.AdminKey));
         (await fixture.GetAsync($"orders/{id}", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.RefresherKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var adminAfterTheStoreHoldsACopy = await JsonOf(await fixture.GetAsync($"orders/{id}", ApiFixture.AdminKey));
 
         var name = admin.GetProperty("shipping").GetProperty("address").GetProperty("name").GetString()!;
@@ -195,7 +218,7 @@ public sealed class OrderApiSafetyTests
         var operation = root.GetProperty("paths").GetProperty("/orders/{orderId}").GetProperty("get");
         operation.GetProperty("security")[0].TryGetProperty("ApiKey", out _).ShouldBeTrue();
         var responses = operation.GetProperty("responses");
-        foreach (var status in new[] { "200", "400", "401", "404", "429", "500", "502", "503", "504" })
+        foreach (var status in new[] { "200", "400", "401", "403", "404", "429", "500", "502", "503", "504" })
         {
             responses.TryGetProperty(status, out _).ShouldBeTrue($"status {status} is described");
         }

@@ -41,7 +41,7 @@ public sealed class OrderApiTests : IAsyncLifetime
         (await JsonOf(second)).GetProperty("orderId").GetString().ShouldBe(SpOrder(1));
         _fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(1);
 
-        (await _fixture.GetAsync($"orders/{SpOrder(1)}?refresh=true")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _fixture.GetAsync($"orders/{SpOrder(1)}?refresh=true", ApiFixture.RefresherKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
         _fixture.Emulator.SellingPartner.GetOrderRequests.ShouldBe(2);
     }
 

@@ -40,7 +40,7 @@ public sealed class StoreCacheTests
 
         await fixture.GetAsync($"orders/{id}");
         await fixture.GetAsync($"orders/{id}"); // kept in memory from here
-        (await fixture.GetAsync($"orders/{id}?refresh=true")).StatusCode.ShouldBe(HttpStatusCode.OK); // read upstream and written back
+        (await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.RefresherKey)).StatusCode.ShouldBe(HttpStatusCode.OK); // read upstream and written back
         var readsBefore = store.PublicReads;
         (await fixture.GetAsync($"orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 

@@ -35,4 +35,44 @@ public sealed class CliTelemetryTests
         var call = exported.Single(a => a.OperationName == "getOrder@2026-01-01");
         exported.ShouldContain(a => a.Kind == ActivityKind.Client && a.Source.Name != "OrderHub" && a.ParentSpanId == call.SpanId, "the HTTP call is traced under OrderHub's span");
     }
+
+    [Theory]
+    [InlineData("2026-01-01")]
+    [InlineData("v0")]
+    public async Task ExportedSpans_NameNoOrderId_TheUrlsAreTemplated(string ordersApi)
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 3 });
+        var all = new List<Activity>();
+        var spId = emulator.SellingPartner.Catalog.OrderIds[1];
+        var outpostsId = emulator.Outposts.OrderIds[0];
+        var settings = DemoCommand.SettingsFor(emulator).Append(new("OrderHub:Sources:sp-api:OrdersApiVersion", ordersApi));
+
+        var trace = new Activity("cli-telemetry-ids-test") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start();
+        await using (var host = CliHost.Build(null, settings, services =>
+            CliConfiguration.AddTelemetry(services, telemetry => telemetry.WithTracing(tracing => tracing.AddInMemoryExporter(all)))))
+        {
+            (await host.Lookup.GetOrderAsync(spId)).OrderId.ShouldBe(spId);
+            (await host.Lookup.GetOrderAsync(outpostsId)).OrderId.ShouldBe(outpostsId);
+            try
+            {
+                await ((IOrderCanceller)host.Lookup.GetSource("outposts")).CancelOrderAsync(outpostsId);
+            }
+            catch (OrderConflictException)
+            {
+                // An order past cancelling still makes its call: the span is what is looked at.
+            }
+        }
+
+        trace.Stop();
+        var exported = all.Where(a => a.TraceId == trace.TraceId).ToList();
+        var urls = exported.Select(a => a.GetTagItem("url.full") as string).OfType<string>().ToList();
+        urls.Count.ShouldBeGreaterThanOrEqualTo(3, "every HTTP call exports its URL");
+        urls.ShouldContain(u => u.Contains("/orders/{orderId}"));
+        foreach (var activity in exported)
+        {
+            var exportedText = string.Join(' ', activity.TagObjects.Select(t => $"{t.Key}={t.Value}").Append(activity.DisplayName));
+            exportedText.ShouldNotContain(spId);
+            exportedText.ShouldNotContain(outpostsId);
+        }
+    }
 }

@@ -42,6 +42,12 @@ internal static class OrderProblems
         title: "API key in the URL",
         detail: $"API keys are accepted only in the {Security.ApiKeyAuthenticator.HeaderName} header: URLs end up in logs and histories. Send the key in the header, and replace a key that was sent in a URL.");
 
+    public static IResult RefreshNotAllowed() => Results.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Refresh not allowed for this key",
+        detail: "refresh=true reads upstream and spends the seller's quota: it needs a key with the refresh permission (AllowRefresh; a ':refresh' suffix in ORDERHUB_API_KEYS). Leave refresh out to be served from the store.",
+        extensions: new Dictionary<string, object?> { ["permission"] = "refresh" });
+
     public static IResult InvalidQuery(string parameter, string expected) => Results.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "Invalid request",

@@ -10,11 +10,11 @@ namespace OrderHub.Api.Security;
 internal sealed class ApiKeyAuthenticator
 {
     public const string HeaderName = "X-Api-Key";
-    private readonly (byte[] Digest, bool AllowPersonalData)[] _keys;
+    private readonly (byte[] Digest, bool AllowPersonalData, bool AllowRefresh)[] _keys;
 
     public ApiKeyAuthenticator(IEnumerable<ApiKey> keys)
     {
-        _keys = [.. keys.Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), k.AllowPersonalData))];
+        _keys = [.. keys.Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), k.AllowPersonalData, k.AllowRefresh))];
     }
 
     // Names under which clients commonly put a key in a URL.
@@ -46,23 +46,25 @@ internal sealed class ApiKeyAuthenticator
     }
 
     /// <summary>Returns whether the presented key is accepted, and what it allows.</summary>
-    public (bool Accepted, bool AllowPersonalData) Check(string? presented)
+    public (bool Accepted, bool AllowPersonalData, bool AllowRefresh) Check(string? presented)
     {
         if (string.IsNullOrEmpty(presented))
         {
-            return (false, false);
+            return (false, false, false);
         }
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var accepted = false;
         var allowPersonalData = false;
-        foreach (var (key, allow) in _keys)
+        var allowRefresh = false;
+        foreach (var (key, allow, refresh) in _keys)
         {
             var match = CryptographicOperations.FixedTimeEquals(digest, key);
             accepted |= match;
             allowPersonalData |= match && allow;
+            allowRefresh |= match && refresh;
         }
 
-        return (accepted, allowPersonalData);
+        return (accepted, allowPersonalData, allowRefresh);
     }
 }

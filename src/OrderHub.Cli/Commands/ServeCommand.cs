@@ -24,7 +24,7 @@ internal static class ServeCommand
         var storeCache = new Option<int>("--store-cache-ms") { Description = "How long an order read from the store is answered again from memory; what a sync writes meanwhile shows this much later. 0 reads the store on every request.", DefaultValueFactory = _ => 1000 };
         var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key (logs a warning)." };
         var metricsOpen = new Option<bool>("--metrics-open") { Description = "Serve the Prometheus /metrics endpoint without an API key (for a scraper inside a trusted network)." };
-        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii).") { urls, db, maxAge, budget, storeCache, noAuth, metricsOpen };
+        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh).") { urls, db, maxAge, budget, storeCache, noAuth, metricsOpen };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -39,7 +39,7 @@ internal static class ServeCommand
                     telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
                 }
             });
-            // A line per request answered with an error (method, path, status) and OrderHub's own events; the framework's only from warnings.
+            // A line per request answered with an error (method, route template, status) and OrderHub's own events; the framework's only from warnings.
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
@@ -56,8 +56,17 @@ internal static class ServeCommand
                 options.StoreCacheDuration = TimeSpan.FromMilliseconds(parse.GetValue(storeCache));
                 foreach (var entry in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    var personal = entry.EndsWith(":pii", StringComparison.Ordinal);
-                    options.ApiKeys.Add(new ApiKey(personal ? entry[..^4] : entry, personal));
+                    // Permissions are suffixes in any order (key:pii:refresh); a key without one keeps reading as before.
+                    var key = entry;
+                    bool personal = false, refresh = false;
+                    while (true)
+                    {
+                        if (key.EndsWith(":pii", StringComparison.Ordinal)) { personal = true; key = key[..^4]; }
+                        else if (key.EndsWith(":refresh", StringComparison.Ordinal)) { refresh = true; key = key[..^8]; }
+                        else { break; }
+                    }
+
+                    options.ApiKeys.Add(new ApiKey(key, personal) { AllowRefresh = refresh });
                 }
             });
             await using var app = builder.Build();

@@ -53,6 +53,16 @@ internal static class CliConfiguration
                 throw new ArgumentException($"The config file '{path}' does not exist. Expected an appsettings-style JSON file, such as {{\"OrderHub\": {{\"Sources\": {{\"sp-eu\": {{\"Provider\": \"SellingPartner\", ...}}}}}}}}.");
             }
 
+            try
+            {
+                // Opened here so that a file the user may not read is named in one line, not the configuration's exception.
+                File.OpenRead(path).Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"The config file '{path}' cannot be read ({e.Message}). Expected a readable appsettings-style JSON file.", e);
+            }
+
             configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
         }
 
@@ -104,7 +114,8 @@ internal static class CliConfiguration
 
         // Spans cost every request an activity: a tracer provider is built only when something exports spans (OTLP, or
         // a caller's own exporter); whichever builds it gets OrderHub's spans and the HTTP calls under them.
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation());
+        // Added before any exporter, so that no exporter sees an order id in a URL.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation().AddProcessor(new UrlRedactingProcessor()));
         if (ExportsTelemetry)
         {
             telemetry.WithTracing();

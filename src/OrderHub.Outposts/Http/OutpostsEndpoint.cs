@@ -27,9 +27,9 @@ internal static class OutpostsEndpoint
         {
             if (NonEmpty(environment(variable)) is { } value)
             {
-                return Uri.TryCreate(value, UriKind.Absolute, out var url)
+                return Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                     ? UpstreamHttp.WithTrailingSlash(url)
-                    : throw new ArgumentException($"{variable} must be an absolute URL such as https://outposts.us-west-2.amazonaws.com; got '{value}'.", nameof(options));
+                    : throw new ArgumentException($"{variable} must be an absolute http or https URL such as https://outposts.us-west-2.amazonaws.com; got '{value}'.", nameof(options));
             }
         }
 
@@ -53,11 +53,52 @@ internal static class OutpostsEndpoint
         if (NonEmpty(options.Profile) is { } profile)
         {
             return new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile)
-                ? fromProfile
+                ? new Reported(fromProfile, options.SourceName)
                 : throw new OrderSourceAuthenticationException($"The AWS profile '{profile}' was not found or holds no credentials.", new OrderErrorContext(options.SourceName));
         }
 
-        return new DefaultChainCredentials();
+        return new Reported(new DefaultChainCredentials(), options.SourceName);
+    }
+
+    /// <summary>
+    /// Credentials obtained when a request is signed (an assumed role, web identity, SSO): a failure to obtain them is
+    /// the source's authentication error in one line, not the SDK's exception escaping the call.
+    /// </summary>
+    private sealed class Reported(AWSCredentials inner, string sourceName) : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials()
+        {
+            try
+            {
+                return inner.GetCredentials();
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OrderHubException)
+            {
+                throw Failed(e);
+            }
+        }
+
+        public override async Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            try
+            {
+                return await inner.GetCredentialsAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OrderHubException)
+            {
+                throw Failed(e);
+            }
+        }
+
+        private OrderSourceAuthenticationException Failed(Exception e)
+        {
+            // The SDK's messages name the profile, role or file at fault, never a key; only their first line is kept.
+            var reason = e.Message.Split('\n', 2)[0].Trim().TrimEnd('.') + ".";
+            return new OrderSourceAuthenticationException(
+                $"AWS credentials for the Outposts source '{sourceName}' could not be obtained: {reason} Check AWS_PROFILE and its role_arn, source_profile, web identity or SSO settings, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+                new OrderErrorContext(sourceName),
+                e);
+        }
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -58,7 +58,7 @@ public static class RateLimitsOrderHubBuilderExtensions
 
         services.AddSingleton<RateLimitsMarker>();
         services.AddOptions<RateLimitsOptions>()
-            .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(RateLimitsOptions.SectionName).Bind(options))
+            .Configure<IServiceProvider>((options, sp) => Bind(sp.GetService<IConfiguration>()?.GetSection(RateLimitsOptions.SectionName), options))
             .Validate(o => o.ResolveStore() != RateLimitStoreKind.Redis || !string.IsNullOrWhiteSpace(o.Redis), "OrderHub:RateLimits:Store is Redis but OrderHub:RateLimits:Redis (ORDERHUB_REDIS) is empty: give a StackExchange.Redis configuration string, such as redis1:6379.")
             .Validate(o => o.OutageTolerance >= TimeSpan.Zero, "OrderHub:RateLimits:OutageTolerance must not be negative.")
             .ValidateOnStart();
@@ -74,6 +74,18 @@ public static class RateLimitsOrderHubBuilderExtensions
             };
         });
         return services;
+    }
+
+    // The binder's own error for an unknown store is an exception with the binder's wording; this one names what is accepted.
+    private static void Bind(IConfigurationSection? section, RateLimitsOptions options)
+    {
+        if (section?[nameof(RateLimitsOptions.Store)] is { Length: > 0 } store
+            && (!Enum.TryParse<RateLimitStoreKind>(store, ignoreCase: true, out var kind) || !Enum.IsDefined(kind)))
+        {
+            throw new OptionsValidationException(RateLimitsOptions.SectionName, typeof(RateLimitsOptions), [$"OrderHub:RateLimits:Store (ORDERHUB_RATE_LIMITS) is '{store}'; accepted: Machine, Redis or Process."]);
+        }
+
+        section?.Bind(options);
     }
 
     // Code wins over configuration: the choice is applied after binding.
