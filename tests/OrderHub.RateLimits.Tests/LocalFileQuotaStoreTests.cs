@@ -114,6 +114,56 @@ public sealed class LocalFileQuotaStoreTests : QuotaStoreContractTests, IDisposa
         reservation.Bucket.Permits.ShouldBe(3, 0.01, "the failed reservation took nothing");
     }
 
+    [Fact]
+    public async Task ReserveAsync_FileReplacedWhileOpen_MovesToTheFileNowAtThePath()
+    {
+        var time = new FakeTimeProvider();
+        var quota = new QuotaDefinition("p", permitsPerSecond: 1, burst: 1);
+        var running = Track(new LocalFileQuotaStore(FilePath, time));
+        await running.ReserveAsync(quota, new QuotaReservationRequest());
+        time.Advance(TimeSpan.FromSeconds(1)); // the bucket in the open file is full again
+
+        foreach (var file in Directory.GetFiles(_folder, "rate-limits.db*"))
+        {
+            File.Delete(file);
+        }
+
+        var newcomer = Track(new LocalFileQuotaStore(FilePath, time));
+        var newcomers = await newcomer.ReserveAsync(quota, new QuotaReservationRequest());
+        var runnings = await running.ReserveAsync(quota, new QuotaReservationRequest());
+
+        newcomers.Wait.ShouldBe(TimeSpan.Zero);
+        runnings.Wait.ShouldBe(TimeSpan.FromSeconds(1), "the running store queues behind the newcomer in the new file, not in the deleted one");
+        (await newcomer.ListAsync().SingleAsync()).Waiting.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_MapsNoSharedMemory_SoAFileSetChangedUnderItCannotKillTheProcess()
+    {
+        var quota = new QuotaDefinition("p", 1000, 1000);
+        var store = Track(new LocalFileQuotaStore(FilePath));
+        await store.ReserveAsync(quota, new QuotaReservationRequest());
+
+        // WAL's -shm index is memory-mapped: truncated (or made unwritable) under a running process, the next access
+        // is SIGBUS. Without it, truncating the whole file set is an error the store reports, then recovers from.
+        File.Exists(FilePath + "-shm").ShouldBeFalse("nothing of the file set is memory-mapped");
+        foreach (var file in Directory.GetFiles(_folder, "rate-limits.db*"))
+        {
+            await using var truncate = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            truncate.SetLength(0);
+        }
+
+        var first = await Record.ExceptionAsync(() => store.ReserveAsync(quota, new QuotaReservationRequest()).AsTask());
+        var second = await store.ReserveAsync(quota, new QuotaReservationRequest());
+
+        if (first is not null)
+        {
+            first.ShouldBeOfType<QuotaStoreUnavailableException>().Message.ShouldContain(FilePath);
+        }
+
+        second.IsGranted.ShouldBeTrue();
+    }
+
     public void Dispose()
     {
         foreach (var store in _stores)

@@ -43,6 +43,37 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
     }
 
     [Fact]
+    public async Task ReserveAsync_WrongPassword_FailsAtOnceAsAnAuthenticationFailure_NotAsAnOutage()
+    {
+        await using var own = await RedisServer.StartAsync(requirePassword: "right,pass=word");
+        var store = Track(RedisQuotaStore.Connect(own.Configuration, keyPrefix: null, password: "wrong-secret-value"));
+
+        var reserve = await Should.ThrowAsync<QuotaStoreUnavailableException>(() => store.ReserveAsync(new QuotaDefinition("p", 1, 1), new QuotaReservationRequest()).AsTask());
+        var list = await Should.ThrowAsync<QuotaStoreUnavailableException>(async () => await store.ListAsync().ToListAsync());
+
+        foreach (var error in new[] { reserve, list })
+        {
+            error.IsTransient.ShouldBeFalse("waiting does not fix a wrong password");
+            error.Message.ShouldContain("authentication failed");
+            error.Message.ShouldContain("ORDERHUB_REDIS_PASSWORD");
+            error.Message.ShouldNotContain("running and reachable");
+            error.ToString().ShouldNotContain("wrong-secret-value");
+        }
+    }
+
+    [Fact]
+    public async Task ReserveAsync_PasswordWithACommaGivenApart_IsAccepted()
+    {
+        await using var own = await RedisServer.StartAsync(requirePassword: "right,pass=word");
+        var store = Track(RedisQuotaStore.Connect(own.Configuration, keyPrefix: null, password: "right,pass=word"));
+
+        var reservation = await store.ReserveAsync(new QuotaDefinition("p", 1, 1), new QuotaReservationRequest());
+
+        reservation.IsGranted.ShouldBeTrue();
+        store.Description.ShouldNotContain("right,pass");
+    }
+
+    [Fact]
     public void Connect_NotAConfigurationString_SaysWhatIsExpectedWithoutEchoingIt()
     {
         var error = Should.Throw<ArgumentException>(() => RedisQuotaStore.Connect("password=only-a-secret"));

@@ -11,11 +11,13 @@ namespace OrderHub.Testing;
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-redis-").FullName;
+    private readonly string? _password;
     private Process? _process;
 
-    private RedisServer(int port)
+    private RedisServer(int port, string? password)
     {
         Port = port;
+        _password = password;
     }
 
     /// <summary>Gets the port.</summary>
@@ -25,10 +27,11 @@ public sealed class RedisServer : IAsyncDisposable
     public string Configuration => $"127.0.0.1:{Port},connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000";
 
     /// <summary>Starts a server on a free port.</summary>
+    /// <param name="requirePassword">The password clients must give (<c>requirepass</c>); none by default.</param>
     /// <returns>The running server.</returns>
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(string? requirePassword = null)
     {
-        var server = new RedisServer(LoopbackPorts.Free());
+        var server = new RedisServer(LoopbackPorts.Free(), requirePassword);
         await server.StartAgainAsync();
         return server;
     }
@@ -55,6 +58,12 @@ public sealed class RedisServer : IAsyncDisposable
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--dir", _folder, "--protected-mode", "yes" })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (_password is not null)
+        {
+            info.ArgumentList.Add("--requirepass");
+            info.ArgumentList.Add(_password);
         }
 
         _process = Process.Start(info)!;
@@ -102,7 +111,9 @@ public sealed class RedisServer : IAsyncDisposable
             stream.Write("PING\r\n"u8);
             var buffer = new byte[16];
             var read = stream.Read(buffer);
-            return read > 0 && buffer[0] == (byte)'+';
+
+            // "-NOAUTH": a server with requirepass answers too.
+            return read > 0 && (buffer[0] == (byte)'+' || buffer.AsSpan(0, read).StartsWith("-NOAUTH"u8));
         }
         catch (SocketException)
         {

@@ -35,6 +35,7 @@ internal static class CliConfiguration
         ("AWS_REGION", "OrderHub:Sources:outposts:Region", "AWS region (an Outposts source named outposts; credentials as the AWS SDKs find them)"),
         ("AWS_DEFAULT_REGION", "OrderHub:Sources:outposts:Region", "AWS region, when AWS_REGION is not set"),
         ("ORDERHUB_REDIS", "OrderHub:RateLimits:Redis", "share rate limits across machines through this Redis (a StackExchange.Redis configuration string)"),
+        ("ORDERHUB_REDIS_PASSWORD", "OrderHub:RateLimits:RedisPassword", "the Redis password, apart from ORDERHUB_REDIS (any character, commas included; never shown)"),
         ("ORDERHUB_RATE_LIMITS", "OrderHub:RateLimits:Store", "machine (default: every process of this user shares them), redis or process"),
         ("ORDERHUB_RATE_LIMITS_FILE", "OrderHub:RateLimits:File", "the machine-wide rate-limit file (default: OrderHub/rate-limits.db in the user's local data folder)"),
     ];

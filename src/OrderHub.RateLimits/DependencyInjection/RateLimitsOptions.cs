@@ -18,6 +18,12 @@ public sealed class RateLimitsOptions
     /// <summary>Gets or sets the StackExchange.Redis configuration string (for example <c>redis1:6379,password=...</c>).</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// Gets or sets the Redis password, given apart from <see cref="Redis"/> so that it may hold any character (a
+    /// comma cannot be written in a configuration string); it wins over a password there, and is never logged.
+    /// </summary>
+    public string? RedisPassword { get; set; }
+
     /// <summary>Gets or sets the prefix of bucket keys in Redis; the default is <c>orderhub:quota:</c>.</summary>
     public string? RedisKeyPrefix { get; set; }
 

@@ -68,7 +68,7 @@ public static class RateLimitsOrderHubBuilderExtensions
             var options = sp.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
             return options.ResolveStore() switch
             {
-                RateLimitStoreKind.Redis => RedisQuotaStore.Connect(options.Redis!, options.RedisKeyPrefix),
+                RateLimitStoreKind.Redis => RedisQuotaStore.Connect(options.Redis!, options.RedisKeyPrefix, options.RedisPassword),
                 RateLimitStoreKind.Process => new InProcessQuotaStore(sp.GetRequiredService<TimeProvider>()),
                 _ => new LocalFileQuotaStore(string.IsNullOrWhiteSpace(options.File) ? LocalFileQuotaStore.DefaultPath : options.File, sp.GetRequiredService<TimeProvider>()),
             };

@@ -20,6 +20,9 @@ public sealed class LocalFileQuotaStore : IQuotaStore, IDisposable
 
     private const string Columns = "permits, updated_us, resumes_us, permits_per_second, burst, last_throttled_us";
 
+    // SQLITE_READONLY_DBMOVED: SQLite refuses to write a file whose path now names another file or none.
+    private const int SqliteReadOnlyDatabaseMoved = 1032;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _busyTimeout;
@@ -170,7 +173,20 @@ public sealed class LocalFileQuotaStore : IQuotaStore, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _connection ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return work(_connection);
+            try
+            {
+                return work(_connection);
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqliteReadOnlyDatabaseMoved)
+            {
+                // The file at the path was deleted or replaced while this process held the old one open: the other
+                // processes spend the quota in the file now at the path, so this one moves to it and tries once more
+                // (the failed transaction was rolled back and took nothing).
+                _connection.Dispose();
+                _connection = null;
+                _connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                return work(_connection);
+            }
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException && e is not ObjectDisposedException)
         {
@@ -223,11 +239,20 @@ public sealed class LocalFileQuotaStore : IQuotaStore, IDisposable
                 throw new InvalidOperationException("it is another application's database, not an OrderHub rate-limit file");
             }
 
-            // WAL: readers never block the writer; synchronous=NORMAL: a power cut may lose the last grants, never corrupt the file.
+            // A rollback journal, not WAL, and no memory map: WAL's -shm index is memory-mapped, so a file set made
+            // unwritable, truncated or replaced under a running process kills it with SIGBUS, where a journal gives an
+            // error this store reports. The journal also makes SQLite check on each write that the path still names
+            // the file open (SQLITE_READONLY_DBMOVED), which is how a replaced file is noticed. Transactions are a
+            // few rows, so WAL's concurrency buys nothing here. A file an older version left in WAL mode is switched
+            // back once no other process has it open.
+            await ExecuteAsync(connection, "PRAGMA mmap_size=0;", cancellationToken).ConfigureAwait(false);
+            await ScalarTextAsync(connection, "PRAGMA journal_mode=DELETE", cancellationToken).ConfigureAwait(false);
+
+            // synchronous=NORMAL: a power cut may lose the last grants, never corrupt the file.
             await ExecuteAsync(
                 connection,
                 string.Create(CultureInfo.InvariantCulture, $"""
-                    PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA application_id={ApplicationId};
+                    PRAGMA synchronous=NORMAL; PRAGMA application_id={ApplicationId};
                     CREATE TABLE IF NOT EXISTS quota_bucket (
                       partition TEXT PRIMARY KEY NOT NULL, permits REAL NOT NULL, updated_us INTEGER NOT NULL, resumes_us INTEGER NOT NULL,
                       permits_per_second REAL NOT NULL, burst INTEGER NOT NULL, last_throttled_us INTEGER, forget_after_us INTEGER NOT NULL);
@@ -276,6 +301,16 @@ public sealed class LocalFileQuotaStore : IQuotaStore, IDisposable
         {
             command.CommandText = sql;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<string?> ScalarTextAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = sql;
+            return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
     }
 

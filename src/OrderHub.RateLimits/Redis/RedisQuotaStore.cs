@@ -77,6 +77,10 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     private readonly bool _ownsConnection;
     private readonly string _keyPrefix;
 
+    // Set while the last connection attempt was refused for its credentials: the client's own errors then only say
+    // that no connection is available (or time out), which would read as an outage and be waited for.
+    private volatile bool _authenticationFailed;
+
     /// <summary>Initializes a new instance of the <see cref="RedisQuotaStore"/> class over a connection the caller owns.</summary>
     /// <param name="connection">The connection.</param>
     /// <param name="keyPrefix">The prefix of bucket keys; the default is <see cref="DefaultKeyPrefix"/>.</param>
@@ -92,6 +96,8 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         _ownsConnection = ownsConnection;
         _keyPrefix = string.IsNullOrEmpty(keyPrefix) ? DefaultKeyPrefix : keyPrefix;
         Description = $"Redis at {string.Join(", ", connection.GetEndPoints().Select(e => e.ToString()))}";
+        connection.ConnectionFailed += OnConnectionFailed;
+        connection.ConnectionRestored += OnConnectionRestored;
     }
 
     /// <inheritdoc />
@@ -105,7 +111,18 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     /// <param name="keyPrefix">The prefix of bucket keys; the default is <see cref="DefaultKeyPrefix"/>.</param>
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentException">The configuration string cannot be read.</exception>
-    public static RedisQuotaStore Connect(string configuration, string? keyPrefix = null)
+    public static RedisQuotaStore Connect(string configuration, string? keyPrefix = null) => Connect(configuration, keyPrefix, password: null);
+
+    /// <summary>
+    /// Connects to Redis with a StackExchange.Redis configuration string and a password given apart from it (so that
+    /// it may hold a comma), and owns the connection. It returns at once even when Redis is down.
+    /// </summary>
+    /// <param name="configuration">The configuration string, such as <c>redis1:6379,ssl=true</c>.</param>
+    /// <param name="keyPrefix">The prefix of bucket keys; <see langword="null"/> for <see cref="DefaultKeyPrefix"/>.</param>
+    /// <param name="password">The password; <see langword="null"/> or empty for the one in the configuration string, if any. It is never shown.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The configuration string cannot be read.</exception>
+    public static RedisQuotaStore Connect(string configuration, string? keyPrefix, string? password)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
         ConfigurationOptions options;
@@ -124,6 +141,11 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         if (options.EndPoints.Count == 0)
         {
             throw new ArgumentException("The Redis configuration for rate limits (OrderHub:RateLimits:Redis, ORDERHUB_REDIS) names no server, such as redis1:6379.", nameof(configuration));
+        }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            options.Password = password;
         }
 
         options.AbortOnConnectFail = false;
@@ -163,6 +185,8 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
             var primaries = _connection.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToArray();
             if (primaries.Length == 0)
             {
+                // The client's own error says why (a refused password, say), where the empty list only says none is connected.
+                await _connection.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 throw Unavailable("no primary is connected", null);
             }
 
@@ -174,7 +198,7 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
                 }
             }
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             throw Unavailable(e.GetType().Name, e);
         }
@@ -193,6 +217,8 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _connection.ConnectionFailed -= OnConnectionFailed;
+        _connection.ConnectionRestored -= OnConnectionRestored;
         if (_ownsConnection)
         {
             _connection.Dispose();
@@ -247,9 +273,43 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         return new ScriptResult(true, (int)values[0] == 1, long.Parse((string)values[1]!, CultureInfo.InvariantCulture), bucket);
     }
 
-    private QuotaStoreUnavailableException Unavailable(string reason, Exception? e) =>
-        new($"{Description} cannot be used for rate limits ({reason}). No request was sent on its behalf. "
-            + "Check that Redis is running and reachable, or change OrderHub:RateLimits:Redis (ORDERHUB_REDIS).", e);
+    private static bool IsAuthenticationFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+                || (e is RedisServerException && (e.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || e.Message.StartsWith("WRONGPASS", StringComparison.Ordinal))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure || IsAuthenticationFailure(e.Exception))
+        {
+            _authenticationFailed = true;
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _authenticationFailed = false;
+
+    private QuotaStoreUnavailableException Unavailable(string reason, Exception? e)
+    {
+        if (IsAuthenticationFailure(e))
+        {
+            _authenticationFailed = true;
+        }
+
+        return _authenticationFailed
+            ? new($"{Description} refused the credentials for rate limits (authentication failed). No request was sent on its behalf. "
+                + "Check the password: OrderHub:RateLimits:RedisPassword (ORDERHUB_REDIS_PASSWORD), or the one in OrderHub:RateLimits:Redis (ORDERHUB_REDIS).", e, isTransient: false)
+            : new($"{Description} cannot be used for rate limits ({reason}). No request was sent on its behalf. "
+                + "Check that Redis is running and reachable, or change OrderHub:RateLimits:Redis (ORDERHUB_REDIS).", e);
+    }
 
     private readonly record struct ScriptResult(bool Exists, bool Granted, long WaitMicros, QuotaBucket Bucket);
 }

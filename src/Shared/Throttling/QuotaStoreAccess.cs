@@ -37,7 +37,8 @@ internal sealed partial class QuotaStoreAccess
         _outageRetry = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<QuotaStoreUnavailableException>(),
+                // A wrong setting (Redis refused the password) does not pass by waiting: it fails at once.
+                ShouldHandle = new PredicateBuilder().Handle<QuotaStoreUnavailableException>(e => e.IsTransient),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

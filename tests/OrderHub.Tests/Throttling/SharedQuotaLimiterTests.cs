@@ -162,6 +162,19 @@ public sealed class SharedQuotaLimiterTests
     }
 
     [Fact]
+    public async Task AcquireAsync_StoreRefusesTheCredentials_WaitingCallerFailsAtOnce()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+        _store.Down = true;
+        _store.DownForGood = true;
+
+        var error = await Should.ThrowAsync<OrderHub.RateLimits.QuotaStoreUnavailableException>(() => limiter.AcquireAsync(null, default).AsTask());
+
+        error.IsTransient.ShouldBeFalse();
+        _store.Calls.ShouldBe(1, "a wrong setting is not waited for as an outage");
+    }
+
+    [Fact]
     public async Task AcquireAsync_StoreDownLongerThanTheTolerance_FailsWithTheStoresError()
     {
         var limiter = Limiter(new QuotaStoreAccess(_store, _time, outageTolerance: TimeSpan.FromSeconds(30)), rate: 1, burst: 5);
@@ -222,6 +235,8 @@ public sealed class SharedQuotaLimiterTests
 
         public volatile bool Down;
 
+        public volatile bool DownForGood;
+
         public List<bool> StartFullFlags { get; } = [];
 
         public int Calls => Volatile.Read(ref _calls);
@@ -265,7 +280,7 @@ public sealed class SharedQuotaLimiterTests
             Interlocked.Increment(ref _calls);
             if (Down)
             {
-                throw new QuotaStoreUnavailableException("the test store is down.");
+                throw new QuotaStoreUnavailableException("the test store is down.", null, isTransient: !DownForGood);
             }
         }
     }
