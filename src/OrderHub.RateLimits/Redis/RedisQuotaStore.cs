@@ -81,6 +81,11 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     // that no connection is available (or time out), which would read as an outage and be waited for.
     private volatile bool _authenticationFailed;
 
+    // Completes once the connection has either come up or failed for a known reason: a call that fails before then
+    // (the password is refused a moment after the first connection error) waits for it, briefly, to say which.
+    private static readonly TimeSpan FirstOutcomeWait = TimeSpan.FromSeconds(5);
+    private readonly TaskCompletionSource _firstOutcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Initializes a new instance of the <see cref="RedisQuotaStore"/> class over a connection the caller owns.</summary>
     /// <param name="connection">The connection.</param>
     /// <param name="keyPrefix">The prefix of bucket keys; the default is <see cref="DefaultKeyPrefix"/>.</param>
@@ -98,6 +103,10 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         Description = $"Redis at {string.Join(", ", connection.GetEndPoints().Select(e => e.ToString()))}";
         connection.ConnectionFailed += OnConnectionFailed;
         connection.ConnectionRestored += OnConnectionRestored;
+        if (connection.IsConnected)
+        {
+            _firstOutcome.TrySetResult();
+        }
     }
 
     /// <inheritdoc />
@@ -200,7 +209,7 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            throw Unavailable(e.GetType().Name, e);
+            throw await UnavailableAsync(e.GetType().Name, e, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var key in keys.Order(StringComparer.Ordinal))
@@ -247,7 +256,7 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw Unavailable(e.GetType().Name, e);
+            throw await UnavailableAsync(e.GetType().Name, e, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
@@ -293,9 +302,27 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         {
             _authenticationFailed = true;
         }
+
+        _firstOutcome.TrySetResult();
     }
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _authenticationFailed = false;
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _authenticationFailed = false;
+        _firstOutcome.TrySetResult();
+    }
+
+    // A connection error that came before the connection's first outcome waits for it, so that a refused password
+    // is reported as such from the first call on.
+    private async Task<QuotaStoreUnavailableException> UnavailableAsync(string reason, Exception e, CancellationToken cancellationToken)
+    {
+        if (e is RedisConnectionException && !_authenticationFailed)
+        {
+            await _firstOutcome.Task.WaitAsync(FirstOutcomeWait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return Unavailable(reason, e);
+    }
 
     private QuotaStoreUnavailableException Unavailable(string reason, Exception? e)
     {
