@@ -5,6 +5,8 @@ using Npgsql;
 using NpgsqlTypes;
 using OrderHub.Json;
 using OrderHub.Sync;
+using Polly;
+using Polly.Retry;
 
 namespace OrderHub.Storage.PostgreSql;
 
@@ -28,6 +30,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     private readonly ITimer _renewal;
     private readonly Guid _workerId;
     private readonly NpgsqlConnection _liveness;
+    private readonly ResiliencePipeline _outage;
 
     private PostgreSqlOrderStore(NpgsqlDataSource dataSource, NpgsqlConnection liveness, Guid workerId, string location, PostgreSqlOrderStoreOptions options, TimeProvider timeProvider)
     {
@@ -37,6 +40,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         Location = location;
         _options = options;
         _timeProvider = timeProvider;
+        _outage = BuildOutagePipeline(options.OutageTolerance, timeProvider);
         var every = options.LeaseDuration / 3;
         _renewal = timeProvider.CreateTimer(static state => _ = ((PostgreSqlOrderStore)state!).RenewLeasesAsync(), this, every, every);
     }
@@ -658,15 +662,58 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
 
     private async Task<T> GuardAsync<T>(Func<Task<T>> action)
     {
+        var context = ResilienceContextPool.Shared.Get();
+        context.Properties.Set(OutageStarted, _timeProvider.GetTimestamp());
         try
         {
-            return await action().ConfigureAwait(false);
+            return await _outage.ExecuteAsync(static async (_, call) => await call().ConfigureAwait(false), context, action).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             throw Translate(e, Location);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
+
+    private static readonly ResiliencePropertyKey<long> OutageStarted = new("orderhub.store.call-started");
+
+    // Each call is retried (a commit is one transaction, so a retried one lands once) while the store is briefly away,
+    // for at most the tolerance counted from the call's start, on the store's clock; then it fails as it always did.
+    private static ResiliencePipeline BuildOutagePipeline(TimeSpan tolerance, TimeProvider timeProvider)
+    {
+        if (tolerance == TimeSpan.Zero)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e
+                    && IsTransient(e)
+                    && timeProvider.GetElapsedTime(args.Context.Properties.GetValue(OutageStarted, timeProvider.GetTimestamp())) < tolerance),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(5),
+            })
+            .Build();
+    }
+
+    // What passes by itself: the server unreachable, restarting or shutting down, or the connection cut. Not
+    // credentials, a missing database, a full disk or a broken constraint: waiting mends none of those.
+    private static bool IsTransient(Exception error) => error switch
+    {
+        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException { InnerException: SocketException or IOException or EndOfStreamException } => true,
+        NpgsqlException { InnerException: null } npgsql => npgsql.IsTransient,
+        _ => false,
+    };
 
     private static async Task MigrateAsync(NpgsqlDataSource dataSource, string location, CancellationToken cancellationToken)
     {

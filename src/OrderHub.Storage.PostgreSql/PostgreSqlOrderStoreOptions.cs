@@ -21,8 +21,21 @@ public sealed record PostgreSqlOrderStoreOptions
     /// </summary>
     public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Gets how long a call rides out a store that is unreachable or restarting (connection refused or reset, admin
+    /// shutdown, cannot connect now) before it fails as before; it retries with backoff meanwhile. Errors that waiting
+    /// cannot mend (credentials, a missing database, a full disk, a constraint) fail at once. Zero never retries. The
+    /// default is 2 minutes.
+    /// </summary>
+    public TimeSpan OutageTolerance { get; init; } = TimeSpan.FromMinutes(2);
+
     internal void Validate()
     {
+        if (OutageTolerance < TimeSpan.Zero || OutageTolerance > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"OutageTolerance must be between 0 (never retry) and 1 hour; it is {OutageTolerance}.", nameof(OutageTolerance));
+        }
+
         if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException("LeaseDuration must be at least 1 second.", nameof(LeaseDuration));
