@@ -5,6 +5,8 @@ using Npgsql;
 using NpgsqlTypes;
 using OrderHub.Json;
 using OrderHub.Sync;
+using Polly;
+using Polly.Retry;
 
 namespace OrderHub.Storage.PostgreSql;
 
@@ -26,14 +28,19 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     private readonly PostgreSqlOrderStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ITimer _renewal;
-    private readonly Guid _workerId = Guid.NewGuid();
+    private readonly Guid _workerId;
+    private readonly NpgsqlConnection _liveness;
+    private readonly ResiliencePipeline _outage;
 
-    private PostgreSqlOrderStore(NpgsqlDataSource dataSource, string location, PostgreSqlOrderStoreOptions options, TimeProvider timeProvider)
+    private PostgreSqlOrderStore(NpgsqlDataSource dataSource, NpgsqlConnection liveness, Guid workerId, string location, PostgreSqlOrderStoreOptions options, TimeProvider timeProvider)
     {
         _dataSource = dataSource;
+        _liveness = liveness;
+        _workerId = workerId;
         Location = location;
         _options = options;
         _timeProvider = timeProvider;
+        _outage = BuildOutagePipeline(options.OutageTolerance, timeProvider);
         var every = options.LeaseDuration / 3;
         _renewal = timeProvider.CreateTimer(static state => _ = ((PostgreSqlOrderStore)state!).RenewLeasesAsync(), this, every, every);
     }
@@ -63,17 +70,25 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         builder.ApplicationName ??= "orderhub";
         var location = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}";
         var dataSource = NpgsqlDataSource.Create(builder);
+        NpgsqlConnection? liveness = null;
+        var workerId = Guid.NewGuid();
         try
         {
             await MigrateAsync(dataSource, location, cancellationToken).ConfigureAwait(false);
+            liveness = await HoldLivenessLockAsync(dataSource, workerId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or OrderStoreException or TimeoutException)
         {
+            if (liveness is not null)
+            {
+                await liveness.DisposeAsync().ConfigureAwait(false);
+            }
+
             await dataSource.DisposeAsync().ConfigureAwait(false);
             throw e as OrderStoreException ?? Translate(e, location);
         }
 
-        return new PostgreSqlOrderStore(dataSource, location, options, timeProvider ?? TimeProvider.System);
+        return new PostgreSqlOrderStore(dataSource, liveness, workerId, location, options, timeProvider ?? TimeProvider.System);
     }
 
     /// <inheritdoc />
@@ -127,10 +142,26 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         while (true)
         {
             var batch = await GuardAsync(() => LeaseAsync(runId, firstPass, after, startedAt, cancellationToken)).ConfigureAwait(false);
-            foreach (var (seq, reference) in batch)
+            var leasedAt = _timeProvider.GetTimestamp();
+            HashSet<OrderReference>? stillHeld = null;
+            for (var i = 0; i < batch.Count; i++)
             {
+                var (seq, reference) = batch[i];
                 after = Math.Max(after, seq);
-                yield return reference;
+
+                // The caller took longer than a renewal period (or the process was paused): hand out only what is
+                // still leased to this worker, renewed; the rest went to others when its lease ran out.
+                if (_timeProvider.GetElapsedTime(leasedAt) > _options.LeaseDuration / 3)
+                {
+                    var rest = batch.Skip(i).Select(b => b.Reference).ToArray();
+                    stillHeld = await GuardAsync(() => RenewHeldAsync(runId, rest, cancellationToken)).ConfigureAwait(false);
+                    leasedAt = _timeProvider.GetTimestamp();
+                }
+
+                if (stillHeld is null || stillHeld.Contains(reference))
+                {
+                    yield return reference;
+                }
             }
 
             if (batch.Count > 0)
@@ -175,13 +206,31 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
 
             using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Fencing: a worker paused past its lease (SIGSTOP, a long GC) may commit after another took the reference;
+            // what it read is dropped, in this transaction, under the references' row locks.
+            var lost = await LockLostLeasesAsync(connection, transaction, runId, [.. results.Select(r => r.Reference)], cancellationToken).ConfigureAwait(false);
+            if (lost.Count > 0)
+            {
+                for (var i = 0; i < results.Count; i++)
+                {
+                    if (lost.Contains(results[i].Reference))
+                    {
+                        outcomes[i] = StoreOutcome.LeaseLost;
+                    }
+                }
+
+                orders.RemoveAll(o => lost.Contains(results[o.Index].Reference));
+                failures.RemoveAll(f => lost.Contains(results[f.Index].Reference));
+            }
+
             var upserted = await UpsertAsync(connection, transaction, [.. orders.Select(o => o.Row)], cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < orders.Count; k++)
             {
                 outcomes[orders[k].Index] = upserted[k];
             }
 
-            await MarkDoneAsync(connection, transaction, runId, [.. orders.Select(o => results[o.Index].Reference)], cancellationToken).ConfigureAwait(false);
+            await MarkDoneAsync(connection, transaction, runId, _workerId, [.. orders.Select(o => results[o.Index].Reference)], cancellationToken).ConfigureAwait(false);
             foreach (var (index, failure) in failures)
             {
                 outcomes[index] = StoreOutcome.Failed;
@@ -309,8 +358,36 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     public async ValueTask DisposeAsync()
     {
         await _renewal.DisposeAsync().ConfigureAwait(false);
+        await _liveness.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
+
+    // A worker holds a session-level advisory lock on a key derived from its id on a connection of its own, for the
+    // store's life: PostgreSQL releases it when that connection drops (the process died, even by kill -9), so the
+    // others take its leases at once instead of after their expiry, which still covers a worker alive but stuck.
+    private static async Task<NpgsqlConnection> HoldLivenessLockAsync(NpgsqlDataSource dataSource, Guid workerId, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({WorkerLockKey})", connection);
+            command.Parameters.AddWithValue("worker", workerId);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // The key of a worker's liveness lock, from its id; the same expression over leased_by tells whether a holder lives.
+    private const string WorkerLockKey = "hashtextextended(@worker::text, 0)";
+
+    // True when the lease holder's liveness lock is free (its session is gone). The probe takes the lock for the
+    // transaction only: it is released at once, and a live holder's session lock makes it fail.
+    private const string HolderGone = "pg_try_advisory_xact_lock(hashtextextended(leased_by::text, 0))";
 
     private static PreparedOrder Prepare(Order order)
     {
@@ -328,10 +405,10 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             return [];
         }
 
-        var existing = new Dictionary<(string, string), string>();
+        var existing = new Dictionary<(string, string), (string Hash, DateTime? LastUpdatedAt)>();
         using (var locked = new NpgsqlCommand(
             """
-            SELECT o.source, o.order_id, o.content_hash FROM orderhub_orders o
+            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at FROM orderhub_orders o
             JOIN unnest(@sources, @ids) AS k(source, order_id) ON o.source = k.source AND o.order_id = k.order_id
             ORDER BY o.source, o.order_id FOR UPDATE OF o
             """,
@@ -343,12 +420,42 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                existing[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+                existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetDateTime(3));
             }
         }
 
-        // The last of several results for one order in a batch wins, as it would row by row.
-        var last = rows.Select((r, i) => (r, i)).GroupBy(x => (x.r.Order.Source, x.r.Order.OrderId)).Select(g => g.Last().r).OrderBy(r => r.Order.Source, StringComparer.Ordinal).ThenBy(r => r.Order.OrderId, StringComparer.Ordinal).ToArray();
+        // Row by row, as several results for one order in a batch would be stored one after the other: a copy older
+        // than what is stored (or was just taken from this batch) is not written; of the others, the last one wins.
+        var outcomes = new StoreOutcome[rows.Length];
+        var winners = new Dictionary<(string, string), PreparedOrder>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var key = (rows[i].Order.Source, rows[i].Order.OrderId);
+            var updated = rows[i].Order.LastUpdatedAt is { } at ? TruncateToMicroseconds(at.UtcDateTime) : (DateTime?)null;
+            if (!existing.TryGetValue(key, out var stored))
+            {
+                outcomes[i] = StoreOutcome.Inserted;
+            }
+            else if (updated < stored.LastUpdatedAt)
+            {
+                outcomes[i] = StoreOutcome.Superseded;
+                continue;
+            }
+            else
+            {
+                outcomes[i] = stored.Hash == rows[i].Hash ? StoreOutcome.Unchanged : StoreOutcome.Updated;
+            }
+
+            existing[key] = (rows[i].Hash, updated);
+            winners[key] = rows[i];
+        }
+
+        if (winners.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var last = winners.Values.OrderBy(r => r.Order.Source, StringComparer.Ordinal).ThenBy(r => r.Order.OrderId, StringComparer.Ordinal).ToArray();
         using (var upsert = new NpgsqlCommand(
             """
             INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json, stored_at)
@@ -359,6 +466,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
                 last_updated_at = excluded.last_updated_at, content_hash = excluded.content_hash,
                 json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
+            WHERE orderhub_orders.last_updated_at IS NULL OR excluded.last_updated_at IS NULL OR excluded.last_updated_at >= orderhub_orders.last_updated_at
             """,
             connection,
             transaction))
@@ -375,18 +483,44 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var outcomes = new StoreOutcome[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var key = (rows[i].Order.Source, rows[i].Order.OrderId);
-            outcomes[i] = !existing.TryGetValue(key, out var hash) ? StoreOutcome.Inserted : hash == rows[i].Hash ? StoreOutcome.Unchanged : StoreOutcome.Updated;
-            existing[key] = rows[i].Hash; // a second result for the order in this batch compares with the first
-        }
-
         return outcomes;
     }
 
-    private static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, OrderReference[] references, CancellationToken cancellationToken)
+    // PostgreSQL keeps microseconds: a time is compared as it would be stored.
+    private static DateTime TruncateToMicroseconds(DateTime value) => new(value.Ticks - (value.Ticks % 10), value.Kind);
+
+    // Locks the references' rows (in key order, as the upsert does) and returns those another worker holds or finished.
+    private async Task<HashSet<OrderReference>> LockLostLeasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, OrderReference[] references, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(
+            """
+            SELECT s.source, s.order_id, s.leased_by FROM orderhub_sync_items s
+            JOIN unnest(@sources, @ids) AS k(source, order_id) ON s.source = k.source AND s.order_id = k.order_id
+            WHERE s.run_id = @run
+            ORDER BY s.source, s.order_id FOR UPDATE OF s
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("sources", references.Select(r => r.Source).ToArray());
+        command.Parameters.AddWithValue("ids", references.Select(r => r.OrderId).ToArray());
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var lost = new HashSet<OrderReference>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A reference never leased (committed outside an enumeration) belongs to whoever commits it.
+            if (!reader.IsDBNull(2) && reader.GetGuid(2) != _workerId)
+            {
+                lost.Add(new OrderReference(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return lost;
+    }
+
+    // A done reference keeps the worker that finished it in leased_by (with no expiry), so a worker that lost the lease
+    // and commits late is told so; leasing, renewal and waiting look only at pending and failed references.
+    private static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, Guid workerId, OrderReference[] references, CancellationToken cancellationToken)
     {
         if (references.Length == 0)
         {
@@ -396,13 +530,14 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         using var mark = new NpgsqlCommand(
             """
             UPDATE orderhub_sync_items s SET state = 1, attempts = s.attempts + 1, reason = NULL, error_type = NULL, request_id = NULL,
-                updated_at = now(), leased_by = NULL, leased_until = NULL
+                updated_at = now(), leased_by = @me, leased_until = NULL
             FROM unnest(@sources, @ids) AS k(source, order_id)
             WHERE s.run_id = @run AND s.source = k.source AND s.order_id = k.order_id
             """,
             connection,
             transaction);
         mark.Parameters.AddWithValue("run", runId);
+        mark.Parameters.AddWithValue("me", workerId);
         mark.Parameters.AddWithValue("sources", references.Select(r => r.Source).ToArray());
         mark.Parameters.AddWithValue("ids", references.Select(r => r.OrderId).ToArray());
         await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -435,8 +570,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     private async Task<IReadOnlyList<(long Seq, OrderReference Reference)>> LeaseAsync(string runId, bool firstPass, long after, DateTime startedAt, CancellationToken cancellationToken)
     {
         var who = firstPass
-            ? "seq > @after AND (leased_by IS NULL OR leased_by = @me OR leased_until < now())"
-            : "leased_by IS DISTINCT FROM @me AND (leased_by IS NULL OR leased_until < now())";
+            ? $"seq > @after AND (leased_by IS NULL OR leased_by = @me OR leased_until < now() OR {HolderGone})"
+            : $"leased_by IS DISTINCT FROM @me AND (leased_by IS NULL OR leased_until < now() OR {HolderGone})";
         using var command = _dataSource.CreateCommand(
             $"""
             WITH picked AS (
@@ -463,6 +598,30 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
 
         batch.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         return batch;
+    }
+
+    private async Task<HashSet<OrderReference>> RenewHeldAsync(string runId, OrderReference[] references, CancellationToken cancellationToken)
+    {
+        using var command = _dataSource.CreateCommand(
+            """
+            UPDATE orderhub_sync_items s SET leased_until = now() + @lease
+            FROM unnest(@sources, @ids) AS k(source, order_id)
+            WHERE s.run_id = @run AND s.source = k.source AND s.order_id = k.order_id AND s.leased_by = @me AND s.state IN (0, 2)
+            RETURNING s.source, s.order_id
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("me", _workerId);
+        command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+        command.Parameters.AddWithValue("sources", references.Select(r => r.Source).ToArray());
+        command.Parameters.AddWithValue("ids", references.Select(r => r.OrderId).ToArray());
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var held = new HashSet<OrderReference>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            held.Add(new OrderReference(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return held;
     }
 
     private async Task<bool> OthersHoldLeasesAsync(string runId, DateTime startedAt, CancellationToken cancellationToken)
@@ -503,15 +662,58 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
 
     private async Task<T> GuardAsync<T>(Func<Task<T>> action)
     {
+        var context = ResilienceContextPool.Shared.Get();
+        context.Properties.Set(OutageStarted, _timeProvider.GetTimestamp());
         try
         {
-            return await action().ConfigureAwait(false);
+            return await _outage.ExecuteAsync(static async (_, call) => await call().ConfigureAwait(false), context, action).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             throw Translate(e, Location);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
+
+    private static readonly ResiliencePropertyKey<long> OutageStarted = new("orderhub.store.call-started");
+
+    // Each call is retried (a commit is one transaction, so a retried one lands once) while the store is briefly away,
+    // for at most the tolerance counted from the call's start, on the store's clock; then it fails as it always did.
+    private static ResiliencePipeline BuildOutagePipeline(TimeSpan tolerance, TimeProvider timeProvider)
+    {
+        if (tolerance == TimeSpan.Zero)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e
+                    && IsTransient(e)
+                    && timeProvider.GetElapsedTime(args.Context.Properties.GetValue(OutageStarted, timeProvider.GetTimestamp())) < tolerance),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(5),
+            })
+            .Build();
+    }
+
+    // What passes by itself: the server unreachable, restarting or shutting down, or the connection cut. Not
+    // credentials, a missing database, a full disk or a broken constraint: waiting mends none of those.
+    private static bool IsTransient(Exception error) => error switch
+    {
+        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException { InnerException: SocketException or IOException or EndOfStreamException } => true,
+        NpgsqlException { InnerException: null } npgsql => npgsql.IsTransient,
+        _ => false,
+    };
 
     private static async Task MigrateAsync(NpgsqlDataSource dataSource, string location, CancellationToken cancellationToken)
     {

@@ -728,7 +728,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         {
             _hash = connection.CreateCommand();
             _hash.Transaction = transaction;
-            _hash.CommandText = "SELECT content_hash FROM orders WHERE source = $source AND order_id = $id";
+            _hash.CommandText = "SELECT content_hash, last_updated_at FROM orders WHERE source = $source AND order_id = $id";
             _hash.Parameters.Add("$source", SqliteType.Text);
             _hash.Parameters.Add("$id", SqliteType.Text);
 
@@ -772,7 +772,22 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         {
             _hash.Parameters["$source"].Value = row.Order.Source;
             _hash.Parameters["$id"].Value = row.Order.OrderId;
-            var existing = await _hash.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+            string? existing = null;
+            DateTimeOffset? storedUpdatedAt = null;
+            using (var reader = await _hash.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    existing = reader.GetString(0);
+                    storedUpdatedAt = reader.IsDBNull(1) ? null : ParseTimestamp(reader.GetString(1));
+                }
+            }
+
+            // No older copy replaces a newer one; times are compared only when both are known.
+            if (existing is not null && row.Order.LastUpdatedAt < storedUpdatedAt)
+            {
+                return StoreOutcome.Superseded;
+            }
 
             _upsert.Parameters["$source"].Value = row.Order.Source;
             _upsert.Parameters["$id"].Value = row.Order.OrderId;

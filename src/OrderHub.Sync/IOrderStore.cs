@@ -5,6 +5,14 @@ namespace OrderHub.Sync;
 /// transaction, so a run stopped at any moment (even killed) and started again fetches only what is missing, and no
 /// order is stored twice.
 /// </summary>
+/// <remarks>
+/// No older copy ever replaces a newer one, whoever writes it (a run's <see cref="CommitAsync"/>, an incremental
+/// sync's page, a lookup's <see cref="UpsertAsync"/>): a copy whose <see cref="Order.LastUpdatedAt"/> is earlier
+/// than the stored copy's is not written (<see cref="StoreOutcome.Superseded"/>). Times are compared only when both
+/// are known; a copy without one, or over one without one, replaces it (it is the latest read). A store that shares
+/// runs between workers commits a reference only for the worker that still holds its lease, checked in the commit's
+/// own transaction (<see cref="StoreOutcome.LeaseLost"/> otherwise, and nothing is written for it).
+/// </remarks>
 public interface IOrderStore
 {
     /// <summary>Adds references to a run, as pending. References the run already has keep their state.</summary>
@@ -87,6 +95,18 @@ public enum StoreOutcome
 
     /// <summary>A failure was recorded.</summary>
     Failed,
+
+    /// <summary>
+    /// Not stored: the store holds a copy whose last update is later than this one's, and keeps it. A run's reference
+    /// is marked done all the same (the store's copy is at least as new as the one read).
+    /// </summary>
+    Superseded,
+
+    /// <summary>
+    /// Nothing was written for this reference: the committing worker no longer holds its lease (another worker took it
+    /// after the lease ran out, and may have stored it already). Only stores that share runs between workers say this.
+    /// </summary>
+    LeaseLost,
 }
 
 /// <summary>A fetched order or a failure, for <see cref="IOrderStore.CommitAsync"/>.</summary>

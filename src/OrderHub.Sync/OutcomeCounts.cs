@@ -12,7 +12,8 @@ internal readonly record struct OutcomeCounts(int Inserted, int Updated, int Unc
             {
                 case StoreOutcome.Inserted: inserted++; break;
                 case StoreOutcome.Updated: updated++; break;
-                case StoreOutcome.Unchanged: unchanged++; break;
+                case StoreOutcome.Unchanged or StoreOutcome.Superseded: unchanged++; break;
+                case StoreOutcome.LeaseLost: break;
                 default: failed++; break;
             }
         }

@@ -53,7 +53,8 @@ internal sealed class ProgressTracker
             {
                 case StoreOutcome.Inserted: _inserted++; break;
                 case StoreOutcome.Updated: _updated++; break;
-                case StoreOutcome.Unchanged: _unchanged++; break;
+                case StoreOutcome.Unchanged or StoreOutcome.Superseded: _unchanged++; break;
+                case StoreOutcome.LeaseLost: break; // another worker holds the reference: its share, counted there
                 default: _failed++; break;
             }
 

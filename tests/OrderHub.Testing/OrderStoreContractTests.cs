@@ -129,6 +129,53 @@ public abstract class OrderStoreContractTests
     });
 
     [Fact]
+    public Task AnOlderCopy_NeverReplacesANewerOne_InACommitOrAnUpsert() => WithStoreAsync(async store =>
+    {
+        var newer = SampleOrder(status: "DELIVERED") with { LastUpdatedAt = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero) };
+        var older = SampleOrder(status: "PREPARING") with { LastUpdatedAt = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero) };
+        await store.AddToRunAsync("run", [Ref(newer)]);
+
+        (await store.UpsertAsync(newer)).ShouldBe(StoreOutcome.Inserted);
+        (await store.CommitAsync("run", [Fetched(older)])).ShouldBe([StoreOutcome.Superseded]);
+        (await store.UpsertAsync(older)).ShouldBe(StoreOutcome.Superseded);
+
+        Encoding.UTF8.GetString((await store.GetAsync("outposts", newer.OrderId))!.Json).ShouldContain("DELIVERED");
+        (await store.CountRunAsync("run")).ShouldBe(new SyncRunCounts(0, 1, 0), "the reference is done: the store holds a copy at least as new");
+        return true;
+    });
+
+    [Fact]
+    public Task AnOlderCopy_NeverReplacesANewerOne_InAnIncrementalPage() => WithStoreAsync(async store =>
+    {
+        if (store is not ISyncCursorStore cursors)
+        {
+            return false;
+        }
+
+        var newer = SampleOrder(status: "DELIVERED") with { LastUpdatedAt = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero) };
+        var older = SampleOrder(status: "PREPARING") with { LastUpdatedAt = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero) };
+        await store.UpsertAsync(newer);
+
+        (await cursors.CommitPageAsync("outposts", "all", [older], new SyncCursor { UpdatedAt = newer.LastUpdatedAt!.Value })).ShouldBe([StoreOutcome.Superseded]);
+
+        Encoding.UTF8.GetString((await store.GetAsync("outposts", newer.OrderId))!.Json).ShouldContain("DELIVERED");
+        return true;
+    });
+
+    [Fact]
+    public Task ACopyWithoutLastUpdate_OrOverOneWithout_ReplacesIt() => WithStoreAsync(async store =>
+    {
+        // Only two known times are compared: a copy that cannot say how new it is is taken as the latest read.
+        var known = SampleOrder(status: "DELIVERED");
+        (await store.UpsertAsync(known)).ShouldBe(StoreOutcome.Inserted);
+        (await store.UpsertAsync(SampleOrder(status: "UNDATED") with { LastUpdatedAt = null })).ShouldBe(StoreOutcome.Updated);
+        (await store.UpsertAsync(SampleOrder(status: "DATED_AGAIN") with { LastUpdatedAt = known.LastUpdatedAt!.Value.AddDays(-1) })).ShouldBe(StoreOutcome.Updated);
+
+        Encoding.UTF8.GetString((await store.GetAsync("outposts", known.OrderId))!.Json).ShouldContain("DATED_AGAIN");
+        return true;
+    });
+
+    [Fact]
     public Task Requeue_MakesEveryReferenceOfTheRunPendingAgain_AndNoOtherRun() => WithStoreAsync(async store =>
     {
         var orders = Enumerable.Range(1, 3).Select(i => SampleOrder($"oo-{i:D17}")).ToArray();

@@ -53,12 +53,20 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
         var data = Path.Combine(folder, "data");
         await server.RunToolAsync("initdb", ["-D", data, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
-        await server.RunToolAsync("pg_ctl", [
-            "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "start",
-            "-o", $"-p {server.Port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{folder}' -c fsync=off -c max_connections=200",
-        ]);
+        await server.StartAgainAsync();
         return server;
     }
+
+    /// <summary>Stops the server (fast shutdown: sessions are ended, as by an administrator), keeping its data.</summary>
+    /// <returns>A task that completes when it is down.</returns>
+    public Task StopAsync() => RunToolAsync("pg_ctl", ["-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the server again on the same port after <see cref="StopAsync"/>.</summary>
+    /// <returns>A task that completes when it accepts connections.</returns>
+    public Task StartAgainAsync() => RunToolAsync("pg_ctl", [
+        "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "start",
+        "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{_folder}' -c fsync=off -c max_connections=200",
+    ]);
 
     /// <summary>Finds the server's programs: on the PATH, or where Debian's package puts them.</summary>
     /// <returns>The folder holding <c>initdb</c> and <c>pg_ctl</c>.</returns>

@@ -19,7 +19,7 @@ internal static class SyncTelemetry
     public static Meter Meter { get; } = new(Name, Version);
 
     /// <summary>Orders stored (or failed) by the sync, by source and outcome.</summary>
-    public static Counter<long> Orders { get; } = Meter.CreateCounter<long>("orderhub.sync.orders", "{order}", "Orders the sync stored, by source and outcome (inserted, updated, unchanged, failed).");
+    public static Counter<long> Orders { get; } = Meter.CreateCounter<long>("orderhub.sync.orders", "{order}", "Orders the sync stored, by source and outcome (inserted, updated, unchanged, superseded: a newer copy was stored, lease_lost: another worker took the reference, failed).");
 
     public static void Record(string source, StoreOutcome outcome) =>
         Orders.Add(1, new TagList { { "orderhub.source", source }, { "orderhub.sync.outcome", OutcomeName(outcome) } });
@@ -29,6 +29,8 @@ internal static class SyncTelemetry
         StoreOutcome.Inserted => "inserted",
         StoreOutcome.Updated => "updated",
         StoreOutcome.Unchanged => "unchanged",
+        StoreOutcome.Superseded => "superseded",
+        StoreOutcome.LeaseLost => "lease_lost",
         _ => "failed",
     };
 }

@@ -11,6 +11,7 @@ internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
 
     private readonly Lock _lock = new();
     private readonly Dictionary<OrderReference, StoredOrder> _orders = [];
+    private readonly Dictionary<OrderReference, DateTimeOffset?> _lastUpdated = [];
     private readonly Dictionary<string, List<(OrderReference Reference, int State, SyncFailure? Failure)>> _runs = [];
 
     public int OrderCount
@@ -91,6 +92,13 @@ internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
     private StoreOutcome Put(OrderReference reference, Order order)
     {
         var hash = OrderJson.ContentHash(order);
+        if (_orders.ContainsKey(reference) && order.LastUpdatedAt < _lastUpdated.GetValueOrDefault(reference))
+        {
+            return StoreOutcome.Superseded;
+        }
+
+        _lastUpdated[reference] = order.LastUpdatedAt;
+
         var outcome = _orders.TryGetValue(reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted;
         _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch, OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
         return outcome;
