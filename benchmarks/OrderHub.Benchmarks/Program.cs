@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using OrderHub.Benchmarks.Sync;
 
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
-// "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-unthrottled <orders>" and
+// "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-postgresql-failover [orders]", "sync-unthrottled <orders>" and
 // "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk); anything else
 // goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
@@ -21,6 +21,9 @@ switch (args.FirstOrDefault())
         break;
     case "sync-postgresql-workers":
         await SharedQuotaMeasurements.PostgreSqlWorkersAsync();
+        break;
+    case "sync-postgresql-failover":
+        await SharedQuotaMeasurements.PostgreSqlFailoverAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300);
         break;
     case "sync-unthrottled":
         await SyncMeasurements.UnthrottledAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);

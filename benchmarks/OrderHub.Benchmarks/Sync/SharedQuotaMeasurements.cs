@@ -57,24 +57,41 @@ internal static class SharedQuotaMeasurements
     /// machine file; the first is killed with SIGKILL 10 s in and started again. The server's span, its 429s, and how
     /// many orders were stored and read.
     /// </summary>
-    public static async Task PostgreSqlWorkersAsync()
+    public static Task PostgreSqlWorkersAsync() => PostgreSqlWorkersAsync(Orders, TimeSpan.FromSeconds(10), restart: true, leaseDuration: "00:00:05");
+
+    /// <summary>
+    /// A worker's death without a restart, at the default lease: 3 workers share a run, one is killed with SIGKILL a
+    /// few seconds in, and the two left must take over its leased references when its connection drops, not when its
+    /// leases expire.
+    /// </summary>
+    public static Task PostgreSqlFailoverAsync(int orders) => PostgreSqlWorkersAsync(orders, TimeSpan.FromSeconds(3), restart: false, leaseDuration: null);
+
+    private static async Task PostgreSqlWorkersAsync(int orders, TimeSpan killAt, bool restart, string? leaseDuration)
     {
-        await using var emulator = await EmulatorProcess.StartAsync(["--sp-rate", "25", "--sp-burst", "30", "--sp-orders", Orders.ToString(CultureInfo.InvariantCulture)]);
+        await using var emulator = await EmulatorProcess.StartAsync(["--sp-rate", "25", "--sp-burst", "30", "--sp-orders", orders.ToString(CultureInfo.InvariantCulture)]);
         await using var postgres = await PostgreSqlServer.StartAsync();
         var database = await postgres.CreateDatabaseAsync();
         var folder = Directory.CreateTempSubdirectory("orderhub-bench-workers-").FullName;
         var idFile = Path.Combine(folder, "ids.txt");
         await File.WriteAllLinesAsync(idFile, await emulator.OrderIdsAsync());
         var environment = Environment(emulator.BaseAddress, folder);
-        environment["OrderHub__Store__LeaseDuration"] = "00:00:05";
+        if (leaseDuration is not null)
+        {
+            environment["OrderHub__Store__LeaseDuration"] = leaseDuration;
+        }
+
         string[] args = ["--ids", idFile, "--db", database, "--run", "bench-shared"];
 
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, 3).Select(_ => StartSync(environment, args)).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        await Task.Delay(killAt);
         workers[0].Kill();
         await workers[0].WaitForExitAsync();
-        workers.Add(StartSync(environment, args));
+        if (restart)
+        {
+            workers.Add(StartSync(environment, args));
+        }
+
         foreach (var worker in workers)
         {
             await worker.WaitForExitAsync();
@@ -87,9 +104,9 @@ internal static class SharedQuotaMeasurements
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
         var stats = await emulator.StatsAsync();
-        var minimum = (Orders - Burst) / Rate;
+        var minimum = (orders - Burst) / Rate;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"3 workers on PostgreSQL, one killed at 10 s and restarted: {reader.GetInt64(0)} rows for {reader.GetInt64(1)} distinct orders; server span {stats["spAdmittedGetOrderSeconds"]:0.00} s, minimum {minimum:0.00} s, ratio {stats["spAdmittedGetOrderSeconds"] / minimum:0.000}; wall {clock.Elapsed.TotalSeconds:0.00} s; 429s {stats["spThrottled"]}; getOrder requests {stats["spGetOrderRequests"]}; exit codes {string.Join(",", workers.Skip(1).Select(w => w.ExitCode))}"));
+            $"3 workers on PostgreSQL, {orders} orders, one killed at {killAt.TotalSeconds:0} s{(restart ? " and restarted" : ", not restarted")}: {reader.GetInt64(0)} rows for {reader.GetInt64(1)} distinct orders; server span {stats["spAdmittedGetOrderSeconds"]:0.00} s, minimum {minimum:0.00} s, ratio {stats["spAdmittedGetOrderSeconds"] / minimum:0.000}; wall {clock.Elapsed.TotalSeconds:0.00} s; 429s {stats["spThrottled"]}; getOrder requests {stats["spGetOrderRequests"]}; exit codes {string.Join(",", workers.Skip(1).Select(w => w.ExitCode))}"));
         foreach (var worker in workers)
         {
             worker.Dispose();
