@@ -158,6 +158,10 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         }
 
         options.AbortOnConnectFail = false;
+
+        // A reservation never waits in the client's backlog for a connection: it fails at once with the reason the
+        // connection is down (a refused password among them), and the caller's outage policy decides how long to wait.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName ??= "orderhub";
         return new RedisQuotaStore(ConnectionMultiplexer.Connect(options), keyPrefix, ownsConnection: true);
     }
