@@ -121,6 +121,31 @@ public abstract class QuotaStoreContractTests
     }
 
     [Fact]
+    public async Task AdoptBurstAsync_CapsTheBucketForEveryProcess_AndKeepsItAcrossReservations()
+    {
+        var store = CreateStore();
+        var quota = Quota(burst: 5);
+        await store.ReserveAsync(quota, new QuotaReservationRequest { Permits = 0 });
+
+        var adopted = await store.AdoptBurstAsync(quota, 2);
+        var first = await CreateStore().ReserveAsync(quota, new QuotaReservationRequest { Permits = 2 });
+        var third = await CreateStore().ReserveAsync(quota, new QuotaReservationRequest());
+
+        var lowerLater = await store.AdoptBurstAsync(quota, 1);
+        var higherLater = await store.AdoptBurstAsync(quota, 3);
+
+        adopted.Burst.ShouldBe(2);
+        adopted.Available.ShouldBe(2, "the permits above the new burst are dropped");
+        first.Wait.ShouldBe(TimeSpan.Zero);
+        first.Bucket.Burst.ShouldBe(2, "another client of the store sees the adopted burst");
+        third.Wait.ShouldBe(OnePermit, Tolerance, "the third permit is not in the bucket: it accrues");
+        lowerLater.Burst.ShouldBe(2, "once learned, a burst only rises: each client proves a lower bound");
+        higherLater.Burst.ShouldBe(3);
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => store.AdoptBurstAsync(quota, 6).AsTask());
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => store.AdoptBurstAsync(quota, 0).AsTask());
+    }
+
+    [Fact]
     public async Task DrainAsync_EmptiesAFullBucketAndRecordsTheThrottle()
     {
         var store = CreateStore();

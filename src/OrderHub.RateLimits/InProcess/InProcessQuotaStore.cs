@@ -31,6 +31,10 @@ public sealed class InProcessQuotaStore : IQuotaStore
         ValueTask.FromResult(Update(quota, true, TokenBucketChanges.AdoptRate(quota, permitsPerSecond)));
 
     /// <inheritdoc />
+    public ValueTask<QuotaBucket> AdoptBurstAsync(QuotaDefinition quota, int burst, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Update(quota, true, TokenBucketChanges.AdoptBurst(quota, burst)));
+
+    /// <inheritdoc />
     public ValueTask<QuotaBucket> DrainAsync(QuotaDefinition quota, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Update(quota, true, TokenBucketChanges.Drain(quota)));
 

@@ -75,6 +75,10 @@ public sealed class LocalFileQuotaStore : IQuotaStore, IDisposable
         UpdateAsync(quota, true, TokenBucketChanges.AdoptRate(quota, permitsPerSecond), cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<QuotaBucket> AdoptBurstAsync(QuotaDefinition quota, int burst, CancellationToken cancellationToken = default) =>
+        UpdateAsync(quota, true, TokenBucketChanges.AdoptBurst(quota, burst), cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<QuotaBucket> DrainAsync(QuotaDefinition quota, CancellationToken cancellationToken = default) =>
         UpdateAsync(quota, true, TokenBucketChanges.Drain(quota), cancellationToken);
 

@@ -20,8 +20,8 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     public const string DefaultKeyPrefix = "orderhub:quota:";
 
     // The same rules as TokenBucketState (Stores/TokenBucketArithmetic.cs), on the server's clock, in one atomic step.
-    // ARGV: operation (reserve | adopt | drain | peek), rate, burst, refill delay (µs), permits, max wait (µs, -1: any),
-    // start full (1 | 0), new rate. Returns: granted, wait (µs), permits, rate, burst, last 429 (µs or ''), now (µs).
+    // ARGV: operation (reserve | adopt | burst | drain | peek), rate, burst, refill delay (µs), permits, max wait (µs, -1: any),
+    // start full (1 | 0), new rate or burst. Returns: granted, wait (µs), permits, rate, burst, last 429 (µs or ''), now (µs).
     private const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -60,6 +60,9 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
           end
         elseif op == 'adopt' then
           rate = tonumber(ARGV[8])
+        elseif op == 'burst' then
+          if burst >= tonumber(ARGV[3]) then burst = tonumber(ARGV[8]) else burst = math.max(burst, tonumber(ARGV[8])) end
+          permits = math.min(permits, burst)
         elseif op == 'drain' then
           if permits > 0 then permits = 0 end
           throttled = string.format('%d', now)
@@ -180,6 +183,13 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
         ArgumentNullException.ThrowIfNull(quota);
         TokenBucketState.CheckRate(permitsPerSecond, nameof(permitsPerSecond));
         return (await RunAsync(quota, "adopt", 0, -1, true, permitsPerSecond, cancellationToken).ConfigureAwait(false)).Bucket;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<QuotaBucket> AdoptBurstAsync(QuotaDefinition quota, int burst, CancellationToken cancellationToken = default)
+    {
+        TokenBucketState.CheckBurst(quota, burst);
+        return (await RunAsync(quota, "burst", 0, -1, true, burst, cancellationToken).ConfigureAwait(false)).Bucket;
     }
 
     /// <inheritdoc />

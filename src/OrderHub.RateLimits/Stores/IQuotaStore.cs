@@ -34,6 +34,20 @@ public interface IQuotaStore
     /// <exception cref="QuotaStoreUnavailableException">The store cannot be reached or used.</exception>
     ValueTask<QuotaBucket> AdoptRateAsync(QuotaDefinition quota, double permitsPerSecond, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets how many permits the bucket holds when full, for every process at once: the burst the upstream was seen to
+    /// grant, where it is smaller than the documented one (the seller's plan is the upstream's to set). Permits above
+    /// it are dropped. The first burst adopted below the documented one is taken as it is; after that the bucket's burst
+    /// only rises (each client learns a lower bound of the upstream's, so the largest wins, whatever order they come in).
+    /// The bucket keeps it while the store holds the bucket.
+    /// </summary>
+    /// <param name="quota">The bucket.</param>
+    /// <param name="burst">The burst; from 1 to <see cref="QuotaDefinition.Burst"/>.</param>
+    /// <param name="cancellationToken">Cancels the call to the store.</param>
+    /// <returns>The bucket afterwards.</returns>
+    /// <exception cref="QuotaStoreUnavailableException">The store cannot be reached or used.</exception>
+    ValueTask<QuotaBucket> AdoptBurstAsync(QuotaDefinition quota, int burst, CancellationToken cancellationToken = default);
+
     /// <summary>Empties the bucket because the upstream answered 429, for every process at once, and records when.</summary>
     /// <param name="quota">The bucket.</param>
     /// <param name="cancellationToken">Cancels the call to the store.</param>

@@ -71,6 +71,18 @@ internal struct TokenBucketState
         PermitsPerSecond = permitsPerSecond;
     }
 
+    /// <summary>
+    /// Holds at most <paramref name="burst"/> permits from now on (the burst the upstream really grants). The first burst
+    /// learned below the documented one is adopted; after that, the burst only rises (what one client learned from its
+    /// own answers is a lower bound of the upstream's, so the largest wins, whatever order they arrive in).
+    /// </summary>
+    public void AdoptBurst(int burst, int documentedBurst, long nowMicros)
+    {
+        Refill(nowMicros);
+        Burst = Burst >= documentedBurst ? burst : Math.Max(Burst, burst);
+        Permits = Math.Min(Permits, Burst);
+    }
+
     public void Drain(long nowMicros)
     {
         Refill(nowMicros);
@@ -102,6 +114,15 @@ internal struct TokenBucketState
         }
     }
 
+    public static void CheckBurst(QuotaDefinition quota, int burst)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        if (burst < 1 || burst > quota.Burst)
+        {
+            throw new ArgumentOutOfRangeException(nameof(burst), burst, $"A bucket's burst may be set from 1 to {quota.Burst} (the documented burst).");
+        }
+    }
+
     public static void Check(QuotaDefinition quota, QuotaReservationRequest request)
     {
         ArgumentNullException.ThrowIfNull(quota);
@@ -122,7 +143,7 @@ internal struct TokenBucketState
 /// <summary>One change to a bucket, applied by a store under its own lock or transaction at the store's time.</summary>
 internal delegate T TokenBucketChange<T>(ref TokenBucketState state, long nowMicros);
 
-/// <summary>The three changes every store makes, so the stores differ only in where the state lives.</summary>
+/// <summary>The four changes every store makes, so the stores differ only in where the state lives.</summary>
 internal static class TokenBucketChanges
 {
     public static TokenBucketChange<QuotaReservation> Reserve(QuotaDefinition quota, QuotaReservationRequest request)
@@ -144,6 +165,16 @@ internal static class TokenBucketChanges
         return (ref TokenBucketState state, long now) =>
         {
             state.AdoptRate(permitsPerSecond, now);
+            return state.ToBucket(quota.Partition, now);
+        };
+    }
+
+    public static TokenBucketChange<QuotaBucket> AdoptBurst(QuotaDefinition quota, int burst)
+    {
+        TokenBucketState.CheckBurst(quota, burst);
+        return (ref TokenBucketState state, long now) =>
+        {
+            state.AdoptBurst(burst, quota.Burst, now);
             return state.ToBucket(quota.Partition, now);
         };
     }

@@ -33,7 +33,8 @@ internal sealed class AccessTokenHandler : DelegatingHandler
 
 /// <summary>
 /// What each answer says of the quota, written to the bucket (and so to every process that shares it): the rate the
-/// API announces in <c>x-amzn-RateLimit-Limit</c> is adopted (less the pacing margin), and a 429 empties the bucket.
+/// API announces in <c>x-amzn-RateLimit-Limit</c> is adopted (less the pacing margin), a 429 empties the bucket, and
+/// every answer that passed the throttle is counted, which is how a burst smaller than the documented one is learned.
 /// </summary>
 internal sealed partial class RateLimitFeedbackHandler(double pacing, ILogger logger) : DelegatingHandler
 {
@@ -54,6 +55,10 @@ internal sealed partial class RateLimitFeedbackHandler(double pacing, ILogger lo
         {
             LogThrottled(logger, call.SourceName, call.Operation, call.Context.OrderId, UpstreamHttp.Header(response, SellingPartnerDefaults.RequestIdHeader));
             await call.Limiter.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if ((int)response.StatusCode < 500)
+        {
+            await call.Limiter.RecordAcceptedAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return response;

@@ -26,8 +26,10 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly LinkedList<Waiter> _queue = new();
-    private readonly int _burst;
+    private readonly int _documentedBurst;
+    private readonly GrantedBurstEstimator _granted;
     private readonly int _queueLimit;
+    private int _burst;
     private ITimer? _timer;
     private long? _timerDueAt;
     private readonly long _refillDelayTicks;
@@ -49,7 +51,9 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _documentedBurst = options.Burst;
         _burst = options.Burst;
+        _granted = new GrantedBurstEstimator(options.Burst, _timeProvider);
         _queueLimit = options.QueueLimit;
         _permitsPerSecond = options.PermitsPerSecond;
         _tokens = options.Burst;
@@ -70,8 +74,17 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         }
     }
 
-    /// <summary>Gets how many permits the bucket holds when full.</summary>
-    public int Burst => _burst;
+    /// <summary>Gets how many permits the bucket holds when full: the documented burst, or the smaller one the upstream was seen to grant.</summary>
+    public int Burst
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _burst;
+            }
+        }
+    }
 
     /// <summary>Gets the permits in the bucket now, fractions included.</summary>
     public double AvailablePermits
@@ -169,6 +182,26 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
             Refill();
             _tokens = 0;
             _fullSinceTimestamp = null;
+            ScheduleLocked();
+        }
+    }
+
+    /// <summary>
+    /// Holds at most <paramref name="burst"/> permits from now on; permits above it are dropped. As in a shared store
+    /// (<c>IQuotaStore.AdoptBurstAsync</c>), the first burst below the documented one is taken as it is, and after
+    /// that the burst only rises, so answers learned from concurrently land in any order.
+    /// </summary>
+    /// <param name="burst">The burst; from 1 to the documented one.</param>
+    public void AdoptBurst(int burst)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(burst, _documentedBurst);
+        lock (_lock)
+        {
+            Refill();
+            _burst = _burst >= _documentedBurst ? burst : Math.Max(_burst, burst);
+            _tokens = Math.Min(_tokens, _burst);
+            _fullSinceTimestamp = _tokens >= _burst ? _fullSinceTimestamp ?? _timeProvider.GetTimestamp() : null;
             ScheduleLocked();
         }
     }
@@ -281,7 +314,23 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
     /// <inheritdoc />
     ValueTask IQuotaLimiter.DrainAsync(CancellationToken cancellationToken)
     {
+        if (_granted.Throttled(PermitsPerSecond) is { } burst)
+        {
+            AdoptBurst(burst);
+        }
+
         Drain();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    ValueTask IQuotaLimiter.RecordAcceptedAsync(CancellationToken cancellationToken)
+    {
+        if (_granted.Accepted(PermitsPerSecond) is { } burst)
+        {
+            AdoptBurst(burst);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -324,9 +373,9 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
 
     private void CheckPermitCount(int permitCount)
     {
-        if (permitCount < 0 || permitCount > _burst)
+        if (permitCount < 0 || permitCount > _documentedBurst)
         {
-            throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, $"A request may ask for 0 to {_burst} permits (the bucket's burst).");
+            throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, $"A request may ask for 0 to {_documentedBurst} permits (the bucket's burst).");
         }
     }
 

@@ -30,8 +30,16 @@ internal interface IQuotaLimiter : IRateLimitStatus
     /// <returns>A task that completes when the rate is adopted.</returns>
     ValueTask AdoptRateAsync(double permitsPerSecond, CancellationToken cancellationToken);
 
-    /// <summary>Empties the bucket because the upstream answered 429.</summary>
+    /// <summary>
+    /// Empties the bucket because the upstream answered 429, and, the first time, makes the bucket hold no more than the
+    /// burst the upstream was seen to grant (<see cref="GrantedBurstEstimator"/>), for every process that shares it.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the bucket is empty.</returns>
     ValueTask DrainAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records that the upstream accepted a request sent with one of this bucket's permits (its answer was not a 429).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the answer is recorded.</returns>
+    ValueTask RecordAcceptedAsync(CancellationToken cancellationToken);
 }

@@ -26,6 +26,7 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
     private readonly QuotaStoreAccess _store;
     private readonly QuotaDefinition _quota;
     private readonly TimeProvider _timeProvider;
+    private readonly GrantedBurstEstimator _granted;
     private Snapshot _snapshot;
     private int _waiting;
     private long _successfulLeases;
@@ -41,14 +42,16 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
         _store = store;
         _quota = quota;
         _timeProvider = timeProvider;
-        _snapshot = new Snapshot(quota.Burst, quota.PermitsPerSecond, timeProvider.GetTimestamp());
+        _granted = new GrantedBurstEstimator(quota.Burst, timeProvider);
+        _snapshot = new Snapshot(quota.Burst, quota.PermitsPerSecond, quota.Burst, timeProvider.GetTimestamp());
     }
 
     /// <inheritdoc />
     public double PermitsPerSecond => Volatile.Read(ref _snapshot).PermitsPerSecond;
 
     /// <inheritdoc />
-    public int Burst => _quota.Burst;
+    /// <remarks>The documented burst, or the smaller one the upstream was seen to grant, as of the last exchange with the store.</remarks>
+    public int Burst => Volatile.Read(ref _snapshot).Burst;
 
     /// <inheritdoc />
     public double AvailablePermits => Math.Max(0, ProjectedPermits());
@@ -174,8 +177,14 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
     }
 
     /// <inheritdoc />
+    /// <remarks>The burst is learned from this process's answers only: a lower bound of the upstream's, shared through the store.</remarks>
     public async ValueTask DrainAsync(CancellationToken cancellationToken)
     {
+        if (_granted.Throttled(PermitsPerSecond) is { } burst)
+        {
+            await AdoptBurstAsync(burst, cancellationToken).ConfigureAwait(false);
+        }
+
         // A 429 that could not be shared: the store is out, and nothing is sent until it is back.
         if (await _store.TryCallAsync(_quota, (_, token) => _store.Store.DrainAsync(_quota, token), cancellationToken).ConfigureAwait(false) is { } bucket)
         {
@@ -183,14 +192,32 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
         }
     }
 
+    /// <inheritdoc />
+    public async ValueTask RecordAcceptedAsync(CancellationToken cancellationToken)
+    {
+        if (_granted.Accepted(PermitsPerSecond) is { } burst)
+        {
+            await AdoptBurstAsync(burst, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A burst that could not be shared now is learned again at the next 429.
+    private async ValueTask AdoptBurstAsync(int burst, CancellationToken cancellationToken)
+    {
+        if (await _store.TryCallAsync(_quota, (_, token) => _store.Store.AdoptBurstAsync(_quota, burst, token), cancellationToken).ConfigureAwait(false) is { } bucket)
+        {
+            Remember(bucket);
+        }
+    }
+
     private void Remember(QuotaBucket bucket) =>
-        Volatile.Write(ref _snapshot, new Snapshot(bucket.Permits, bucket.PermitsPerSecond, _timeProvider.GetTimestamp()));
+        Volatile.Write(ref _snapshot, new Snapshot(bucket.Permits, bucket.PermitsPerSecond, bucket.Burst, _timeProvider.GetTimestamp()));
 
     private double ProjectedPermits()
     {
         var snapshot = Volatile.Read(ref _snapshot);
-        return Math.Min(_quota.Burst, snapshot.Permits + (_timeProvider.GetElapsedTime(snapshot.Timestamp).TotalSeconds * snapshot.PermitsPerSecond));
+        return Math.Min(snapshot.Burst, snapshot.Permits + (_timeProvider.GetElapsedTime(snapshot.Timestamp).TotalSeconds * snapshot.PermitsPerSecond));
     }
 
-    private sealed record Snapshot(double Permits, double PermitsPerSecond, long Timestamp);
+    private sealed record Snapshot(double Permits, double PermitsPerSecond, int Burst, long Timestamp);
 }

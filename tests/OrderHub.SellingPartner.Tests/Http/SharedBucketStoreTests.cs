@@ -35,6 +35,9 @@ public sealed class SharedBucketStoreTests
         public ValueTask<QuotaBucket> AdoptRateAsync(QuotaDefinition quota, double permitsPerSecond, CancellationToken cancellationToken = default) =>
             throw new QuotaStoreUnavailableException("the broken test store is down");
 
+        public ValueTask<QuotaBucket> AdoptBurstAsync(QuotaDefinition quota, int burst, CancellationToken cancellationToken = default) =>
+            throw new QuotaStoreUnavailableException("the broken test store is down");
+
         public ValueTask<QuotaBucket> DrainAsync(QuotaDefinition quota, CancellationToken cancellationToken = default) =>
             throw new QuotaStoreUnavailableException("the broken test store is down");
 

@@ -260,6 +260,12 @@ public sealed class SharedQuotaLimiterTests
             return inner.AdoptRateAsync(quota, permitsPerSecond, cancellationToken);
         }
 
+        public ValueTask<QuotaBucket> AdoptBurstAsync(QuotaDefinition quota, int burst, CancellationToken cancellationToken = default)
+        {
+            Enter();
+            return inner.AdoptBurstAsync(quota, burst, cancellationToken);
+        }
+
         public ValueTask<QuotaBucket> DrainAsync(QuotaDefinition quota, CancellationToken cancellationToken = default)
         {
             Enter();
