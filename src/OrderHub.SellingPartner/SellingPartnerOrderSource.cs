@@ -11,7 +11,6 @@ using OrderHub.SellingPartner.Mapping;
 using OrderHub.Json;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.RateLimits;
-using OrderHub.Throttling;
 
 namespace OrderHub.SellingPartner;
 
@@ -51,8 +50,10 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// <param name="defaultThrottleMode">What a call does when no permit is free, unless the options or the call say otherwise.</param>
     /// <param name="rateLimits">
     /// Where the rate-limit buckets live, shared with every process that uses the same store and credentials.
-    /// <see langword="null"/> for the machine-wide file every OrderHub process of this user shares
-    /// (<see cref="LocalFileQuotaStore.DefaultPath"/>); <see cref="RedisQuotaStore"/> to share across machines.
+    /// <see langword="null"/> for buckets in this process, on <paramref name="timeProvider"/>, shared by every source built
+    /// by hand with the same clock (<see cref="RateLimiterRegistry.ForProcess"/>); nothing is written anywhere. A
+    /// <see cref="LocalFileQuotaStore"/> (<see cref="LocalFileQuotaStore.DefaultPath"/>: the file every OrderHub process
+    /// of this user shares) or a Redis store (the OrderHub.RateLimits.Redis package) to share with other processes.
     /// </param>
     /// <exception cref="ArgumentException">The options break a rule (the message names the setting), or the handler follows redirects.</exception>
     public SellingPartnerOrderSource(
@@ -64,7 +65,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         IQuotaStore? rateLimits = null)
         : this(
             options,
-            rateLimits is null ? RateLimiterRegistry.Shared : new RateLimiterRegistry(new QuotaStoreAccess(rateLimits, timeProvider, logger), timeProvider),
+            rateLimits is null ? RateLimiterRegistry.ForProcess(timeProvider) : new RateLimiterRegistry(rateLimits, timeProvider, logger),
             timeProvider,
             logger,
             ClientOver(handler),
@@ -105,33 +106,27 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         var partition = PartitionPrefix(options);
         var getOrderOperation = _ordersApiVersion == SellingPartnerOrdersApi.V0 ? SellingPartnerDefaults.GetOrderOperation : SellingPartnerDefaults.GetOrder20260101Operation;
         _getOrderLimiter = rateLimiters.GetOrAdd(
-            $"{partition}|{getOrderOperation}",
-            new AdaptiveTokenBucketRateLimiterOptions
-            {
-                PermitsPerSecond = options.GetOrderPermitsPerSecond * (1 - options.PacingMargin),
-                Burst = options.GetOrderBurst,
-                RefillDelayAfterBurst = options.BurstLatencyAllowance,
-            });
+            new QuotaDefinition(
+                $"{partition}|{getOrderOperation}",
+                options.GetOrderPermitsPerSecond * (1 - options.PacingMargin),
+                options.GetOrderBurst)
+            { RefillDelayAfterBurst = options.BurstLatencyAllowance });
         var rdtLimiter = rateLimiters.GetOrAdd(
-            $"{partition}|{SellingPartnerDefaults.RestrictedDataTokenOperation}",
-            new AdaptiveTokenBucketRateLimiterOptions
-            {
-                PermitsPerSecond = SellingPartnerDefaults.RestrictedDataTokenPermitsPerSecond * (1 - options.PacingMargin),
-                Burst = SellingPartnerDefaults.RestrictedDataTokenBurst,
-                RefillDelayAfterBurst = options.BurstLatencyAllowance,
-            });
+            new QuotaDefinition(
+                $"{partition}|{SellingPartnerDefaults.RestrictedDataTokenOperation}",
+                SellingPartnerDefaults.RestrictedDataTokenPermitsPerSecond * (1 - options.PacingMargin),
+                SellingPartnerDefaults.RestrictedDataTokenBurst)
+            { RefillDelayAfterBurst = options.BurstLatencyAllowance });
         _restrictedDataTokens = new RestrictedDataTokens(_client, _lwa, rdtLimiter, timeProvider, options.SourceName);
 
         // searchOrders (2026-01-01) and getOrders (v0) list changed orders under usage plans of their own.
         var isV0 = _ordersApiVersion == SellingPartnerOrdersApi.V0;
         var changeLimiter = rateLimiters.GetOrAdd(
-            $"{partition}|{(isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation)}",
-            new AdaptiveTokenBucketRateLimiterOptions
-            {
-                PermitsPerSecond = (isV0 ? options.GetOrdersPermitsPerSecond : options.SearchOrdersPermitsPerSecond) * (1 - options.PacingMargin),
-                Burst = isV0 ? options.GetOrdersBurst : options.SearchOrdersBurst,
-                RefillDelayAfterBurst = options.BurstLatencyAllowance,
-            });
+            new QuotaDefinition(
+                $"{partition}|{(isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation)}",
+                (isV0 ? options.GetOrdersPermitsPerSecond : options.SearchOrdersPermitsPerSecond) * (1 - options.PacingMargin),
+                isV0 ? options.GetOrdersBurst : options.SearchOrdersBurst)
+            { RefillDelayAfterBurst = options.BurstLatencyAllowance });
         // Free permits and waiters as gauges (meter "OrderHub"), by source and operation, while the source lives.
         _limitGauges =
         [

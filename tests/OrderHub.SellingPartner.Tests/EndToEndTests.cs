@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Emulator.Hosting;
 using OrderHub.Emulator.SellingPartner;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Web;
 using OrderHub.Emulator.Hosting;
 using OrderHub.SellingPartner.Tests.Support;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using OrderHub.Emulator.Hosting;
 using OrderHub.Testing;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.SellingPartner.Tests;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using OrderHub.SellingPartner;
 using OrderHub.Storage.Sqlite;
 using OrderHub.Sync;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.Benchmarks.Sync;
 

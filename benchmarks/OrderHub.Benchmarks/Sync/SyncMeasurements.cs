@@ -4,7 +4,7 @@ using OrderHub.Emulator.Hosting;
 using OrderHub.SellingPartner;
 using OrderHub.Storage.Sqlite;
 using OrderHub.Sync;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.Benchmarks.Sync;
 

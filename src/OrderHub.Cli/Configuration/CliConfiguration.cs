@@ -89,7 +89,7 @@ internal static class CliConfiguration
             logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             logging.SetMinimumLevel(LogLevel.Warning);
         });
-        services.AddOrderHub().AddSellingPartnerSources().AddAwsOutpostsSources();
+        services.AddOrderHub().AddRedisRateLimits().AddSellingPartnerSources().AddAwsOutpostsSources();
         AddTelemetry(services, telemetry);
     }
 

@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderHub.RateLimits;
 
 namespace OrderHub;
 
-/// <summary>Chooses where OrderHub's rate-limit buckets live: the machine-wide file (the default), Redis, or this process.</summary>
+/// <summary>
+/// Chooses where OrderHub's rate-limit buckets live: the machine-wide file (the default under dependency injection),
+/// this process, or Redis (with the OrderHub.RateLimits.Redis package and its <c>AddRedisRateLimits()</c>).
+/// </summary>
 public static class RateLimitsOrderHubBuilderExtensions
 {
     /// <summary>
@@ -22,20 +26,6 @@ public static class RateLimitsOrderHubBuilderExtensions
             o.File = file ?? o.File;
         });
 
-    /// <summary>Shares rate limits with every OrderHub process on any machine through Redis.</summary>
-    /// <param name="builder">The OrderHub builder.</param>
-    /// <param name="configuration">A StackExchange.Redis configuration string, such as <c>redis1:6379,password=...</c>.</param>
-    /// <returns>The builder.</returns>
-    public static OrderHubBuilder UseRedisRateLimits(this OrderHubBuilder builder, string configuration)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return Use(builder, o =>
-        {
-            o.Store = RateLimitStoreKind.Redis;
-            o.Redis = configuration;
-        });
-    }
-
     /// <summary>Keeps rate limits in this process only: other processes with the same credentials do not see them.</summary>
     /// <param name="builder">The OrderHub builder.</param>
     /// <returns>The builder.</returns>
@@ -44,7 +34,8 @@ public static class RateLimitsOrderHubBuilderExtensions
 
     /// <summary>
     /// Registers the <see cref="IQuotaStore"/> that <see cref="RateLimitsOptions"/> (bound from <c>OrderHub:RateLimits</c>)
-    /// chooses, unless one is registered already. Providers with rate limits call it; applications need not.
+    /// chooses, unless one is registered already, and the process's <see cref="RateLimiterRegistry"/> over it. Providers
+    /// with rate limits call it; applications need not.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The services.</returns>
@@ -61,6 +52,9 @@ public static class RateLimitsOrderHubBuilderExtensions
             .Configure<IServiceProvider>((options, sp) => Bind(sp.GetService<IConfiguration>()?.GetSection(RateLimitsOptions.SectionName), options))
             .Validate(o => o.ResolveStore() != RateLimitStoreKind.Redis || !string.IsNullOrWhiteSpace(o.Redis), "OrderHub:RateLimits:Store is Redis but OrderHub:RateLimits:Redis (ORDERHUB_REDIS) is empty: give a StackExchange.Redis configuration string, such as redis1:6379.")
             .Validate(o => o.OutageTolerance >= TimeSpan.Zero, "OrderHub:RateLimits:OutageTolerance must not be negative.")
+            .Validate<IEnumerable<IQuotaStoreFactory>>(
+                (o, factories) => o.ResolveStore() is RateLimitStoreKind.Machine or RateLimitStoreKind.Process || factories.Any(f => f.Kind == o.ResolveStore()),
+                "OrderHub:RateLimits:Store is Redis, but Redis rate limits are not registered: reference the OrderHub.RateLimits.Redis package and call AddRedisRateLimits() on the OrderHub builder.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IQuotaStore>(sp =>
@@ -68,12 +62,35 @@ public static class RateLimitsOrderHubBuilderExtensions
             var options = sp.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
             return options.ResolveStore() switch
             {
-                RateLimitStoreKind.Redis => RedisQuotaStore.Connect(options.Redis!, options.RedisKeyPrefix, options.RedisPassword),
                 RateLimitStoreKind.Process => new InProcessQuotaStore(sp.GetRequiredService<TimeProvider>()),
-                _ => new LocalFileQuotaStore(string.IsNullOrWhiteSpace(options.File) ? LocalFileQuotaStore.DefaultPath : options.File, sp.GetRequiredService<TimeProvider>()),
+                RateLimitStoreKind.Machine => new LocalFileQuotaStore(string.IsNullOrWhiteSpace(options.File) ? LocalFileQuotaStore.DefaultPath : options.File, sp.GetRequiredService<TimeProvider>()),
+                var kind => sp.GetServices<IQuotaStoreFactory>().First(f => f.Kind == kind).Create(options, sp),
             };
         });
+
+        // One registry per container: every source of one seller, region and operation draws from one bucket. Buckets in
+        // this process only need no store (their timers are exact); the others reserve in the store, under its outage policy.
+        services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var options = sp.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
+            return options.ResolveStore() == RateLimitStoreKind.Process
+                ? new RateLimiterRegistry(time)
+                : new RateLimiterRegistry(sp.GetRequiredService<IQuotaStore>(), time, sp.GetService<ILoggerFactory>()?.CreateLogger("OrderHub.RateLimits"), options.OutageTolerance);
+        });
         return services;
+    }
+
+    /// <summary>Chooses the store after binding (code wins over configuration), for a store package's own <c>Use...</c> method.</summary>
+    /// <param name="builder">The OrderHub builder.</param>
+    /// <param name="choose">Sets the choice.</param>
+    /// <returns>The builder.</returns>
+    internal static OrderHubBuilder Use(OrderHubBuilder builder, Action<RateLimitsOptions> choose)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOrderHubRateLimits();
+        builder.Services.PostConfigure(choose);
+        return builder;
     }
 
     // The binder's own error for an unknown store is an exception with the binder's wording; this one names what is accepted.
@@ -86,15 +103,6 @@ public static class RateLimitsOrderHubBuilderExtensions
         }
 
         section?.Bind(options);
-    }
-
-    // Code wins over configuration: the choice is applied after binding.
-    private static OrderHubBuilder Use(OrderHubBuilder builder, Action<RateLimitsOptions> choose)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOrderHubRateLimits();
-        builder.Services.PostConfigure(choose);
-        return builder;
     }
 
     private sealed class RateLimitsMarker;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Wire;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.SellingPartner.Auth;
 

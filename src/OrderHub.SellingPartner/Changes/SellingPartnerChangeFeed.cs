@@ -7,7 +7,7 @@ using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
 using OrderHub.SellingPartner.Wire;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.SellingPartner.Changes;
 

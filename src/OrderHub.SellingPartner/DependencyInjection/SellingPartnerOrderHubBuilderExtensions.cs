@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderHub.SellingPartner;
 using OrderHub.RateLimits;
-using OrderHub.Throttling;
 
 namespace OrderHub;
 
@@ -63,16 +62,6 @@ public static class SellingPartnerOrderHubBuilderExtensions
     private static OrderHubBuilder AddProviderServices(OrderHubBuilder builder, string? name)
     {
         builder.Services.AddOrderHubRateLimits();
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var time = sp.GetRequiredService<TimeProvider>();
-            var options = sp.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
-            return options.ResolveStore() == RateLimitStoreKind.Process
-                ? new RateLimiterRegistry(time)
-                : new RateLimiterRegistry(
-                    new QuotaStoreAccess(sp.GetRequiredService<IQuotaStore>(), time, sp.GetService<ILoggerFactory>()?.CreateLogger("OrderHub.RateLimits"), options.OutageTolerance),
-                    time);
-        });
         OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services, name);
         return builder;
     }

@@ -1,6 +1,6 @@
 using OrderHub.Http;
 using OrderHub.SellingPartner.Auth;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.SellingPartner.Http;
 

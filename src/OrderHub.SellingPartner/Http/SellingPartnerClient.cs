@@ -9,7 +9,6 @@ using OrderHub.Http;
 using OrderHub.RateLimits;
 using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Wire;
-using OrderHub.Throttling;
 using Polly;
 using Polly.RateLimiting;
 using Polly.Retry;

@@ -1,5 +1,5 @@
 using OrderHub.Emulator.Hosting;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 

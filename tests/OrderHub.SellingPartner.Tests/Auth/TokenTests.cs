@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using OrderHub.Emulator.Hosting;
 using OrderHub.SellingPartner.Tests.Support;
 using OrderHub.Testing;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OrderHub.Emulator.Hosting;
 using OrderHub.RateLimits;
-using OrderHub.Throttling;
 using Shouldly;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using OrderHub.RateLimits;
 using OrderHub.SellingPartner.Tests.Support;
-using OrderHub.Throttling;
 using Shouldly;
 using Xunit;
 

@@ -153,7 +153,7 @@ public abstract class ThrottlingTests(string ordersApiVersion) : IAsyncLifetime
     [Fact]
     public async Task Buckets_AreSharedPerCredentialAndRegion_NotPerSourceInstance()
     {
-        var registry = new OrderHub.Throttling.RateLimiterRegistry(_time);
+        var registry = new OrderHub.RateLimits.RateLimiterRegistry(_time);
         var first = _server.CreateSource(_time, registry, o => o.RefreshToken = "Atzr|same-seller");
         var second = _server.CreateSource(_time, registry, o => o.RefreshToken = "Atzr|same-seller");
         var otherSeller = _server.CreateSource(_time, registry, o => o.RefreshToken = "Atzr|other-seller");

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using OrderHub.SellingPartner.Tests.Support;
 using OrderHub.Testing;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 

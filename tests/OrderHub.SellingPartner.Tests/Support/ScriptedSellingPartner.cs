@@ -3,7 +3,7 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using OrderHub.SellingPartner;
 using OrderHub.Testing;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 
 namespace OrderHub.SellingPartner.Tests.Support;
 

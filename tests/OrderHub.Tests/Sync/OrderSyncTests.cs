@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using OrderHub.Sync;
 using OrderHub.Testing;
 using OrderHub.Tests.Sources;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 

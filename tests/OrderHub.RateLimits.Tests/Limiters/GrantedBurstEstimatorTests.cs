@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 
-namespace OrderHub.Tests.Throttling;
+namespace OrderHub.RateLimits.Tests.Limiters;
 
 public sealed class GrantedBurstEstimatorTests
 {

@@ -1,12 +1,12 @@
 using System.Threading.RateLimiting;
 
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>
 /// One rate-limit bucket as a provider uses it, wherever its state lives: in this process
 /// (<see cref="AdaptiveTokenBucketRateLimiter"/>) or in a store every process shares (<see cref="SharedQuotaLimiter"/>).
 /// </summary>
-internal interface IQuotaLimiter : IRateLimitStatus
+public interface IQuotaLimiter : IRateLimitStatus
 {
     /// <summary>Gets how many permits the bucket holds when full.</summary>
     int Burst { get; }

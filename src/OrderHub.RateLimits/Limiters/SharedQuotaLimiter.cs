@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using OrderHub.RateLimits;
 
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>
 /// A bucket whose state lives in an <see cref="IQuotaStore"/> every process with the same credentials shares. Each

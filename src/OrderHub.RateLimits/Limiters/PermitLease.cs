@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.RateLimiting;
 
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>A lease that holds its permits for good (a token bucket takes nothing back) and, when refused, the wait as <see cref="MetadataName.RetryAfter"/>.</summary>
 internal sealed class PermitLease : RateLimitLease

@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using OrderHub.RateLimits;
-using OrderHub.Throttling;
 using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
-namespace OrderHub.Tests.Throttling;
+namespace OrderHub.RateLimits.Tests.Limiters;
 
 public sealed class SharedQuotaLimiterTests
 {

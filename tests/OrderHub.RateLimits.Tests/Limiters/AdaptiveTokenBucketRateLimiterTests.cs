@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Time.Testing;
 using System.Threading.RateLimiting;
 using OrderHub.Testing;
-using OrderHub.Throttling;
+using OrderHub.RateLimits;
 using Shouldly;
 using Xunit;
 
-namespace OrderHub.Tests.Throttling;
+namespace OrderHub.RateLimits.Tests.Limiters;
 
 public sealed class AdaptiveTokenBucketRateLimiterTests
 {

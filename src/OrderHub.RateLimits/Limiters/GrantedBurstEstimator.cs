@@ -1,4 +1,4 @@
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>
 /// Learns the burst an upstream really grants from the requests it accepted, for a bucket whose documented burst may

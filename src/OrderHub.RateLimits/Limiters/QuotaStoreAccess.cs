@@ -4,7 +4,7 @@ using OrderHub.RateLimits;
 using Polly;
 using Polly.Retry;
 
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>
 /// A shared quota store as this process's limiters use it, with the outage policy: while the store cannot be used,

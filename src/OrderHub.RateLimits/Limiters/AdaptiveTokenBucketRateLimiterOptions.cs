@@ -1,4 +1,4 @@
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>The shape of an <see cref="AdaptiveTokenBucketRateLimiter"/>.</summary>
 internal sealed record AdaptiveTokenBucketRateLimiterOptions

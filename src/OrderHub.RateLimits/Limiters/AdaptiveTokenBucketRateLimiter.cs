@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace OrderHub.Throttling;
+namespace OrderHub.RateLimits;
 
 /// <summary>
 /// A token bucket (System.Threading.RateLimiting's <see cref="ReplenishingRateLimiter"/> contract) that fills
