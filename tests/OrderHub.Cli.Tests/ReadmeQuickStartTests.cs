@@ -1,38 +1,25 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrderHub.Outposts;
-using OrderHub.SellingPartner;
+using Microsoft.Extensions.Options;
+using OrderHub.Cli.Tests.Readme;
 using Shouldly;
 using Xunit;
 
 namespace OrderHub.Cli.Tests;
 
-/// <summary>The README's quick start, as written, compiles and wires both sources into the lookup.</summary>
+/// <summary>
+/// The README's quick start, compiled from the README itself at build time (see the test project), run as written:
+/// without the secrets it reads from the environment, it stops before sending anything, naming what is missing.
+/// </summary>
 public sealed class ReadmeQuickStartTests
 {
     [Fact]
-    public async Task QuickStart_RegistersBothSources_WithoutAnyConfigurationObject()
+    public async Task QuickStart_AsWritten_WithoutItsSecrets_StopsBeforeAnyRequest_NamingTheSettings()
     {
-        var services = new ServiceCollection();
-        services.AddOrderHub()
-            .AddSellingPartner(o =>
-            {
-                o.ClientId = "amzn1.application-oa2-client.example";
-                o.ClientSecret = "secret";
-                o.RefreshToken = "Atzr|refresh";
-            })
-            .AddAwsOutposts(o =>
-            {
-                o.Region = "us-west-2";
-                o.Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
-            });
+        Environment.GetEnvironmentVariable("LWA_CLIENT_SECRET").ShouldBeNull("the test must not send real secrets anywhere");
+        Environment.GetEnvironmentVariable("LWA_REFRESH_TOKEN").ShouldBeNull("the test must not send real secrets anywhere");
 
-        await using var provider = services.BuildServiceProvider();
-        var lookup = provider.GetRequiredService<OrderLookup>();
+        var error = await Should.ThrowAsync<OptionsValidationException>(ReadmeQuickStart.RunAsync);
 
-        lookup.Sources.Select(s => s.Name).ShouldBe(["sp-api", "outposts"]);
-        lookup.ResolveSource("902-3159896-1390916").ShouldBeOfType<SellingPartnerOrderSource>();
-        lookup.ResolveSource("oo-0123456789abcdef0").ShouldBeOfType<OutpostsOrderSource>();
-        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("12345"));
-        error.Message.ShouldContain("3-7-7 digits");
+        error.Failures.ShouldContain(f => f.Contains("sp-api") && f.Contains("ClientSecret"));
+        error.Failures.ShouldContain(f => f.Contains("sp-api") && f.Contains("RefreshToken"));
     }
 }

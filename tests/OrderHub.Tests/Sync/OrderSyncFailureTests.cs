@@ -101,7 +101,10 @@ public sealed class OrderSyncFailureTests
         using var cancel = new CancellationTokenSource();
         await cancel.CancelAsync();
 
-        await Should.ThrowAsync<Exception>(() => sync.RunAsync("run", cancellationToken: cancel.Token).WaitAsync(Hang));
+        // WaitAsync's own TimeoutException would mean the run hung: the run must end with the cancellation it was given.
+        var error = await Should.ThrowAsync<OperationCanceledException>(() => sync.RunAsync("run", cancellationToken: cancel.Token).WaitAsync(Hang));
+
+        error.CancellationToken.IsCancellationRequested.ShouldBeTrue("the run's own token, linked to the caller's, was cancelled");
     }
 
     [Fact]
