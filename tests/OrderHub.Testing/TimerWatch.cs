@@ -3,11 +3,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace OrderHub.Testing;
 
 /// <summary>
-/// A <see cref="FakeTimeProvider"/> that also tells how many of its timers are armed, so a test can wait until code
-/// under test has scheduled its wait (a retry's delay) before it advances the clock past it.
+/// A <see cref="FakeTimeProvider"/> that also tells how many of its timers are armed and when the next is due, so a
+/// test can wait until code under test has scheduled its wait (a retry's delay, a poll interval) and move the clock to
+/// exactly that moment, never past a wait that is armed.
 /// </summary>
 public sealed class TimerWatch : TimeProvider
 {
+    private readonly HashSet<WatchedTimer> _armedTimers = [];
     private int _armed;
 
     /// <summary>Initializes a new instance of the <see cref="TimerWatch"/> class.</summary>
@@ -19,6 +21,46 @@ public sealed class TimerWatch : TimeProvider
 
     /// <summary>Gets how many timers are armed and have not fired (one-shot) or been disposed.</summary>
     public int ArmedTimers => Volatile.Read(ref _armed);
+
+    /// <summary>Gets when the earliest armed timer is due, if any is armed.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_armedTimers)
+            {
+                return _armedTimers.Count == 0 ? null : _armedTimers.Min(t => t.DueAt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the clock from one armed timer's due time to the next, giving the work each one starts a moment of real
+    /// time to run (socket I/O, continuations), until <paramref name="done"/> holds. Real time bounds the whole wait.
+    /// </summary>
+    /// <param name="done">What is awaited.</param>
+    /// <param name="because">What is awaited, in words, for the failure message.</param>
+    /// <param name="whileWaiting">Checked at every step (a task that must not end meanwhile, say).</param>
+    /// <returns>A task that completes when <paramref name="done"/> holds.</returns>
+    public async Task AdvanceUntilAsync(Func<bool> done, string because, Action? whileWaiting = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!done())
+        {
+            whileWaiting?.Invoke();
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out moving the clock until {because}.");
+            }
+
+            if (NextDue is { } due)
+            {
+                Clock.Advance(due > Clock.GetUtcNow() ? due - Clock.GetUtcNow() : TimeSpan.Zero);
+            }
+
+            await Task.Delay(5);
+        }
+    }
 
     public override DateTimeOffset GetUtcNow() => Clock.GetUtcNow();
 
@@ -51,10 +93,13 @@ public sealed class TimerWatch : TimeProvider
 
         public ITimer Inner { get; set; } = null!;
 
+        public DateTimeOffset DueAt { get; private set; }
+
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             lock (_lock)
             {
+                DueAt = owner.Clock.GetUtcNow() + (dueTime == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : dueTime);
                 Arm(dueTime != Timeout.InfiniteTimeSpan);
             }
 
@@ -68,6 +113,10 @@ public sealed class TimerWatch : TimeProvider
                 if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
                 {
                     Arm(false);
+                }
+                else
+                {
+                    DueAt = owner.Clock.GetUtcNow() + period;
                 }
             }
         }
@@ -94,6 +143,18 @@ public sealed class TimerWatch : TimeProvider
             {
                 _armed = armed;
                 Interlocked.Add(ref owner._armed, armed ? 1 : -1);
+            }
+
+            lock (owner._armedTimers)
+            {
+                if (armed)
+                {
+                    owner._armedTimers.Add(this);
+                }
+                else
+                {
+                    owner._armedTimers.Remove(this);
+                }
             }
         }
     }

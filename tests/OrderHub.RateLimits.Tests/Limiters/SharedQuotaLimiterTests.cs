@@ -11,10 +11,12 @@ public sealed class SharedQuotaLimiterTests
 {
     private static readonly OrderErrorContext Context = new("sp-api", "902-3159896-1390916");
     private readonly FakeTimeProvider _time = new();
+    private readonly TimerWatch _watch;
     private readonly SwitchableStore _store;
 
     public SharedQuotaLimiterTests()
     {
+        _watch = new TimerWatch(_time);
         _store = new SwitchableStore(new InProcessQuotaStore(_time));
     }
 
@@ -146,14 +148,14 @@ public sealed class SharedQuotaLimiterTests
     [Fact]
     public async Task AcquireAsync_StoreDown_WaitingCallerRetriesUntilItIsBack_ThenNewBucketsStartEmpty()
     {
-        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+        var limiter = Limiter(new QuotaStoreAccess(_store, _watch), rate: 1, burst: 5, _watch);
         _store.Down = true;
 
         var pending = limiter.AcquireAsync(null, default).AsTask();
-        await AdvanceUntil(() => _store.Calls >= 3);
+        await _watch.AdvanceUntilAsync(() => _store.Calls >= 3, "the store is tried again, backing off");
         var doneWhileDown = pending.IsCompleted;
         _store.Down = false;
-        await AdvanceUntil(() => pending.IsCompleted);
+        await _watch.AdvanceUntilAsync(() => pending.IsCompleted, "the caller gets its answer");
 
         doneWhileDown.ShouldBeFalse("nothing is granted while the store is down");
         (await pending).IsAcquired.ShouldBeTrue();
@@ -163,7 +165,7 @@ public sealed class SharedQuotaLimiterTests
     [Fact]
     public async Task AcquireAsync_StoreRefusesTheCredentials_WaitingCallerFailsAtOnce()
     {
-        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 1, burst: 5);
+        var limiter = Limiter(new QuotaStoreAccess(_store, _watch), rate: 1, burst: 5, _watch);
         _store.Down = true;
         _store.DownForGood = true;
 
@@ -176,11 +178,11 @@ public sealed class SharedQuotaLimiterTests
     [Fact]
     public async Task AcquireAsync_StoreDownLongerThanTheTolerance_FailsWithTheStoresError()
     {
-        var limiter = Limiter(new QuotaStoreAccess(_store, _time, outageTolerance: TimeSpan.FromSeconds(30)), rate: 1, burst: 5);
+        var limiter = Limiter(new QuotaStoreAccess(_store, _watch, outageTolerance: TimeSpan.FromSeconds(30)), rate: 1, burst: 5, _watch);
         _store.Down = true;
 
         var pending = limiter.AcquireAsync(null, default).AsTask();
-        await AdvanceUntil(() => pending.IsCompleted);
+        await _watch.AdvanceUntilAsync(() => pending.IsCompleted, "the caller gets its answer");
 
         var error = await Should.ThrowAsync<OrderHub.RateLimits.QuotaStoreUnavailableException>(() => pending);
         error.Message.ShouldContain("the test store is down");
@@ -215,18 +217,6 @@ public sealed class SharedQuotaLimiterTests
 
     private SharedQuotaLimiter Limiter(QuotaStoreAccess access, double rate, int burst, TimeProvider? time = null) =>
         new(access, new QuotaDefinition("sp-api|test|na|getOrder", rate, burst), time ?? _time);
-
-    // The outage back-off waits on the fake clock: move it on, a second at a time, until the condition holds.
-    private async Task AdvanceUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 2000 && !condition(); i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
-        }
-
-        condition().ShouldBeTrue();
-    }
 
     private sealed class SwitchableStore(IQuotaStore inner) : IQuotaStore
     {

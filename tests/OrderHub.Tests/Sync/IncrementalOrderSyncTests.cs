@@ -11,15 +11,20 @@ public sealed class IncrementalOrderSyncTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Now);
+    private readonly TimerWatch _watch;
     private readonly InMemoryOrderStore _store = new();
     private readonly ScriptedChangeFeed _feed;
 
-    public IncrementalOrderSyncTests() => _feed = new ScriptedChangeFeed(_time);
+    public IncrementalOrderSyncTests()
+    {
+        _watch = new TimerWatch(_time);
+        _feed = new ScriptedChangeFeed(_time);
+    }
 
     private IncrementalOrderSync Sync()
     {
         var lookup = new OrderLookup([_feed]);
-        return new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _time), _time);
+        return new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _watch), _watch);
     }
 
     private static IncrementalSyncRequest Request(DateTimeOffset? since = null) => new() { Source = "feed", Since = since };
@@ -256,13 +261,7 @@ public sealed class IncrementalOrderSyncTests
 
         await Eventually.TrueAsync(() => _feed.Requests.Count == 2, "the first window is read");
         _feed.Put("100-0000000-9000009", Now.AddMinutes(1));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_feed.Requests.Count < 3)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the follower never polled again");
-            _time.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(10);
-        }
+        await _watch.AdvanceUntilAsync(() => _feed.Requests.Count >= 3, "the follower polls again");
 
         _time.GetUtcNow().ShouldBeGreaterThanOrEqualTo(Now.AddMinutes(5), "no poll before the interval");
         await Eventually.TrueAsync(() => reports.Count >= 3, "the second window is stored");
@@ -307,14 +306,7 @@ public sealed class IncrementalOrderSyncTests
         var following = Sync().FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
 
         await Eventually.TrueAsync(() => _feed.Requests.Count == 1, "the first poll is made");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_store.OrderCount < 3)
-        {
-            following.IsFaulted.ShouldBeFalse("an outage does not end the follower");
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the follower never polled again");
-            _time.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(10);
-        }
+        await _watch.AdvanceUntilAsync(() => _store.OrderCount == 3, "the follower polls again", () => following.IsFaulted.ShouldBeFalse("an outage does not end the follower"));
 
         _feed.Requests[1].After.ShouldBe(Now.AddDays(-7), "no window was read: the next poll starts from --since again");
         await stop.CancelAsync();
@@ -411,38 +403,22 @@ public sealed class IncrementalOrderSyncTests
         using var logs = new OrderHub.Testing.CapturingLoggerProvider();
         using var stop = new CancellationTokenSource();
         var lookup = new OrderLookup([_feed]);
-        var sync = new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _time), _time, logs.CreateLogger<IncrementalOrderSync>());
+        var sync = new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _watch), _watch, logs.CreateLogger<IncrementalOrderSync>());
         var following = sync.FollowAsync(Request(Now.AddDays(-7)) with { PollInterval = TimeSpan.FromMinutes(5) }, cancellationToken: stop.Token);
 
         await Eventually.TrueAsync(() => logs.Lines.Any(l => l.Contains("another reader holds the cursor; standing by")), "the follower stands by");
         _feed.Requests.ShouldBeEmpty("the cursor is held: nothing is read");
 
         await other!.DisposeAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_store.OrderCount < 3)
-        {
-            following.IsFaulted.ShouldBeFalse();
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the standby never took over");
-            _time.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(10);
-        }
+        await _watch.AdvanceUntilAsync(() => _store.OrderCount == 3, "the standby takes over", () => following.IsFaulted.ShouldBeFalse());
 
         await stop.CancelAsync();
         (await following).Inserted.ShouldBe(3);
     }
 
-    // Moves the fake clock a minute at a time until the follower has done what is awaited (real time bounds the wait).
-    private async Task AdvanceUntilAsync(Task following, Func<bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!done())
-        {
-            following.IsCompleted.ShouldBeFalse($"the follower ended before {what}: {following.Exception?.InnerException?.Message}");
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"never: {what}");
-            _time.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(10);
-        }
-    }
+    // Moves the fake clock from one armed wait to the next until the follower has done what is awaited.
+    private Task AdvanceUntilAsync(Task following, Func<bool> done, string what) =>
+        _watch.AdvanceUntilAsync(done, what, () => following.IsCompleted.ShouldBeFalse($"the follower ended before {what}: {following.Exception?.InnerException?.Message}"));
 
     private sealed class SynchronousProgress(Action<IncrementalSyncProgress> report) : IProgress<IncrementalSyncProgress>
     {
