@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
-using OrderHub.Json;
 using OrderHub.Sync;
 using Polly;
 using Polly.Retry;
@@ -24,32 +23,33 @@ namespace OrderHub.Storage.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnectionStringBuilder _connection;
     private readonly PostgreSqlOrderStoreOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ITimer _renewal;
-    private readonly Guid _workerId;
-    private readonly NpgsqlConnection _liveness;
+    private readonly Guid _workerId = Guid.NewGuid();
     private readonly ResiliencePipeline _outage;
+    private readonly StoreCalls _calls;
 
-    private PostgreSqlOrderStore(NpgsqlDataSource dataSource, NpgsqlConnection liveness, Guid workerId, string location, PostgreSqlOrderStoreOptions options, TimeProvider timeProvider)
+    // Set once by the open, which every call waits for before it reads them.
+    private NpgsqlDataSource _dataSource = null!;
+    private NpgsqlConnection _liveness = null!;
+    private ITimer _renewal = null!;
+
+    private PostgreSqlOrderStore(NpgsqlConnectionStringBuilder connection, string location, PostgreSqlOrderStoreOptions options, TimeProvider timeProvider)
     {
-        _dataSource = dataSource;
-        _liveness = liveness;
-        _workerId = workerId;
+        _connection = connection;
         Location = location;
         _options = options;
         _timeProvider = timeProvider;
         _outage = BuildOutagePipeline(options.OutageTolerance, timeProvider);
-        var every = options.LeaseDuration / 3;
-        _renewal = timeProvider.CreateTimer(static state => _ = ((PostgreSqlOrderStore)state!).RenewLeasesAsync(), this, every, every);
+        _calls = new StoreCalls(typeof(PostgreSqlOrderStore), OpenCoreAsync, static e => e is NpgsqlException or TimeoutException, e => Translate(e, Location));
     }
 
     /// <summary>Gets where the store is, for messages: host, port and database, never a password.</summary>
     public string Location { get; }
 
     /// <summary>Gets the schema version this code writes.</summary>
-    public static int SchemaVersion => PostgreSqlSchema.Migrations[^1].Version;
+    public static int SchemaVersion => StoreSchema.Version(PostgreSqlSchema.Migrations);
 
     /// <summary>
     /// Connects (with a connection string such as <c>Host=db;Database=orderhub;Username=...</c>, or a
@@ -63,21 +63,49 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     /// <exception cref="OrderStoreException">The database cannot be used; the message says why and what to do.</exception>
     public static async Task<PostgreSqlOrderStore> OpenAsync(string connection, PostgreSqlOrderStoreOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
+        var store = OpenOnFirstUse(connection, options, timeProvider);
+        try
+        {
+            await store._calls.EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes a store that connects on its first call (or <see cref="EnsureOpenAsync"/>), as the DI registration does:
+    /// the connection and the options are checked now, the database is not reached until then.
+    /// </summary>
+    internal static PostgreSqlOrderStore OpenOnFirstUse(string connection, PostgreSqlOrderStoreOptions? options, TimeProvider? timeProvider)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
         options ??= new PostgreSqlOrderStoreOptions();
         options.Validate();
         var builder = PostgreSqlConnection.Parse(connection);
         builder.ApplicationName ??= "orderhub";
         var location = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}";
-        var dataSource = NpgsqlDataSource.Create(builder);
+        return new PostgreSqlOrderStore(builder, location, options, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A store from <see cref="OpenAsync"/> is open already; one registered with <c>AddPostgreSqlOrderStore</c> connects on its first call, or here.</remarks>
+    public Task EnsureOpenAsync(CancellationToken cancellationToken = default) => _calls.EnsureOpenAsync(cancellationToken);
+
+    // Migrates the schema, takes this worker's liveness lock, and starts renewing its leases.
+    private async Task OpenCoreAsync(CancellationToken cancellationToken)
+    {
+        var dataSource = NpgsqlDataSource.Create(_connection);
         NpgsqlConnection? liveness = null;
-        var workerId = Guid.NewGuid();
         try
         {
-            await MigrateAsync(dataSource, location, cancellationToken).ConfigureAwait(false);
-            liveness = await HoldLivenessLockAsync(dataSource, workerId, cancellationToken).ConfigureAwait(false);
+            await MigrateAsync(dataSource, Location, cancellationToken).ConfigureAwait(false);
+            liveness = await HoldLivenessLockAsync(dataSource, _workerId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or OrderStoreException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or OrderStoreException or TimeoutException or OperationCanceledException)
         {
             if (liveness is not null)
             {
@@ -85,10 +113,18 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             }
 
             await dataSource.DisposeAsync().ConfigureAwait(false);
-            throw e as OrderStoreException ?? Translate(e, location);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw e as OrderStoreException ?? Translate(e, Location);
         }
 
-        return new PostgreSqlOrderStore(dataSource, liveness, workerId, location, options, timeProvider ?? TimeProvider.System);
+        _dataSource = dataSource;
+        _liveness = liveness;
+        var every = _options.LeaseDuration / 3;
+        _renewal = _timeProvider.CreateTimer(static state => _ = ((PostgreSqlOrderStore)state!).RenewLeasesAsync(), this, every, every);
     }
 
     /// <inheritdoc />
@@ -126,7 +162,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             var added = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return added;
-        });
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -136,12 +173,12 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     /// </remarks>
     public async IAsyncEnumerable<OrderReference> GetPendingAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var startedAt = await GuardAsync(() => NowAsync(cancellationToken)).ConfigureAwait(false);
+        var startedAt = await GuardAsync(() => NowAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         long after = 0;
         var firstPass = true;
         while (true)
         {
-            var batch = await GuardAsync(() => LeaseAsync(runId, firstPass, after, startedAt, cancellationToken)).ConfigureAwait(false);
+            var batch = await GuardAsync(() => LeaseAsync(runId, firstPass, after, startedAt, cancellationToken), cancellationToken).ConfigureAwait(false);
             var leasedAt = _timeProvider.GetTimestamp();
             HashSet<OrderReference>? stillHeld = null;
             for (var i = 0; i < batch.Count; i++)
@@ -154,7 +191,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 if (_timeProvider.GetElapsedTime(leasedAt) > _options.LeaseDuration / 3)
                 {
                     var rest = batch.Skip(i).Select(b => b.Reference).ToArray();
-                    stillHeld = await GuardAsync(() => RenewHeldAsync(runId, rest, cancellationToken)).ConfigureAwait(false);
+                    stillHeld = await GuardAsync(() => RenewHeldAsync(runId, rest, cancellationToken), cancellationToken).ConfigureAwait(false);
                     leasedAt = _timeProvider.GetTimestamp();
                 }
 
@@ -170,7 +207,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             }
 
             firstPass = false;
-            if (!await GuardAsync(() => OthersHoldLeasesAsync(runId, startedAt, cancellationToken)).ConfigureAwait(false))
+            if (!await GuardAsync(() => OthersHoldLeasesAsync(runId, startedAt, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 yield break;
             }
@@ -190,17 +227,17 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 return (IReadOnlyList<StoreOutcome>)outcomes;
             }
 
-            var orders = new List<(int Index, PreparedOrder Row)>();
+            var orders = new List<(int Index, StoredOrderRow Row)>();
             var failures = new List<(int Index, SyncFailure Failure)>();
             for (var i = 0; i < results.Count; i++)
             {
                 if (results[i].Order is { } order)
                 {
-                    orders.Add((i, Prepare(order)));
+                    orders.Add((i, StoredOrderRow.Of(order)));
                 }
                 else
                 {
-                    failures.Add((i, results[i].Failure ?? new SyncFailure(results[i].Reference, "No order and no failure was given.", "Unknown", 0, null, false)));
+                    failures.Add((i, SyncRunRows.FailureOf(results[i])));
                 }
             }
 
@@ -224,7 +261,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 failures.RemoveAll(f => lost.Contains(results[f.Index].Reference));
             }
 
-            var upserted = await UpsertAsync(connection, transaction, [.. orders.Select(o => o.Row)], cancellationToken).ConfigureAwait(false);
+            var upserted = await UpsertAsync(connection, transaction, [.. orders.Select(o => o.Row)], _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < orders.Count; k++)
             {
                 outcomes[orders[k].Index] = upserted[k];
@@ -239,7 +276,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<StoreOutcome>)outcomes;
-        });
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) =>
@@ -248,10 +286,11 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             ArgumentNullException.ThrowIfNull(order);
             using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var outcome = (await UpsertAsync(connection, transaction, [Prepare(order)], cancellationToken).ConfigureAwait(false))[0];
+            var outcome = (await UpsertAsync(connection, transaction, [StoredOrderRow.Of(order)], _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))[0];
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return outcome;
-        });
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
@@ -269,7 +308,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                     reader.GetFieldValue<DateTimeOffset>(2),
                     System.Text.Encoding.UTF8.GetBytes(reader.GetString(3)))
                 : null;
-        });
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
@@ -282,7 +322,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
                 ? new StoredPublicOrder(new OrderReference(source, orderId), System.Text.Encoding.UTF8.GetBytes(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1))
                 : null;
-        });
+        },
+        cancellationToken);
 
     /// <summary>Counts the stored orders.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -299,7 +340,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             }
 
             return (IReadOnlyDictionary<string, int>)counts;
-        });
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -308,20 +350,9 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             using var command = _dataSource.CreateCommand("SELECT state, COUNT(*)::int FROM orderhub_sync_items WHERE run_id = @run GROUP BY state");
             command.Parameters.AddWithValue("run", runId);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            int pending = 0, done = 0, failed = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var count = reader.GetInt32(1);
-                switch ((SyncItemState)reader.GetInt16(0))
-                {
-                    case SyncItemState.Done: done += count; break;
-                    case SyncItemState.FailedPermanent: failed += count; break;
-                    default: pending += count; break;
-                }
-            }
-
-            return new SyncRunCounts(pending, done, failed);
-        });
+            return await SyncRunRows.ReadCountsAsync(reader, cancellationToken).ConfigureAwait(false);
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -330,36 +361,30 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             using var command = _dataSource.CreateCommand("UPDATE orderhub_sync_items SET state = 0, leased_by = NULL, leased_until = NULL, updated_at = now() WHERE run_id = @run AND state <> 0");
             command.Parameters.AddWithValue("run", runId);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        });
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) =>
         GuardAsync(async () =>
         {
-            using var command = _dataSource.CreateCommand("SELECT source, order_id, reason, error_type, attempts, request_id, state FROM orderhub_sync_items WHERE run_id = @run AND state IN (2, 3) ORDER BY seq");
+            using var command = _dataSource.CreateCommand($"SELECT {SyncRunRows.FailureColumns} FROM orderhub_sync_items WHERE run_id = @run AND state IN (2, 3) ORDER BY seq");
             command.Parameters.AddWithValue("run", runId);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var failures = new List<SyncFailure>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                failures.Add(new SyncFailure(
-                    new OrderReference(reader.GetString(0), reader.GetString(1)),
-                    reader.IsDBNull(2) ? string.Empty : reader.GetString(2),
-                    reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
-                    reader.GetInt32(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.GetInt16(6) == (short)SyncItemState.FailedPermanent));
-            }
-
-            return (IReadOnlyList<SyncFailure>)failures;
-        });
+            return await SyncRunRows.ReadFailuresAsync(reader, cancellationToken).ConfigureAwait(false);
+        },
+        cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>A store closed before its first call never connects.</remarks>
     public async ValueTask DisposeAsync()
     {
-        await _renewal.DisposeAsync().ConfigureAwait(false);
-        await _liveness.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (await _calls.CloseAsync().ConfigureAwait(false))
+        {
+            await _renewal.DisposeAsync().ConfigureAwait(false);
+            await _liveness.DisposeAsync().ConfigureAwait(false);
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     // A worker holds a session-level advisory lock on a key derived from its id on a connection of its own, for the
@@ -389,23 +414,17 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     // transaction only: it is released at once, and a live holder's session lock makes it fail.
     private const string HolderGone = "pg_try_advisory_xact_lock(hashtextextended(leased_by::text, 0))";
 
-    private static PreparedOrder Prepare(Order order)
-    {
-        var json = OrderJson.SerializeToUtf8Bytes(order, includeRaw: true);
-        var publicJson = System.Text.Encoding.UTF8.GetString(OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
-        return new PreparedOrder(order, json, publicJson, OrderJson.ContentHash(json));
-    }
-
     // One statement for the batch: the existing hashes are read under row locks (in key order, so two workers never
-    // deadlock), then every row is upserted from arrays.
-    private static async Task<StoreOutcome[]> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedOrder[] rows, CancellationToken cancellationToken)
+    // deadlock), then every row is upserted from arrays. The stored-at time is the store's clock's, as in every store:
+    // readers compare it with their own (the lookup API's maximum store age).
+    private static async Task<StoreOutcome[]> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredOrderRow[] rows, DateTimeOffset storedAt, CancellationToken cancellationToken)
     {
         if (rows.Length == 0)
         {
             return [];
         }
 
-        var existing = new Dictionary<(string, string), (string Hash, DateTime? LastUpdatedAt)>();
+        var existing = new Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt)>();
         using (var locked = new NpgsqlCommand(
             """
             SELECT o.source, o.order_id, o.content_hash, o.last_updated_at FROM orderhub_orders o
@@ -415,38 +434,31 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             connection,
             transaction))
         {
-            locked.Parameters.AddWithValue("sources", rows.Select(r => r.Order.Source).ToArray());
-            locked.Parameters.AddWithValue("ids", rows.Select(r => r.Order.OrderId).ToArray());
+            locked.Parameters.AddWithValue("sources", rows.Select(r => r.Source).ToArray());
+            locked.Parameters.AddWithValue("ids", rows.Select(r => r.OrderId).ToArray());
             using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetDateTime(3));
+                existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
             }
         }
 
         // Row by row, as several results for one order in a batch would be stored one after the other: a copy older
         // than what is stored (or was just taken from this batch) is not written; of the others, the last one wins.
         var outcomes = new StoreOutcome[rows.Length];
-        var winners = new Dictionary<(string, string), PreparedOrder>();
+        var winners = new Dictionary<(string, string), StoredOrderRow>();
         for (var i = 0; i < rows.Length; i++)
         {
-            var key = (rows[i].Order.Source, rows[i].Order.OrderId);
-            var updated = rows[i].Order.LastUpdatedAt is { } at ? TruncateToMicroseconds(at.UtcDateTime) : (DateTime?)null;
-            if (!existing.TryGetValue(key, out var stored))
+            var key = (rows[i].Source, rows[i].OrderId);
+            var updated = rows[i].LastUpdatedAt is { } at ? TruncateToMicroseconds(at) : (DateTimeOffset?)null;
+            var stored = existing.TryGetValue(key, out var found) ? found : default;
+            outcomes[i] = StoredOrderRow.Outcome(stored.Hash, stored.LastUpdatedAt, rows[i].ContentHash, updated);
+            if (outcomes[i] == StoreOutcome.Superseded)
             {
-                outcomes[i] = StoreOutcome.Inserted;
-            }
-            else if (updated < stored.LastUpdatedAt)
-            {
-                outcomes[i] = StoreOutcome.Superseded;
                 continue;
             }
-            else
-            {
-                outcomes[i] = stored.Hash == rows[i].Hash ? StoreOutcome.Unchanged : StoreOutcome.Updated;
-            }
 
-            existing[key] = (rows[i].Hash, updated);
+            existing[key] = (rows[i].ContentHash, updated);
             winners[key] = rows[i];
         }
 
@@ -455,11 +467,11 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             return outcomes;
         }
 
-        var last = winners.Values.OrderBy(r => r.Order.Source, StringComparer.Ordinal).ThenBy(r => r.Order.OrderId, StringComparer.Ordinal).ToArray();
+        var last = winners.Values.OrderBy(r => r.Source, StringComparer.Ordinal).ThenBy(r => r.OrderId, StringComparer.Ordinal).ToArray();
         using (var upsert = new NpgsqlCommand(
             """
             INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json, stored_at)
-            SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.content_hash, r.json, r.public_json::jsonb, now()
+            SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.content_hash, r.json, r.public_json::jsonb, @stored
             FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @hashes, @jsons, @publics)
                 AS r(source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json)
             ON CONFLICT (source, order_id) DO UPDATE SET
@@ -471,15 +483,16 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             connection,
             transaction))
         {
-            upsert.Parameters.AddWithValue("sources", last.Select(r => r.Order.Source).ToArray());
-            upsert.Parameters.AddWithValue("ids", last.Select(r => r.Order.OrderId).ToArray());
-            upsert.Parameters.AddWithValue("statuses", last.Select(r => r.Order.Status.Value.ToString()).ToArray());
-            upsert.Parameters.AddWithValue("raws", last.Select(r => r.Order.Status.Raw).ToArray());
-            upsert.Parameters.Add(new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.Order.AccountId ?? DBNull.Value).ToArray() });
-            upsert.Parameters.Add(new NpgsqlParameter("updated", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = last.Select(r => r.Order.LastUpdatedAt is { } at ? (object)at.UtcDateTime : DBNull.Value).ToArray() });
-            upsert.Parameters.AddWithValue("hashes", last.Select(r => r.Hash).ToArray());
+            upsert.Parameters.AddWithValue("sources", last.Select(r => r.Source).ToArray());
+            upsert.Parameters.AddWithValue("ids", last.Select(r => r.OrderId).ToArray());
+            upsert.Parameters.AddWithValue("statuses", last.Select(r => r.Status).ToArray());
+            upsert.Parameters.AddWithValue("raws", last.Select(r => r.StatusRaw).ToArray());
+            upsert.Parameters.Add(new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.AccountId ?? DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("updated", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = last.Select(r => r.LastUpdatedAt is { } at ? (object)at.UtcDateTime : DBNull.Value).ToArray() });
+            upsert.Parameters.AddWithValue("hashes", last.Select(r => r.ContentHash).ToArray());
             upsert.Parameters.AddWithValue("jsons", last.Select(r => r.Json).ToArray());
-            upsert.Parameters.AddWithValue("publics", last.Select(r => r.PublicJson).ToArray());
+            upsert.Parameters.AddWithValue("publics", last.Select(r => System.Text.Encoding.UTF8.GetString(r.PublicJson)).ToArray());
+            upsert.Parameters.Add(new NpgsqlParameter("stored", NpgsqlDbType.TimestampTz) { Value = storedAt.UtcDateTime });
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -487,7 +500,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     }
 
     // PostgreSQL keeps microseconds: a time is compared as it would be stored.
-    private static DateTime TruncateToMicroseconds(DateTime value) => new(value.Ticks - (value.Ticks % 10), value.Kind);
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % 10));
 
     // Locks the references' rows (in key order, as the upsert does) and returns those another worker holds or finished.
     private async Task<HashSet<OrderReference>> LockLostLeasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, OrderReference[] references, CancellationToken cancellationToken)
@@ -554,7 +567,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             connection,
             transaction);
         mark.Parameters.AddWithValue("run", runId);
-        mark.Parameters.AddWithValue("state", (short)(failure.Permanent ? SyncItemState.FailedPermanent : SyncItemState.FailedRetryable));
+        mark.Parameters.AddWithValue("state", (short)SyncRunRows.StateOf(failure));
         mark.Parameters.AddWithValue("attempts", failure.Attempts);
         mark.Parameters.AddWithValue("reason", failure.Reason);
         mark.Parameters.AddWithValue("type", failure.ErrorType);
@@ -660,17 +673,17 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         }
     }
 
-    private async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    // Opens the store on its first call, rides out a brief outage, and names the database in the driver's errors.
+    private Task<T> GuardAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken) =>
+        _calls.GuardAsync(() => RideOutOutageAsync(action), cancellationToken);
+
+    private async Task<T> RideOutOutageAsync<T>(Func<Task<T>> action)
     {
         var context = ResilienceContextPool.Shared.Get();
         context.Properties.Set(OutageStarted, _timeProvider.GetTimestamp());
         try
         {
             return await _outage.ExecuteAsync(static async (_, call) => await call().ConfigureAwait(false), context, action).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            throw Translate(e, Location);
         }
         finally
         {
@@ -733,10 +746,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             version = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
-        if (version > SchemaVersion)
-        {
-            throw new OrderStoreException($"The {location} was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or use another database.", location);
-        }
+        StoreSchema.ThrowIfNewer(version, SchemaVersion, $"The {location}", location, "use another database");
 
         foreach (var (target, sql) in PostgreSqlSchema.Migrations.Where(m => m.Version > version))
         {
@@ -763,6 +773,4 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         };
         return new OrderStoreException(message, location, error);
     }
-
-    private sealed record PreparedOrder(Order Order, byte[] Json, string PublicJson, string Hash);
 }

@@ -12,8 +12,10 @@ public static class PostgreSqlOrderStoreServiceCollectionExtensions
     public const string SectionName = "OrderHub:Store";
 
     /// <summary>
-    /// Registers a <see cref="PostgreSqlOrderStore"/> as the <see cref="IOrderStore"/>, opened (and migrated) when first
-    /// needed; its errors (<see cref="OrderStoreException"/>) name the database, never the password.
+    /// Registers a <see cref="PostgreSqlOrderStore"/> as the <see cref="IOrderStore"/> and the
+    /// <see cref="ISyncCursorStore"/>, closed with the container. Resolving it does no I/O: it connects (and migrates)
+    /// on its first call, or by <see cref="IOrderStore.EnsureOpenAsync"/>, and an open that fails (its
+    /// <see cref="OrderStoreException"/> names the database, never the password) is tried again by the next call.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="connection">An Npgsql connection string or a <c>postgresql://</c> URI.</param>
@@ -24,11 +26,12 @@ public static class PostgreSqlOrderStoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
         _ = PostgreSqlConnection.Parse(connection); // a malformed setting fails at registration, not at first use
-        services.AddSingleton(sp => PostgreSqlOrderStore.OpenAsync(
+        services.AddSingleton(sp => PostgreSqlOrderStore.OpenOnFirstUse(
             connection,
             options ?? sp.GetService<IConfiguration>()?.GetSection(SectionName).Get<PostgreSqlOrderStoreOptions>(),
-            sp.GetService<TimeProvider>()).GetAwaiter().GetResult());
+            sp.GetService<TimeProvider>()));
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
+        services.AddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
         return services;
     }
 }

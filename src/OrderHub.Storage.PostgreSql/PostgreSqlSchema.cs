@@ -62,12 +62,3 @@ internal static class PostgreSqlSchema
             """),
     ];
 }
-
-/// <summary>The states of a run's reference (the same numbers as the SQLite store's).</summary>
-internal enum SyncItemState : short
-{
-    Pending = 0,
-    Done = 1,
-    FailedRetryable = 2,
-    FailedPermanent = 3,
-}

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using OrderHub.Json;
 using OrderHub.Sync;
 
 namespace OrderHub.Storage.Sqlite;
@@ -42,31 +41,35 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     // A queue, not a bag: its count, read on every return to the pool, takes no lock.
     private readonly ConcurrentQueue<PublicReader> _publicReaders = new();
-    private bool _disposed;
-    private readonly SqliteConnection _writer;
-    private readonly string _connectionString;
+    private readonly StoreCalls _calls;
     private readonly TimeProvider _timeProvider;
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
+    private bool _disposed;
 
-    private SqliteOrderStore(SqliteConnection writer, string connectionString, TimeProvider timeProvider, string path, TimeSpan busyTimeout, bool created)
+    // Set once by the open, which every call waits for before it reads them.
+    private SqliteConnection _writer = null!;
+    private string _connectionString = null!;
+
+    private SqliteOrderStore(string path, SqliteOrderStoreOptions options, TimeProvider timeProvider)
     {
-        IsNewFile = created;
-        _busyTimeout = busyTimeout;
-        _writer = writer;
-        _connectionString = connectionString;
-        _timeProvider = timeProvider;
         _path = path;
+        _busyTimeout = options.BusyTimeout;
+        _timeProvider = timeProvider;
+        _calls = new StoreCalls(typeof(SqliteOrderStore), OpenCoreAsync, static e => e is SqliteException, e => Translate(e, _path, _busyTimeout));
     }
 
-    /// <summary>Gets a value indicating whether this open created the file (so a program that fails before storing anything can remove it).</summary>
-    public bool IsNewFile { get; }
+    /// <summary>
+    /// Gets a value indicating whether this store's open created the file (so a program that fails before storing
+    /// anything can remove it); <see langword="false"/> until it is open.
+    /// </summary>
+    public bool IsNewFile { get; private set; }
 
     /// <summary>Gets the database file.</summary>
     public string Path => _path;
 
     /// <summary>Gets the schema version this code writes.</summary>
-    public static int SchemaVersion => SqliteSchema.Migrations[^1].Version;
+    public static int SchemaVersion => StoreSchema.Version(SqliteSchema.Migrations);
 
     /// <summary>
     /// Opens (creating if needed) a store file and brings its schema up to date. An existing file is checked before
@@ -90,9 +93,36 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     /// <exception cref="OrderStoreException">The file cannot be used; the message says why and what to do.</exception>
     public static async Task<SqliteOrderStore> OpenAsync(string path, SqliteOrderStoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
+        var store = OpenOnFirstUse(path, options, timeProvider);
+        try
+        {
+            await store._calls.EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Makes a store that opens the file on its first call (or <see cref="EnsureOpenAsync"/>), as the DI registration does: no I/O until then.</summary>
+    internal static SqliteOrderStore OpenOnFirstUse(string path, SqliteOrderStoreOptions options, TimeProvider? timeProvider)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
-        var busyTimeout = options.BusyTimeout;
+        return new SqliteOrderStore(path, options, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A store from <see cref="OpenAsync(string, TimeProvider?, CancellationToken)"/> is open already; one registered with <c>AddSqliteOrderStore</c> opens on its first call, or here.</remarks>
+    public Task EnsureOpenAsync(CancellationToken cancellationToken = default) => _calls.EnsureOpenAsync(cancellationToken);
+
+    // Checks the file, creates or migrates it, and keeps the writer; a file this open created is removed if it fails.
+    private async Task OpenCoreAsync(CancellationToken cancellationToken)
+    {
+        var path = _path;
+        var busyTimeout = _busyTimeout;
         var fullPath = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(fullPath))
         {
@@ -128,9 +158,11 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             var pageSize = await PageSizeAsync(writer, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint={JournalSizeLimit / pageSize}"), cancellationToken).ConfigureAwait(false);
             await MigrateAsync(writer, path, cancellationToken).ConfigureAwait(false);
-            return new SqliteOrderStore(writer, connectionString, timeProvider ?? TimeProvider.System, path, busyTimeout, creating);
+            _writer = writer;
+            _connectionString = connectionString;
+            IsNewFile = creating;
         }
-        catch (Exception e) when (e is SqliteException or OrderStoreException or UnauthorizedAccessException or IOException)
+        catch (Exception e) when (e is SqliteException or OrderStoreException or UnauthorizedAccessException or IOException or OperationCanceledException)
         {
             if (writer is not null)
             {
@@ -142,13 +174,18 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
                 RemoveCreatedFiles(fullPath);
             }
 
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
             throw e as OrderStoreException ?? Translate(e, path, busyTimeout);
         }
     }
 
     /// <inheritdoc />
     public Task<int> AddToRunAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => AddToRunCoreAsync(runId, references, cancellationToken));
+        GuardAsync(() => AddToRunCoreAsync(runId, references, cancellationToken), cancellationToken);
 
     private async Task<int> AddToRunCoreAsync(string runId, IReadOnlyCollection<OrderReference> references, CancellationToken cancellationToken)
     {
@@ -204,7 +241,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         var after = long.MinValue;
         while (true)
         {
-            var page = await GuardAsync(() => ReadPendingPageAsync(runId, after, cancellationToken)).ConfigureAwait(false);
+            var page = await GuardAsync(() => ReadPendingPageAsync(runId, after, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var (_, reference) in page)
             {
                 yield return reference;
@@ -239,7 +276,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoreOutcome>> CommitAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => CommitCoreAsync(runId, results, cancellationToken));
+        GuardAsync(() => CommitCoreAsync(runId, results, cancellationToken), cancellationToken);
 
     private async Task<IReadOnlyList<StoreOutcome>> CommitCoreAsync(string runId, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken)
     {
@@ -251,7 +288,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         }
 
         // Serialize and hash outside the lock: the writer is the bottleneck, not the CPU.
-        var prepared = results.Select(r => r.Order is { } order ? Prepare(order) : null).ToArray();
+        var prepared = results.Select(r => r.Order is { } order ? StoredOrderRow.Of(order) : null).ToArray();
         var now = Timestamp(_timeProvider.GetUtcNow());
 
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -269,9 +306,9 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
                 }
                 else
                 {
-                    var failure = result.Failure ?? new SyncFailure(result.Reference, "No order and no failure was given.", "Unknown", 0, null, false);
+                    var failure = SyncRunRows.FailureOf(result);
                     outcomes[i] = StoreOutcome.Failed;
-                    await commands.MarkAsync(result.Reference, failure.Permanent ? SyncItemState.FailedPermanent : SyncItemState.FailedRetryable, failure, cancellationToken).ConfigureAwait(false);
+                    await commands.MarkAsync(result.Reference, SyncRunRows.StateOf(failure), failure, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -286,12 +323,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
     /// <inheritdoc />
     public Task<StoreOutcome> UpsertAsync(Order order, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => UpsertCoreAsync(order, cancellationToken));
+        GuardAsync(() => UpsertCoreAsync(order, cancellationToken), cancellationToken);
 
     private async Task<StoreOutcome> UpsertCoreAsync(Order order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        var row = Prepare(order);
+        var row = StoredOrderRow.Of(order);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -309,7 +346,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
     /// <inheritdoc />
     public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => GetCoreAsync(source, orderId, cancellationToken));
+        GuardAsync(() => GetCoreAsync(source, orderId, cancellationToken), cancellationToken);
 
     private async Task<StoredOrder?> GetCoreAsync(string source, string orderId, CancellationToken cancellationToken)
     {
@@ -337,6 +374,11 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     /// </remarks>
     public Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default)
     {
+        if (!_calls.IsOpen)
+        {
+            return GetPublicOnceOpenAsync(source, orderId, cancellationToken);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         PublicReader? reader = null;
         try
@@ -351,6 +393,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             reader?.Dispose(); // a failed connection is not put back
             return Task.FromException<StoredPublicOrder?>(Translate(e, _path, _busyTimeout));
         }
+    }
+
+    private async Task<StoredPublicOrder?> GetPublicOnceOpenAsync(string source, string orderId, CancellationToken cancellationToken)
+    {
+        await _calls.EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+        return await GetPublicAsync(source, orderId, cancellationToken).ConfigureAwait(false);
     }
 
     private void ReturnPublicReader(PublicReader reader)
@@ -368,7 +416,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many orders are stored, by source.</returns>
     public Task<IReadOnlyDictionary<string, int>> CountOrdersAsync(CancellationToken cancellationToken = default) =>
-        GuardAsync(() => CountOrdersCoreAsync(cancellationToken));
+        GuardAsync(() => CountOrdersCoreAsync(cancellationToken), cancellationToken);
 
     private async Task<IReadOnlyDictionary<string, int>> CountOrdersCoreAsync(CancellationToken cancellationToken)
     {
@@ -387,7 +435,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
     /// <inheritdoc />
     public Task<SyncRunCounts> CountRunAsync(string runId, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => CountRunCoreAsync(runId, cancellationToken));
+        GuardAsync(() => CountRunCoreAsync(runId, cancellationToken), cancellationToken);
 
     private async Task<SyncRunCounts> CountRunCoreAsync(string runId, CancellationToken cancellationToken)
     {
@@ -396,24 +444,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         query.CommandText = "SELECT state, COUNT(*) FROM sync_items WHERE run_id = $run GROUP BY state";
         query.Parameters.AddWithValue("$run", runId);
         using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        int pending = 0, done = 0, failed = 0;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var count = reader.GetInt32(1);
-            switch ((SyncItemState)reader.GetInt32(0))
-            {
-                case SyncItemState.Done: done += count; break;
-                case SyncItemState.FailedPermanent: failed += count; break;
-                default: pending += count; break;
-            }
-        }
-
-        return new SyncRunCounts(pending, done, failed);
+        return await SyncRunRows.ReadCountsAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => RequeueCoreAsync(runId, cancellationToken));
+        GuardAsync(() => RequeueCoreAsync(runId, cancellationToken), cancellationToken);
 
     private async Task<int> RequeueCoreAsync(string runId, CancellationToken cancellationToken)
     {
@@ -433,48 +469,34 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => GetFailuresCoreAsync(runId, cancellationToken));
+        GuardAsync(() => GetFailuresCoreAsync(runId, cancellationToken), cancellationToken);
 
     private async Task<IReadOnlyList<SyncFailure>> GetFailuresCoreAsync(string runId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT source, order_id, reason, error_type, attempts, request_id, state FROM sync_items WHERE run_id = $run AND state IN (2, 3) ORDER BY seq";
+        query.CommandText = $"SELECT {SyncRunRows.FailureColumns} FROM sync_items WHERE run_id = $run AND state IN (2, 3) ORDER BY seq";
         query.Parameters.AddWithValue("$run", runId);
         using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var failures = new List<SyncFailure>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            failures.Add(new SyncFailure(
-                new OrderReference(reader.GetString(0), reader.GetString(1)),
-                reader.IsDBNull(2) ? string.Empty : reader.GetString(2),
-                reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
-                reader.GetInt32(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetInt32(6) == (int)SyncItemState.FailedPermanent));
-        }
-
-        return failures;
+        return await SyncRunRows.ReadFailuresAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <remarks>A store closed before its first call never opens the file.</remarks>
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref _disposed, true);
-        while (_publicReaders.TryDequeue(out var reader))
+        if (await _calls.CloseAsync().ConfigureAwait(false))
         {
-            reader.Dispose();
+            while (_publicReaders.TryDequeue(out var reader))
+            {
+                reader.Dispose();
+            }
+
+            await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _writer.DisposeAsync().ConfigureAwait(false);
         _writeGate.Dispose();
-    }
-
-    private static PreparedOrder Prepare(Order order)
-    {
-        var json = OrderJson.SerializeToUtf8Bytes(order, includeRaw: true);
-        var publicJson = OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData());
-        return new PreparedOrder(order, json, publicJson, OrderJson.ContentHash(json));
     }
 
     // Microsoft.Data.Sqlite opens synchronously (its OpenAsync only wraps Open); pooled connections make this cheap.
@@ -525,12 +547,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         {
             command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
             var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (version > SchemaVersion)
-            {
-                throw new OrderStoreException(
-                    $"'{path}' was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or give another path. The file was left untouched.",
-                    path);
-            }
+            StoreSchema.ThrowIfNewer(version, SchemaVersion, $"'{path}'", path, "give another path", "The file was left untouched.");
         }
     }
 
@@ -602,17 +619,8 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         return new OrderStoreException(message, path, error);
     }
 
-    private async Task<T> GuardAsync<T>(Func<Task<T>> action)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (SqliteException e)
-        {
-            throw Translate(e, _path, _busyTimeout);
-        }
-    }
+    // Opens the store on its first call, and names the file in the driver's errors.
+    private Task<T> GuardAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken) => _calls.GuardAsync(action, cancellationToken);
 
     private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
     {
@@ -627,11 +635,8 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             command.Transaction = transaction;
             command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
             var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (version > SchemaVersion)
-            {
-                // Another process upgraded it between the check and now.
-                throw new OrderStoreException($"'{path}' was written by a newer OrderHub (schema version {version}; this one understands up to {SchemaVersion}). Upgrade OrderHub, or give another path.", path);
-            }
+            // Another process may have upgraded it between the check and now.
+            StoreSchema.ThrowIfNewer(version, SchemaVersion, $"'{path}'", path, "give another path");
 
             var (target, sql) = SqliteSchema.Migrations.FirstOrDefault(m => m.Version > version);
             if (sql is null)
@@ -715,8 +720,6 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         }
     }
 
-    private sealed record PreparedOrder(Order Order, byte[] Json, byte[] PublicJson, string Hash);
-
     /// <summary>The statements of one commit, prepared once and reused for every row.</summary>
     private sealed class CommitCommands : IDisposable
     {
@@ -768,10 +771,10 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             }
         }
 
-        public async Task<StoreOutcome> UpsertAsync(PreparedOrder row, CancellationToken cancellationToken)
+        public async Task<StoreOutcome> UpsertAsync(StoredOrderRow row, CancellationToken cancellationToken)
         {
-            _hash.Parameters["$source"].Value = row.Order.Source;
-            _hash.Parameters["$id"].Value = row.Order.OrderId;
+            _hash.Parameters["$source"].Value = row.Source;
+            _hash.Parameters["$id"].Value = row.OrderId;
             string? existing = null;
             DateTimeOffset? storedUpdatedAt = null;
             using (var reader = await _hash.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -783,24 +786,24 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
                 }
             }
 
-            // No older copy replaces a newer one; times are compared only when both are known.
-            if (existing is not null && row.Order.LastUpdatedAt < storedUpdatedAt)
+            // No older copy replaces a newer one.
+            var outcome = row.OutcomeOver(existing, storedUpdatedAt);
+            if (outcome == StoreOutcome.Superseded)
             {
-                return StoreOutcome.Superseded;
+                return outcome;
             }
 
-            _upsert.Parameters["$source"].Value = row.Order.Source;
-            _upsert.Parameters["$id"].Value = row.Order.OrderId;
-            _upsert.Parameters["$status"].Value = row.Order.Status.Value.ToString();
-            _upsert.Parameters["$raw"].Value = row.Order.Status.Raw;
-            _upsert.Parameters["$account"].Value = (object?)row.Order.AccountId ?? DBNull.Value;
-            _upsert.Parameters["$updated"].Value = row.Order.LastUpdatedAt is { } updated ? Timestamp(updated) : DBNull.Value;
-            _upsert.Parameters["$hash"].Value = row.Hash;
+            _upsert.Parameters["$source"].Value = row.Source;
+            _upsert.Parameters["$id"].Value = row.OrderId;
+            _upsert.Parameters["$status"].Value = row.Status;
+            _upsert.Parameters["$raw"].Value = row.StatusRaw;
+            _upsert.Parameters["$account"].Value = (object?)row.AccountId ?? DBNull.Value;
+            _upsert.Parameters["$updated"].Value = row.LastUpdatedAt is { } updated ? Timestamp(updated) : DBNull.Value;
+            _upsert.Parameters["$hash"].Value = row.ContentHash;
             _upsert.Parameters["$json"].Value = row.Json;
             _upsert.Parameters["$public"].Value = row.PublicJson;
             await _upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-            return existing is null ? StoreOutcome.Inserted : existing == row.Hash ? StoreOutcome.Unchanged : StoreOutcome.Updated;
+            return outcome;
         }
 
         public async Task MarkAsync(OrderReference reference, SyncItemState state, SyncFailure? failure, CancellationToken cancellationToken)

@@ -8,8 +8,10 @@ namespace OrderHub;
 public static class SqliteOrderStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a <see cref="SqliteOrderStore"/> on a file as the <see cref="IOrderStore"/>, opened when first needed
-    /// (its errors, <see cref="OrderStoreException"/>, name the file), and closed with the container.
+    /// Registers a <see cref="SqliteOrderStore"/> on a file as the <see cref="IOrderStore"/> and the
+    /// <see cref="ISyncCursorStore"/>, closed with the container. Resolving it does no I/O: the file is opened (created,
+    /// migrated) on the store's first call, or by <see cref="IOrderStore.EnsureOpenAsync"/>, and an open that fails
+    /// (its <see cref="OrderStoreException"/> names the file) is tried again by the next call.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="path">The database file.</param>
@@ -19,10 +21,9 @@ public static class SqliteOrderStoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-
-        // Microsoft.Data.Sqlite opens synchronously (its OpenAsync wraps Open), so resolving the store does not block on I/O waits.
-        services.AddSingleton(sp => SqliteOrderStore.OpenAsync(path, options ?? new SqliteOrderStoreOptions(), sp.GetService<TimeProvider>()).GetAwaiter().GetResult());
+        services.AddSingleton(sp => SqliteOrderStore.OpenOnFirstUse(path, options ?? new SqliteOrderStoreOptions(), sp.GetService<TimeProvider>()));
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<SqliteOrderStore>());
+        services.AddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<SqliteOrderStore>());
         return services;
     }
 }

@@ -85,12 +85,3 @@ internal static class SqliteSchema
             """),
     ];
 }
-
-/// <summary>The states of a run's reference.</summary>
-internal enum SyncItemState
-{
-    Pending = 0,
-    Done = 1,
-    FailedRetryable = 2,
-    FailedPermanent = 3,
-}

@@ -15,6 +15,16 @@ namespace OrderHub.Sync;
 /// </remarks>
 public interface IOrderStore
 {
+    /// <summary>
+    /// Opens the store now if it is not open yet. A store registered in DI opens on its first call (resolving it does
+    /// no I/O); a program that wants an unusable database to stop it at start, before it listens for requests, calls
+    /// this first. By default there is nothing to open.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the store is open.</returns>
+    /// <exception cref="OrderStoreException">The store cannot be opened; the message says why and what to do.</exception>
+    Task EnsureOpenAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Adds references to a run, as pending. References the run already has keep their state.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="references">The references.</param>

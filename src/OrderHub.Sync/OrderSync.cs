@@ -45,6 +45,9 @@ public sealed partial class OrderSync
         _defaults = defaults ?? new OrderSyncOptions();
     }
 
+    /// <summary>Gets the store the runs are kept in (an incremental sync requeues its listing runs there).</summary>
+    internal IOrderStore Store => _store;
+
     /// <summary>Adds every order a source lists to a run (Outposts ListOrders, for example).</summary>
     /// <param name="runId">The run.</param>
     /// <param name="sourceName">The source, which must be able to list orders.</param>

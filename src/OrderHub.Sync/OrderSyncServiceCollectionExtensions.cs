@@ -8,8 +8,10 @@ namespace OrderHub;
 public static class OrderSyncServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="OrderSync"/> and <see cref="IncrementalOrderSync"/> over the lookup and the registered <see cref="IOrderStore"/> (register one, for
-    /// example with <c>AddSqliteOrderStore(path)</c>), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
+    /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/>, and
+    /// <see cref="IncrementalOrderSync"/> over the registered <see cref="ISyncCursorStore"/> (register a store that is
+    /// both, for example with <c>AddSqliteOrderStore(path)</c> or <c>AddPostgreSqlOrderStore(connection)</c>), with the
+    /// <see cref="OrderSyncOptions"/> its runs use unless given others.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The default run options; <see langword="null"/> for the defaults.</param>
@@ -25,7 +27,8 @@ public static class OrderSyncServiceCollectionExtensions
             options));
         services.AddSingleton(sp => new IncrementalOrderSync(
             sp.GetRequiredService<OrderLookup>(),
-            sp.GetRequiredService<IOrderStore>(),
+            sp.GetService<ISyncCursorStore>() ?? throw new InvalidOperationException(
+                $"IncrementalOrderSync keeps its cursors in an {nameof(ISyncCursorStore)}, and none is registered: the registered order store keeps no sync cursors. Register the SQLite or PostgreSQL store (AddSqliteOrderStore, AddPostgreSqlOrderStore), or an ISyncCursorStore of your own."),
             sp.GetRequiredService<OrderSync>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<IncrementalOrderSync>>()));

@@ -9,7 +9,7 @@ namespace OrderHub.Storage.PostgreSql.Tests;
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlOrderStoreTests(PostgreSqlServerFixture postgres) : OrderStoreContractTests
 {
-    protected override async Task<IOrderStore> CreateStoreAsync() => await PostgreSqlOrderStore.OpenAsync(await postgres.Server.CreateDatabaseAsync());
+    protected override async Task<IOrderStore> CreateStoreAsync(TimeProvider timeProvider) => await PostgreSqlOrderStore.OpenAsync(await postgres.Server.CreateDatabaseAsync(), timeProvider: timeProvider);
 
     [Fact]
     public async Task Get_ReturnsTheUnifiedJsonByteForByte_AndADocumentWithoutPersonalData()

@@ -174,7 +174,7 @@ public sealed class SqliteOrderStoreContractTests : OrderHub.Testing.OrderStoreC
 {
     private readonly TempDatabases _databases = new();
 
-    protected override async Task<IOrderStore> CreateStoreAsync() => await SqliteOrderStore.OpenAsync(_databases.NewPath());
+    protected override async Task<IOrderStore> CreateStoreAsync(TimeProvider timeProvider) => await SqliteOrderStore.OpenAsync(_databases.NewPath(), timeProvider);
 
     public void Dispose() => _databases.Dispose();
 }

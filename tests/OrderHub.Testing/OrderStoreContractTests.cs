@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using OrderHub.Sync;
 using Shouldly;
 using Xunit;
@@ -12,8 +13,8 @@ namespace OrderHub.Testing;
 /// </summary>
 public abstract class OrderStoreContractTests
 {
-    /// <summary>Opens a new, empty store; the test disposes it if it is disposable.</summary>
-    protected abstract Task<IOrderStore> CreateStoreAsync();
+    /// <summary>Opens a new, empty store on a clock (its stored-at times); the test disposes it if it is disposable.</summary>
+    protected abstract Task<IOrderStore> CreateStoreAsync(TimeProvider timeProvider);
 
     /// <summary>A small Outposts order with a raw payload, in the given status.</summary>
     public static Order SampleOrder(string id = "oo-0123456789abcdef0", string status = "PREPARING") => new()
@@ -35,9 +36,9 @@ public abstract class OrderStoreContractTests
     protected static SyncResult Failed(OrderReference reference, bool permanent) =>
         new() { Reference = reference, Failure = new SyncFailure(reference, permanent ? "not found" : "unavailable", "E", 1, "req-1", permanent) };
 
-    private async Task<T> WithStoreAsync<T>(Func<IOrderStore, Task<T>> test)
+    private async Task<T> WithStoreAsync<T>(Func<IOrderStore, Task<T>> test, TimeProvider? timeProvider = null)
     {
-        var store = await CreateStoreAsync();
+        var store = await CreateStoreAsync(timeProvider ?? TimeProvider.System);
         try
         {
             return await test(store);
@@ -240,4 +241,37 @@ public abstract class OrderStoreContractTests
         second!.ContentHash.ShouldNotBe(first.ContentHash);
         return true;
     });
+
+    [Fact]
+    public Task StoredAt_IsTheStoresClock_OnEveryWritePath()
+    {
+        // Far from now: a store that took the time from its database server (or the machine) cannot pass by chance. The
+        // lookup API compares the stored-at time with its own clock, the one the store is given.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        return WithStoreAsync(
+            async store =>
+            {
+                var upserted = SampleOrder("oo-00000000000000001");
+                await store.UpsertAsync(upserted);
+                (await store.GetAsync(upserted.Source, upserted.OrderId))!.StoredAt.ShouldBe(clock.GetUtcNow(), "an upsert");
+                (await store.GetPublicAsync(upserted.Source, upserted.OrderId))!.StoredAt.ShouldBe(clock.GetUtcNow(), "the public view");
+
+                clock.Advance(TimeSpan.FromDays(3));
+                var committed = SampleOrder("oo-00000000000000002");
+                await store.AddToRunAsync("run", [Ref(committed)]);
+                await store.CommitAsync("run", [Fetched(committed)]);
+                (await store.GetAsync(committed.Source, committed.OrderId))!.StoredAt.ShouldBe(clock.GetUtcNow(), "a run's commit");
+
+                if (store is ISyncCursorStore cursors)
+                {
+                    clock.Advance(TimeSpan.FromDays(3));
+                    var paged = SampleOrder("oo-00000000000000003");
+                    await cursors.CommitPageAsync(paged.Source, "all", [paged], new SyncCursor { UpdatedAt = clock.GetUtcNow() });
+                    (await store.GetAsync(paged.Source, paged.OrderId))!.StoredAt.ShouldBe(clock.GetUtcNow(), "an incremental page");
+                }
+
+                return true;
+            },
+            clock);
+    }
 }

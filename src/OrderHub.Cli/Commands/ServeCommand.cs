@@ -72,7 +72,7 @@ internal static class ServeCommand
             await using var app = builder.Build();
 
             // The store and the sources are checked before listening: an unusable database or setting ends here, named.
-            _ = app.Services.GetRequiredService<IOrderStore>();
+            await app.Services.GetRequiredService<IOrderStore>().EnsureOpenAsync(cancel);
             _ = app.Services.GetRequiredService<OrderLookup>();
             app.UseOrderApiConventions();
             if (!parse.GetValue(metricsOpen))

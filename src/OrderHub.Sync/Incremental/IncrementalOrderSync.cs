@@ -17,24 +17,27 @@ public sealed partial class IncrementalOrderSync
     private static readonly TimeSpan MinimumListingPollInterval = TimeSpan.FromMinutes(1);
 
     private readonly OrderLookup _lookup;
-    private readonly IOrderStore _store;
+    private readonly ISyncCursorStore _cursors;
     private readonly OrderSync _orderSync;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="IncrementalOrderSync"/> class.</summary>
     /// <param name="lookup">The sources.</param>
-    /// <param name="store">Where orders and cursors are kept; it must implement <see cref="ISyncCursorStore"/>.</param>
-    /// <param name="orderSync">The sync that reads listed orders one by one (sources without a change feed).</param>
+    /// <param name="cursors">
+    /// Where the cursors are kept, and a change feed's pages with them: as a rule the store <paramref name="orderSync"/>
+    /// writes to (the SQLite and PostgreSQL stores are both).
+    /// </param>
+    /// <param name="orderSync">The sync that reads listed orders one by one (sources without a change feed), into its store.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">Where windows, restarts and pages are logged (counts and times, never order content).</param>
-    public IncrementalOrderSync(OrderLookup lookup, IOrderStore store, OrderSync orderSync, TimeProvider? timeProvider = null, ILogger<IncrementalOrderSync>? logger = null)
+    public IncrementalOrderSync(OrderLookup lookup, ISyncCursorStore cursors, OrderSync orderSync, TimeProvider? timeProvider = null, ILogger<IncrementalOrderSync>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(cursors);
         ArgumentNullException.ThrowIfNull(orderSync);
         _lookup = lookup;
-        _store = store;
+        _cursors = cursors;
         _orderSync = orderSync;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -53,7 +56,7 @@ public sealed partial class IncrementalOrderSync
     public async Task<IncrementalSyncProgress> RunAsync(IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var cursors = CursorStore();
+        var cursors = _cursors;
         var source = _lookup.GetSource(request.Source);
 
         // One reader per cursor: a second one (another process, another machine on a shared database) would read the
@@ -123,7 +126,7 @@ public sealed partial class IncrementalOrderSync
         ArgumentNullException.ThrowIfNull(request);
         var source = _lookup.GetSource(request.Source);
         var interval = PollInterval(source, request);
-        var cursors = CursorStore();
+        var cursors = _cursors;
         IncrementalSyncProgress? totals = null;
         var next = request;
         IAsyncDisposable? hold = null;
@@ -437,7 +440,7 @@ public sealed partial class IncrementalOrderSync
         if (!resumed)
         {
             // Its orders carry no update time: each run lists them all and reads each one again; the store counts the changes.
-            await _store.RequeueAsync(runId, cancellationToken).ConfigureAwait(false);
+            await _orderSync.Store.RequeueAsync(runId, cancellationToken).ConfigureAwait(false);
             await _orderSync.AddEnumerationAsync(runId, enumerator.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
             await cursors.SaveCursorAsync(enumerator.Name, scope, (cursor ?? new SyncCursor()) with { WindowStart = now, WindowEnd = now, PagesRead = 0, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
         }
@@ -482,9 +485,6 @@ public sealed partial class IncrementalOrderSync
         ({ } mark, null) => mark,
         (null, var through) => through,
     };
-
-    private ISyncCursorStore CursorStore() => _store as ISyncCursorStore ?? throw new InvalidOrderRequestException(
-        $"The order store ({_store.GetType().Name}) keeps no sync cursors, so it cannot keep a copy fresh; use the SQLite or PostgreSQL store.");
 
     private static IncrementalSyncProgress Count(IncrementalSyncProgress result, IReadOnlyList<StoreOutcome> outcomes)
     {

@@ -154,10 +154,43 @@ public static class OrderSourceRegistration
             Check(options) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
-    private sealed class ConfiguredSources(Func<IReadOnlyList<IOrderSource>> create) : IOrderSourceSet
+    // The container disposes what it made, and it did not make these: the sources configuration lists are disposed
+    // with the set, so their HTTP handlers, timers and gauges go with the container as an explicit registration's do.
+    private sealed class ConfiguredSources(Func<IReadOnlyList<IOrderSource>> create) : IOrderSourceSet, IAsyncDisposable, IDisposable
     {
         private readonly Lazy<IReadOnlyList<IOrderSource>> _sources = new(create);
+        private int _disposed;
 
         public IReadOnlyList<IOrderSource> Sources => _sources.Value;
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var source in Created())
+            {
+                switch (source)
+                {
+                    case IAsyncDisposable asyncDisposable: await asyncDisposable.DisposeAsync().ConfigureAwait(false); break;
+                    case IDisposable disposable: disposable.Dispose(); break;
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var source in Created())
+            {
+                switch (source)
+                {
+                    case IDisposable disposable: disposable.Dispose(); break;
+                    case IAsyncDisposable:
+                        // As the container itself refuses a service that can only be disposed asynchronously.
+                        throw new InvalidOperationException($"The source '{source.Name}' can only be disposed asynchronously: dispose the service provider with DisposeAsync.");
+                }
+            }
+        }
+
+        // The sources to dispose, once: none if they were never made.
+        private IReadOnlyList<IOrderSource> Created() =>
+            Interlocked.Exchange(ref _disposed, 1) == 0 && _sources.IsValueCreated ? _sources.Value : [];
     }
 }

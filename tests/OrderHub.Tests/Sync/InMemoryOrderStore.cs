@@ -5,8 +5,9 @@ using OrderHub.Sync;
 namespace OrderHub.Tests.Sync;
 
 /// <summary>An <see cref="IOrderStore"/> over dictionaries, for engine tests that need no database.</summary>
-internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
+internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IOrderStore, ISyncCursorStore
 {
+    private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
     private readonly Dictionary<(string, string), SyncCursor> _cursors = [];
 
     private readonly Lock _lock = new();
@@ -100,7 +101,7 @@ internal sealed class InMemoryOrderStore : IOrderStore, ISyncCursorStore
         _lastUpdated[reference] = order.LastUpdatedAt;
 
         var outcome = _orders.TryGetValue(reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted;
-        _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, DateTimeOffset.UnixEpoch, OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
+        _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, _timeProvider.GetUtcNow(), OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
         return outcome;
     }
 
@@ -210,7 +211,7 @@ public sealed class InMemorySyncCursorStoreContractTests : OrderHub.Testing.Sync
 /// <summary>The in-memory store passes the same contract as every other store.</summary>
 public sealed class InMemoryOrderStoreContractTests : OrderHub.Testing.OrderStoreContractTests
 {
-    protected override Task<IOrderStore> CreateStoreAsync() => Task.FromResult<IOrderStore>(new InMemoryOrderStore());
+    protected override Task<IOrderStore> CreateStoreAsync(TimeProvider timeProvider) => Task.FromResult<IOrderStore>(new InMemoryOrderStore(timeProvider));
 }
 
 /// <summary>A store that works until told to fail, then throws on every commit, as a full disk or a locked file does.</summary>
