@@ -10,6 +10,7 @@ internal static class OrderProblems
         var (status, title) = error switch
         {
             InvalidOrderRequestException => (StatusCodes.Status400BadRequest, "Invalid request"),
+            OrderConflictException => (StatusCodes.Status409Conflict, "Conflict with the order's state"),
             OrderNotFoundException => (StatusCodes.Status404NotFound, "Order not found"),
             OrderSourceThrottledException => (StatusCodes.Status429TooManyRequests, "Upstream rate limit reached"),
             OrderSourceUnavailableException { TimedOut: true } => (StatusCodes.Status504GatewayTimeout, "Upstream timed out"),
