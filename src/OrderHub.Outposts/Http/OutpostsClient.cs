@@ -191,14 +191,18 @@ internal sealed partial class OutpostsClient : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} {Operation} for order {OrderId} was throttled ({ErrorType}, request {RequestId}).")]
     private static partial void LogThrottled(ILogger logger, string source, string operation, string? orderId, string? errorType, string? requestId);
 
-    /// <summary>Takes the last attempt's signature off a retried request, so the signer signs it afresh rather than twice.</summary>
+    /// <summary>
+    /// Takes the last attempt's signature off a retried request, so the signer signs it afresh rather than twice, and the
+    /// trace headers the HTTP client put on that attempt (<c>traceparent</c>...): the client replaces them on every
+    /// attempt, below the signer, so a signature over the old ones would not match what is sent.
+    /// </summary>
     private sealed class FreshSignatureHandler : DelegatingHandler
     {
         private static readonly string[] SignatureHeaders = ["Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256"];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            foreach (var header in SignatureHeaders)
+            foreach (var header in SignatureHeaders.Concat(System.Diagnostics.DistributedContextPropagator.Current.Fields))
             {
                 request.Headers.Remove(header);
             }
