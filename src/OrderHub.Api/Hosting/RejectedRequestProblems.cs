@@ -40,7 +40,9 @@ internal static class RejectedRequestProblems
         return async connection =>
         {
             var transport = connection.Transport;
-            var writer = new RejectionRewritingWriter(transport.Output, services);
+            // Below TLS (added before UseHttps, as endpoint defaults are for an https:// URL) the bytes are encrypted:
+            // the connection has no TLS feature yet when this middleware runs, and has one when Kestrel rejects.
+            var writer = new RejectionRewritingWriter(transport.Output, services, belowTls: connection.Features.Get<ITlsConnectionFeature>() is null);
             connection.Features.Set(writer);
             connection.Transport = new Duplex(transport.Input, writer);
             try
@@ -70,7 +72,8 @@ internal static class RejectedRequestProblems
                 && value.Value is IFeatureCollection features
                 && features.Get<RejectionRewritingWriter>() is { } writer
                 && features.Get<IBadRequestExceptionFeature>()?.Error is BadHttpRequestException rejection
-                && features.Get<IHttpRequestFeature>()?.Protocol is not ("HTTP/2" or "HTTP/3"))
+                && features.Get<IHttpRequestFeature>()?.Protocol is not ("HTTP/2" or "HTTP/3")
+                && !(writer.BelowTls && features.Get<ITlsConnectionFeature>() is not null))
             {
                 writer.Arm(rejection.StatusCode);
             }
@@ -90,7 +93,7 @@ internal static class RejectedRequestProblems
     /// answer's head is held back until it is whole, then written again with a problem body. Anything that is not the
     /// expected empty HTTP/1.x answer goes out as it came.
     /// </summary>
-    internal sealed class RejectionRewritingWriter(PipeWriter inner, IServiceProvider services) : PipeWriter
+    internal sealed class RejectionRewritingWriter(PipeWriter inner, IServiceProvider services, bool belowTls) : PipeWriter
     {
         private static readonly byte[] EndOfHead = "\r\n\r\n"u8.ToArray();
 
@@ -98,6 +101,9 @@ internal static class RejectedRequestProblems
         private int _status;
         private bool _rewritten;
         private bool _innerMemoryOut;
+
+        /// <summary>Gets a value indicating whether the connection had no TLS when this writer was put on it.</summary>
+        public bool BelowTls { get; } = belowTls;
 
         public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
 
