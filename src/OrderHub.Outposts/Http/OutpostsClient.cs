@@ -193,8 +193,9 @@ internal sealed partial class OutpostsClient : IDisposable
 
     /// <summary>
     /// Takes the last attempt's signature off a retried request, so the signer signs it afresh rather than twice, and the
-    /// trace headers the HTTP client put on that attempt (<c>traceparent</c>...): the client replaces them on every
-    /// attempt, below the signer, so a signature over the old ones would not match what is sent.
+    /// trace headers put on that attempt below the signer (<c>traceparent</c>, <c>tracestate</c>, <c>baggage</c>): each
+    /// attempt gets its own there (OpenTelemetry's HTTP instrumentation adds them to the message again), so a signature
+    /// over the last attempt's would not match what is sent.
     /// </summary>
     private sealed class FreshSignatureHandler : DelegatingHandler
     {
