@@ -188,7 +188,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
 
     /// <summary>
     /// Holds at most <paramref name="burst"/> permits from now on; permits above it are dropped. As in a shared store
-    /// (<c>IQuotaStore.AdoptBurstAsync</c>), the first burst below the documented one is taken as it is, and after
+    /// (<see cref="IQuotaStore.AdoptBurstAsync"/>), the first burst below the documented one is taken as it is, and after
     /// that the burst only rises, so answers learned from concurrently land in any order.
     /// </summary>
     /// <param name="burst">The burst; from 1 to the documented one.</param>
@@ -199,7 +199,7 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
         lock (_lock)
         {
             Refill();
-            _burst = _burst >= _documentedBurst ? burst : Math.Max(_burst, burst);
+            _burst = TokenBucketState.NextBurst(_burst, burst, _documentedBurst);
             _tokens = Math.Min(_tokens, _burst);
             _fullSinceTimestamp = _tokens >= _burst ? _fullSinceTimestamp ?? _timeProvider.GetTimestamp() : null;
             ScheduleLocked();

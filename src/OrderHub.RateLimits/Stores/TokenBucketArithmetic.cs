@@ -79,9 +79,13 @@ internal struct TokenBucketState
     public void AdoptBurst(int burst, int documentedBurst, long nowMicros)
     {
         Refill(nowMicros);
-        Burst = Burst >= documentedBurst ? burst : Math.Max(Burst, burst);
+        Burst = NextBurst(Burst, burst, documentedBurst);
         Permits = Math.Min(Permits, Burst);
     }
+
+    /// <summary>The burst a bucket holds after <paramref name="learned"/> is adopted (the rule of <see cref="AdoptBurst"/>, for every bucket).</summary>
+    public static int NextBurst(int current, int learned, int documentedBurst) =>
+        current >= documentedBurst ? learned : Math.Max(current, learned);
 
     public void Drain(long nowMicros)
     {
