@@ -16,7 +16,7 @@ namespace OrderHub.SellingPartner.Auth;
 
 /// <summary>
 /// Login with Amazon's refresh-token grant, through Refit (<see cref="ILoginWithAmazonApi"/>) over a resilience
-/// pipeline of its own: the call budget (<see cref="SellingPartnerOrderSourceOptions.CallTimeout"/>) around retries of
+/// pipeline of its own: the call budget (<see cref="UpstreamClientOptions.CallTimeout"/>) around retries of
 /// a 5xx, a 429 or a transport failure (backoff and jitter) around the attempt timeout. The access token is cached and
 /// refreshed ahead of the expiry the endpoint returns (<c>expires_in</c>); however many callers wait, one refresh is in
 /// flight. A refresh spends no rate-limit permit.
