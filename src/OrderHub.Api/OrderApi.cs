@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,8 @@ public static partial class OrderApi
 
     private static async Task<IResult> GetAsync(HttpContext http, string? source, string orderId)
     {
+        NameTheRouteInTheSpan(http);
+
         // Authentication comes first: nothing about the request is answered to a caller without a valid key.
         var options = http.RequestServices.GetRequiredService<OrderApiOptions>();
         var allowPersonalData = true;
@@ -178,7 +181,8 @@ public static partial class OrderApi
     /// The host's conventions, for an application that serves the lookup API as <c>orderhub serve</c> does: every error
     /// as problem+json (unexpected failures and unknown routes too), requests logged by method, route template (never the path: it holds an order id) and status only
     /// (answered with an error at Information, successes at Debug; ASP.NET Core's own request log, which prints query
-    /// strings, kept to warnings), and a warning when authentication is off.
+    /// strings, kept to warnings), no order id in the <c>url.path</c> of a request's span (the API's own endpoints name
+    /// their route template there wherever they are mapped), and a warning when authentication is off.
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
@@ -191,6 +195,7 @@ public static partial class OrderApi
         {
             var started = TimeProvider.System.GetTimestamp();
             await next(http);
+            RedactThePathInTheSpan(http);
             // A request answered with an error is logged; a success only at Debug: every request, successes included,
             // is counted and timed in the http.server.request.duration metric, and a console line per success cost a
             // third of the store-hit throughput (measured with lookup-vs-kestrel).
@@ -203,6 +208,30 @@ public static partial class OrderApi
         }
 
         return app;
+    }
+
+    // The request's span, when one is recorded, names the route template as its url.path: the ASP.NET Core
+    // instrumentation copies the request's path there when the request starts, and that path carries the order id
+    // (customer data). Done by the endpoint itself, so that whoever exports the span, through whatever pipeline, gets
+    // no id; http.route is the same template.
+    private static void NameTheRouteInTheSpan(HttpContext http)
+    {
+        if (http.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity && activity.GetTagItem("url.path") is string)
+        {
+            activity.SetTag("url.path", RouteOf(http));
+        }
+    }
+
+    // Under the host's conventions, a request no endpoint of the API answered (an unknown route) has the order ids of
+    // its path replaced as well.
+    private static void RedactThePathInTheSpan(HttpContext http)
+    {
+        if (http.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity
+            && activity.GetTagItem("url.path") is string path
+            && OrderHub.Redaction.OrderIdRedaction.TryRedact(path, out var redacted))
+        {
+            activity.SetTag("url.path", redacted);
+        }
     }
 
     // The route template, never the path: a path carries an order id (customer data), and the log may be exported.

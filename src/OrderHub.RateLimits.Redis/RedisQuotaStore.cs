@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using StackExchange.Redis;
@@ -85,8 +86,9 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     private volatile bool _authenticationFailed;
 
     // Completes once the connection has either come up or failed for a known reason: a call that fails before then
-    // (the password is refused a moment after the first connection error) waits for it, briefly, to say which.
-    private static readonly TimeSpan FirstOutcomeWait = TimeSpan.FromSeconds(5);
+    // (the password is refused a moment after the first connection error) waits for it, briefly (10 s at most), to say which.
+    private static readonly TimeSpan FirstOutcomeWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
     private readonly TaskCompletionSource _firstOutcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Initializes a new instance of the <see cref="RedisQuotaStore"/> class over a connection the caller owns.</summary>
@@ -330,9 +332,29 @@ public sealed class RedisQuotaStore : IQuotaStore, IDisposable
     // is reported as such from the first call on.
     private async Task<QuotaStoreUnavailableException> UnavailableAsync(string reason, Exception e, CancellationToken cancellationToken)
     {
-        if (e is RedisConnectionException && !_authenticationFailed)
+        if (e is RedisConnectionException && !_authenticationFailed && !IsAuthenticationFailure(e) && !_firstOutcome.Task.IsCompleted)
         {
-            await _firstOutcome.Task.WaitAsync(FirstOutcomeWait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // The connection's first attempt may still be under way (a loaded machine), or its outcome may have come
+            // before this store listened: ask again, briefly, until an answer or an error says which it is. The
+            // client fails fast, so each probe returns at once with the connection's last error.
+            var probing = Stopwatch.StartNew();
+            while (!_authenticationFailed && !_firstOutcome.Task.IsCompleted && probing.Elapsed < FirstOutcomeWait)
+            {
+                try
+                {
+                    await _connection.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception probe) when (IsAuthenticationFailure(probe))
+                {
+                    _authenticationFailed = true;
+                }
+                catch (RedisException)
+                {
+                    await Task.WhenAny(_firstOutcome.Task, Task.Delay(ProbeInterval, cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
         }
 
         return Unavailable(reason, e);

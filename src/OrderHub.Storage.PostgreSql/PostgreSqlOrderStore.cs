@@ -570,7 +570,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         mark.Parameters.AddWithValue("state", (short)SyncRunRows.StateOf(failure));
         mark.Parameters.AddWithValue("attempts", failure.Attempts);
         mark.Parameters.AddWithValue("reason", failure.Reason);
-        mark.Parameters.AddWithValue("type", failure.ErrorType);
+        mark.Parameters.AddWithValue("type", failure.ErrorKind);
         mark.Parameters.AddWithValue("request", (object?)failure.RequestId ?? DBNull.Value);
         mark.Parameters.AddWithValue("source", reference.Source);
         mark.Parameters.AddWithValue("id", reference.OrderId);

@@ -811,7 +811,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _mark.Parameters["$state"].Value = (int)state;
             _mark.Parameters["$attempts"].Value = failure?.Attempts ?? 1;
             _mark.Parameters["$reason"].Value = (object?)failure?.Reason ?? DBNull.Value;
-            _mark.Parameters["$type"].Value = (object?)failure?.ErrorType ?? DBNull.Value;
+            _mark.Parameters["$type"].Value = (object?)failure?.ErrorKind ?? DBNull.Value;
             _mark.Parameters["$request"].Value = (object?)failure?.RequestId ?? DBNull.Value;
             _mark.Parameters["$source"].Value = reference.Source;
             _mark.Parameters["$id"].Value = reference.OrderId;

@@ -135,11 +135,11 @@ public sealed record SyncResult
 /// <summary>Why an order could not be fetched.</summary>
 /// <param name="Reference">The reference.</param>
 /// <param name="Reason">What went wrong, with no personal data.</param>
-/// <param name="ErrorType">The exception's type name.</param>
+/// <param name="ErrorKind">What kind of error it was, as a stable code (<see cref="OrderHubException.ErrorKind"/>; <c>unexpected</c> for an error that is no OrderHub error).</param>
 /// <param name="Attempts">How many times the sync tried.</param>
 /// <param name="RequestId">The last upstream request id.</param>
 /// <param name="Permanent">Whether trying again cannot help (not found, invalid id).</param>
-public sealed record SyncFailure(OrderReference Reference, string Reason, string ErrorType, int Attempts, string? RequestId, bool Permanent);
+public sealed record SyncFailure(OrderReference Reference, string Reason, string ErrorKind, int Attempts, string? RequestId, bool Permanent);
 
 /// <summary>What a reader without personal data is shown of a stored order.</summary>
 /// <param name="Reference">Its source and id.</param>

@@ -260,7 +260,7 @@ public sealed partial class OrderSync
             }
 
             var result = source is null
-                ? Failed(reference, new SyncFailure(reference, $"No source named '{sourceName}' is registered.", nameof(InvalidOrderRequestException), 1, null, Permanent: true))
+                ? Failed(reference, new SyncFailure(reference, $"No source named '{sourceName}' is registered.", "invalid_request", 1, null, Permanent: true))
                 : await FetchOneAsync(source, reference, options, streak, cancellationToken).ConfigureAwait(false);
             await results.WriteAsync(result, writerFailed).ConfigureAwait(false);
         }
@@ -277,23 +277,26 @@ public sealed partial class OrderSync
         catch (OrderHubException e)
         {
             // Not found and invalid ids are about the order, not the upstream: they neither count nor break a streak.
-            var permanent = e is OrderNotFoundException or InvalidOrderRequestException;
+            var permanent = e is OrderNotFoundException or InvalidOrderRequestException or OrderConflictException;
             if (!permanent)
             {
                 streak.Failed($"{e.GetType().Name}: {e.Message}");
             }
 
-            LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, e.RequestId);
-            return Failed(reference, new SyncFailure(reference, e.Message, e.GetType().Name, 1, e.RequestId, permanent));
+            LogFailure(_logger, reference.Source, reference.OrderId, e.ErrorKind, e.RequestId);
+            return Failed(reference, new SyncFailure(reference, e.Message, e.ErrorKind, 1, e.RequestId, permanent));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A source that breaks its contract must not stop the run (or leave the feeder waiting on a dead worker).
             streak.Failed($"{e.GetType().Name} from the source");
             LogFailure(_logger, reference.Source, reference.OrderId, e.GetType().Name, null);
-            return Failed(reference, new SyncFailure(reference, $"The source failed unexpectedly ({e.GetType().Name}).", e.GetType().Name, 1, null, Permanent: false));
+            return Failed(reference, new SyncFailure(reference, $"The source failed unexpectedly ({e.GetType().Name}).", UnexpectedErrorKind, 1, null, Permanent: false));
         }
     }
+
+    // The stable kind a failure that is no OrderHub error is stored with (its type name is in the reason).
+    private const string UnexpectedErrorKind = "unexpected";
 
     private static SyncResult Failed(OrderReference reference, SyncFailure failure) => new() { Reference = reference, Failure = failure };
 

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using OrderHub.Cli.Commands;
 using OrderHub.Cli.Configuration;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -73,6 +75,66 @@ public sealed class CliTelemetryTests
             var exportedText = string.Join(' ', activity.TagObjects.Select(t => $"{t.Key}={t.Value}").Append(activity.DisplayName));
             exportedText.ShouldNotContain(spId);
             exportedText.ShouldNotContain(outpostsId);
+        }
+    }
+
+    [Fact]
+    public async Task GetAndServe_ExportingOverOtlp_SendNoOrderId_AndKeepTheRoute()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        // Half the order reads fail at first: serve logs each retry, naming its order, at Information, and exports it.
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5, Faults = { ServerErrorRate = 0.5 } });
+        var spId = emulator.SellingPartner.Catalog.OrderIds[2];
+        var outpostsId = emulator.Outposts.OrderIds[1];
+        const string unknownId = "902-0000000-0000002";
+        var otlp = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.AbsoluteUri.TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        };
+
+        var get = await CliProcess.RunAsync(emulator, otlp, "get", outpostsId);
+        get.ExitCode.ShouldBe(0, get.Error);
+
+        var folder = Directory.CreateTempSubdirectory("orderhub-otlp-").FullName;
+        var port = LoopbackPorts.Free();
+        var info = CliProcess.StartInfo(emulator, ["serve", "--urls", $"http://127.0.0.1:{port}", "--db", Path.Combine(folder, "api.db")]);
+        foreach (var (name, value) in otlp)
+        {
+            info.Environment[name] = value;
+        }
+
+        info.Environment["ORDERHUB_API_KEYS"] = "otlp-reader-key";
+        using var serve = Process.Start(info)!;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            await CliProcess.WaitUntilServingAsync(http, serve);
+            http.DefaultRequestHeaders.Add("X-Api-Key", "otlp-reader-key");
+            (await http.GetAsync($"orders/{spId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await http.GetAsync($"orders/{unknownId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+            // serve exports on its own schedule: until its request spans and its 404's log line have arrived.
+            await Eventually.TrueAsync(() => receiver.Holds("traces", "http.route") && receiver.Holds("logs", "answered"), "serve exported its spans and logs: " + receiver.Summary);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+
+        receiver.Holds("traces", "/orders/{orderId}").ShouldBeTrue("the route, the url.path and the Outposts url.full, templated");
+        receiver.Holds("traces", "/orders/2026-01-01/orders/{orderId}").ShouldBeTrue("serve's getOrder url.full, templated");
+        receiver.Holds("logs", "Retrying").ShouldBeTrue("a retry was logged, naming its order, and exported");
+        foreach (var id in new[] { spId, outpostsId, unknownId })
+        {
+            receiver.AnyHolds(id).ShouldBeFalse($"order id {id} was exported ({receiver.Summary})");
         }
     }
 }

@@ -90,10 +90,10 @@ public sealed class OrderSyncIntegrationTests : IDisposable
         result.Inserted.ShouldBe(5);
         result.Failed.ShouldBe(2);
         var failures = await store.GetFailuresAsync("run");
-        failures.Select(f => (f.Reference.OrderId, f.ErrorType, f.Permanent)).ShouldBe(
+        failures.Select(f => (f.Reference.OrderId, f.ErrorKind, f.Permanent)).ShouldBe(
         [
-            ("999-9999999-9999999", nameof(OrderNotFoundException), true),
-            ("1234", nameof(InvalidOrderRequestException), true),
+            ("999-9999999-9999999", "not_found", true),
+            ("1234", "invalid_request", true),
         ]);
         failures[0].RequestId.ShouldNotBeNullOrEmpty();
         failures[0].Attempts.ShouldBe(1);
@@ -153,7 +153,7 @@ public sealed class OrderSyncIntegrationTests : IDisposable
         var result = await sync.RunAsync("faulty", new OrderSyncOptions { MaxConcurrencyPerSource = 32 });
 
         emulator.SellingPartner.Faults.Injected.ShouldBeGreaterThan(100);
-        result.Failed.ShouldBe(0, string.Join("; ", (await store.GetFailuresAsync("faulty")).Select(f => $"{f.ErrorType}: {f.Reason}")));
+        result.Failed.ShouldBe(0, string.Join("; ", (await store.GetFailuresAsync("faulty")).Select(f => $"{f.ErrorKind}: {f.Reason}")));
         result.Inserted.ShouldBe(2000);
         (await store.CountOrdersAsync())["sp-api"].ShouldBe(2000);
         foreach (var id in emulator.SellingPartner.Catalog.OrderIds)

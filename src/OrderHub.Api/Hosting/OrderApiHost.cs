@@ -50,7 +50,7 @@ public sealed partial class OrderApiHost : IAsyncDisposable
             configureLogging(builder.Logging);
         }
 
-        builder.WebHost.UseKestrel().UseUrls(options.Urls);
+        builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems())).UseUrls(options.Urls);
         builder.Services.AddSingleton(lookup);
         builder.Services.AddSingleton(store);
         if (timeProvider is not null)

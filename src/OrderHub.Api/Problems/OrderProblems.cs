@@ -10,6 +10,7 @@ internal static class OrderProblems
         var (status, title) = error switch
         {
             InvalidOrderRequestException => (StatusCodes.Status400BadRequest, "Invalid request"),
+            OrderConflictException => (StatusCodes.Status409Conflict, "Conflict with the order's state"),
             OrderNotFoundException => (StatusCodes.Status404NotFound, "Order not found"),
             OrderSourceThrottledException => (StatusCodes.Status429TooManyRequests, "Upstream rate limit reached"),
             OrderSourceUnavailableException { TimedOut: true } => (StatusCodes.Status504GatewayTimeout, "Upstream timed out"),
@@ -57,6 +58,21 @@ internal static class OrderProblems
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Order store unavailable",
         detail: "The service's order store cannot be used right now; the service's log says why. Try again later.");
+
+    /// <summary>What a request Kestrel rejected before reading it is answered with, by the status Kestrel chose.</summary>
+    public static IResult RejectedByServer(int status)
+    {
+        var (title, detail) = status switch
+        {
+            StatusCodes.Status400BadRequest => ("Malformed request", "The request could not be read: its request line or a header is not valid HTTP/1.1 (a control character such as NUL, a raw non-ASCII byte, a malformed line). Percent-encode the path and send header values in ASCII."),
+            StatusCodes.Status505HttpVersionNotsupported => ("HTTP version not supported", "The request's HTTP version is not served: send HTTP/1.1."),
+            StatusCodes.Status408RequestTimeout => ("Request headers too slow", "The request line and headers did not arrive in time; the connection is closed."),
+            StatusCodes.Status414UriTooLong => ("Request line too long", "The request line is longer than the server accepts."),
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => ("Request headers too large", "The request's headers are larger than the server accepts."),
+            _ => (Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), "The server rejected the request before reading it."),
+        };
+        return Results.Problem(statusCode: status, title: title, detail: detail);
+    }
 
     private static void SetRetryAfter(HttpContext http, TimeSpan retryAfter) =>
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

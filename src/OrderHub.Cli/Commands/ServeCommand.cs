@@ -44,7 +44,8 @@ internal static class ServeCommand
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-            builder.WebHost.UseKestrel().UseUrls(parse.GetRequiredValue(urls));
+            // Requests Kestrel rejects before the pipeline (a NUL in the path, HTTP/9.9) are answered problem+json too.
+            builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems())).UseUrls(parse.GetRequiredValue(urls));
             builder.Services.AddOrderStore(OrderStoreSetting.Resolve(parse.GetValue(db)));
             var keys = builder.Configuration["ORDERHUB_API_KEYS"] ?? string.Empty;
             builder.Services.AddOrderHubApi(options =>

@@ -169,7 +169,7 @@ internal static class SyncCommand
                     unchanged = result.Unchanged,
                     failed = result.Failed,
                     skipped = unrecognized,
-                    failures = failures.Select(f => new { source = f.Reference.Source, orderId = f.Reference.OrderId, reason = f.Reason, errorType = f.ErrorType, attempts = f.Attempts, requestId = f.RequestId, permanent = f.Permanent }),
+                    failures = failures.Select(f => new { source = f.Reference.Source, orderId = f.Reference.OrderId, reason = f.Reason, errorKind = f.ErrorKind, attempts = f.Attempts, requestId = f.RequestId, permanent = f.Permanent }),
                 }));
             }
             else

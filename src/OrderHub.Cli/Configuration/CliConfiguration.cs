@@ -16,12 +16,6 @@ namespace OrderHub.Cli.Configuration;
 /// </summary>
 internal static class CliConfiguration
 {
-    /// <summary>The name of OrderHub's activity source and meter.</summary>
-    public const string TelemetryName = "OrderHub";
-
-    /// <summary>The meter of Polly's resilience telemetry (retries, attempts, durations of each source's pipeline).</summary>
-    public const string PollyMeterName = "Polly";
-
     /// <summary>The shortcuts: an environment variable (or top-level key of the file) to the setting it stands for.</summary>
     public static IReadOnlyList<(string Variable, string Setting, string Meaning)> Shortcuts { get; } =
     [
@@ -97,7 +91,7 @@ internal static class CliConfiguration
     public static bool ExportsTelemetry => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
 
     /// <summary>
-    /// Subscribes OpenTelemetry to OrderHub's traces and metrics (and to the outgoing HTTP calls under them), exported
+    /// Subscribes OpenTelemetry to OrderHub's traces, metrics and logs (and to the outgoing HTTP calls under them), exported
     /// over OTLP, when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise no pipeline is built at all,
     /// so a command that exports nothing pays nothing.
     /// </summary>
@@ -110,13 +104,15 @@ internal static class CliConfiguration
             return;
         }
 
-        var telemetry = services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter(TelemetryName, PollyMeterName).AddHttpClientInstrumentation());
+        // The library's own subscription, as a user's application would make it: OrderHub's spans, meters and the
+        // redaction of order ids from every span and log record exported.
+        var telemetry = services.AddOpenTelemetry();
+        telemetry.AddOrderHubInstrumentation();
+        telemetry.WithMetrics(metrics => metrics.AddHttpClientInstrumentation());
 
         // Spans cost every request an activity: a tracer provider is built only when something exports spans (OTLP, or
         // a caller's own exporter); whichever builds it gets OrderHub's spans and the HTTP calls under them.
-        // Added before any exporter, so that no exporter sees an order id in a URL.
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TelemetryName).AddHttpClientInstrumentation().AddProcessor(new UrlRedactingProcessor()));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddHttpClientInstrumentation());
         if (ExportsTelemetry)
         {
             telemetry.WithTracing();

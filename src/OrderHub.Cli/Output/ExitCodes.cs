@@ -25,7 +25,7 @@ internal static class ExitCodes
         OrderConflictException or OrderHub.Sync.SyncCursorHeldException => Conflict,
         InvalidOrderRequestException or Microsoft.Extensions.Options.OptionsValidationException or InvalidDataException => Usage,
         ArgumentException and not ArgumentNullException => Usage,
-        OrderSourceUnavailableException or OrderSourceProtocolException or OrderHub.Sync.OrderSyncHaltedException => Upstream,
+        OrderSourceUnavailableException or OrderSourceProtocolException or OrderPageTokenExpiredException or OrderHub.Sync.OrderSyncHaltedException => Upstream,
         OrderHub.Sync.OrderStoreException or OrderHub.RateLimits.QuotaStoreUnavailableException => Store,
         _ => Unexpected,
     };

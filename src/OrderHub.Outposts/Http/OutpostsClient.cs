@@ -66,14 +66,19 @@ internal sealed partial class OutpostsClient(OutpostsOrderSourceOptions options,
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} {Operation} for order {OrderId} was throttled ({ErrorType}, request {RequestId}).")]
     private static partial void LogThrottled(ILogger logger, string source, string operation, string? orderId, string? errorType, string? requestId);
 
-    /// <summary>Takes the last attempt's signature off a retried request, so the signer signs it afresh rather than twice.</summary>
+    /// <summary>
+    /// Takes the last attempt's signature off a retried request, so the signer signs it afresh rather than twice, and the
+    /// trace headers put on that attempt below the signer (<c>traceparent</c>, <c>tracestate</c>, <c>baggage</c>): each
+    /// attempt gets its own there (OpenTelemetry's HTTP instrumentation adds them to the message again), so a signature
+    /// over the last attempt's would not match what is sent.
+    /// </summary>
     private sealed class FreshSignatureHandler : DelegatingHandler
     {
         private static readonly string[] SignatureHeaders = ["Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256"];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            foreach (var header in SignatureHeaders)
+            foreach (var header in SignatureHeaders.Concat(System.Diagnostics.DistributedContextPropagator.Current.Fields))
             {
                 request.Headers.Remove(header);
             }

@@ -37,6 +37,13 @@ public abstract class OrderHubException : Exception
 
     /// <summary>Gets the upstream error code (for example <c>InvalidInput</c> or <c>ValidationException</c>).</summary>
     public string? ErrorCode { get; }
+
+    /// <summary>
+    /// Gets what kind of error this is, as a stable code that stores and scripts may keep (type names may change):
+    /// <c>not_found</c>, <c>invalid_request</c>, <c>conflict</c>, <c>throttled</c>, <c>authentication</c>,
+    /// <c>unavailable</c>, <c>protocol</c> or <c>page_token_expired</c>; <c>error</c> for any other.
+    /// </summary>
+    public virtual string ErrorKind => "error";
 }
 
 /// <summary>Where an error happened and what the upstream said; every member is optional.</summary>

@@ -11,6 +11,9 @@ public sealed class OrderNotFoundException : OrderHubException
         : base(message, context, innerException)
     {
     }
+
+    /// <inheritdoc />
+    public override string ErrorKind => "not_found";
 }
 
 /// <summary>
@@ -30,6 +33,9 @@ public sealed class OrderSourceThrottledException : OrderHubException
         RetryAfter = retryAfter;
     }
 
+    /// <inheritdoc />
+    public override string ErrorKind => "throttled";
+
     /// <summary>Gets how long to wait before trying again, when known.</summary>
     public TimeSpan? RetryAfter { get; }
 }
@@ -45,6 +51,9 @@ public sealed class OrderSourceAuthenticationException : OrderHubException
         : base(message, context, innerException)
     {
     }
+
+    /// <inheritdoc />
+    public override string ErrorKind => "authentication";
 }
 
 /// <summary>
@@ -62,12 +71,15 @@ public class InvalidOrderRequestException : OrderHubException
     {
     }
 
+    /// <inheritdoc />
+    public override string ErrorKind => "invalid_request";
+
     /// <summary>Gets the name of the argument that was wrong, when the error was found before any request.</summary>
     public string? ParameterName { get; init; }
 }
 
 /// <summary>The request conflicts with the resource's current state (for example cancelling a completed order).</summary>
-public sealed class OrderConflictException : InvalidOrderRequestException
+public sealed class OrderConflictException : OrderHubException
 {
     /// <summary>Initializes a new instance of the <see cref="OrderConflictException"/> class.</summary>
     /// <param name="message">The message.</param>
@@ -77,6 +89,9 @@ public sealed class OrderConflictException : InvalidOrderRequestException
         : base(message, context, innerException)
     {
     }
+
+    /// <inheritdoc />
+    public override string ErrorKind => "conflict";
 
     /// <summary>Gets the id of the resource in conflict, when the upstream named it.</summary>
     public string? ResourceId { get; init; }
@@ -96,6 +111,9 @@ public sealed class OrderSourceUnavailableException : OrderHubException
         : base(message, context, innerException)
     {
     }
+
+    /// <inheritdoc />
+    public override string ErrorKind => "unavailable";
 
     /// <summary>Gets a value indicating whether the source did not answer in time (rather than failing or refusing the connection).</summary>
     public bool TimedOut { get; init; }
@@ -122,6 +140,9 @@ public sealed class OrderSourceProtocolException : OrderHubException
         ResponseExcerpt = responseExcerpt is { Length: > MaxExcerptLength } ? responseExcerpt[..MaxExcerptLength] : responseExcerpt;
     }
 
+    /// <inheritdoc />
+    public override string ErrorKind => "protocol";
+
     /// <summary>Decodes the start of a response body as UTF-8, at most <see cref="MaxExcerptLength"/> bytes, for <see cref="ResponseExcerpt"/>.</summary>
     /// <param name="body">The body.</param>
     /// <returns>The excerpt.</returns>
@@ -139,7 +160,7 @@ public sealed class OrderSourceProtocolException : OrderHubException
 /// A page token of an <see cref="IOrderChangeFeed"/> query is no longer honoured (the Selling Partner API keeps them
 /// 24 hours). The pages already read stay good: read the same window again from its first page.
 /// </summary>
-public sealed class OrderPageTokenExpiredException : InvalidOrderRequestException
+public sealed class OrderPageTokenExpiredException : OrderHubException
 {
     /// <summary>Initializes a new instance of the <see cref="OrderPageTokenExpiredException"/> class.</summary>
     /// <param name="message">The message.</param>
@@ -149,4 +170,7 @@ public sealed class OrderPageTokenExpiredException : InvalidOrderRequestExceptio
         : base(message, context, innerException)
     {
     }
+
+    /// <inheritdoc />
+    public override string ErrorKind => "page_token_expired";
 }

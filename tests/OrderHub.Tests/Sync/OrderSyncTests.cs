@@ -119,7 +119,7 @@ public sealed class OrderSyncBrokenSourceTests
 
         result.Failed.ShouldBe(200);
         var failures = await store.GetFailuresAsync("run");
-        failures.ShouldAllBe(f => !f.Permanent && f.ErrorType == nameof(InvalidOperationException));
+        failures.ShouldAllBe(f => !f.Permanent && f.ErrorKind == "unexpected" && f.Reason.Contains(nameof(InvalidOperationException)));
         failures[0].Reason.ShouldNotContain("a bug in a source");
     }
 }
