@@ -9,8 +9,6 @@ internal static class OutpostsDefaults
     public const int MaxRetryAttempts = 2; // the AWS SDKs' standard retry mode: 3 attempts
     public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(20);
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     public const string RequestIdHeader = "x-amzn-RequestId";
     public const string ErrorTypeHeader = "x-amzn-ErrorType";
 }

@@ -2,9 +2,8 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon;
-using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using OrderHub.Http;
 using OrderHub.Json;
 using OrderHub.Outposts.Http;
 using OrderHub.Outposts.Mapping;
@@ -21,7 +20,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
 {
     private readonly OutpostsOrderSourceOptions _options;
     private readonly CredentialStateTracker _credentials = new();
-    private readonly OrderHub.Http.UpstreamClient _http;
+    private readonly UpstreamTransport _transport;
     private readonly OutpostsClient _client;
 
     /// <summary>Initializes a new instance of the <see cref="OutpostsOrderSource"/> class.</summary>
@@ -32,41 +31,35 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     /// The handler under the signer (for example from <c>IHttpMessageHandlerFactory</c>); it must not follow redirects,
     /// since the signed headers and session token would follow them. <see langword="null"/> creates and owns one.
     /// </param>
-    /// <param name="environment">Reads environment variables; <see langword="null"/> for the process environment.</param>
+    /// <exception cref="ArgumentException">The options break a rule (the message names the setting), no region is set, or the handler follows redirects.</exception>
     public OutpostsOrderSource(
         OutpostsOrderSourceOptions options,
         TimeProvider? timeProvider = null,
         ILogger<OutpostsOrderSource>? logger = null,
-        HttpMessageHandler? innerHandler = null,
-        Func<string, string?>? environment = null)
-        : this(options, timeProvider, logger, InnerHandlers(innerHandler), environment)
+        HttpMessageHandler? innerHandler = null)
+        : this(options, UpstreamContext.Create(timeProvider, logger, innerHandler, nameof(innerHandler)))
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="OutpostsOrderSource"/> class over a handler chain given per exchange.</summary>
-    internal OutpostsOrderSource(
-        OutpostsOrderSourceOptions options,
-        TimeProvider? timeProvider,
-        ILogger<OutpostsOrderSource>? logger,
-        (Func<HttpMessageHandler> Next, bool Once, bool Owned) innerHandlers,
-        Func<string, string?>? environment)
+    /// <summary>
+    /// Initializes a new instance of the <see cref="OutpostsOrderSource"/> class: the shape every source's internal
+    /// constructor has (its options and its upstream context; Outposts needs nothing more).
+    /// </summary>
+    internal OutpostsOrderSource(OutpostsOrderSourceOptions options, UpstreamContext context)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
         // The same rules as dependency injection's validation at start, for sources built by hand.
         OrderSourceRegistration.ThrowIfInvalid(options, nameof(options));
 
         _options = options;
-        environment ??= Environment.GetEnvironmentVariable;
-        Region = OutpostsEndpoint.ResolveRegion(options, environment);
-        ServiceUrl = OutpostsEndpoint.ResolveServiceUrl(options, Region, environment);
+        Region = OutpostsEndpoint.ResolveRegion(options, context.Environment);
+        ServiceUrl = OutpostsEndpoint.ResolveServiceUrl(options, Region, context.Environment);
         var credentials = OutpostsEndpoint.ResolveCredentials(options);
-        var region = RegionEndpoint.GetBySystemName(Region);
 
-        // Every attempt is signed by AWSSDK.Core's signer, at the end of the client's chain, over the handlers below it.
-        _http = innerHandlers.Once
-            ? OrderHub.Http.UpstreamClient.Over(innerHandlers.Next(), ownsHandler: innerHandlers.Owned)
-            : OrderHub.Http.UpstreamClient.PerExchange(innerHandlers.Next, "innerHandler");
-        _client = new OutpostsClient(_http, ServiceUrl, credentials, region, options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+        // Every attempt is signed by AWSSDK.Core's signer, at the end of the client's chain, over the transport.
+        _transport = context.Transport;
+        _client = new OutpostsClient(options, ServiceUrl, credentials, RegionEndpoint.GetBySystemName(Region), context);
     }
 
     /// <summary>Gets the format of Outposts order ids.</summary>
@@ -96,7 +89,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         OutpostsOrderIdFormat.Validate(orderId, Name);
         cancellationToken.ThrowIfCancellationRequested();
         var context = new OrderErrorContext(Name, orderId);
-        var response = await SendAsync(_client.Call("GetOrder", context, mayRepeat: true), (api, call, ct) => api.GetOrderAsync(orderId, call, ct), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(new UpstreamCall { Operation = "GetOrder", Context = context }, (api, call, ct) => api.GetOrderAsync(orderId, call, ct), cancellationToken).ConfigureAwait(false);
         var order = ReadOrder(response, context);
         return order.OrderId == orderId ? order : throw OutpostsErrors.Malformed(response, context, "the order returned is another order");
     }
@@ -134,7 +127,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
             PaymentTerm = paymentTerm,
         };
         var context = new OrderErrorContext(Name);
-        var response = await SendAsync(_client.Call("CreateOrder", context, mayRepeat: false), (api, call, ct) => api.CreateOrderAsync(input, call, ct), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(new UpstreamCall { Operation = "CreateOrder", Context = context, MayRepeat = false }, (api, call, ct) => api.CreateOrderAsync(input, call, ct), cancellationToken).ConfigureAwait(false);
         return ReadOrder(response, context);
     }
 
@@ -174,7 +167,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
             cancellationToken.ThrowIfCancellationRequested();
             var page = nextToken;
             var response = await SendAsync(
-                _client.Call("ListOrders", context, mayRepeat: true),
+                new UpstreamCall { Operation = "ListOrders", Context = context },
                 (api, call, ct) => api.ListOrdersAsync(query?.AccountId, page, query?.PageSize, call, ct),
                 cancellationToken).ConfigureAwait(false);
             var (summaries, token) = ReadPage(response, context);
@@ -198,27 +191,14 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     {
         OutpostsOrderIdFormat.Validate(orderId, Name);
         cancellationToken.ThrowIfCancellationRequested();
-        await SendAsync(_client.Call("CancelOrder", new OrderErrorContext(Name, orderId), mayRepeat: true), (api, call, ct) => api.CancelOrderAsync(orderId, call, ct), cancellationToken).ConfigureAwait(false);
+        await SendAsync(new UpstreamCall { Operation = "CancelOrder", Context = new OrderErrorContext(Name, orderId) }, (api, call, ct) => api.CancelOrderAsync(orderId, call, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         _client.Dispose();
-        _http.Dispose();
-    }
-
-    // A handler given by the caller must not follow redirects (it is not disposed with the source); none given, the
-    // source creates and owns one that does not.
-    private static (Func<HttpMessageHandler> Next, bool Once, bool Owned) InnerHandlers(HttpMessageHandler? innerHandler)
-    {
-        if (innerHandler is null)
-        {
-            return (OrderHub.Http.UpstreamHttp.CreateHandler, true, true);
-        }
-
-        OrderHub.Http.UpstreamHttp.EnsureRedirectsNotFollowed(innerHandler, nameof(innerHandler));
-        return (() => innerHandler, true, false);
+        _transport.Dispose();
     }
 
     internal Order ReadOrder(OutpostsResponse response, OrderErrorContext context)
@@ -265,7 +245,7 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         }
     }
 
-    private async Task<OutpostsResponse> SendAsync(OutpostsCall call, Func<IOutpostsApi, OutpostsCall, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    private async Task<OutpostsResponse> SendAsync(UpstreamCall call, Func<IOutpostsApi, UpstreamCall, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         var response = await _client.SendAsync(call, send, cancellationToken).ConfigureAwait(false);
         return response.IsSuccess ? response : throw OutpostsErrors.ToException(response, call.Context, call.Operation);

@@ -27,8 +27,6 @@ internal static class SellingPartnerDefaults
     public const double PacingMargin = 0.005;
     public static readonly TimeSpan BurstLatencyAllowance = TimeSpan.FromMilliseconds(50);
     public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     public const string LwaRequestIdHeader = "x-amzn-RequestId";
 
     // Tokens are refreshed this long before they expire (or a tenth of their life, if that is shorter).

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using OrderHub.Http;
 using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Changes;
 using OrderHub.SellingPartner.Http;
@@ -27,7 +27,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
     private readonly SellingPartnerOrderSourceOptions _options;
     private readonly CredentialStateTracker _credentials = new();
-    private readonly OrderHub.Http.UpstreamClient _http;
+    private readonly UpstreamTransport _transport;
     private readonly ThrottleMode _defaultThrottleMode;
     private readonly SellingPartnerClient _client;
     private readonly LwaAccessTokenSource _lwa;
@@ -65,36 +65,36 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         IQuotaStore? rateLimits = null)
         : this(
             options,
+            UpstreamContext.Create(timeProvider, logger, handler, nameof(handler)),
             rateLimits is null ? RateLimiterRegistry.ForProcess(timeProvider) : new RateLimiterRegistry(rateLimits, timeProvider, logger),
-            timeProvider,
-            logger,
-            ClientOver(handler),
             defaultThrottleMode)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class over a given set of rate-limit buckets.</summary>
+    /// <summary>
+    /// Initializes a new instance of the <see cref="SellingPartnerOrderSource"/> class: the shape every source's
+    /// internal constructor has (its options, its upstream context, then what its own features need: here the
+    /// rate-limit buckets and the throttle mode of the registration).
+    /// </summary>
     internal SellingPartnerOrderSource(
         SellingPartnerOrderSourceOptions options,
+        UpstreamContext context,
         RateLimiterRegistry rateLimiters,
-        TimeProvider? timeProvider = null,
-        ILogger<SellingPartnerOrderSource>? logger = null,
-        OrderHub.Http.UpstreamClient? client = null,
         ThrottleMode defaultThrottleMode = ThrottleMode.Wait)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(rateLimiters);
         // The same rules as dependency injection's validation at start, for sources built by hand.
         OrderSourceRegistration.ThrowIfInvalid(options, nameof(options));
 
-        var httpClient = client ?? ClientOver(null);
-        _http = httpClient;
+        _transport = context.Transport;
         _options = options;
         _defaultThrottleMode = options.ThrottleMode ?? defaultThrottleMode;
-        timeProvider ??= TimeProvider.System;
-        ArgumentNullException.ThrowIfNull(rateLimiters);
+        var timeProvider = context.Clock;
 
-        _client = new SellingPartnerClient(httpClient, options, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
-        _lwa = new LwaAccessTokenSource(httpClient, options, timeProvider);
+        _client = new SellingPartnerClient(options, context);
+        _lwa = new LwaAccessTokenSource(options, context);
         _ordersApiVersion = SellingPartnerOrdersApi.TryParse(options.OrdersApiVersion, out var version)
             ? version
             : throw new ArgumentException($"OrdersApiVersion must be one of {string.Join(", ", SellingPartnerOrdersApi.All)}.", nameof(options));
@@ -136,7 +136,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         _changeFeed = new SellingPartnerChangeFeed(_client, _lwa, _restrictedDataTokens, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
         if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
         {
-            LogV0Deprecated(logger ?? (ILogger)NullLogger.Instance, options.SourceName);
+            LogV0Deprecated(context.Logger, options.SourceName);
         }
     }
 
@@ -225,18 +225,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
         _client.Dispose();
         _lwa.Dispose();
-        _http.Dispose();
-    }
-
-    // A handler given by the caller must not follow redirects; none given, the source creates and owns one that does not.
-    private static OrderHub.Http.UpstreamClient ClientOver(HttpMessageHandler? handler)
-    {
-        if (handler is not null)
-        {
-            OrderHub.Http.UpstreamHttp.EnsureRedirectsNotFollowed(handler, nameof(handler));
-        }
-
-        return OrderHub.Http.UpstreamClient.Over(handler ?? OrderHub.Http.UpstreamHttp.CreateHandler(), ownsHandler: handler is null);
+        _transport.Dispose();
     }
 
     /// <summary>Reads a v0 getOrder success body (<c>{"payload": Order}</c>) into the unified model.</summary>

@@ -2,12 +2,19 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OrderHub.SellingPartner;
 
-/// <summary>How to reach and authenticate to the Selling Partner API. Secrets set here never appear in logs or <see cref="ToString"/>.</summary>
-public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrderSourceOptions
+/// <summary>
+/// How to reach and authenticate to the Selling Partner API. Secrets set here never appear in logs or
+/// <see cref="ToString"/>. The settings every upstream shares (the source's name, <see cref="UpstreamClientOptions.Endpoint"/>,
+/// retries, timeouts, the response cap) are <see cref="UpstreamClientOptions"/>'s; here the name defaults to
+/// <c>sp-api</c> and the retries to 5, from 1 second.
+/// </summary>
+public sealed class SellingPartnerOrderSourceOptions : UpstreamClientOptions
 {
-    /// <summary>Gets or sets the source's name in the lookup. The default is <c>sp-api</c>.</summary>
-    [Required]
-    public string SourceName { get; set; } = SellingPartnerDefaults.SourceName;
+    /// <summary>Initializes a new instance of the <see cref="SellingPartnerOrderSourceOptions"/> class.</summary>
+    public SellingPartnerOrderSourceOptions()
+        : base(SellingPartnerDefaults.SourceName, SellingPartnerDefaults.MaxRetryAttempts, SellingPartnerDefaults.RetryBaseDelay)
+    {
+    }
 
     /// <summary>Gets or sets the region. The default is <see cref="SellingPartnerRegion.NorthAmerica"/>.</summary>
     [EnumDataType(typeof(SellingPartnerRegion))]
@@ -15,9 +22,6 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
 
     /// <summary>Gets or sets a value indicating whether to call the region's sandbox host. The default is <see langword="false"/>.</summary>
     public bool Sandbox { get; set; }
-
-    /// <summary>Gets or sets a base address that replaces the region's host (the emulator, a proxy, tests). The default is none.</summary>
-    public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets Login with Amazon's token endpoint. The default is <c>https://api.amazon.com/auth/o2/token</c>.</summary>
     [Required]
@@ -94,55 +98,16 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
     /// </summary>
     public TimeSpan BurstLatencyAllowance { get; set; } = SellingPartnerDefaults.BurstLatencyAllowance;
 
-    /// <summary>Gets or sets how many times a throttled (429), failed (500, 502, 503, 504) or timed-out call is retried. The default is 5.</summary>
-    [Range(0, 20)]
-    public int MaxRetryAttempts { get; set; } = SellingPartnerDefaults.MaxRetryAttempts;
-
-    /// <summary>Gets or sets the first retry delay, doubled with jitter on each retry (a <c>Retry-After</c> header wins). The default is 1 second.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = SellingPartnerDefaults.RetryBaseDelay;
-
-    /// <summary>Gets or sets how long one attempt may take before it counts as a transport timeout. The default is 30 seconds.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = SellingPartnerDefaults.AttemptTimeout;
-
-    /// <summary>
-    /// Gets or sets how long one call may take in all (every attempt, token refresh and retry delay), not counting
-    /// waits for a rate-limit permit. An upstream that accepts the connection and never answers fails after this. The
-    /// default is 60 seconds.
-    /// </summary>
-    public TimeSpan CallTimeout { get; set; } = SellingPartnerDefaults.CallTimeout;
-
-    /// <summary>
-    /// Gets or sets the most bytes read from one response (getOrder, Login with Amazon, the Tokens API); a larger one
-    /// is a protocol error. The default is 4 MiB, far above any documented response.
-    /// </summary>
-    [Range(1024, int.MaxValue)]
-    public long MaxResponseBytes { get; set; } = OrderHub.Http.UpstreamHttp.DefaultMaxResponseBytes;
-
-    /// <summary>Gets the base address calls go to: <see cref="Endpoint"/>, or the region's host.</summary>
+    /// <summary>Gets the base address calls go to: <see cref="UpstreamClientOptions.Endpoint"/>, or the region's host.</summary>
     /// <remarks>A trailing slash is added when missing, so an endpoint with a path (a proxy) keeps it.</remarks>
     public Uri BaseAddress => Endpoint is { } endpoint ? OrderHub.Http.UpstreamHttp.WithTrailingSlash(endpoint) : SellingPartnerEndpoints.For(Region, Sandbox);
 
     /// <inheritdoc />
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    protected override IEnumerable<ValidationResult> ValidateProviderOptions(ValidationContext validationContext)
     {
-        if (RetryBaseDelay < TimeSpan.Zero)
-        {
-            yield return new ValidationResult("RetryBaseDelay must not be negative.", [nameof(RetryBaseDelay)]);
-        }
-
         if (BurstLatencyAllowance < TimeSpan.Zero)
         {
             yield return new ValidationResult("BurstLatencyAllowance must not be negative.", [nameof(BurstLatencyAllowance)]);
-        }
-
-        if (AttemptTimeout <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("AttemptTimeout must be positive.", [nameof(AttemptTimeout)]);
-        }
-
-        if (CallTimeout <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("CallTimeout must be positive.", [nameof(CallTimeout)]);
         }
 
         if (!SellingPartnerOrdersApi.TryParse(OrdersApiVersion, out _))
@@ -155,11 +120,6 @@ public sealed class SellingPartnerOrderSourceOptions : IValidatableObject, IOrde
         {
             yield return new ValidationResult(
                 $"IncludedData has '{unknown}'; the datasets are {string.Join(", ", SellingPartnerDefaults.IncludedData.Concat(SellingPartnerDefaults.PersonalIncludedData))}.", [nameof(IncludedData)]);
-        }
-
-        if (Endpoint is { } endpoint && !IsHttp(endpoint))
-        {
-            yield return new ValidationResult("Endpoint must be an absolute http or https URI such as https://sellingpartnerapi-na.amazon.com/.", [nameof(Endpoint)]);
         }
 
         if (LwaEndpoint is { } lwa && !IsHttp(lwa))

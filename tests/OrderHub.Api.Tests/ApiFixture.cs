@@ -69,8 +69,7 @@ internal sealed class ApiFixture : IAsyncDisposable
                 Region = "us-west-2",
                 Endpoint = fixture.Emulator.BaseAddress,
                 Credentials = new BasicAWSCredentials(fixture.Emulator.Outposts.Options.AwsAccessKeyId, outpostsSecret ?? fixture.Emulator.Outposts.Options.AwsSecretAccessKey),
-            },
-            environment: _ => null);
+            });
         fixture._store = await SqliteOrderStore.OpenAsync(Path.Combine(fixture._folder, "api.db"));
         var options = new OrderApiOptions { Urls = "http://127.0.0.1:0", ApiKeys = { new ApiKey(ReaderKey, false), new ApiKey(AdminKey, true), new ApiKey(RefresherKey, false) { AllowRefresh = true } } };
         configure?.Invoke(options);

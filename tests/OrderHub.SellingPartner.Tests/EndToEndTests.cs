@@ -17,7 +17,7 @@ public sealed class EndToEndTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 1000, SpGetOrderBurst = 1000, SpOrderCount = 40 });
         var options = EmulatorClient.Options(emulator);
         options.GetOrderBurst = 1000;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
         var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
 
@@ -42,7 +42,7 @@ public sealed class EndToEndTests
         // The first requests of a cold client on a loaded test machine can take far longer than the default 50 ms to
         // reach the server, which starts refilling only when they arrive; the allowance covers that start-up latency.
         options.BurstLatencyAllowance = TimeSpan.FromMilliseconds(500);
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
 
         // The client starts at the documented 0.5 req/s and adopts the 20 req/s the emulator announces (less its 0.5 % margin).
@@ -62,7 +62,7 @@ public sealed class EndToEndTests
         var options = EmulatorClient.Options(emulator, ordersApiVersion);
         options.GetOrderBurst = 10;
         options.ThrottleMode = ThrottleMode.FailFast;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var id = emulator.SellingPartner.Catalog.OrderIds[0];
 
         await source.GetOrderAsync(id);

@@ -121,7 +121,7 @@ public sealed class Orders20260101EndToEndTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 1000, SpGetOrderBurst = 1000, SpOrderCount = 40 });
         var options = EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101);
         options.GetOrderBurst = 1000;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
         var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
 
@@ -179,5 +179,5 @@ public sealed class Orders20260101EndToEndTests
     }
 
     private static SellingPartnerOrderSource Source(EmulatorHost emulator) =>
-        new(EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), rateLimiters: new RateLimiterRegistry());
+        new(EmulatorClient.Options(emulator, SellingPartnerOrdersApi.V20260101), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 }

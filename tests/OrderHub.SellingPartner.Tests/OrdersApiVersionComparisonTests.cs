@@ -137,6 +137,6 @@ public sealed class OrdersApiVersionComparisonTests : IAsyncLifetime
     {
         var options = EmulatorClient.Options(_emulator, version);
         options.GetOrderBurst = 1000;
-        return new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        return new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
     }
 }

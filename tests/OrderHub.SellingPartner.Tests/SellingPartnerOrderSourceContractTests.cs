@@ -14,7 +14,7 @@ public class SellingPartnerOrderSourceContractTests : OrderSourceContractTests
         var emulator = await EmulatorHost.StartAsync();
         var options = EmulatorClient.Options(emulator);
         options.OrdersApiVersion = OrdersApiVersion;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         return new OrderSourceUnderTest(
             source,
             emulator.SellingPartner.Catalog.OrderIds[0],

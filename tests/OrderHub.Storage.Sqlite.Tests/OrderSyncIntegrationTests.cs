@@ -45,8 +45,7 @@ public sealed class OrderSyncIntegrationTests : IDisposable
                 RetryBaseDelay = TimeSpan.FromMilliseconds(5),
                 MaxRetryAttempts = 4,
                 AttemptTimeout = TimeSpan.FromSeconds(5),
-            },
-            environment: _ => null);
+            });
         return (new OrderLookup([sp, outposts]), sp, outposts);
     }
 

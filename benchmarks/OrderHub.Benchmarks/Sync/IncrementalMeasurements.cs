@@ -76,7 +76,7 @@ internal static class IncrementalMeasurements
             SearchOrdersPermitsPerSecond = searchRate,
             SearchOrdersBurst = searchBurst,
         };
-        using var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        using var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var folder = Directory.CreateTempSubdirectory("orderhub-bench-").FullName;
         try
         {

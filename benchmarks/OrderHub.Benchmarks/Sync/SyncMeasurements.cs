@@ -81,6 +81,10 @@ internal static class SyncMeasurements
             GetOrderPermitsPerSecond = permitsPerSecond,
             OrdersApiVersion = ordersApiVersion,
         },
-        rateLimiters: new RateLimiterRegistry(),
-        client: OrderHub.Http.UpstreamClient.Over(new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false }, ownsHandler: true));
+        new OrderHub.Http.UpstreamContext(
+            OrderHub.Http.UpstreamTransport.Over(new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false }, ownsHandler: true),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            Environment.GetEnvironmentVariable),
+        new RateLimiterRegistry());
 }

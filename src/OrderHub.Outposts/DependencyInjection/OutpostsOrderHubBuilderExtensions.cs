@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderHub.Outposts;
 
@@ -49,15 +48,7 @@ public static class OutpostsOrderHubBuilderExtensions
         return builder;
     }
 
-    private static OutpostsOrderSource Create(IServiceProvider services, string name)
-    {
-        var handlers = services.GetRequiredService<IHttpMessageHandlerFactory>();
-        var clientName = OrderHubBuilder.HttpClientName(name);
-        return new(
-            services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),
-            services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILogger<OutpostsOrderSource>>(),
-            (() => handlers.CreateHandler(clientName), false, false),
-            null);
-    }
+    private static OutpostsOrderSource Create(IServiceProvider services, string name) => new(
+        services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(name),
+        OrderHub.Http.UpstreamContext.FromServices<OutpostsOrderSource>(services, name, "innerHandler"));
 }

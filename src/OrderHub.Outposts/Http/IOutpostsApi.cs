@@ -7,7 +7,7 @@ namespace OrderHub.Outposts.Http;
 /// <summary>
 /// The AWS Outposts operations OrderHub calls (rest-json, API version 2019-12-03), as Refit declares them. Each answer
 /// is the raw <see cref="HttpResponseMessage"/>, its body already read up to the cap; the call
-/// (<see cref="OutpostsCall"/>) travels in the request's options to the pipeline, and every attempt is signed afresh
+/// (<see cref="UpstreamCall"/>) travels in the request's options to the pipeline, and every attempt is signed afresh
 /// by the SigV4 handler at the end of the chain.
 /// </summary>
 [Headers("Accept: application/json")]
@@ -15,11 +15,11 @@ internal interface IOutpostsApi
 {
     /// <summary><c>GetOrder</c>.</summary>
     [Get("/orders/{orderId}")]
-    Task<HttpResponseMessage> GetOrderAsync(string orderId, [Property(UpstreamCall.OptionName)] OutpostsCall call, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> GetOrderAsync(string orderId, [Property(UpstreamCall.OptionName)] UpstreamCall call, CancellationToken cancellationToken);
 
     /// <summary><c>CreateOrder</c>.</summary>
     [Post("/orders")]
-    Task<HttpResponseMessage> CreateOrderAsync([Body] CreateOrderInput input, [Property(UpstreamCall.OptionName)] OutpostsCall call, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> CreateOrderAsync([Body] CreateOrderInput input, [Property(UpstreamCall.OptionName)] UpstreamCall call, CancellationToken cancellationToken);
 
     /// <summary><c>ListOrders</c>: one page.</summary>
     [Get("/list-orders")]
@@ -27,10 +27,10 @@ internal interface IOutpostsApi
         [AliasAs("OutpostIdentifierFilter")] string? outpostIdentifierFilter,
         [AliasAs("NextToken")] string? nextToken,
         [AliasAs("MaxResults")] int? maxResults,
-        [Property(UpstreamCall.OptionName)] OutpostsCall call,
+        [Property(UpstreamCall.OptionName)] UpstreamCall call,
         CancellationToken cancellationToken);
 
     /// <summary><c>CancelOrder</c>.</summary>
     [Post("/orders/{orderId}/cancel")]
-    Task<HttpResponseMessage> CancelOrderAsync(string orderId, [Property(UpstreamCall.OptionName)] OutpostsCall call, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> CancelOrderAsync(string orderId, [Property(UpstreamCall.OptionName)] UpstreamCall call, CancellationToken cancellationToken);
 }

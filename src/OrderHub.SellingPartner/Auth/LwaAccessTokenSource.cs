@@ -1,72 +1,57 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging.Abstractions;
-using OrderHub.Diagnostics;
 using OrderHub.Http;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Wire;
-using Polly;
-using Polly.Retry;
-using Polly.Telemetry;
-using Polly.Timeout;
-using Refit;
 
 namespace OrderHub.SellingPartner.Auth;
 
 /// <summary>
-/// Login with Amazon's refresh-token grant, through Refit (<see cref="ILoginWithAmazonApi"/>) over a resilience
-/// pipeline of its own: the call budget (<see cref="SellingPartnerOrderSourceOptions.CallTimeout"/>) around retries of
-/// a 5xx, a 429 or a transport failure (backoff and jitter) around the attempt timeout. The access token is cached and
-/// refreshed ahead of the expiry the endpoint returns (<c>expires_in</c>); however many callers wait, one refresh is in
-/// flight. A refresh spends no rate-limit permit.
+/// Login with Amazon's refresh-token grant, through Refit (<see cref="ILoginWithAmazonApi"/>) over the upstream client
+/// skeleton, as every call: within the call budget (<see cref="UpstreamClientOptions.CallTimeout"/>), retrying a 5xx,
+/// a 429 or a transport failure (backoff and jitter, <see cref="UpstreamClientOptions.MaxRetryAttempts"/>), each attempt
+/// bounded by the attempt timeout. The access token is cached and refreshed ahead of the expiry the endpoint returns
+/// (<c>expires_in</c>); however many callers wait, one refresh is in flight. A refresh spends no rate-limit permit.
 /// </summary>
 internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly ILoginWithAmazonApi _api;
+    private static readonly UpstreamProtocol<UpstreamCall, UpstreamResponse> Protocol = new()
+    {
+        Upstream = "Login with Amazon",
+        PipelineName = "OrderHub.LoginWithAmazon",
+        RequestIdHeader = SellingPartnerDefaults.LwaRequestIdHeader,
+        Read = static response => UpstreamResponse.Of(response, SellingPartnerDefaults.LwaRequestIdHeader),
+        ShouldRetry = static (answer, _) => answer.StatusCode == HttpStatusCode.TooManyRequests
+            ? UpstreamRetry.Throttled()
+            : IsTransientStatus(answer.StatusCode) ? UpstreamRetry.Failed(answer.StatusCode) : UpstreamRetry.No,
+    };
+
+    private readonly UpstreamClient<ILoginWithAmazonApi, UpstreamCall, UpstreamResponse> _client;
     private readonly SellingPartnerOrderSourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
     private readonly CachedTokenSlot _slot;
 
-    public LwaAccessTokenSource(UpstreamClient upstream, SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
+    public LwaAccessTokenSource(SellingPartnerOrderSourceOptions options, UpstreamContext context)
     {
         _options = options;
-        _timeProvider = timeProvider;
+        _timeProvider = context.Clock;
         _sourceName = options.SourceName;
-        var chain = new ResilienceHandler(BuildPipeline(options, timeProvider))
-        {
-            InnerHandler = new UpstreamGuardHandler { InnerHandler = upstream.AsInnermostHandler() },
-        };
-        _http = new HttpClient(chain) { BaseAddress = options.LwaEndpoint, Timeout = Timeout.InfiniteTimeSpan };
-        _api = RestService.For<ILoginWithAmazonApi>(_http);
-        _slot = new CachedTokenSlot(timeProvider, RequestTokenAsync);
+        _client = new(Protocol, options, options.LwaEndpoint, context, []);
+        _slot = new CachedTokenSlot(context.Clock, RefreshAsync);
     }
 
     public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => _slot.GetAsync(cancellationToken);
 
     public void Invalidate(string rejectedToken) => _slot.Invalidate(rejectedToken);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _client.Dispose();
 
-    // A token refresh is a call of its own in the traces; the token itself never goes there.
-    private Task<CachedToken> RequestTokenAsync(CancellationToken cancellationToken) =>
-        OrderHubTelemetry.TraceCallAsync(_sourceName, SellingPartnerDefaults.LwaOperation, () => RefreshAsync(cancellationToken), _ => (HttpStatusCode.OK, (string?)null));
-
+    // A token refresh is a call of its own in the traces (its span is the client's); the token itself never goes there.
     private async Task<CachedToken> RefreshAsync(CancellationToken cancellationToken)
     {
         var requestedAt = _timeProvider.GetUtcNow();
-        var call = new UpstreamCall
-        {
-            Upstream = "Login with Amazon",
-            Operation = SellingPartnerDefaults.LwaOperation,
-            Context = new OrderErrorContext(_sourceName),
-            RequestIdHeader = SellingPartnerDefaults.LwaRequestIdHeader,
-            MaxResponseBytes = _options.MaxResponseBytes,
-            Budget = new CallBudget(_options.CallTimeout, _timeProvider),
-            Clock = _timeProvider,
-        };
+        var call = new UpstreamCall { Operation = SellingPartnerDefaults.LwaOperation, Context = new OrderErrorContext(_sourceName) };
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
@@ -75,24 +60,8 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
             ["client_secret"] = _options.ClientSecret,
         };
 
-        HttpStatusCode status;
-        byte[] body;
-        string? requestId;
-        try
-        {
-            using var response = await _api.RefreshAccessTokenAsync(form, call, cancellationToken).ConfigureAwait(false);
-            status = response.StatusCode;
-            body = UpstreamGuardHandler.BodyOf(response);
-            requestId = UpstreamHttp.Header(response, SellingPartnerDefaults.LwaRequestIdHeader);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && UpstreamHttp.Unwrap(e) is var cause && (cause is OrderHubException || UpstreamHttp.IsTransportFailure(cause)))
-        {
-            throw cause as OrderHubException ?? new OrderSourceUnavailableException("Login with Amazon could not be reached (or did not answer in time) to refresh the access token.", call.Context, cause)
-            {
-                TimedOut = cause is TimeoutRejectedException,
-            };
-        }
-
+        var response = await _client.SendAsync(call, (api, c, token) => api.RefreshAccessTokenAsync(form, c, token), cancellationToken).ConfigureAwait(false);
+        var (status, body, requestId) = (response.StatusCode, response.Body, response.RequestId);
         if (status is >= HttpStatusCode.OK and < HttpStatusCode.Ambiguous)
         {
             var token = TryRead(body, SellingPartnerJsonContext.Default.LwaTokenResponse);
@@ -113,36 +82,6 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
         throw IsTransientStatus(status)
             ? new OrderSourceUnavailableException($"Login with Amazon could not refresh the access token ({what}).", context)
             : new OrderSourceAuthenticationException($"Login with Amazon refused the credentials ({what}). Check the client id, client secret and refresh token.", context);
-    }
-
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(SellingPartnerOrderSourceOptions options, TimeProvider timeProvider)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
-        {
-            TimeProvider = timeProvider,
-            Name = "OrderHub.LoginWithAmazon",
-            InstanceName = options.SourceName,
-        };
-        builder.AddTimeout(options.CallTimeout);
-        if (options.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } exception
-                    ? UpstreamHttp.IsTransportFailure(exception) && !args.Context.CancellationToken.IsCancellationRequested
-                    : IsTransientStatus(args.Outcome.Result!.StatusCode)),
-                DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result is { } answer ? UpstreamHttp.RetryAfter(answer) : null),
-            });
-        }
-
-        builder.AddTimeout(options.AttemptTimeout);
-        builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });
-        return builder.Build();
     }
 
     private static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderHub.SellingPartner;
 using OrderHub.RateLimits;
@@ -44,18 +43,11 @@ public static class SellingPartnerOrderHubBuilderExtensions
     public static OrderHubBuilder AddSellingPartnerSources(this OrderHubBuilder builder) =>
         AddProviderServices(OrderSourceRegistration.AddConfiguredSources<SellingPartnerOrderSource, SellingPartnerOrderSourceOptions>(builder, ProviderName, Create), null);
 
-    private static SellingPartnerOrderSource Create(IServiceProvider services, string name)
-    {
-        var handlers = services.GetRequiredService<IHttpMessageHandlerFactory>();
-        var clientName = OrderHubBuilder.HttpClientName(name);
-        return new(
-            services.GetRequiredService<IOptionsMonitor<SellingPartnerOrderSourceOptions>>().Get(name),
-            services.GetRequiredService<RateLimiterRegistry>(),
-            services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILogger<SellingPartnerOrderSource>>(),
-            OrderHub.Http.UpstreamClient.PerExchange(() => handlers.CreateHandler(clientName), "handler"),
-            services.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode);
-    }
+    private static SellingPartnerOrderSource Create(IServiceProvider services, string name) => new(
+        services.GetRequiredService<IOptionsMonitor<SellingPartnerOrderSourceOptions>>().Get(name),
+        OrderHub.Http.UpstreamContext.FromServices<SellingPartnerOrderSource>(services, name, "handler"),
+        services.GetRequiredService<RateLimiterRegistry>(),
+        services.GetRequiredService<IOptions<OrderHubOptions>>().Value.ThrottleMode);
 
     // What every Selling Partner registration needs besides its own source: the buckets (shared by every source of one
     // seller, region and operation, in the store OrderHub:RateLimits chooses) and the non-redirecting HTTP clients.

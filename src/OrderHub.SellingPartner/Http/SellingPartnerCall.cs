@@ -24,7 +24,4 @@ internal sealed class SellingPartnerCall : UpstreamCall
 
     /// <summary>Gets or sets a value indicating whether the last answer refused the token as invalid or expired (it has been forgotten).</summary>
     public bool TokenRejected { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether the call has already retried once for a refreshed token.</summary>
-    public bool TokenRefreshed { get; set; }
 }

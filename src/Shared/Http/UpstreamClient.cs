@@ -1,55 +1,122 @@
+using System.Globalization;
+using OrderHub.Diagnostics;
+using Polly.Timeout;
+using Refit;
+
 namespace OrderHub.Http;
 
 /// <summary>
-/// Where a source's exchanges end: one long-lived handler given once (its pooled connections are recycled, so DNS
-/// changes are seen), or, under dependency injection, the handler chain <c>IHttpMessageHandlerFactory</c> hands out at
-/// the moment of each exchange (user handlers included, rotated on the factory's schedule).
+/// One source's client of one upstream: its Refit interface over the chain <see cref="UpstreamClientBuilder"/>
+/// builds, and the sending every provider shares: a fresh budget per call, one client span around all its attempts,
+/// and every failure as OrderHub's own exception (transport failures said the same way for every upstream, the
+/// upstream's own through <see cref="UpstreamProtocol{TCall, TResponse}.Translate"/>). A provider adds only its
+/// operations, its protocol (the retry predicate) and its handlers.
 /// </summary>
-internal sealed class UpstreamClient : IDisposable
+/// <typeparam name="TApi">The Refit interface.</typeparam>
+/// <typeparam name="TCall">The provider's call.</typeparam>
+/// <typeparam name="TResponse">The provider's answer.</typeparam>
+internal class UpstreamClient<TApi, TCall, TResponse> : IDisposable
+    where TApi : class
+    where TCall : UpstreamCall
+    where TResponse : UpstreamResponse
 {
-    private readonly HttpMessageHandler? _fixed;
-    private readonly bool _ownsFixed;
-    private readonly Func<HttpMessageHandler>? _handlers;
+    private readonly UpstreamProtocol<TCall, TResponse> _protocol;
+    private readonly UpstreamClientOptions _options;
+    private readonly UpstreamContext _context;
+    private readonly HttpClient _http;
 
-    private UpstreamClient(HttpMessageHandler? handler, bool ownsHandler, Func<HttpMessageHandler>? handlers)
+    /// <summary>Initializes a new instance of the <see cref="UpstreamClient{TApi, TCall, TResponse}"/> class.</summary>
+    /// <param name="protocol">The upstream.</param>
+    /// <param name="options">The source's upstream settings.</param>
+    /// <param name="baseAddress">Where the operations' paths are resolved.</param>
+    /// <param name="context">The source's transport, clock and logger.</param>
+    /// <param name="attemptHandlers">The provider's handlers of each attempt, above the guard, outermost first.</param>
+    /// <param name="network">Wraps the transport below the guard (a signer), or <see langword="null"/>.</param>
+    public UpstreamClient(
+        UpstreamProtocol<TCall, TResponse> protocol,
+        UpstreamClientOptions options,
+        Uri baseAddress,
+        UpstreamContext context,
+        IReadOnlyList<DelegatingHandler> attemptHandlers,
+        Func<HttpMessageHandler, HttpMessageHandler>? network = null)
     {
-        _fixed = handler;
-        _ownsFixed = ownsHandler;
-        _handlers = handlers;
+        _protocol = protocol;
+        _options = options;
+        _context = context;
+        _http = new HttpClient(UpstreamClientBuilder.BuildChain(protocol, options, context, attemptHandlers, network))
+        {
+            BaseAddress = baseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        if (protocol.UserAgent is { } userAgent)
+        {
+            _http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        Api = RestService.For<TApi>(_http, protocol.Settings);
     }
 
-    /// <summary>One handler for the source's life.</summary>
-    public static UpstreamClient Over(HttpMessageHandler handler, bool ownsHandler) => new(handler, ownsHandler, null);
+    /// <summary>Gets the Refit client; call it through <see cref="SendAsync"/>.</summary>
+    public TApi Api { get; }
 
-    /// <summary>The handler chain the factory gives at each exchange; the first is checked now.</summary>
-    /// <exception cref="ArgumentException">The chain follows redirects.</exception>
-    public static UpstreamClient PerExchange(Func<HttpMessageHandler> handlers, string parameterName)
+    /// <summary>Sends a call under one client span and returns its final answer, whatever its status.</summary>
+    /// <param name="call">The call; it starts here, with a fresh budget.</param>
+    /// <param name="send">Calls one operation of <see cref="Api"/> with the call.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="OrderSourceUnavailableException">The upstream could not be reached, or timed out, within the retries and the budget allowed.</exception>
+    public Task<TResponse> SendAsync(TCall call, Func<TApi, TCall, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        UpstreamHttp.EnsureRedirectsNotFollowed(handlers(), parameterName);
-        return new(null, false, handlers);
+        call.Start(_protocol.Upstream, _protocol.RequestIdHeader, _options, _context.Clock, _context.Logger);
+        return OrderHubTelemetry.TraceCallAsync(call.SourceName, call.Operation, () => SendCoreAsync(call, send, cancellationToken), response => (response.StatusCode, response.RequestId));
     }
 
-    /// <summary>
-    /// Gets a handler that ends a handler chain here: each request goes to the handler of the moment. Disposing it
-    /// disposes nothing of this client's.
-    /// </summary>
-    public HttpMessageHandler AsInnermostHandler() => new Forwarding(this);
-
+    /// <inheritdoc />
     public void Dispose()
     {
-        if (_ownsFixed)
+        _http.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<TResponse> SendCoreAsync(TCall call, Func<TApi, TCall, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        if (_protocol.PrepareAsync is { } prepare)
         {
-            _fixed?.Dispose();
+            await prepare(call, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            using var response = await send(Api, call, cancellationToken).ConfigureAwait(false);
+            return _protocol.Read(response);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(UpstreamHttp.Unwrap(e), call) is { } translated)
+        {
+            throw translated;
         }
     }
 
-    // An invoker, not a client: a retried request is the same message, sent again below the client that sent it once.
-    private sealed class Forwarding(UpstreamClient owner) : HttpMessageHandler
+    private Exception? Translate(Exception e, TCall call) => e switch
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        OrderHubException known => known,
+        _ when _protocol.Translate?.Invoke(e, call) is { } own => own,
+        _ when UpstreamHttp.IsTransportFailure(e) => new OrderSourceUnavailableException(Unreachable(e, call), call.Context, e)
         {
-            using var invoker = new HttpMessageInvoker(owner._fixed ?? owner._handlers!(), disposeHandler: false);
-            return invoker.SendAsync(request, cancellationToken);
+            TimedOut = e is TimeoutRejectedException,
+        },
+        _ => null,
+    };
+
+    private string Unreachable(Exception e, TCall call)
+    {
+        var how = e is TimeoutRejectedException ? "every attempt timed out" : "the connection failed";
+        if (call.Budget.IsSpent)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{call.Upstream} did not answer {call.Operation} within the call's budget of {call.Budget.Total.TotalSeconds:0.#} s (CallTimeout; {how}).");
         }
+
+        return call.MayRepeat
+            ? $"{call.Upstream} could not be reached for {call.Operation} ({how})."
+            : $"{call.Upstream} could not be reached for {call.Operation} ({how}), and it is not retried: the request may have been processed.{(_protocol.NotRepeatedAdvice is { } advice ? " " + advice : string.Empty)}";
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using Polly.Timeout;
 
 namespace OrderHub.Http;
@@ -9,8 +10,11 @@ namespace OrderHub.Http;
 /// </summary>
 internal static class UpstreamHttp
 {
-    /// <summary>The most bytes read from one upstream response unless configured otherwise: 4 MiB.</summary>
-    public const long DefaultMaxResponseBytes = 4L * 1024 * 1024;
+    /// <summary>
+    /// Gets the <c>User-Agent</c> an upstream that asks for one is sent: OrderHub, its version (the assembly's
+    /// informational version without its build metadata), the language and the platform.
+    /// </summary>
+    public static string UserAgent { get; } = BuildUserAgent();
 
     /// <summary>
     /// Creates the handler OrderHub's own clients send through: it never follows redirects (a credential header would
@@ -100,5 +104,12 @@ internal static class UpstreamHttp
             { Date: { } date } when response.Headers.Date is { } now => date - now > TimeSpan.Zero ? date - now : TimeSpan.Zero,
             _ => null,
         };
+    }
+
+    private static string BuildUserAgent()
+    {
+        var version = typeof(UpstreamHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return $"OrderHub/{(plus > 0 ? version[..plus] : version)} (Language=.NET; Platform={Environment.OSVersion.Platform})";
     }
 }

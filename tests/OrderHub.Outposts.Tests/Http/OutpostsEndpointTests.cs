@@ -9,7 +9,7 @@ public sealed class OutpostsEndpointTests
     private static OutpostsOrderSource Source(OutpostsOrderSourceOptions options, Dictionary<string, string> environment)
     {
         options.Credentials ??= new BasicAWSCredentials("a", "b");
-        return new OutpostsOrderSource(options, environment: name => environment.GetValueOrDefault(name));
+        return new OutpostsOrderSource(options, OrderHub.Http.UpstreamContext.Create(environment: name => environment.GetValueOrDefault(name)));
     }
 
     [Fact]

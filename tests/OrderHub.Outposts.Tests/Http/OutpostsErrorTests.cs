@@ -29,8 +29,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
             Endpoint = _server.BaseAddress,
             Credentials = credentials ?? new BasicAWSCredentials("AKIDTEST", "secret"),
             RetryBaseDelay = TimeSpan.Zero,
-        },
-        environment: _ => null);
+        });
 
     private static CreateOrderRequest Create() => new() { AccountId = "op-0123456789abcdef0", Lines = [new("OR-ABC1234", 1)], PaymentOption = PaymentOption.NoUpfront };
 
@@ -170,8 +169,7 @@ public sealed class OutpostsErrorTests : IAsyncLifetime
         await _server.DisposeAsync();
         _server = ScriptedUpstream.Start(200, Order);
         var source = new OutpostsOrderSource(
-            new OutpostsOrderSourceOptions { Region = "us-west-2", Endpoint = new Uri($"http://127.0.0.1:{port}/"), Credentials = new BasicAWSCredentials("a", "b"), RetryBaseDelay = TimeSpan.Zero },
-            environment: _ => null);
+            new OutpostsOrderSourceOptions { Region = "us-west-2", Endpoint = new Uri($"http://127.0.0.1:{port}/"), Credentials = new BasicAWSCredentials("a", "b"), RetryBaseDelay = TimeSpan.Zero });
 
         await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync(OrderId));
     }

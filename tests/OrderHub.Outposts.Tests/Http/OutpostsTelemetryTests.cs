@@ -19,7 +19,7 @@ public sealed class OutpostsTelemetryTests : IDisposable
         await using var emulator = await EmulatorHost.StartAsync();
         var options = OutpostsEmulatorClient.Options(emulator);
         options.SourceName = _telemetry.SourceName;
-        using var source = new OutpostsOrderSource(options, environment: _ => null);
+        using var source = new OutpostsOrderSource(options);
 
         await source.GetOrderAsync(emulator.Outposts.OrderIds[0]);
 

@@ -43,8 +43,7 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
             Credentials = new SessionAWSCredentials("AKIDTEST", "secret", "SESSION-TOKEN"),
             RetryBaseDelay = TimeSpan.Zero,
             MaxResponseBytes = maxResponseBytes,
-        },
-        environment: _ => null);
+        });
 
     [Fact]
     public async Task GetOrder_MovedPermanentlyToAnotherHost_IsAProtocolErrorNamingIt_AndNoSignedRequestGoesThere()
@@ -67,8 +66,7 @@ public sealed class OutpostsUpstreamSafetyTests : IAsyncLifetime
 
         var error = Should.Throw<ArgumentException>(() => new OutpostsOrderSource(
             new OutpostsOrderSourceOptions { Region = "us-west-2", Credentials = new BasicAWSCredentials("a", "b") },
-            innerHandler: follows,
-            environment: _ => null));
+            innerHandler: follows));
 
         error.ParamName.ShouldBe("innerHandler");
     }

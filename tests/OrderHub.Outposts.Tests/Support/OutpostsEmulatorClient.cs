@@ -14,5 +14,5 @@ internal static class OutpostsEmulatorClient
     };
 
     public static OutpostsOrderSource Source(EmulatorHost emulator, string? secret = null, TimeProvider? time = null) =>
-        new(Options(emulator, secret), time, environment: _ => null);
+        new(Options(emulator, secret), time);
 }

@@ -11,7 +11,7 @@ public sealed class RestrictedDataTokenTests
     public async Task IncludePersonalData_ReadsAddressBuyerAndTax_WithOneCachedToken()
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var withPii = new OrderReadOptions { IncludePersonalData = true };
         var ids = emulator.SellingPartner.Catalog.OrderIds;
 
@@ -29,7 +29,7 @@ public sealed class RestrictedDataTokenTests
     public async Task WithoutPersonalData_NoRestrictedTokenAndNoPersonalFields()
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
         var order = await source.GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[0]);
 

@@ -18,7 +18,7 @@ public sealed class TokenTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderBurst = 50 });
         var options = EmulatorClient.Options(emulator);
         options.GetOrderBurst = 50;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var id = emulator.SellingPartner.Catalog.OrderIds[0];
 
         var orders = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => source.GetOrderAsync(id))));
@@ -49,7 +49,7 @@ public sealed class TokenTests
     public async Task ExpiredTokenRejected_ForcesOneRefreshAndOneRetry()
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var id = emulator.SellingPartner.Catalog.OrderIds[1];
         await source.GetOrderAsync(id);
 

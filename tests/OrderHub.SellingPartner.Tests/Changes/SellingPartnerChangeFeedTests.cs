@@ -20,7 +20,7 @@ public sealed class SellingPartnerChangeFeedTests
         options.GetOrdersBurst = 100;
         options.GetOrderBurst = 100;
         configure?.Invoke(options);
-        return new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        return new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
     }
 
     private static async Task<List<OrderChangePage>> ReadAllAsync(IOrderChangeFeed feed, OrderChangeQuery query)

@@ -131,7 +131,7 @@ public abstract class ErrorResponseTests(string ordersApiVersion) : IAsyncLifeti
         options.ClientSecret = "wrong-secret-value";
 
         var error = await Should.ThrowAsync<OrderSourceAuthenticationException>(() =>
-            new SellingPartnerOrderSource(options, rateLimiters: new()).GetOrderAsync(OrderId));
+            new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new()).GetOrderAsync(OrderId));
 
         error.ErrorCode.ShouldBe("invalid_client");
         error.ToString().ShouldNotContain("wrong-secret-value");
@@ -159,7 +159,7 @@ public sealed class LoginWithAmazonTimeoutTests
             CallTimeout = TimeSpan.FromMilliseconds(500),
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         };
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new());
 
         var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync("902-3159896-1390916"));
 

@@ -63,7 +63,7 @@ public sealed class GrantedBurstTests
         var options = EmulatorClient.Options(emulator);
         options.PacingMargin = 0;
         options.BurstLatencyAllowance = TimeSpan.Zero;
-        return new SellingPartnerOrderSource(options, registry, clock);
+        return new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(clock), registry);
     }
 
     // Every reader asks at once and gives up on a throttle (no retry, no wait): returns how many orders were read.

@@ -116,7 +116,7 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
         });
         var options = OptionsFor(huge);
         options.MaxResponseBytes = 256 * 1024;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
         var error = await Should.ThrowAsync<OrderSourceProtocolException>(() => source.GetOrderAsync(OrderId));
 
@@ -190,7 +190,7 @@ public sealed class UpstreamSafetyTests : IAsyncLifetime
         options.CallTimeout = TimeSpan.FromMilliseconds(700);
         options.RetryBaseDelay = TimeSpan.Zero;
         options.MaxRetryAttempts = 10;
-        var source = new SellingPartnerOrderSource(options, rateLimiters: new RateLimiterRegistry());
+        var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
         var error = await Should.ThrowAsync<OrderSourceUnavailableException>(() => source.GetOrderAsync(OrderId));
 

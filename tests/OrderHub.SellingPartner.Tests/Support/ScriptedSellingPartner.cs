@@ -150,7 +150,7 @@ public sealed class ScriptedSellingPartner : IAsyncDisposable
             OrdersApiVersion = OrdersApiVersion,
         };
         configure?.Invoke(options);
-        return new SellingPartnerOrderSource(options, registry ?? new RateLimiterRegistry(time), time, logger);
+        return new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(time, logger), registry ?? new RateLimiterRegistry(time));
     }
 
     public ValueTask DisposeAsync()
