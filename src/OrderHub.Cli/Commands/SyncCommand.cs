@@ -140,14 +140,16 @@ internal static class SyncCommand
                 Console.Error.WriteLine($"refresh: {requeued} order(s) of run {runId} will be read again.");
             }
 
-            SyncProgress result;
+            SyncProgress? result = null;
             while (true)
             {
-                // A run that ends while ids are still being added is followed by one more, once they all are.
+                // A run that ends while ids are still being added is followed by one more, once they all are; the
+                // invocation reports what all its passes did, not only the last one's.
                 var allAdded = adding.IsCompleted;
-                result = parse.GetValue(cli.JsonOption)
+                var pass = parse.GetValue(cli.JsonOption)
                     ? await sync.RunAsync(runId, cancellationToken: cancel)
                     : await RunWithProgressAsync(sync, runId, cancel);
+                result = result is null ? pass : Followed(result, pass);
                 await adding;
                 if (allAdded)
                 {
@@ -213,6 +215,17 @@ internal static class SyncCommand
         task.Value = task.MaxValue;
         return result;
     }
+
+    // One invocation's outcome over two passes of the same run: what was stored before the first, then what both did.
+    private static SyncProgress Followed(SyncProgress first, SyncProgress next) => next with
+    {
+        AlreadyDone = first.AlreadyDone,
+        DoneElsewhere = first.DoneElsewhere + next.DoneElsewhere,
+        Inserted = first.Inserted + next.Inserted,
+        Updated = first.Updated + next.Updated,
+        Unchanged = first.Unchanged + next.Unchanged,
+        Failed = first.Failed + next.Failed,
+    };
 
     // The source an id is synced from: the one named, else the one that recognizes it; null (and why) for neither.
     private static OrderReference? Reference(OrderLookup lookup, IOrderSource? named, string id, out string? why)
