@@ -197,8 +197,8 @@ public static partial class OrderApi
             await next(http);
             RedactThePathInTheSpan(http);
             // A request answered with an error is logged; a success only at Debug: every request, successes included,
-            // is counted and timed in the http.server.request.duration metric, and a console line per success cost a
-            // third of the store-hit throughput (measured with lookup-vs-kestrel).
+            // is counted and timed in the http.server.request.duration metric, and a console line per success was costly
+            // (docs/benchmarks.md, P4).
             var status = http.Response.StatusCode;
             LogRequest(app.Logger, status < 400 ? LogLevel.Debug : LogLevel.Information, http.Request.Method, RouteOf(http), status, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
         });

@@ -22,17 +22,16 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     // Past a checkpoint, the log file is cut back to this size rather than kept at its largest.
     private const long JournalSizeLimit = 64L * 1024 * 1024;
 
-    // The writer's settings for a sync's stream of large rows (about 9 KB an order), each measured by sync-decompose:
-    // a 64 MiB page cache instead of 2 MiB keeps the indexes' pages in memory; a checkpoint each time the log holds the
+    // The writer's settings for a sync's stream of large rows (about 9 KB an order), each measured by sync-decompose
+    // (docs/benchmarks.md, "Where the sync's time goes"): a 64 MiB page cache instead of 2 MiB keeps the indexes' pages in memory; a checkpoint each time the log holds the
     // journal size limit (64 MiB of pages) instead of every 1,000 pages copies a hot index page into the database once,
     // not at every other commit. (A memory map was tried and left out: it saved little, and the process's resident
     // memory grew with the database instead of staying flat.)
     private const string WriterTuning = "PRAGMA cache_size=-65536;";
 
     // A database this store creates has 32 KiB pages instead of SQLite's 4 KiB: an order's row then fits on one page
-    // instead of spilling into a chain of overflow pages, and SQLite spent 40-45 µs a row instead of 65-67 (rows
-    // written as a sync writes them, side by side), for a file about a quarter larger. An existing database keeps the
-    // page size it was made with.
+    // instead of spilling into a chain of overflow pages, which made a row's write cheaper for a somewhat larger file
+    // (the figures are in docs/benchmarks.md). An existing database keeps the page size it was made with.
     private const int NewDatabasePageSize = 32 * 1024;
 
     // Readers of public views kept between calls, each a connection with its statement prepared.
