@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -235,12 +236,7 @@ public sealed class CliOutputTests : IAsyncLifetime
         var output = process.StandardOutput.ReadToEndAsync();
 
         // Interrupted once the first order is read: the rest wait for permits, 2 s apart.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (slow.SellingPartner.GetOrderRequests == 0)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline);
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => slow.SellingPartner.GetOrderRequests > 0, "the first order is read", TimeSpan.FromSeconds(30), process);
 
         using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Diagnostics;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
 using Shouldly;
 
 namespace OrderHub.Cli.Tests;
@@ -76,24 +77,27 @@ internal static class CliProcess
     // Polls the health endpoint until the server answers (its start is another process's business: no fixed sleep).
     public static async Task WaitUntilServingAsync(HttpClient http, System.Diagnostics.Process process)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        try
         {
-            process.HasExited.ShouldBeFalse("orderhub serve stopped: " + (process.HasExited ? await process.StandardError.ReadToEndAsync() : string.Empty));
-            try
-            {
-                if ((await http.GetAsync("healthz")).StatusCode == HttpStatusCode.OK)
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "orderhub serve did not start within 30 s");
-            await Task.Delay(50);
+                    try
+                    {
+                        return (await http.GetAsync("healthz")).StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false; // not listening yet
+                    }
+                },
+                "orderhub serve answers",
+                TimeSpan.FromSeconds(30),
+                process);
+        }
+        catch (TimeoutException) when (process.HasExited)
+        {
+            throw new TimeoutException("orderhub serve stopped: " + await process.StandardError.ReadToEndAsync());
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -21,12 +22,7 @@ public sealed class CliResumeTests
         {
             using (var process = Process.Start(CliProcess.StartInfo(emulator, ["sync", "--ids", ids, "--db", db, "--json"]))!)
             {
-                var deadline = DateTime.UtcNow.AddSeconds(30);
-                while (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") < 15)
-                {
-                    DateTime.UtcNow.ShouldBeLessThan(deadline);
-                    await Task.Delay(20);
-                }
+                await Eventually.TrueAsync(async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") >= 15, "15 orders are stored", TimeSpan.FromSeconds(30), process);
 
                 process.Kill(); // SIGKILL: no cleanup runs in the child
                 await process.WaitForExitAsync();

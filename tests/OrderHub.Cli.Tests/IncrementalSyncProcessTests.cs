@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -59,13 +60,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
 
         using (var process = Process.Start(Start(emulator, Plan(8, 3), args))!)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") < 40)
-            {
-                process.HasExited.ShouldBeFalse(process.HasExited ? await process.StandardError.ReadToEndAsync() : null);
-                DateTime.UtcNow.ShouldBeLessThan(deadline);
-                await Task.Delay(20);
-            }
+            await Eventually.TrueAsync(async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") >= 40, "40 orders are stored", TimeSpan.FromSeconds(60), process);
 
             process.Kill(); // SIGKILL: nothing runs in the child
             await process.WaitForExitAsync();
@@ -236,14 +231,6 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(listed);
     }
 
-    private static async Task UntilAsync(Process process, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            process.HasExited.ShouldBeFalse("orderhub stopped early");
-            DateTime.UtcNow.ShouldBeLessThan(deadline);
-            await Task.Delay(20);
-        }
-    }
+    private static Task UntilAsync(Process process, Func<Task<bool>> condition) =>
+        Eventually.TrueAsync(condition, "the follower has stored what was awaited", TimeSpan.FromSeconds(60), process);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Testing;
 using Shouldly;
 using Xunit;
 
@@ -44,14 +45,7 @@ public sealed class LargeIdsFileTests(Xunit.Abstractions.ITestOutputHelper outpu
         try
         {
             // A cold process on a loaded machine: the bound is generous, what is asserted is what the store holds then.
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (_emulator.SellingPartner.GetOrderRequests == 0 && !process.HasExited)
-            {
-                DateTime.UtcNow.ShouldBeLessThan(deadline, "the sync never read its first order");
-                await Task.Delay(20);
-            }
-
-            process.HasExited.ShouldBeFalse();
+            await Eventually.TrueAsync(() => _emulator.SellingPartner.GetOrderRequests > 0, "the sync reads its first order", TimeSpan.FromSeconds(90), process);
             var peak = PeakResidentBytes(process.Id);
             var queued = CountReferences(db);
             output.WriteLine($"first getOrder after {started.Elapsed.TotalSeconds:0.0} s, {queued} references added then, peak resident {peak / (1024 * 1024)} MiB");

@@ -146,13 +146,6 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline);
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) =>
+        Eventually.TrueAsync(condition, "the workers have got that far", TimeSpan.FromSeconds(60));
 }

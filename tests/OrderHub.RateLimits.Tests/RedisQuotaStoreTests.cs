@@ -106,21 +106,9 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
         }
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (QuotaStoreUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    // Until the restarted server answers: the store's outage, not the test's clock.
+    private static Task<T> Eventually<T>(Func<Task<T>> call) =>
+        OrderHub.Testing.Eventually.SucceedsAsync(call, e => e is QuotaStoreUnavailableException, TimeSpan.FromSeconds(30));
 
     private RedisQuotaStore Track(RedisQuotaStore store)
     {

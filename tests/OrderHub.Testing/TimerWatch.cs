@@ -44,22 +44,23 @@ public sealed class TimerWatch : TimeProvider
     /// <returns>A task that completes when <paramref name="done"/> holds.</returns>
     public async Task AdvanceUntilAsync(Func<bool> done, string because, Action? whileWaiting = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!done())
-        {
-            whileWaiting?.Invoke();
-            if (DateTime.UtcNow > deadline)
+        await Eventually.TrueAsync(
+            () =>
             {
-                throw new TimeoutException($"Timed out moving the clock until {because}.");
-            }
+                if (done())
+                {
+                    return true;
+                }
 
-            if (NextDue is { } due)
-            {
-                Clock.Advance(due > Clock.GetUtcNow() ? due - Clock.GetUtcNow() : TimeSpan.Zero);
-            }
+                whileWaiting?.Invoke();
+                if (NextDue is { } due)
+                {
+                    Clock.Advance(due > Clock.GetUtcNow() ? due - Clock.GetUtcNow() : TimeSpan.Zero);
+                }
 
-            await Task.Delay(5);
-        }
+                return false;
+            },
+            $"the clock was moved until {because}");
     }
 
     public override DateTimeOffset GetUtcNow() => Clock.GetUtcNow();
