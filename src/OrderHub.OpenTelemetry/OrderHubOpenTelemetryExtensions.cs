@@ -22,7 +22,7 @@ namespace OrderHub;
 public static class OrderHubOpenTelemetryExtensions
 {
     /// <summary>The name of OrderHub's activity source and meter.</summary>
-    internal const string TelemetryName = "OrderHub";
+    internal const string TelemetryName = OrderHub.Diagnostics.OrderHubDiagnostics.Name;
 
     /// <summary>The meter of Polly's resilience telemetry (each source's retries, attempts and durations).</summary>
     internal const string PollyMeterName = "Polly";

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Reflection;
+using OrderHub.Diagnostics;
 
 namespace OrderHub.Sync;
 
@@ -10,13 +10,9 @@ namespace OrderHub.Sync;
 /// </summary>
 internal static class SyncTelemetry
 {
-    public const string Name = "OrderHub";
+    public static ActivitySource ActivitySource => OrderHubDiagnostics.ActivitySource;
 
-    private static readonly string? Version = typeof(SyncTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
-
-    public static ActivitySource ActivitySource { get; } = new(Name, Version);
-
-    public static Meter Meter { get; } = new(Name, Version);
+    private static Meter Meter => OrderHubDiagnostics.Meter;
 
     /// <summary>Orders stored (or failed) by the sync, by source and outcome.</summary>
     public static Counter<long> Orders { get; } = Meter.CreateCounter<long>("orderhub.sync.orders", "{order}", "Orders the sync stored, by source and outcome (inserted, updated, unchanged, superseded: a newer copy was stored, lease_lost: another worker took the reference, failed).");
