@@ -78,7 +78,7 @@ public sealed class SharedQuotaProcessTests : IDisposable
     private async Task<CliProcess.Result[]> RunTwoSyncsAsync(EmulatorHost emulator, Dictionary<string, string> environment)
     {
         var runs = new List<Task<CliProcess.Result>>();
-        foreach (var (half, index) in emulator.SellingPartner.Catalog.OrderIds.Chunk(OrdersPerProcess).Select((ids, i) => (ids, i)))
+        foreach (var (half, index) in emulator.SellingPartner.OrderIds.Chunk(OrdersPerProcess).Select((ids, i) => (ids, i)))
         {
             var ids = Path.Combine(_folder, $"ids-{index}.txt");
             await File.WriteAllLinesAsync(ids, half);

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace OrderHub.Emulator.Outposts;
 
 /// <summary>The Outposts order operations, as the emulator answers them: signed, validated, with AWS's error shapes.</summary>
-public static class OutpostsEndpoints
+internal static class OutpostsEndpoints
 {
     /// <summary>Maps GetOrder, CreateOrder, ListOrders and CancelOrder.</summary>
     /// <param name="app">The application.</param>
@@ -97,7 +98,7 @@ public static class OutpostsEndpoints
         }
 
         var outpostId = outpost![(outpost!.LastIndexOf('/') + 1)..];
-        if (!state.Outposts.Contains(outpostId))
+        if (!state.OutpostIds.Contains(outpostId))
         {
             return Error(404, "NotFoundException", $"Outpost {outpostId} not found.");
         }
