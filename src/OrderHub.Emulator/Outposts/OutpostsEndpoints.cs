@@ -191,7 +191,7 @@ internal static class OutpostsEndpoints
             ["Status"] = status,
             ["LineItems"] = new JsonArray([.. order.Lines.Select(l => (JsonNode)Line(l, status))]),
             ["PaymentOption"] = order.PaymentOption,
-            ["OrderSubmissionDate"] = ProviderTimestamp.ToEpochSeconds(order.SubmittedAt),
+            ["OrderSubmissionDate"] = EpochSeconds(order.SubmittedAt),
             ["OrderType"] = order.OrderType,
         };
         if (order.PaymentTerm is not null)
@@ -201,7 +201,7 @@ internal static class OutpostsEndpoints
 
         if (state.FulfilledAt(order) is { } fulfilled)
         {
-            json["OrderFulfilledDate"] = ProviderTimestamp.ToEpochSeconds(fulfilled);
+            json["OrderFulfilledDate"] = EpochSeconds(fulfilled);
         }
 
         if (order.QuoteIdentifier is not null)
@@ -212,6 +212,11 @@ internal static class OutpostsEndpoints
 
         return json;
     }
+
+    // AWS JSON protocols write timestamps as seconds since the epoch, fractional. The emulator writes them itself, as
+    // AWS would, rather than with the client's reader.
+    private static decimal EpochSeconds(DateTimeOffset instant) =>
+        (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (decimal)TimeSpan.TicksPerSecond;
 
     private static JsonObject Line(EmulatedLine line, string orderStatus)
     {
@@ -262,11 +267,11 @@ internal static class OutpostsEndpoints
             ["OrderType"] = order.OrderType,
             ["Status"] = status,
             ["LineItemCountsByStatus"] = counts,
-            ["OrderSubmissionDate"] = ProviderTimestamp.ToEpochSeconds(order.SubmittedAt),
+            ["OrderSubmissionDate"] = EpochSeconds(order.SubmittedAt),
         };
         if (state.FulfilledAt(order) is { } fulfilled)
         {
-            json["OrderFulfilledDate"] = ProviderTimestamp.ToEpochSeconds(fulfilled);
+            json["OrderFulfilledDate"] = EpochSeconds(fulfilled);
         }
 
         return json;
