@@ -8,6 +8,7 @@ using OrderHub.Json;
 using OrderHub.Outposts.Http;
 using OrderHub.Outposts.Mapping;
 using OrderHub.Outposts.Wire;
+using OrderHub.Providers;
 
 namespace OrderHub.Outposts;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using OrderHub.Http;
+using OrderHub.Providers;
 using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Changes;
 using OrderHub.SellingPartner.Http;

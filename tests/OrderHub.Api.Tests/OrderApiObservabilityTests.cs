@@ -22,7 +22,7 @@ public sealed class OrderApiObservabilityTests
         var name = "api-observed-" + Guid.NewGuid().ToString("N")[..8];
         using var telemetry = new TelemetryCapture(name);
         await using var fixture = await ApiFixture.StartAsync(spSourceName: name);
-        var orderId = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var orderId = fixture.Emulator.SellingPartner.OrderIds[0];
 
         var before = await HealthAsync(fixture);
         (await fixture.GetAsync($"orders/{orderId}")).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -27,7 +27,7 @@ public sealed class OrderApiSafetyTests
     {
         using var logs = new CapturingLoggerProvider();
         await using var fixture = await ApiFixture.StartAsync(logs: logs);
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
 
         var withoutHeader = await fixture.GetAsync($"orders/{id}?{parameter}={ApiFixture.ReaderKey}", key: null);
         var withHeaderToo = await fixture.GetAsync($"orders/{id}?{parameter}={ApiFixture.AdminKey}", key: ApiFixture.ReaderKey);
@@ -50,7 +50,7 @@ public sealed class OrderApiSafetyTests
     {
         using var logs = new CapturingLoggerProvider();
         await using var fixture = await ApiFixture.StartAsync(logs: logs);
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
 
         (await fixture.GetAsync($"orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await fixture.GetAsync($"orders/{id}", key: null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -75,7 +75,7 @@ public sealed class OrderApiSafetyTests
     public async Task InvalidQueryValues_AreProblems_AndTheKeyIsCheckedFirst()
     {
         await using var fixture = await ApiFixture.StartAsync();
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
 
         ShouldBeProblem(await fixture.GetAsync($"orders/{id}?refresh=maybe", key: null), HttpStatusCode.Unauthorized);
         var badRefresh = await fixture.GetAsync($"orders/{id}?refresh=maybe");
@@ -105,7 +105,7 @@ public sealed class OrderApiSafetyTests
     public async Task Refresh_IsAPermissionOfTheKey_OthersGet403NamingIt_AndNoUpstreamRead()
     {
         await using var fixture = await ApiFixture.StartAsync();
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[3];
+        var id = fixture.Emulator.SellingPartner.OrderIds[3];
         (await fixture.GetAsync($"orders/{id}", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var reader = await fixture.GetAsync($"orders/{id}?refresh=true", ApiFixture.ReaderKey);
@@ -126,7 +126,7 @@ public sealed class OrderApiSafetyTests
     public async Task PersonalDataKey_GetsTheAddressEveryTime_AndNothingPersonalIsWrittenToTheDatabase()
     {
         await using var fixture = await ApiFixture.StartAsync();
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[5];
+        var id = fixture.Emulator.SellingPartner.OrderIds[5];
 
         var admin = await JsonOf(await fixture.GetAsync($"orders/{id}?include=raw", ApiFixture.AdminKey));
         (await fixture.GetAsync($"orders/{id}", ApiFixture.ReaderKey)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -166,7 +166,7 @@ public sealed class OrderApiSafetyTests
     {
         BreakableStore? breakable = null;
         await using var fixture = await ApiFixture.StartAsync(wrapStore: inner => breakable = new BreakableStore(inner));
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
         (await fixture.GetAsync($"orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         breakable!.Break();
@@ -191,7 +191,7 @@ public sealed class OrderApiSafetyTests
             o => o.UpstreamWaitBudget = TimeSpan.FromSeconds(1),
             spBurst: 1,
             spRate: 10);
-        var ids = fixture.Emulator.SellingPartner.Catalog.OrderIds.Take(45).ToArray();
+        var ids = fixture.Emulator.SellingPartner.OrderIds.Take(45).ToArray();
 
         var responses = await Task.WhenAll(ids.Select(id => fixture.GetAsync($"orders/{id}")));
 
@@ -265,7 +265,7 @@ public sealed class OrderApiInYourOwnAppTests
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             http.DefaultRequestHeaders.Add("X-Api-Key", "k");
 
-            var response = await http.GetAsync($"/orders/{emulator.SellingPartner.Catalog.OrderIds[0]}");
+            var response = await http.GetAsync($"/orders/{emulator.SellingPartner.OrderIds[0]}");
 
             response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
             (await JsonOf(response)).GetProperty("source").GetString().ShouldBe("shop");

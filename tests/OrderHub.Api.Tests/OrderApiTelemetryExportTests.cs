@@ -42,7 +42,7 @@ public sealed class OrderApiTelemetryExportTests : IDisposable
 
         // Half the order reads fail at first: the retries log the order they are about, and those records are exported.
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5, Faults = { ServerErrorRate = 0.5 } });
-        var spId = emulator.SellingPartner.Catalog.OrderIds[1];
+        var spId = emulator.SellingPartner.OrderIds[1];
         var outpostsId = emulator.Outposts.OrderIds[0];
         const string unknownId = "902-0000000-0000001";
 
@@ -97,7 +97,7 @@ public sealed class OrderApiTelemetryExportTests : IDisposable
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5 });
-        var spId = emulator.SellingPartner.Catalog.OrderIds[2];
+        var spId = emulator.SellingPartner.OrderIds[2];
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

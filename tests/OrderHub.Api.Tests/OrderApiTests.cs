@@ -13,7 +13,7 @@ public sealed class OrderApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 
-    private string SpOrder(int i) => _fixture.Emulator.SellingPartner.Catalog.OrderIds[i];
+    private string SpOrder(int i) => _fixture.Emulator.SellingPartner.OrderIds[i];
 
     private static async Task<JsonElement> JsonOf(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
@@ -136,7 +136,7 @@ public sealed class OrderApiPacingAndAuthTests
             o => o.UpstreamWaitBudget = TimeSpan.FromMilliseconds(500),
             spBurst: 1,
             spRate: 0.1);
-        var ids = fixture.Emulator.SellingPartner.Catalog.OrderIds;
+        var ids = fixture.Emulator.SellingPartner.OrderIds;
 
         (await fixture.GetAsync($"orders/{ids[0]}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var throttled = await fixture.GetAsync($"orders/{ids[1]}");
@@ -151,7 +151,7 @@ public sealed class OrderApiPacingAndAuthTests
     {
         await using var fixture = await ApiFixture.StartAsync(configure: o => o.AuthenticationDisabled = true);
 
-        (await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.Catalog.OrderIds[0]}", key: null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.OrderIds[0]}", key: null)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class OrderApiPacingAndAuthTests
             new Emulator.Hosting.EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5, Faults = { Latency = TimeSpan.FromSeconds(2) } },
             spAttemptTimeout: TimeSpan.FromMilliseconds(200));
 
-        var response = await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.Catalog.OrderIds[0]}");
+        var response = await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.OrderIds[0]}");
 
         response.StatusCode.ShouldBe(HttpStatusCode.GatewayTimeout);
     }
@@ -194,7 +194,7 @@ public sealed class OrderApiPacingAndAuthTests
             Faults = { ServerErrorRate = 1 },
         });
 
-        var response = await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.Catalog.OrderIds[0]}");
+        var response = await fixture.GetAsync($"orders/{fixture.Emulator.SellingPartner.OrderIds[0]}");
 
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;

@@ -14,7 +14,7 @@ public sealed class StoreCacheTests
     {
         var (fixture, store, clock) = await StartAsync(TimeSpan.FromSeconds(1));
         await using var disposeFixture = fixture;
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
 
         (await fixture.GetAsync($"orders/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK); // a miss: read upstream, written back
         var fromStore = await fixture.GetAsync($"orders/{id}");
@@ -36,7 +36,7 @@ public sealed class StoreCacheTests
     {
         var (fixture, store, _) = await StartAsync(TimeSpan.FromMinutes(1));
         await using var disposeFixture = fixture;
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
 
         await fixture.GetAsync($"orders/{id}");
         await fixture.GetAsync($"orders/{id}"); // kept in memory from here
@@ -53,7 +53,7 @@ public sealed class StoreCacheTests
     {
         var (fixture, store, _) = await StartAsync(TimeSpan.Zero);
         await using var disposeFixture = fixture;
-        var id = fixture.Emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = fixture.Emulator.SellingPartner.OrderIds[0];
 
         for (var i = 0; i < 4; i++)
         {

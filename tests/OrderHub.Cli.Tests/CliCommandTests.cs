@@ -23,7 +23,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_Json_WritesTheUnifiedOrderWithStableNames()
     {
-        var id = _emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = _emulator.SellingPartner.OrderIds[0];
 
         var result = await CliProcess.RunAsync(_emulator, "get", id, "--json");
 
@@ -43,7 +43,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_ThroughOrdersApi20260101_WritesTheSameOrderWithItsLines()
     {
-        var id = _emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = _emulator.SellingPartner.OrderIds[0];
 
         var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "2026-01-01" }, "get", id, "--json");
 
@@ -60,7 +60,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_ThroughTheDeprecatedOrdersApiV0_WarnsOnStandardError_KeepingTheOutputClean()
     {
-        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v0" }, "get", _emulator.SellingPartner.Catalog.OrderIds[0], "--json");
+        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v0" }, "get", _emulator.SellingPartner.OrderIds[0], "--json");
 
         result.ExitCode.ShouldBe(0, result.Error);
         result.Error.ShouldContain("deprecated");
@@ -71,7 +71,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     [Fact]
     public async Task Get_UnknownOrdersApiVersion_ExitsWithUsage_NamingTheVersions()
     {
-        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v1" }, "get", _emulator.SellingPartner.Catalog.OrderIds[0]);
+        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_SP_ORDERS_API"] = "v1" }, "get", _emulator.SellingPartner.OrderIds[0]);
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("v0, 2026-01-01");
@@ -133,7 +133,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     [Fact]
     public async Task Create_WithoutYes_AndNoTerminal_IsDeclined_AndBuysNothing()
     {
-        var result = await CliProcess.RunAsync(_emulator, "create", "--outpost", _emulator.Outposts.Outposts[0], "--item", "OR-ABC1234=1", "--payment-option", "NO_UPFRONT");
+        var result = await CliProcess.RunAsync(_emulator, "create", "--outpost", _emulator.Outposts.OutpostIds[0], "--item", "OR-ABC1234=1", "--payment-option", "NO_UPFRONT");
 
         result.ExitCode.ShouldBe(8);
         _emulator.Outposts.CreateRequests.ShouldBe(0);
@@ -142,7 +142,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     [Fact]
     public async Task Create_ThenCancelTwice_ExitCodesTellWhatHappened()
     {
-        var created = await CliProcess.RunAsync(_emulator, "create", "--outpost", _emulator.Outposts.Outposts[0], "--item", "OR-ABC1234=2", "--item", "OR-XYZ9876=1", "--payment-option", "ALL_UPFRONT", "--payment-term", "THREE_YEARS", "--yes", "--json");
+        var created = await CliProcess.RunAsync(_emulator, "create", "--outpost", _emulator.Outposts.OutpostIds[0], "--item", "OR-ABC1234=2", "--item", "OR-XYZ9876=1", "--payment-option", "ALL_UPFRONT", "--payment-term", "THREE_YEARS", "--yes", "--json");
         created.ExitCode.ShouldBe(0, created.Error);
         var id = JsonDocument.Parse(created.Out).RootElement.GetProperty("orderId").GetString()!;
 
@@ -173,7 +173,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     public async Task Sync_IdsFile_StoresThem_AndRunningItAgainResumesWithNothingToDo()
     {
         var ids = Path.Combine(_folder, "ids.txt");
-        await File.WriteAllLinesAsync(ids, ["# a comment", .. _emulator.SellingPartner.Catalog.OrderIds.Take(15), _emulator.Outposts.OrderIds[0], "not-an-id"]);
+        await File.WriteAllLinesAsync(ids, ["# a comment", .. _emulator.SellingPartner.OrderIds.Take(15), _emulator.Outposts.OrderIds[0], "not-an-id"]);
         var db = Path.Combine(_folder, "sync.db");
 
         var first = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json");

@@ -24,7 +24,7 @@ public sealed class CliDatabaseErrorTests : IAsyncLifetime
     private string IdsFile()
     {
         var path = Path.Combine(_folder, "ids.txt");
-        File.WriteAllLines(path, _emulator.SellingPartner.Catalog.OrderIds.Take(3));
+        File.WriteAllLines(path, _emulator.SellingPartner.OrderIds.Take(3));
         return path;
     }
 
@@ -210,7 +210,7 @@ public sealed class CliOutputTests : IAsyncLifetime
     public async Task Sync_Refresh_ReadsAgainWhatTheRunAlreadyStored()
     {
         var ids = Path.Combine(_folder, "ids.txt");
-        await File.WriteAllLinesAsync(ids, _emulator.SellingPartner.Catalog.OrderIds.Take(4));
+        await File.WriteAllLinesAsync(ids, _emulator.SellingPartner.OrderIds.Take(4));
         var db = Path.Combine(_folder, "orders.db");
 
         var first = await CliProcess.RunAsync(_emulator, "sync", "--ids", ids, "--db", db, "--json");
@@ -229,7 +229,7 @@ public sealed class CliOutputTests : IAsyncLifetime
     {
         await using var slow = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 1, SpOrderCount = 10 });
         var ids = Path.Combine(_folder, "slow.txt");
-        await File.WriteAllLinesAsync(ids, slow.SellingPartner.Catalog.OrderIds);
+        await File.WriteAllLinesAsync(ids, slow.SellingPartner.OrderIds);
         var info = CliProcess.StartInfo(slow, ["sync", "--ids", ids, "--db", Path.Combine(_folder, "slow.db"), "--json"]);
         using var process = System.Diagnostics.Process.Start(info)!;
         var error = process.StandardError.ReadToEndAsync();

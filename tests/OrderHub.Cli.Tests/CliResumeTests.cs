@@ -17,7 +17,7 @@ public sealed class CliResumeTests
         var folder = Directory.CreateTempSubdirectory("orderhub-kill-").FullName;
         var ids = Path.Combine(folder, "ids.txt");
         var db = Path.Combine(folder, "kill.db");
-        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.Catalog.OrderIds);
+        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.OrderIds);
         try
         {
             using (var process = Process.Start(CliProcess.StartInfo(emulator, ["sync", "--ids", ids, "--db", db, "--json"]))!)

@@ -20,7 +20,7 @@ public sealed class CliTelemetryTests
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 3 });
         var all = new List<Activity>();
-        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = emulator.SellingPartner.OrderIds[0];
 
         // Listeners are process-wide and other test classes run lookups at the same time: this test's spans are those
         // of its own trace.
@@ -45,7 +45,7 @@ public sealed class CliTelemetryTests
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 3 });
         var all = new List<Activity>();
-        var spId = emulator.SellingPartner.Catalog.OrderIds[1];
+        var spId = emulator.SellingPartner.OrderIds[1];
         var outpostsId = emulator.Outposts.OrderIds[0];
         var settings = DemoCommand.SettingsFor(emulator).Append(new("OrderHub:Sources:sp-api:OrdersApiVersion", ordersApi));
 
@@ -85,7 +85,7 @@ public sealed class CliTelemetryTests
 
         // Half the order reads fail at first: serve logs each retry, naming its order, at Information, and exports it.
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 100, SpGetOrderBurst = 100, SpOrderCount = 5, Faults = { ServerErrorRate = 0.5 } });
-        var spId = emulator.SellingPartner.Catalog.OrderIds[2];
+        var spId = emulator.SellingPartner.OrderIds[2];
         var outpostsId = emulator.Outposts.OrderIds[1];
         const string unknownId = "902-0000000-0000002";
         var otlp = new Dictionary<string, string>

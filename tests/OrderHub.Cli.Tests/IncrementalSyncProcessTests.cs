@@ -96,7 +96,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
 
         // Three orders move on and three arrive, stamped minutes ago (settled, and after the cursor).
         var now = DateTimeOffset.UtcNow;
-        emulator.SellingPartner.Catalog.ApplyChangesUntil(now.AddMinutes(-10), TimeSpan.FromMinutes(1), now.AddMinutes(-7));
+        emulator.SellingPartner.ApplyChangesUntil(now.AddMinutes(-10), TimeSpan.FromMinutes(1), now.AddMinutes(-7));
         var second = Json(await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--db", db, "--json"));
 
         second.GetProperty("updated").GetInt32().ShouldBe(3);
@@ -117,7 +117,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
 
         await UntilAsync(process, async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") == 30);
         var now = DateTimeOffset.UtcNow;
-        emulator.SellingPartner.Catalog.ApplyChangesUntil(now.AddMinutes(-10), TimeSpan.FromMinutes(1), now.AddMinutes(-8));
+        emulator.SellingPartner.ApplyChangesUntil(now.AddMinutes(-10), TimeSpan.FromMinutes(1), now.AddMinutes(-8));
         await UntilAsync(process, async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") == 32);
 
         using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))

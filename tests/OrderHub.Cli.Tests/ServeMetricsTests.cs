@@ -47,7 +47,7 @@ public sealed class ServeMetricsTests : IDisposable
         var (process, http) = await ServeAsync(emulator);
         try
         {
-            var orderId = emulator.SellingPartner.Catalog.OrderIds[0];
+            var orderId = emulator.SellingPartner.OrderIds[0];
             (await GetAsync(http, $"orders/{orderId}", "metrics-reader-key")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
             var refused = await GetAsync(http, "metrics", null);
@@ -77,7 +77,7 @@ public sealed class ServeMetricsTests : IDisposable
         try
         {
             (await GetAsync(http, "metrics", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
-            (await GetAsync(http, $"orders/{emulator.SellingPartner.Catalog.OrderIds[0]}", null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the orders still need a key");
+            (await GetAsync(http, $"orders/{emulator.SellingPartner.OrderIds[0]}", null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the orders still need a key");
         }
         finally
         {

@@ -80,7 +80,7 @@ public sealed class SharedQuotaProcessTests : IDisposable
     private async Task<CliProcess.Result[]> RunTwoSyncsAsync(EmulatorHost emulator, Dictionary<string, string> environment, int ordersPerProcess = OrdersPerProcess)
     {
         var runs = new List<Task<CliProcess.Result>>();
-        foreach (var (half, index) in emulator.SellingPartner.Catalog.OrderIds.Chunk(ordersPerProcess).Select((ids, i) => (ids, i)))
+        foreach (var (half, index) in emulator.SellingPartner.OrderIds.Chunk(ordersPerProcess).Select((ids, i) => (ids, i)))
         {
             var ids = Path.Combine(_folder, $"ids-{index}.txt");
             await File.WriteAllLinesAsync(ids, half);

@@ -22,7 +22,7 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 10, SpGetOrderBurst = 5, SpOrderCount = Orders, SendRateLimitHeader = false, SpQuotaJitterTolerance = TimeSpan.FromMilliseconds(500) });
         var database = await postgres.Server.CreateDatabaseAsync();
         var ids = Path.Combine(_folder, "ids.txt");
-        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.Catalog.OrderIds);
+        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.OrderIds);
         string[] args = ["sync", "--ids", ids, "--db", database, "--run", "shared-run", "--json"];
 
         var workers = Enumerable.Range(0, 3).Select(_ => Start(emulator, args)).ToArray();
@@ -63,7 +63,7 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 3 });
         var database = await postgres.Server.CreateDatabaseAsync();
-        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = emulator.SellingPartner.OrderIds[0];
         var instances = new List<(Process Process, HttpClient Http)>();
         try
         {
@@ -102,7 +102,7 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 3 });
         var ids = Path.Combine(_folder, "ids.txt");
-        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.Catalog.OrderIds);
+        await File.WriteAllLinesAsync(ids, emulator.SellingPartner.OrderIds);
 
         var result = await CliProcess.RunAsync(emulator, "sync", "--ids", ids, "--db", "postgresql://shop:hunter2-secret@127.0.0.1:1/orders?Timeout=2");
 

@@ -47,7 +47,7 @@ public sealed class TelemetryIdentityTests
                 var lookup = provider.GetRequiredService<OrderLookup>();
                 await lookup.GetOrderAsync("aws", emulator.Outposts.OrderIds[0]);
                 var sync = provider.GetRequiredService<OrderSync>();
-                await sync.AddReferencesAsync("run", emulator.SellingPartner.Catalog.OrderIds.Take(2).Select(id => new OrderReference("sp", id)));
+                await sync.AddReferencesAsync("run", emulator.SellingPartner.OrderIds.Take(2).Select(id => new OrderReference("sp", id)));
                 (await sync.RunAsync("run")).Inserted.ShouldBe(2);
 
                 var instruments = new ConcurrentQueue<Instrument>();

@@ -53,7 +53,7 @@ public sealed class EmulatorServiceModelTests : IAsyncLifetime
         return (response.StatusCode, errorType, text);
     }
 
-    private string Outpost => _emulator.Outposts.Outposts[0];
+    private string Outpost => _emulator.Outposts.OutpostIds[0];
 
     [Fact]
     public async Task CreateOrder_BreakingTheModelsConstraints_IsAValidationExceptionNamingEachOne()

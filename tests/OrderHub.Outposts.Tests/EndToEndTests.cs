@@ -36,7 +36,7 @@ public sealed class EndToEndTests
     {
         await using var emulator = await EmulatorHost.StartAsync();
         using var source = OutpostsEmulatorClient.Source(emulator);
-        var outpost = emulator.Outposts.Outposts[1];
+        var outpost = emulator.Outposts.OutpostIds[1];
 
         var listed = new List<OrderSummary>();
         await foreach (var summary in source.ListOrdersAsync(new OrderListQuery { AccountId = outpost }))
@@ -74,14 +74,14 @@ public sealed class EndToEndTests
 
         var created = await source.CreateOrderAsync(new CreateOrderRequest
         {
-            AccountId = $"arn:aws:outposts:us-west-2:123456789012:outpost/{emulator.Outposts.Outposts[0]}",
+            AccountId = $"arn:aws:outposts:us-west-2:123456789012:outpost/{emulator.Outposts.OutpostIds[0]}",
             Lines = [new("OR-ABC1234", 2), new("OR-XYZ9876", 1)],
             PaymentOption = PaymentOption.PartialUpfront,
             PaymentTerm = PaymentTerm.FiveYears,
         });
 
         created.Status.Raw.ShouldBe("PREPARING");
-        created.AccountId.ShouldBe(emulator.Outposts.Outposts[0]);
+        created.AccountId.ShouldBe(emulator.Outposts.OutpostIds[0]);
         created.Lines.Select(l => (l.CatalogItemId, l.Quantity)).ShouldBe([("OR-ABC1234", 2), ("OR-XYZ9876", 1)]);
         created.Payment!.Term!.Value.Value.ShouldBe(PaymentTerm.FiveYears);
         clock.Advance(TimeSpan.FromHours(1));
@@ -103,7 +103,7 @@ public sealed class EndToEndTests
 
         var created = await source.CreateOrderAsync(new CreateOrderRequest
         {
-            AccountId = emulator.Outposts.Outposts[1],
+            AccountId = emulator.Outposts.OutpostIds[1],
             QuoteId = "oq-0123456789abcdef0",
             QuoteOptionId = "oqo-0123456789abcdef0",
             PaymentOption = PaymentOption.AllUpfront,
@@ -133,7 +133,7 @@ public sealed class EndToEndTests
     {
         await using var emulator = await EmulatorHost.StartAsync();
         using var source = OutpostsEmulatorClient.Source(emulator);
-        var created = await source.CreateOrderAsync(new CreateOrderRequest { AccountId = emulator.Outposts.Outposts[0], Lines = [new("OR-ABC1234", 1)], PaymentOption = PaymentOption.NoUpfront });
+        var created = await source.CreateOrderAsync(new CreateOrderRequest { AccountId = emulator.Outposts.OutpostIds[0], Lines = [new("OR-ABC1234", 1)], PaymentOption = PaymentOption.NoUpfront });
 
         await source.CancelOrderAsync(created.OrderId);
         (await source.GetOrderAsync(created.OrderId)).Status.Value.ShouldBe(OrderStatus.Cancelled);

@@ -44,7 +44,7 @@ public sealed class EmulatorSandboxTests
         await using var emulator = await EmulatorHost.StartAsync();
         using var http = new HttpClient();
 
-        using var response = await http.GetAsync(new Uri(emulator.BaseAddress, $"orders/v0/orders/{emulator.SellingPartner.Catalog.OrderIds[0]}"));
+        using var response = await http.GetAsync(new Uri(emulator.BaseAddress, $"orders/v0/orders/{emulator.SellingPartner.OrderIds[0]}"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![0]!["code"]!.GetValue<string>().ShouldBe("Unauthorized");

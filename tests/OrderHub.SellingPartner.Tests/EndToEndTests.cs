@@ -19,7 +19,7 @@ public sealed class EndToEndTests
         options.GetOrderBurst = 1000;
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
-        var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
+        var orders = await Task.WhenAll(emulator.SellingPartner.OrderIds.Select(id => source.GetOrderAsync(id)));
 
         orders.Select(o => o.Status.Raw).Distinct().Order().ShouldBe(SpOrderCatalog.Statuses.Order());
         orders.Select(o => o.Type!.Value.Raw).Distinct().Order().ShouldBe(SpOrderCatalog.OrderTypes.Order());
@@ -43,7 +43,7 @@ public sealed class EndToEndTests
         // reach the server, which starts refilling only when they arrive; the allowance covers that start-up latency.
         options.BurstLatencyAllowance = TimeSpan.FromMilliseconds(500);
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
-        var ids = emulator.SellingPartner.Catalog.OrderIds.Take(30).ToArray();
+        var ids = emulator.SellingPartner.OrderIds.Take(30).ToArray();
 
         // The client starts at the documented 0.5 req/s and adopts the 20 req/s the emulator announces (less its 0.5 % margin).
         var orders = await Task.WhenAll(ids.Select(id => source.GetOrderAsync(id)));
@@ -63,7 +63,7 @@ public sealed class EndToEndTests
         options.GetOrderBurst = 10;
         options.ThrottleMode = ThrottleMode.FailFast;
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
-        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = emulator.SellingPartner.OrderIds[0];
 
         await source.GetOrderAsync(id);
         await source.GetOrderAsync(id);
@@ -90,7 +90,7 @@ public sealed class EndToEndTests
         services.AddOrderHub().AddSellingPartner();
         await using var provider = services.BuildServiceProvider();
 
-        var order = await provider.GetRequiredService<OrderLookup>().GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[3]);
+        var order = await provider.GetRequiredService<OrderLookup>().GetOrderAsync(emulator.SellingPartner.OrderIds[3]);
 
         order.Source.ShouldBe("sp-api");
     }
@@ -114,7 +114,7 @@ public sealed class EndToEndTests
         services.AddHttpClient(OrderHubBuilder.HttpClientName("sp-eu")).AddHttpMessageHandler(() => new RecordingHandler(seen));
         await using var provider = services.BuildServiceProvider();
 
-        await provider.GetRequiredKeyedService<SellingPartnerOrderSource>("sp-eu").GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[0]);
+        await provider.GetRequiredKeyedService<SellingPartnerOrderSource>("sp-eu").GetOrderAsync(emulator.SellingPartner.OrderIds[0]);
 
         seen.ShouldContain(path => path.EndsWith("/auth/o2/token", StringComparison.Ordinal));
         seen.ShouldContain(path => path.Contains("/orders/2026-01-01/orders/", StringComparison.Ordinal));

@@ -123,7 +123,7 @@ public sealed class Orders20260101EndToEndTests
         options.GetOrderBurst = 1000;
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
-        var orders = await Task.WhenAll(emulator.SellingPartner.Catalog.OrderIds.Select(id => source.GetOrderAsync(id)));
+        var orders = await Task.WhenAll(emulator.SellingPartner.OrderIds.Select(id => source.GetOrderAsync(id)));
 
         orders.Select(o => o.Status.Raw).Distinct().Order().ShouldBe(["CANCELLED", "PARTIALLY_SHIPPED", "PENDING", "PENDING_AVAILABILITY", "SHIPPED", "UNFULFILLABLE", "UNSHIPPED"]);
         orders.ShouldAllBe(o => o.Status.IsKnown && o.Total != null && o.Lines.Count == 2);
@@ -139,7 +139,7 @@ public sealed class Orders20260101EndToEndTests
     {
         await using var emulator = await EmulatorHost.StartAsync();
         var source = Source(emulator);
-        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = emulator.SellingPartner.OrderIds[0];
 
         var order = await source.GetOrderAsync(id, new OrderReadOptions { IncludePersonalData = true });
 

@@ -20,7 +20,7 @@ public sealed class OrdersApiVersionComparisonTests : IAsyncLifetime
         var v0 = Source(SellingPartnerOrdersApi.V0);
         var v2026 = Source(SellingPartnerOrdersApi.V20260101);
         var read = new OrderReadOptions { IncludePersonalData = true };
-        foreach (var id in _emulator.SellingPartner.Catalog.OrderIds)
+        foreach (var id in _emulator.SellingPartner.OrderIds)
         {
             _pairs.Add((await v0.GetOrderAsync(id, read), await v2026.GetOrderAsync(id, read)));
         }

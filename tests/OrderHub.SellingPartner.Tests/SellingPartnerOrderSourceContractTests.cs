@@ -17,7 +17,7 @@ public class SellingPartnerOrderSourceContractTests : OrderSourceContractTests
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         return new OrderSourceUnderTest(
             source,
-            emulator.SellingPartner.Catalog.OrderIds[0],
+            emulator.SellingPartner.OrderIds[0],
             "999-9999999-9999999",
             () => emulator.SellingPartner.GetOrderRequests + emulator.SellingPartner.TokenRequests,
             emulator.DisposeAsync);

@@ -38,7 +38,7 @@ internal static class DemoCommand
             var stamp = TimeProvider.System.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             var spRun = $"demo-sp-{stamp}";
             var outpostsRun = $"demo-outposts-{stamp}";
-            await sync.AddReferencesAsync(spRun, emulator.SellingPartner.Catalog.OrderIds.Take(count).Select(id => new OrderReference("sp-api", id)), cancel);
+            await sync.AddReferencesAsync(spRun, emulator.SellingPartner.OrderIds.Take(count).Select(id => new OrderReference("sp-api", id)), cancel);
             await sync.AddEnumerationAsync(outpostsRun, "outposts", cancellationToken: cancel);
 
             SyncProgress? sp = null, outposts = null;
@@ -54,7 +54,7 @@ internal static class DemoCommand
                 });
 
             AnsiConsole.MarkupLine("\n[bold]Looked up through the unified lookup[/] (the source recognized from the id):");
-            foreach (var id in emulator.Outposts.OrderIds.Take(1).Concat(emulator.SellingPartner.Catalog.OrderIds.Take(1)))
+            foreach (var id in emulator.Outposts.OrderIds.Take(1).Concat(emulator.SellingPartner.OrderIds.Take(1)))
             {
                 Render.Table(await lookup.GetOrderAsync(id, cancel));
             }

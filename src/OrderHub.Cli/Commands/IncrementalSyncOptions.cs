@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
+using OrderHub.Providers;
 using OrderHub.Sync;
 
 namespace OrderHub.Cli.Commands;

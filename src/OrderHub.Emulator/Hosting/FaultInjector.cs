@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace OrderHub.Emulator.Hosting;
 
 /// <summary>Decides, from a seeded random sequence, which order reads fail and how, and carries the failure out.</summary>
-public sealed class FaultInjector(FaultOptions options, int seed)
+internal sealed class FaultInjector(FaultOptions options, int seed)
 {
     private readonly Random _random = new(seed);
     private readonly Lock _lock = new();

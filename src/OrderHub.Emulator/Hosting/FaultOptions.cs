@@ -19,5 +19,5 @@ public sealed class FaultOptions
     public TimeSpan Latency { get; set; }
 
     /// <summary>Gets a value indicating whether any fault is set.</summary>
-    public bool Any => ServerErrorRate > 0 || ThrottleRate > 0 || TruncateRate > 0 || DropRate > 0 || Latency > TimeSpan.Zero;
+    internal bool Any => ServerErrorRate > 0 || ThrottleRate > 0 || TruncateRate > 0 || DropRate > 0 || Latency > TimeSpan.Zero;
 }

@@ -4,17 +4,20 @@ using OrderHub.Emulator.Hosting;
 
 namespace OrderHub.Emulator.Outposts;
 
-/// <summary>What the Outposts half of the emulator holds: Outposts, orders (seeded and created), counters.</summary>
+/// <summary>
+/// What the Outposts half of the emulator holds: Outposts, orders (seeded and created), counters. Publicly, only what a
+/// test reads: the ids it serves and how many requests arrived; how it serves them is internal.
+/// </summary>
 public sealed class OutpostsEmulatorState
 {
     /// <summary>Every documented order status, deprecated ones included.</summary>
-    public static readonly string[] OrderStatuses = ["RECEIVED", "PENDING", "PROCESSING", "INSTALLING", "FULFILLED", "CANCELLED", "PREPARING", "IN_PROGRESS", "DELIVERED", "COMPLETED", "ERROR"];
+    internal static readonly string[] OrderStatuses = ["RECEIVED", "PENDING", "PROCESSING", "INSTALLING", "FULFILLED", "CANCELLED", "PREPARING", "IN_PROGRESS", "DELIVERED", "COMPLETED", "ERROR"];
 
     /// <summary>Every documented line item status.</summary>
-    public static readonly string[] LineItemStatuses = ["PREPARING", "BUILDING", "SHIPPED", "DELIVERED", "INSTALLING", "INSTALLED", "ERROR", "CANCELLED", "REPLACED"];
+    internal static readonly string[] LineItemStatuses = ["PREPARING", "BUILDING", "SHIPPED", "DELIVERED", "INSTALLING", "INSTALLED", "ERROR", "CANCELLED", "REPLACED"];
 
     /// <summary>Every documented carrier.</summary>
-    public static readonly string[] Carriers = ["DHL", "DBS", "FEDEX", "UPS", "EXPEDITORS"];
+    internal static readonly string[] Carriers = ["DHL", "DBS", "FEDEX", "UPS", "EXPEDITORS"];
 
     private static readonly string[] PaymentOptions = ["ALL_UPFRONT", "NO_UPFRONT", "PARTIAL_UPFRONT"];
     private static readonly string[] PaymentTerms = ["THREE_YEARS", "ONE_YEAR", "FIVE_YEARS"];
@@ -29,12 +32,12 @@ public sealed class OutpostsEmulatorState
 
     /// <summary>Initializes a new instance of the <see cref="OutpostsEmulatorState"/> class.</summary>
     /// <param name="options">The emulator's options.</param>
-    public OutpostsEmulatorState(EmulatorOptions options)
+    internal OutpostsEmulatorState(EmulatorOptions options)
     {
         Options = options;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         _ids = new Random(options.Seed);
-        Outposts = [NewId("op-"), NewId("op-")];
+        OutpostIds = [NewId("op-"), NewId("op-")];
         Faults = new FaultInjector(options.Faults, options.Seed + 1);
         Seed();
     }
@@ -64,16 +67,16 @@ public sealed class OutpostsEmulatorState
     }
 
     /// <summary>Gets the fault injector of GetOrder.</summary>
-    public FaultInjector Faults { get; }
+    internal FaultInjector Faults { get; }
 
     /// <summary>Gets the emulator's options.</summary>
     public EmulatorOptions Options { get; }
 
     /// <summary>Gets the clock orders progress on.</summary>
-    public TimeProvider TimeProvider { get; }
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>Gets the ids of the emulated Outposts.</summary>
-    public IReadOnlyList<string> Outposts { get; }
+    public IReadOnlyList<string> OutpostIds { get; }
 
     /// <summary>Gets every order id, oldest first.</summary>
     public IReadOnlyList<string> OrderIds => [.. _orders.Values.OrderBy(o => o.Sequence).Select(o => o.OrderId)];
@@ -83,6 +86,9 @@ public sealed class OutpostsEmulatorState
 
     /// <summary>Gets how many CreateOrder requests were accepted (after signature checks).</summary>
     public int CreateRequests => Volatile.Read(ref _createRequests);
+
+    /// <summary>Gets how many faults were injected into GetOrder (<see cref="EmulatorOptions.Faults"/>).</summary>
+    public int FaultsInjected => Faults.Injected;
 
     internal void CountRequest() => Interlocked.Increment(ref _requests);
 
@@ -153,7 +159,7 @@ public sealed class OutpostsEmulatorState
             var order = new EmulatedOrder
             {
                 OrderId = NewId("oo-"),
-                OutpostId = Outposts[i % Outposts.Count],
+                OutpostId = OutpostIds[i % OutpostIds.Count],
                 Sequence = Interlocked.Increment(ref _sequence),
                 SubmittedAt = start.AddDays(i).AddMilliseconds(123),
                 FixedStatus = status,

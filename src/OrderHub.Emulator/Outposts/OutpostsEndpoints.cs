@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace OrderHub.Emulator.Outposts;
 
 /// <summary>The Outposts order operations, as the emulator answers them: signed, validated, with AWS's error shapes.</summary>
-public static class OutpostsEndpoints
+internal static class OutpostsEndpoints
 {
     /// <summary>Maps GetOrder, CreateOrder, ListOrders and CancelOrder.</summary>
     /// <param name="app">The application.</param>
@@ -97,7 +98,7 @@ public static class OutpostsEndpoints
         }
 
         var outpostId = outpost![(outpost!.LastIndexOf('/') + 1)..];
-        if (!state.Outposts.Contains(outpostId))
+        if (!state.OutpostIds.Contains(outpostId))
         {
             return Error(404, "NotFoundException", $"Outpost {outpostId} not found.");
         }
@@ -190,7 +191,7 @@ public static class OutpostsEndpoints
             ["Status"] = status,
             ["LineItems"] = new JsonArray([.. order.Lines.Select(l => (JsonNode)Line(l, status))]),
             ["PaymentOption"] = order.PaymentOption,
-            ["OrderSubmissionDate"] = ProviderTimestamp.ToEpochSeconds(order.SubmittedAt),
+            ["OrderSubmissionDate"] = EpochSeconds(order.SubmittedAt),
             ["OrderType"] = order.OrderType,
         };
         if (order.PaymentTerm is not null)
@@ -200,7 +201,7 @@ public static class OutpostsEndpoints
 
         if (state.FulfilledAt(order) is { } fulfilled)
         {
-            json["OrderFulfilledDate"] = ProviderTimestamp.ToEpochSeconds(fulfilled);
+            json["OrderFulfilledDate"] = EpochSeconds(fulfilled);
         }
 
         if (order.QuoteIdentifier is not null)
@@ -211,6 +212,11 @@ public static class OutpostsEndpoints
 
         return json;
     }
+
+    // AWS JSON protocols write timestamps as seconds since the epoch, fractional. The emulator writes them itself, as
+    // AWS would, rather than with the client's reader.
+    private static decimal EpochSeconds(DateTimeOffset instant) =>
+        (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (decimal)TimeSpan.TicksPerSecond;
 
     private static JsonObject Line(EmulatedLine line, string orderStatus)
     {
@@ -261,11 +267,11 @@ public static class OutpostsEndpoints
             ["OrderType"] = order.OrderType,
             ["Status"] = status,
             ["LineItemCountsByStatus"] = counts,
-            ["OrderSubmissionDate"] = ProviderTimestamp.ToEpochSeconds(order.SubmittedAt),
+            ["OrderSubmissionDate"] = EpochSeconds(order.SubmittedAt),
         };
         if (state.FulfilledAt(order) is { } fulfilled)
         {
-            json["OrderFulfilledDate"] = ProviderTimestamp.ToEpochSeconds(fulfilled);
+            json["OrderFulfilledDate"] = EpochSeconds(fulfilled);
         }
 
         return json;

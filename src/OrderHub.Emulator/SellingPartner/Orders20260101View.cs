@@ -8,7 +8,7 @@ namespace OrderHub.Emulator.SellingPartner;
 /// versions carry is translated (names, casing, enumerations), and what only 2026-01-01 has (items, packages, proceeds,
 /// delivery preferences) is generated from the record's seed. Datasets not asked for in <c>includedData</c> are left out.
 /// </summary>
-public static class Orders20260101View
+internal static class Orders20260101View
 {
     /// <summary>Every dataset getOrder 2026-01-01 documents.</summary>
     public static readonly string[] Datasets = ["BUYER", "RECIPIENT", "PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"];

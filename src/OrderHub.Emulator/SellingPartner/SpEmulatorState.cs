@@ -1,10 +1,15 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using OrderHub.Emulator.Hosting;
 
 namespace OrderHub.Emulator.SellingPartner;
 
-/// <summary>What the Selling Partner half of the emulator remembers: issued tokens, per-seller quotas, counters.</summary>
+/// <summary>
+/// What the Selling Partner half of the emulator remembers: issued tokens, per-seller quotas, orders, counters.
+/// Publicly, only what a test reads (the order ids it serves, what it holds for one, how many requests arrived) and the
+/// two moves a test makes (expire the tokens, move the orders on); how it serves them is internal.
+/// </summary>
 public sealed class SpEmulatorState
 {
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
@@ -21,7 +26,7 @@ public sealed class SpEmulatorState
 
     /// <summary>Initializes a new instance of the <see cref="SpEmulatorState"/> class.</summary>
     /// <param name="options">The emulator's options.</param>
-    public SpEmulatorState(EmulatorOptions options)
+    internal SpEmulatorState(EmulatorOptions options)
     {
         Options = options;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
@@ -41,7 +46,7 @@ public sealed class SpEmulatorState
     internal void CountPageAdmitted() => Interlocked.Increment(ref _pagesAdmitted);
 
     /// <summary>Brings the orders up to now when they are set to change over time (<see cref="EmulatorOptions.SpOrderChangeInterval"/>).</summary>
-    public void ApplyChanges()
+    internal void ApplyChanges()
     {
         if (Options.SpOrderChangeInterval is { } interval && interval > TimeSpan.Zero)
         {
@@ -50,16 +55,40 @@ public sealed class SpEmulatorState
     }
 
     /// <summary>Gets the fault injector of getOrder.</summary>
-    public FaultInjector Faults { get; }
+    internal FaultInjector Faults { get; }
 
     /// <summary>Gets the emulator's options.</summary>
     public EmulatorOptions Options { get; }
 
     /// <summary>Gets the emulator's clock.</summary>
-    public TimeProvider TimeProvider { get; }
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>Gets the seeded orders.</summary>
-    public SpOrderCatalog Catalog { get; }
+    internal SpOrderCatalog Catalog { get; }
+
+    /// <summary>Gets the ids of every order it serves, in generation order (those that arrived later last).</summary>
+    public IReadOnlyList<string> OrderIds => Catalog.OrderIds;
+
+    /// <summary>Gets how many faults were injected into getOrder (<see cref="EmulatorOptions.Faults"/>).</summary>
+    public int FaultsInjected => Faults.Injected;
+
+    /// <summary>Gets the Orders API v0 <c>Order</c> it serves now for an id: a copy, to compare with what a client kept.</summary>
+    /// <param name="orderId">The order id.</param>
+    /// <param name="includePersonalData">Whether to include what only a restricted data token unlocks.</param>
+    /// <returns>The order's payload, or <see langword="null"/> when the emulator has no such order.</returns>
+    public JsonObject? GetOrderPayload(string orderId, bool includePersonalData = false) =>
+        Catalog.TryGet(orderId, out var record) ? record.ToPayload(includePersonalData) : null;
+
+    /// <summary>
+    /// Moves the orders on as if they had changed every <paramref name="interval"/> from <paramref name="start"/> to
+    /// <paramref name="now"/>: at each step one order moves on a status (or is touched) and a new order arrives, both
+    /// stamped with the step's time. Deterministic; steps already applied are not applied again.
+    /// <see cref="EmulatorOptions.SpOrderChangeInterval"/> does the same on the emulator's clock.
+    /// </summary>
+    /// <param name="start">When the first step's interval began.</param>
+    /// <param name="interval">The time between steps.</param>
+    /// <param name="now">The time to bring the orders to.</param>
+    public void ApplyChangesUntil(DateTimeOffset start, TimeSpan interval, DateTimeOffset now) => Catalog.ApplyChangesUntil(start, interval, now);
 
     /// <summary>Gets how many LWA token requests arrived (accepted or not).</summary>
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
@@ -83,7 +112,7 @@ public sealed class SpEmulatorState
     /// Gets the time from the first getOrder the quota admitted to the last: what a paced run against the quota takes
     /// on the server's side, whatever the clients spent starting up. Zero before two were admitted.
     /// </summary>
-    public TimeSpan AdmittedGetOrderSpan
+    internal TimeSpan AdmittedGetOrderSpan
     {
         get
         {

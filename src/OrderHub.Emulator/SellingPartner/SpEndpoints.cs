@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace OrderHub.Emulator.SellingPartner;
 
 /// <summary>The Selling Partner API and Login with Amazon, as the emulator answers them.</summary>
-public static class SpEndpoints
+internal static class SpEndpoints
 {
     private static readonly Lazy<JsonObject> SandboxCases = new(() => Resource("orders-v0-sandbox.json"));
     private static readonly Lazy<JsonObject> Sandbox20260101Cases = new(() => Resource("orders-2026-01-01-sandbox.json"));

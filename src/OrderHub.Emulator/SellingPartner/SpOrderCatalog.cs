@@ -10,7 +10,7 @@ namespace OrderHub.Emulator.SellingPartner;
 /// The emulator's Selling Partner orders: generated from a seed, so every run holds the same ones, and covering every
 /// order status, order type, fulfillment channel and payment method the Orders API documents.
 /// </summary>
-public sealed class SpOrderCatalog
+internal sealed class SpOrderCatalog
 {
     /// <summary>Every documented <c>OrderStatus</c>.</summary>
     public static readonly string[] Statuses = ["Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled", "Unfulfillable", "InvoiceUnconfirmed", "PendingAvailability"];
@@ -305,7 +305,7 @@ public sealed class SpOrderCatalog
 /// <param name="OrderId">The order id.</param>
 /// <param name="Order">The order without personal data.</param>
 /// <param name="PersonalData">The personal-data properties.</param>
-public sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObject PersonalData)
+internal sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObject PersonalData)
 {
     /// <summary>Gets the seed of what only the 2026-01-01 shape has (items, packages, proceeds breakdowns).</summary>
     public int DetailSeed { get; init; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrderHub.Outposts;
+using OrderHub.Providers;
 
 namespace OrderHub;
 

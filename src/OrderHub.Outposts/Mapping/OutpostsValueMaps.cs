@@ -1,3 +1,5 @@
+using OrderHub.Providers;
+
 namespace OrderHub.Outposts.Mapping;
 
 /// <summary>The Outposts enumerations and the unified members they map to (the README's tables).</summary>

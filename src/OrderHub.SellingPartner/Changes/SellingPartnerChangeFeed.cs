@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OrderHub.Json;
+using OrderHub.Providers;
 using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;

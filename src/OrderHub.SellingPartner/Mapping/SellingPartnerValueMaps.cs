@@ -1,3 +1,5 @@
+using OrderHub.Providers;
+
 namespace OrderHub.SellingPartner.Mapping;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrderHub.Providers;
 
 namespace OrderHub;
 
@@ -52,23 +53,4 @@ public sealed class RawPayload
     /// <summary>Returns the payload's size only: it may hold personal data.</summary>
     /// <returns>For example <c>RawPayload { 4210 bytes }</c>.</returns>
     public override string ToString() => $"RawPayload {{ {Utf8Json.Length} bytes }}";
-}
-
-/// <summary>Writes a <see cref="RawPayload"/> as its JSON value, and reads any JSON value into one.</summary>
-public sealed class RawPayloadJsonConverter : JsonConverter<RawPayload>
-{
-    /// <inheritdoc />
-    public override RawPayload Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var document = JsonDocument.ParseValue(ref reader);
-        return RawPayload.FromElement(document.RootElement);
-    }
-
-    /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, RawPayload value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(value);
-        writer.WriteRawValue(value.Utf8Json.Span, skipInputValidation: true);
-    }
 }

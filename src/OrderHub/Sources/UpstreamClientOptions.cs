@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OrderHub.Providers;
 
 namespace OrderHub;
 

@@ -13,7 +13,7 @@ public sealed class RestrictedDataTokenTests
         await using var emulator = await EmulatorHost.StartAsync();
         var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         var withPii = new OrderReadOptions { IncludePersonalData = true };
-        var ids = emulator.SellingPartner.Catalog.OrderIds;
+        var ids = emulator.SellingPartner.OrderIds;
 
         var first = await source.GetOrderAsync(ids[0], withPii);
         var second = await source.GetOrderAsync(ids[1], withPii);
@@ -31,7 +31,7 @@ public sealed class RestrictedDataTokenTests
         await using var emulator = await EmulatorHost.StartAsync();
         var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
 
-        var order = await source.GetOrderAsync(emulator.SellingPartner.Catalog.OrderIds[0]);
+        var order = await source.GetOrderAsync(emulator.SellingPartner.OrderIds[0]);
 
         order.Shipping!.Address.ShouldBeNull();
         order.Shipping.ShipFrom.ShouldNotBeNull();

@@ -19,7 +19,7 @@ public sealed class TokenTests
         var options = EmulatorClient.Options(emulator);
         options.GetOrderBurst = 50;
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
-        var id = emulator.SellingPartner.Catalog.OrderIds[0];
+        var id = emulator.SellingPartner.OrderIds[0];
 
         var orders = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => source.GetOrderAsync(id))));
 
@@ -50,7 +50,7 @@ public sealed class TokenTests
     {
         await using var emulator = await EmulatorHost.StartAsync();
         var source = new SellingPartnerOrderSource(EmulatorClient.Options(emulator), OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
-        var id = emulator.SellingPartner.Catalog.OrderIds[1];
+        var id = emulator.SellingPartner.OrderIds[1];
         await source.GetOrderAsync(id);
 
         emulator.SellingPartner.ExpireAllTokens();

@@ -54,7 +54,7 @@ public sealed class EmulatorOrderSearchTests
 
         var orders = await ReadAllAsync(http, emulator, token, "lastUpdatedAfter=2026-01-01T00:00:00Z&maxResultsPerPage=7");
 
-        orders.Select(o => o["orderId"]!.GetValue<string>()).Order().ShouldBe(emulator.SellingPartner.Catalog.OrderIds.Order(), "every order once");
+        orders.Select(o => o["orderId"]!.GetValue<string>()).Order().ShouldBe(emulator.SellingPartner.OrderIds.Order(), "every order once");
         orders.Select(o => Time(o, "lastUpdatedTime")).ShouldBeInOrder(SortDirection.Ascending);
         emulator.SellingPartner.PagesAdmitted.ShouldBe(7);
     }
@@ -192,6 +192,6 @@ public sealed class EmulatorOrderSearchTests
 
         changed.Count.ShouldBe(6, "three steps have settled (two minutes before now): three orders moved on and three arrived");
         changed.Count(o => o["fulfillment"]?["fulfillmentStatus"]?.GetValue<string>() == "PENDING").ShouldBeGreaterThanOrEqualTo(3);
-        emulator.SellingPartner.Catalog.OrderIds.Count.ShouldBe(25, "five steps have happened");
+        emulator.SellingPartner.OrderIds.Count.ShouldBe(25, "five steps have happened");
     }
 }

@@ -45,7 +45,7 @@ public sealed class SellingPartnerChangeFeedTests
         pages.Count.ShouldBe(4);
         pages.ShouldAllBe(p => p.RequestId != null && p.WindowEnd != null);
         var orders = pages.SelectMany(p => p.Orders).ToArray();
-        orders.Select(o => o.OrderId).Order().ShouldBe(emulator.SellingPartner.Catalog.OrderIds.Order());
+        orders.Select(o => o.OrderId).Order().ShouldBe(emulator.SellingPartner.OrderIds.Order());
         emulator.SellingPartner.GetOrderRequests.ShouldBe(0, "pages carry whole orders: no getOrder is spent");
         foreach (var order in orders.Take(5))
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OrderHub.Providers;
 using OrderHub.Tests.Sources;
 using Shouldly;
 using Xunit;

@@ -1,3 +1,4 @@
+using OrderHub.Providers;
 using Shouldly;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using OrderHub.Providers;
 using OrderHub.Tests.Sources;
 
 namespace OrderHub.Tests.Sync;

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace OrderHub;
+namespace OrderHub.Providers;
 
 /// <summary>Reads the timestamps providers send, exactly and always as UTC.</summary>
-public static class ProviderTimestamp
+internal static class ProviderTimestamp
 {
     private const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
 

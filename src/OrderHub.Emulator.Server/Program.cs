@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrderHub.Emulator.Hosting;
 
-// Standalone: dotnet run --project src/OrderHub.Emulator -- [--urls http://127.0.0.1:5080] [--sp-rate 0.5] [--sp-burst 30]
+// dotnet run --project src/OrderHub.Emulator.Server -- [--urls http://127.0.0.1:5080] [--sp-rate 0.5] [--sp-burst 30]
 var options = new EmulatorOptions();
 var url = "http://127.0.0.1:5080";
 for (var i = 0; i < args.Length - 1; i += 2)

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace OrderHub;
+namespace OrderHub.Providers;
 
 /// <summary>
 /// A provider's table from its enumeration strings to a unified enumeration. Strings it does not hold map to

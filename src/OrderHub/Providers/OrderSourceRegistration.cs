@@ -4,14 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace OrderHub;
-
-/// <summary>The options every source has: its name in the lookup.</summary>
-public interface IOrderSourceOptions
-{
-    /// <summary>Gets or sets the source's name; a registration sets it to the name it was given.</summary>
-    string SourceName { get; set; }
-}
+namespace OrderHub.Providers;
 
 /// <summary>
 /// How a provider registers its sources, the same way for every provider: named options bound from

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrderHub;
+namespace OrderHub.Providers;
 
 /// <summary>Checks an <see cref="OrderChangeQuery"/> against an upstream's <see cref="OrderChangeFeedRules"/> before any request.</summary>
 public static class OrderChangeQueryRules
