@@ -232,15 +232,11 @@ internal static class SyncCommand
     {
         try
         {
-            if (named is null)
-            {
-                CliContext.RequireConfiguredFor(lookup, id);
-            }
-
-            var chosen = named ?? lookup.ResolveSource(id);
-            chosen.OrderIdFormat.Validate(id, chosen.Name);
+            // The lookup routes on the format (saying what to configure for an id no source recognizes); a source
+            // named for every id checks each one against its own.
+            named?.OrderIdFormat.Validate(id, named.Name);
             why = null;
-            return new OrderReference(chosen.Name, id);
+            return new OrderReference((named ?? lookup.ResolveSource(id)).Name, id);
         }
         catch (InvalidOrderRequestException e)
         {

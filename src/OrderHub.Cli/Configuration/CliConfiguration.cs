@@ -34,6 +34,13 @@ internal static class CliConfiguration
         ("ORDERHUB_RATE_LIMITS_FILE", "OrderHub:RateLimits:File", "the machine-wide rate-limit file (default: OrderHub/rate-limits.db in the user's local data folder)"),
     ];
 
+    /// <summary>What the lookup tells a user who gives an id of a marketplace with no configured source: the shortcuts to set.</summary>
+    public static IReadOnlyList<OrderSourceConfigurationHint> ConfigurationHints { get; } =
+    [
+        new("Amazon Selling Partner", KnownOrderIdFormats.AmazonOrderId, "set ORDERHUB_LWA_CLIENT_ID, ORDERHUB_LWA_CLIENT_SECRET and ORDERHUB_LWA_REFRESH_TOKEN, or describe sources under OrderHub:Sources:<name> in a --config file"),
+        new("AWS Outposts", KnownOrderIdFormats.OutpostsOrderId, "set AWS_REGION (and credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), or describe sources under OrderHub:Sources:<name> in a --config file"),
+    ];
+
     /// <summary>Adds the CLI's settings to a configuration, lowest first.</summary>
     /// <param name="configuration">The configuration (a host builder's).</param>
     /// <param name="configFile">The <c>--config</c> file, if given.</param>
@@ -84,6 +91,11 @@ internal static class CliConfiguration
             logging.SetMinimumLevel(LogLevel.Warning);
         });
         services.AddOrderHub().AddRedisRateLimits().AddSellingPartnerSources().AddAwsOutpostsSources();
+        foreach (var hint in ConfigurationHints)
+        {
+            services.AddSingleton(hint);
+        }
+
         AddTelemetry(services, telemetry);
     }
 
