@@ -65,29 +65,10 @@ internal sealed class IncrementalSyncOptions
         await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());
 
         // Everything that can be refused is checked before the database is opened (or created).
-        var source = host.Lookup.GetSource(sourceName);
-        if (source is IOrderChangeFeed feed)
-        {
-            OrderChangeQueryRules.Validate(
-                new OrderChangeQuery
-                {
-                    After = request.Since ?? now - TimeSpan.FromDays(1),
-                    MarketplaceIds = request.MarketplaceIds,
-                    FulfillmentStatuses = request.FulfillmentStatuses,
-                    FulfilledBy = request.FulfilledBy,
-                    PageSize = request.PageSize,
-                },
-                feed.ChangeFeedRules,
-                now,
-                feed.Name);
-        }
-        else if (source is not IOrderEnumerator)
-        {
-            throw new InvalidOrderRequestException($"The source '{sourceName}' can neither list changed orders nor list its orders; sync it with --ids.");
-        }
+        var sync = host.Services.GetRequiredService<IncrementalOrderSync>();
+        sync.Validate(request);
 
         var json = parse.GetValue(cli.JsonOption);
-        var sync = host.Services.GetRequiredService<IncrementalOrderSync>();
         var progress = new PageProgress(json);
         IncrementalSyncProgress result;
         if (parse.GetValue(_follow))
