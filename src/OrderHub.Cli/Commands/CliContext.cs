@@ -39,8 +39,8 @@ internal sealed class CliContext
     }
 
     /// <summary>Builds the command's services from the settings (<c>--config</c>, shortcuts, environment).</summary>
-    public CliHost Host(ParseResult parse, Action<IServiceCollection>? services = null) =>
-        CliHost.Build(parse.GetValue(ConfigOption), services: services, verbose: parse.GetValue(VerboseOption));
+    public CliHost Host(ParseResult parse, Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? services = null) =>
+        CliHost.Build(parse.GetValue(ConfigOption), null, services, parse.GetValue(VerboseOption));
 
     /// <summary>The one configured source that can do something (list, create, cancel), or the one named.</summary>
     public static T RequireCapable<T>(OrderLookup lookup, string? sourceName, string what)

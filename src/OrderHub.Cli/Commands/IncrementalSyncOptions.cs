@@ -46,7 +46,7 @@ internal sealed class IncrementalSyncOptions
         return null;
     }
 
-    public async Task<int> RunAsync(CliContext cli, ParseResult parse, string sourceName, string database, CancellationToken cancel)
+    public async Task<int> RunAsync(CliContext cli, ParseResult parse, string sourceName, string? databaseOption, CancellationToken cancel)
     {
         var now = TimeProvider.System.GetUtcNow();
         var request = new IncrementalSyncRequest
@@ -62,7 +62,8 @@ internal sealed class IncrementalSyncOptions
             Reset = parse.GetValue(_reset),
         };
 
-        await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());
+        await using var host = cli.Host(parse, (services, settings) => services.AddOrderStore(OrderStoreSetting.Resolve(databaseOption, settings)).AddOrderHubSync());
+        var database = OrderStoreSetting.Resolve(databaseOption, host.Configuration);
 
         // Everything that can be refused is checked before the database is opened (or created).
         var sync = host.Services.GetRequiredService<IncrementalOrderSync>();

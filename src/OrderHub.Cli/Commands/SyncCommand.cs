@@ -57,12 +57,11 @@ internal static class SyncCommand
         {
             if (parse.GetValue(ids) is null && !parse.GetValue(all))
             {
-                return await incremental.RunAsync(cli, parse, parse.GetRequiredValue(source)!, OrderStoreSetting.Resolve(parse.GetValue(db)), cancel);
+                return await incremental.RunAsync(cli, parse, parse.GetRequiredValue(source)!, parse.GetValue(db), cancel);
             }
 
-            var database = OrderStoreSetting.Resolve(parse.GetValue(db));
-            var path = OrderStoreSetting.Display(database);
-            await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());
+            await using var host = cli.Host(parse, (services, settings) => services.AddOrderStore(OrderStoreSetting.Resolve(parse.GetValue(db), settings)).AddOrderHubSync());
+            var path = OrderStoreSetting.Display(OrderStoreSetting.Resolve(parse.GetValue(db), host.Configuration));
             var lookup = host.Lookup;
             var sourceName = parse.GetValue(source);
             string runId;
