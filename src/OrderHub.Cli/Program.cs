@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrderHub.Cli.Commands;
+using OrderHub.Cli.Commands.Sync;
 using Spectre.Console;
 
 // Plain text when the output goes to a pipe or a file, or NO_COLOR is set: no colour codes, and lines wide enough that

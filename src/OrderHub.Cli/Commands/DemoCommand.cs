@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Cli.Configuration;
+using OrderHub.Cli.Commands.Sync;
 using OrderHub.Cli.Output;
 using OrderHub.Emulator.Hosting;
 using OrderHub.Storage.Sqlite;

@@ -6,13 +6,13 @@ using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
 using OrderHub.Sync;
 
-namespace OrderHub.Cli.Commands;
+namespace OrderHub.Cli.Commands.Sync;
 
 /// <summary>
 /// <c>sync --source NAME</c> alone: keep a copy fresh from a cursor (Selling Partner searchOrders or getOrders pages,
 /// Outposts ListOrders re-read), once or, with <c>--follow</c>, until Ctrl+C.
 /// </summary>
-internal sealed class IncrementalSyncOptions
+internal sealed class IncrementalSyncHandler
 {
     private readonly Option<string?> _since = new("--since") { Description = "Where the first run starts: an ISO 8601 time (2026-11-01T00:00:00Z, or a date) or an age (90m, 36h, 7d). Later runs start from the cursor." };
     private readonly Option<string[]> _marketplaces = new("--marketplace") { Description = "Only orders of this marketplace id (for example ATVPDKIKX0DER); repeat for more. Each set of marketplaces and filters keeps a cursor of its own." };
