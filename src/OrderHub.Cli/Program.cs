@@ -44,7 +44,7 @@ if (parse.Errors.Count > 0)
     }
 
     Console.Error.WriteLine("Run 'orderhub --help' (or 'orderhub <command> --help') for what is expected.");
-    return 2;
+    return OrderHub.Cli.Output.ExitCodes.Usage;
 }
 
 return await parse.InvokeAsync();
