@@ -1,8 +1,14 @@
 namespace OrderHub.Api;
 
-/// <summary>How the lookup API behaves.</summary>
+/// <summary>
+/// How the lookup API behaves. <c>AddOrderHubApi()</c> binds them from the <see cref="SectionName"/> section
+/// (<c>OrderHub:Api:MaxStoreAge</c>, <c>OrderHub:Api:ApiKeys:0:Key</c>, ...), then applies the code's settings.
+/// </summary>
 public sealed class OrderApiOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "OrderHub:Api";
+
     /// <summary>Gets or sets where to listen. The default is <c>http://127.0.0.1:5000</c>: loopback only, unless told otherwise.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5000";
 
@@ -33,7 +39,7 @@ public sealed class OrderApiOptions
 /// <summary>An API key and what it may see.</summary>
 /// <param name="Key">The key. Secret: never logged.</param>
 /// <param name="AllowPersonalData">Whether callers with this key may see personal data (addresses, buyer and tax details).</param>
-public sealed record ApiKey(string Key, bool AllowPersonalData)
+public sealed record ApiKey(string Key, bool AllowPersonalData = false)
 {
     /// <summary>
     /// Gets a value indicating whether callers with this key may ask for <c>?refresh=true</c>, an upstream read that

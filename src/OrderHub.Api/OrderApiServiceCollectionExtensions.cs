@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrderHub.Api;
 using OrderHub.Api.Hosting;
 using OrderHub.Api.Lookup;
@@ -16,40 +19,56 @@ public static class OrderApiServiceCollectionExtensions
     /// Registers what the lookup API's endpoints need: its options, the key check, the store-first reader (over the
     /// registered <see cref="OrderLookup"/> and <see cref="IOrderStore"/>), problem details and the OpenAPI document.
     /// Register the lookup (<c>AddOrderHub()</c> and sources) and a store too, then call <c>app.MapOrderApi()</c>.
+    /// The options are bound from the <c>OrderHub:Api</c> section of the application's configuration, when there is
+    /// one, then set by <paramref name="configure"/>; they are validated when the host starts.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets keys, store age, the store cache and the upstream wait budget.</param>
+    /// <param name="configure">Sets keys, store age, the store cache and the upstream wait budget, after configuration.</param>
     /// <returns>The services.</returns>
-    /// <exception cref="ArgumentException">Authentication is on and no key is given, or the store cache's settings are not usable.</exception>
+    /// <exception cref="ArgumentException">
+    /// The store cache's settings <paramref name="configure"/> gives are not usable; when the options are first built
+    /// (at the host's start), also authentication on with no key, or unusable settings from configuration.
+    /// </exception>
     public static IServiceCollection AddOrderHubApi(this IServiceCollection services, Action<OrderApiOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new OrderApiOptions();
-        configure?.Invoke(options);
-        if (!options.AuthenticationDisabled && options.ApiKeys.Count == 0)
+
+        // What code sets alone is checked now: configuration, applied first, cannot undo it.
+        if (configure is not null)
         {
-            throw new ArgumentException("The lookup API needs at least one API key (ApiKeys; ORDERHUB_API_KEYS for orderhub serve), or authentication turned off explicitly (AuthenticationDisabled; --no-auth).", nameof(configure));
+            var coded = new OrderApiOptions();
+            configure(coded);
+            if (OrderApiOptionsRules.CacheProblem(coded) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(configure));
+            }
         }
 
-        if (options.StoreCacheDuration < TimeSpan.Zero || (options.StoreCacheDuration > TimeSpan.Zero && options.StoreCacheSizeLimit <= 0))
+        var options = services.AddOptions<OrderApiOptions>()
+            .Configure<IServiceProvider>((options, sp) => OrderApiOptionsRules.Bind(sp.GetService<IConfiguration>(), options));
+        if (configure is not null)
         {
-            throw new ArgumentException("StoreCacheDuration must be zero (no cache) or positive, with a positive StoreCacheSizeLimit in bytes (--store-cache-ms for orderhub serve).", nameof(configure));
+            options.Configure(configure);
         }
 
-        services.AddSingleton(options);
-        services.AddSingleton(new ApiKeyAuthenticator(options.ApiKeys));
+        // Refused with an ArgumentException naming the setting, as options set in code always were; the host builds
+        // them at start, so a bad setting stops it before the first request.
+        options.PostConfigure(OrderApiOptionsRules.ThrowIfInvalid).ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OrderApiOptions>>().Value);
+        services.AddSingleton(sp => new ApiKeyAuthenticator(sp.GetRequiredService<OrderApiOptions>().ApiKeys));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new StoreFirstOrderReader(
             sp.GetRequiredService<OrderLookup>(),
             sp.GetRequiredService<IOrderStore>(),
-            options,
+            sp.GetRequiredService<OrderApiOptions>(),
             sp.GetRequiredService<TimeProvider>()));
         // ASP.NET Core's own request log prints whole URLs, query strings included (where a careless client puts its
         // key): it is kept to warnings; UseOrderApiConventions logs requests by method, path and status only.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi(openApi => OrderApiDocument.Configure(openApi, options));
+        services.AddOpenApi(OrderApiDocument.DocumentName);
+        services.AddOptions<OpenApiOptions>(OrderApiDocument.DocumentName).Configure<OrderApiOptions>(OrderApiDocument.Configure);
         return services;
     }
 }

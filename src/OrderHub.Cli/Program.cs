@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrderHub.Cli.Commands;
+using OrderHub.Cli.Commands.Sync;
 using Spectre.Console;
 
 // Plain text when the output goes to a pipe or a file, or NO_COLOR is set: no colour codes, and lines wide enough that
@@ -43,7 +44,7 @@ if (parse.Errors.Count > 0)
     }
 
     Console.Error.WriteLine("Run 'orderhub --help' (or 'orderhub <command> --help') for what is expected.");
-    return 2;
+    return OrderHub.Cli.Output.ExitCodes.Usage;
 }
 
 return await parse.InvokeAsync();

@@ -71,11 +71,16 @@ internal sealed class ApiFixture : IAsyncDisposable
                 Credentials = new BasicAWSCredentials(fixture.Emulator.Outposts.Options.AwsAccessKeyId, outpostsSecret ?? fixture.Emulator.Outposts.Options.AwsSecretAccessKey),
             });
         fixture._store = await SqliteOrderStore.OpenAsync(Path.Combine(fixture._folder, "api.db"));
-        var options = new OrderApiOptions { Urls = "http://127.0.0.1:0", ApiKeys = { new ApiKey(ReaderKey, false), new ApiKey(AdminKey, true), new ApiKey(RefresherKey, false) { AllowRefresh = true } } };
-        configure?.Invoke(options);
         var store = wrapStore is null ? fixture._store : wrapStore(fixture._store);
         fixture.Api = await OrderApiHost.StartAsync(
-            options,
+            options =>
+            {
+                options.Urls = "http://127.0.0.1:0";
+                options.ApiKeys.Add(new ApiKey(ReaderKey, false));
+                options.ApiKeys.Add(new ApiKey(AdminKey, true));
+                options.ApiKeys.Add(new ApiKey(RefresherKey, false) { AllowRefresh = true });
+                configure?.Invoke(options);
+            },
             new OrderLookup([sp, fixture._outposts]),
             store,
             timeProvider,

@@ -117,6 +117,22 @@ public sealed class CliCommandTests : IAsyncLifetime
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("ORDERHUB_LWA_REFRESH_TOKEN");
+        result.Error.ShouldContain("no Amazon Selling Partner source is configured");
+        result.Error.ShouldNotContain("AddSellingPartner", Case.Sensitive, "the CLI's settings, not the library's registrations");
+    }
+
+    [Fact]
+    public async Task Sync_IdOfAnUnconfiguredMarketplace_IsSkipped_NamingTheSettings()
+    {
+        var ids = Path.Combine(_folder, "mixed.txt");
+        await File.WriteAllLinesAsync(ids, [_emulator.Outposts.OrderIds[0], "902-3159896-1390916"]);
+
+        var result = await CliProcess.RunAsync(_emulator, new Dictionary<string, string> { ["ORDERHUB_LWA_CLIENT_ID"] = string.Empty, ["ORDERHUB_LWA_CLIENT_SECRET"] = string.Empty, ["ORDERHUB_LWA_REFRESH_TOKEN"] = string.Empty, ["ORDERHUB_SP_ENDPOINT"] = string.Empty, ["ORDERHUB_LWA_ENDPOINT"] = string.Empty }, "sync", "--ids", ids, "--db", Path.Combine(_folder, "mixed.db"), "--json");
+
+        result.ExitCode.ShouldBe(9, result.Error);
+        result.Error.ShouldContain("skipped: ");
+        result.Error.ShouldContain("ORDERHUB_LWA_REFRESH_TOKEN");
+        JsonDocument.Parse(result.Out).RootElement.GetProperty("skipped").GetInt32().ShouldBe(1);
     }
 
     [Fact]

@@ -134,6 +134,22 @@ public sealed class CliWaitingTests
     [Fact]
     public async Task Get_AgainstAnEndpointThatNeverAnswers_SaysWhatItIsWaitingFor()
     {
+        var line = await WaitingLineAsync(new Dictionary<string, string>());
+
+        line.ShouldContain("sp-api");
+        line.ShouldContain("gives up after 60 s");
+    }
+
+    [Fact]
+    public async Task Get_AgainstAnEndpointThatNeverAnswers_NamesTheConfiguredCallBudget()
+    {
+        var line = await WaitingLineAsync(new Dictionary<string, string> { ["OrderHub__Sources__sp-api__CallTimeout"] = "00:00:45" });
+
+        line.ShouldContain("gives up after 45 s");
+    }
+
+    private static async Task<string> WaitingLineAsync(IReadOnlyDictionary<string, string> environment)
+    {
         await using var hung = await OrderHub.Testing.LoopbackServer.StartNeverAnsweringAsync();
         var info = CliProcess.StartInfo(null, ["get", "902-3159896-1390916"]);
         info.Environment["ORDERHUB_SP_ENDPOINT"] = hung.BaseAddress.AbsoluteUri;
@@ -141,6 +157,11 @@ public sealed class CliWaitingTests
         info.Environment["ORDERHUB_LWA_CLIENT_ID"] = "client";
         info.Environment["ORDERHUB_LWA_CLIENT_SECRET"] = "secret";
         info.Environment["ORDERHUB_LWA_REFRESH_TOKEN"] = "Atzr|refresh";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = System.Diagnostics.Process.Start(info)!;
         try
         {
@@ -153,8 +174,7 @@ public sealed class CliWaitingTests
             while (line is not null && !line.StartsWith("waiting for", StringComparison.Ordinal));
 
             line.ShouldNotBeNull();
-            line.ShouldContain("sp-api");
-            line.ShouldContain("gives up after 60 s");
+            return line;
         }
         finally
         {

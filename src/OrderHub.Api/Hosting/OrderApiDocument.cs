@@ -13,6 +13,9 @@ internal static class OrderApiDocument
 {
     public const string SecuritySchemeName = "ApiKey";
 
+    /// <summary>The document's name: it is served at <c>/openapi/v1.json</c>.</summary>
+    public const string DocumentName = "v1";
+
     public static void Configure(OpenApiOptions openApi, OrderApiOptions options)
     {
         openApi.AddSchemaTransformer((schema, context, _) =>

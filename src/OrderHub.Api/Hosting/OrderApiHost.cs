@@ -27,7 +27,7 @@ public sealed partial class OrderApiHost : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts the API.</summary>
-    /// <param name="options">Where to listen, keys, store age, upstream budget.</param>
+    /// <param name="configure">Sets where to listen, keys, store age and the upstream budget (as <c>AddOrderHubApi</c> does: every option, nothing copied).</param>
     /// <param name="lookup">The sources.</param>
     /// <param name="store">The store read first and written back to.</param>
     /// <param name="timeProvider">The clock for store ages; <see langword="null"/> for the system clock.</param>
@@ -35,14 +35,14 @@ public sealed partial class OrderApiHost : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running API.</returns>
     public static async Task<OrderApiHost> StartAsync(
-        OrderApiOptions options,
+        Action<OrderApiOptions> configure,
         OrderLookup lookup,
         IOrderStore store,
         TimeProvider? timeProvider = null,
         Action<ILoggingBuilder>? configureLogging = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
         if (configureLogging is not null)
         {
@@ -50,7 +50,7 @@ public sealed partial class OrderApiHost : IAsyncDisposable
             configureLogging(builder.Logging);
         }
 
-        builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems())).UseUrls(options.Urls);
+        builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems()));
         builder.Services.AddSingleton(lookup);
         builder.Services.AddSingleton(store);
         if (timeProvider is not null)
@@ -58,8 +58,13 @@ public sealed partial class OrderApiHost : IAsyncDisposable
             builder.Services.AddSingleton(timeProvider);
         }
 
-        builder.Services.AddOrderHubApi(o => Copy(options, o));
+        builder.Services.AddOrderHubApi(configure);
         var app = builder.Build();
+        foreach (var url in app.Services.GetRequiredService<OrderApiOptions>().Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            app.Urls.Add(url);
+        }
+
         app.UseOrderApiConventions();
         app.MapOpenApi();
         app.MapOrderApi();
@@ -68,6 +73,9 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new OrderApiHost(app, new Uri(address.TrimEnd('/') + "/"));
     }
+
+    /// <summary>Gets the options the running API uses.</summary>
+    internal OrderApiOptions Options => _app.Services.GetRequiredService<OrderApiOptions>();
 
     /// <summary>Waits until the API is stopped.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -79,19 +87,5 @@ public sealed partial class OrderApiHost : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static void Copy(OrderApiOptions from, OrderApiOptions to)
-    {
-        to.Urls = from.Urls;
-        to.AuthenticationDisabled = from.AuthenticationDisabled;
-        to.MaxStoreAge = from.MaxStoreAge;
-        to.UpstreamWaitBudget = from.UpstreamWaitBudget;
-        to.StoreCacheDuration = from.StoreCacheDuration;
-        to.StoreCacheSizeLimit = from.StoreCacheSizeLimit;
-        foreach (var key in from.ApiKeys)
-        {
-            to.ApiKeys.Add(key);
-        }
     }
 }

@@ -39,32 +39,8 @@ internal sealed class CliContext
     }
 
     /// <summary>Builds the command's services from the settings (<c>--config</c>, shortcuts, environment).</summary>
-    public CliHost Host(ParseResult parse, Action<IServiceCollection>? services = null) =>
-        CliHost.Build(parse.GetValue(ConfigOption), services: services, verbose: parse.GetValue(VerboseOption));
-
-    /// <summary>
-    /// Refuses, naming the settings to set, an id of a marketplace that has no configured source (the lookup's own error
-    /// speaks of the library's registrations; this one of the CLI's shortcuts too).
-    /// </summary>
-    public static void RequireConfiguredFor(OrderLookup lookup, string orderId)
-    {
-        if (lookup.Sources.Any(s => s.OrderIdFormat.IsMatch(orderId)))
-        {
-            return;
-        }
-
-        foreach (var (marketplace, format, _) in KnownOrderIdFormats.All)
-        {
-            if (format.IsMatch(orderId))
-            {
-                var settings = ReferenceEquals(format, KnownOrderIdFormats.AmazonOrderId)
-                    ? "ORDERHUB_LWA_CLIENT_ID, ORDERHUB_LWA_CLIENT_SECRET and ORDERHUB_LWA_REFRESH_TOKEN"
-                    : "AWS_REGION (and credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)";
-                throw new InvalidOrderRequestException(
-                    $"'{orderId}' is an {marketplace} order id, and no {marketplace} source is configured: set {settings}, or describe sources under OrderHub:Sources:<name> in a --config file.");
-            }
-        }
-    }
+    public CliHost Host(ParseResult parse, Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? services = null) =>
+        CliHost.Build(parse.GetValue(ConfigOption), null, services, parse.GetValue(VerboseOption));
 
     /// <summary>The one configured source that can do something (list, create, cancel), or the one named.</summary>
     public static T RequireCapable<T>(OrderLookup lookup, string? sourceName, string what)

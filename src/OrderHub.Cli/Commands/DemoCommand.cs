@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Cli.Configuration;
+using OrderHub.Cli.Commands.Sync;
 using OrderHub.Cli.Output;
 using OrderHub.Emulator.Hosting;
 using OrderHub.Storage.Sqlite;
@@ -71,32 +72,26 @@ internal static class DemoCommand
     }
 
     /// <summary>The settings, in the library's vocabulary, that point a source of each provider at an emulator.</summary>
-    public static IEnumerable<KeyValuePair<string, string?>> SettingsFor(EmulatorHost emulator) => new Dictionary<string, string?>
-    {
-        ["OrderHub:Sources:sp-api:Provider"] = SellingPartnerOrderHubBuilderExtensions.ProviderName,
-        ["OrderHub:Sources:sp-api:Endpoint"] = emulator.BaseAddress.ToString(),
-        ["OrderHub:Sources:sp-api:LwaEndpoint"] = emulator.LwaEndpoint.ToString(),
-        ["OrderHub:Sources:sp-api:ClientId"] = emulator.SellingPartner.Options.ClientId,
-        ["OrderHub:Sources:sp-api:ClientSecret"] = emulator.SellingPartner.Options.ClientSecret,
-        ["OrderHub:Sources:sp-api:RefreshToken"] = emulator.SellingPartner.Options.RefreshTokens[0],
-        ["OrderHub:Sources:outposts:Provider"] = OutpostsOrderHubBuilderExtensions.ProviderName,
-        ["OrderHub:Sources:outposts:Region"] = emulator.Outposts.Options.AwsRegion,
-        ["OrderHub:Sources:outposts:Endpoint"] = emulator.BaseAddress.ToString(),
-        ["OrderHub:Sources:outposts:AccessKeyId"] = emulator.Outposts.Options.AwsAccessKeyId,
-        ["OrderHub:Sources:outposts:SecretAccessKey"] = emulator.Outposts.Options.AwsSecretAccessKey,
-    };
+    public static IEnumerable<KeyValuePair<string, string?>> SettingsFor(EmulatorHost emulator) =>
+        PointedAt(emulator).Select(s => KeyValuePair.Create(s.Setting, (string?)s.Value));
 
-    /// <summary>The environment (the ORDERHUB_* and AWS_* shortcuts) that points a separate orderhub process at an emulator.</summary>
+    /// <summary>The environment (the ORDERHUB_* shortcuts and the AWS SDKs' variables) that points a separate orderhub process at an emulator.</summary>
     public static IEnumerable<(string Name, string Value)> EnvironmentFor(EmulatorHost emulator) =>
+        PointedAt(emulator).Where(s => s.Variable is not null).Select(s => (s.Variable!, s.Value));
+
+    // One table for both: each setting, and the variable that stands for it (none for a provider: the shortcuts imply it).
+    private static IEnumerable<(string Setting, string? Variable, string Value)> PointedAt(EmulatorHost emulator) =>
     [
-        ("ORDERHUB_SP_ENDPOINT", emulator.BaseAddress.ToString()),
-        ("ORDERHUB_LWA_ENDPOINT", emulator.LwaEndpoint.ToString()),
-        ("ORDERHUB_LWA_CLIENT_ID", emulator.SellingPartner.Options.ClientId),
-        ("ORDERHUB_LWA_CLIENT_SECRET", emulator.SellingPartner.Options.ClientSecret),
-        ("ORDERHUB_LWA_REFRESH_TOKEN", emulator.SellingPartner.Options.RefreshTokens[0]),
-        ("AWS_REGION", "us-west-2"),
-        ("AWS_ENDPOINT_URL_OUTPOSTS", emulator.BaseAddress.ToString()),
-        ("AWS_ACCESS_KEY_ID", emulator.Outposts.Options.AwsAccessKeyId),
-        ("AWS_SECRET_ACCESS_KEY", emulator.Outposts.Options.AwsSecretAccessKey),
+        ("OrderHub:Sources:sp-api:Provider", null, SellingPartnerOrderHubBuilderExtensions.ProviderName),
+        ("OrderHub:Sources:sp-api:Endpoint", "ORDERHUB_SP_ENDPOINT", emulator.BaseAddress.ToString()),
+        ("OrderHub:Sources:sp-api:LwaEndpoint", "ORDERHUB_LWA_ENDPOINT", emulator.LwaEndpoint.ToString()),
+        ("OrderHub:Sources:sp-api:ClientId", "ORDERHUB_LWA_CLIENT_ID", emulator.SellingPartner.Options.ClientId),
+        ("OrderHub:Sources:sp-api:ClientSecret", "ORDERHUB_LWA_CLIENT_SECRET", emulator.SellingPartner.Options.ClientSecret),
+        ("OrderHub:Sources:sp-api:RefreshToken", "ORDERHUB_LWA_REFRESH_TOKEN", emulator.SellingPartner.Options.RefreshTokens[0]),
+        ("OrderHub:Sources:outposts:Provider", null, OutpostsOrderHubBuilderExtensions.ProviderName),
+        ("OrderHub:Sources:outposts:Region", "AWS_REGION", emulator.Outposts.Options.AwsRegion),
+        ("OrderHub:Sources:outposts:Endpoint", "AWS_ENDPOINT_URL_OUTPOSTS", emulator.BaseAddress.ToString()),
+        ("OrderHub:Sources:outposts:AccessKeyId", "AWS_ACCESS_KEY_ID", emulator.Outposts.Options.AwsAccessKeyId),
+        ("OrderHub:Sources:outposts:SecretAccessKey", "AWS_SECRET_ACCESS_KEY", emulator.Outposts.Options.AwsSecretAccessKey),
     ];
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OrderHub.Cli.Output;
 using OrderHub.Emulator.Hosting;
 
 namespace OrderHub.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class EmulatorCommand
         {
             urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, seed, serverErrors, throttle, truncate, drop, latency,
         };
-        command.SetAction(async (parse, cancel) =>
+        command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var options = new EmulatorOptions
             {
@@ -63,8 +64,8 @@ internal static class EmulatorCommand
             {
             }
 
-            return 0;
-        });
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrderHub.Cli.Output;
 using OrderHub.Outposts;
+using OrderHub.SellingPartner;
 using Spectre.Console;
 
 namespace OrderHub.Cli.Commands;
@@ -22,18 +25,15 @@ internal static class OrderCommands
             var lookup = host.Lookup;
             var orderId = parse.GetRequiredValue(id);
             var name = parse.GetValue(source);
-            if (name is null)
-            {
-                CliContext.RequireConfiguredFor(lookup, orderId);
-            }
 
-            var candidates = name is { } named ? [lookup.GetSource(named)] : lookup.ResolveSources(orderId);
-            candidates[0].OrderIdFormat.Validate(orderId, candidates[0].Name);
+            // The lookup routes the id, and the source checks it, before a byte is sent.
             var call = name is null ? lookup.GetOrderAsync(orderId, OrderReadOptions.Default, cancel) : lookup.GetOrderAsync(name, orderId, cancel);
             if (await Task.WhenAny(call, Task.Delay(WaitingNoticeAfter, cancel)) != call)
             {
-                // Say what is being waited for, rather than sit silent until the call's budget runs out.
-                Console.Error.WriteLine($"waiting for {string.Join(" or ", candidates.Select(c => c.Name))} to answer for order {orderId} (the call gives up after 60 s; Ctrl+C stops it)...");
+                // Say what is being waited for, rather than sit silent until the call's budget runs out. The call is
+                // under way, so the id was routed: naming its sources again cannot fail.
+                var candidates = name is null ? lookup.ResolveSources(orderId) : [lookup.GetSource(name)];
+                Console.Error.WriteLine($"waiting for {string.Join(" or ", candidates.Select(c => c.Name))} to answer for order {orderId} ({DescribeBudget(host.Services, candidates)}Ctrl+C stops it)...");
             }
 
             var order = await call;
@@ -151,9 +151,11 @@ internal static class OrderCommands
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             var orderId = parse.GetRequiredValue(id);
-            KnownOrderIdFormats.OutpostsOrderId.Validate(orderId, parse.GetValue(source) ?? "outposts");
             await using var host = cli.Host(parse);
             var canceller = CliContext.RequireCapable<IOrderCanceller>(host.Lookup, parse.GetValue(source), "cancel orders");
+
+            // Refused before anyone is asked to confirm it.
+            canceller.OrderIdFormat.Validate(orderId, canceller.Name);
             if (!CliContext.Confirm($"Cancel order {orderId}?", parse.GetValue(yes)))
             {
                 return ExitCodes.Declined;
@@ -164,6 +166,27 @@ internal static class OrderCommands
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // How long the call may take: each source's own budget (CallTimeout), as configured.
+    private static string DescribeBudget(IServiceProvider services, IReadOnlyList<IOrderSource> sources)
+    {
+        var budgets = sources
+            .Select(s => (s.Name, Budget: s switch
+            {
+                SellingPartnerOrderSource => services.GetRequiredService<IOptionsMonitor<SellingPartnerOrderSourceOptions>>().Get(s.Name).CallTimeout,
+                OutpostsOrderSource => services.GetRequiredService<IOptionsMonitor<OutpostsOrderSourceOptions>>().Get(s.Name).CallTimeout,
+                _ => (TimeSpan?)null,
+            }))
+            .Where(b => b.Budget is not null)
+            .ToArray();
+        static string Seconds(TimeSpan? value) => string.Create(CultureInfo.InvariantCulture, $"{value!.Value.TotalSeconds:0.#} s");
+        return budgets.Select(b => b.Budget).Distinct().Count() switch
+        {
+            0 => string.Empty,
+            1 => $"the call gives up after {Seconds(budgets[0].Budget)}; ",
+            _ => $"the calls give up after {string.Join(", ", budgets.Select(b => $"{Seconds(b.Budget)} ({b.Name})"))}; ",
+        };
     }
 
     private static CreateOrderLine ParseItem(string text)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,64 +18,24 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext cli)
     {
-        var urls = new Option<string>("--urls") { Description = "Where to listen (loopback unless told otherwise).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var flags = new ApiFlags();
         var db = new Option<string?>("--db") { Description = "The store read first: " + OrderStoreSetting.Description };
-        var maxAge = new Option<int>("--max-age-seconds") { Description = "How old a stored order may be and still be served without an upstream read.", DefaultValueFactory = _ => 300 };
-        var budget = new Option<int>("--wait-budget-seconds") { Description = "How long a request may wait for an upstream rate-limit permit before the API answers 429.", DefaultValueFactory = _ => 10 };
-        var storeCache = new Option<int>("--store-cache-ms") { Description = "How long an order read from the store is answered again from memory; what a sync writes meanwhile shows this much later. 0 reads the store on every request.", DefaultValueFactory = _ => 1000 };
-        var noAuth = new Option<bool>("--no-auth") { Description = "Accept requests without an API key (logs a warning)." };
         var metricsOpen = new Option<bool>("--metrics-open") { Description = "Serve the Prometheus /metrics endpoint without an API key (for a scraper inside a trusted network)." };
-        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh).") { urls, db, maxAge, budget, storeCache, noAuth, metricsOpen };
+        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh) or OrderHub:Api:ApiKeys.") { db, metricsOpen };
+        flags.AddTo(command);
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            CliConfiguration.Apply(builder.Configuration, parse.GetValue(cli.ConfigOption));
-            // Metrics are always scraped from /metrics (Prometheus); traces and metrics also go over OTLP when configured.
-            // Incoming requests are traced only then: a span per request costs a quarter of the store-hit throughput.
-            CliConfiguration.AddServices(builder.Services, telemetry =>
-            {
-                telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
-                if (CliConfiguration.ExportsTelemetry)
-                {
-                    telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
-                }
-            });
-            // A line per request answered with an error (method, route template, status) and OrderHub's own events; the framework's only from warnings.
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-            builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-            // Requests Kestrel rejects before the pipeline (a NUL in the path, HTTP/9.9) are answered problem+json too.
-            builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems())).UseUrls(parse.GetRequiredValue(urls));
-            builder.Services.AddOrderStore(OrderStoreSetting.Resolve(parse.GetValue(db)));
-            var keys = builder.Configuration["ORDERHUB_API_KEYS"] ?? string.Empty;
-            builder.Services.AddOrderHubApi(options =>
-            {
-                options.Urls = parse.GetRequiredValue(urls);
-                options.AuthenticationDisabled = parse.GetValue(noAuth);
-                options.MaxStoreAge = TimeSpan.FromSeconds(parse.GetValue(maxAge));
-                options.UpstreamWaitBudget = TimeSpan.FromSeconds(parse.GetValue(budget));
-                options.StoreCacheDuration = TimeSpan.FromMilliseconds(parse.GetValue(storeCache));
-                foreach (var entry in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    // Permissions are suffixes in any order (key:pii:refresh); a key without one keeps reading as before.
-                    var key = entry;
-                    bool personal = false, refresh = false;
-                    while (true)
-                    {
-                        if (key.EndsWith(":pii", StringComparison.Ordinal)) { personal = true; key = key[..^4]; }
-                        else if (key.EndsWith(":refresh", StringComparison.Ordinal)) { refresh = true; key = key[..^8]; }
-                        else { break; }
-                    }
+            await using var app = Build(parse.GetValue(cli.ConfigOption), parse.GetValue(db), options => flags.ApplyTo(parse, options));
 
-                    options.ApiKeys.Add(new ApiKey(key, personal) { AllowRefresh = refresh });
-                }
-            });
-            await using var app = builder.Build();
-
-            // The store and the sources are checked before listening: an unusable database or setting ends here, named.
+            // The settings, the store and the sources are checked before listening: an unusable one ends here, named.
+            var api = app.Services.GetRequiredService<OrderApiOptions>();
             await app.Services.GetRequiredService<IOrderStore>().EnsureOpenAsync(cancel);
             _ = app.Services.GetRequiredService<OrderLookup>();
+            foreach (var url in api.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                app.Urls.Add(url);
+            }
+
             app.UseOrderApiConventions();
             if (!parse.GetValue(metricsOpen))
             {
@@ -98,4 +59,66 @@ internal static class ServeCommand
         }));
         return command;
     }
+
+    /// <summary>Composes the API from the CLI's settings and the library's registrations; nothing is opened yet.</summary>
+    /// <param name="configFile">The <c>--config</c> file.</param>
+    /// <param name="database">The <c>--db</c> option.</param>
+    /// <param name="configure">What the command line sets of the API's options, after configuration.</param>
+    internal static WebApplication Build(string? configFile, string? database, Action<OrderApiOptions> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        CliConfiguration.Apply(builder.Configuration, configFile);
+        // Metrics are always scraped from /metrics (Prometheus); traces and metrics also go over OTLP when configured.
+        // Incoming requests are traced only then: a span per request costs a quarter of the store-hit throughput.
+        CliConfiguration.AddServices(builder.Services, telemetry =>
+        {
+            telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            if (CliConfiguration.ExportsTelemetry)
+            {
+                telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
+            }
+        });
+        // A line per request answered with an error (method, route template, status) and OrderHub's own events; the framework's only from warnings.
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // Requests Kestrel rejects before the pipeline (a NUL in the path, HTTP/9.9) are answered problem+json too.
+        builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems()));
+        builder.Services.AddOrderStore(OrderStoreSetting.Resolve(database, builder.Configuration));
+        builder.Services.AddOrderHubApi(configure);
+        return builder.Build();
+    }
+
+    /// <summary>The flags that set the lookup API's options; each one left out leaves its setting to configuration (<c>OrderHub:Api</c>) or the options' default.</summary>
+    internal sealed class ApiFlags
+    {
+        // The options' own defaults, said in the help.
+        private static readonly OrderApiOptions Defaults = new();
+
+        private readonly Option<string?> _urls = new("--urls") { Description = $"Where to listen (default {Defaults.Urls}: loopback unless told otherwise; OrderHub:Api:Urls)." };
+        private readonly Option<int?> _maxAge = new("--max-age-seconds") { Description = Invariant($"How old a stored order may be and still be served without an upstream read (default {Defaults.MaxStoreAge.TotalSeconds}; OrderHub:Api:MaxStoreAge).") };
+        private readonly Option<int?> _budget = new("--wait-budget-seconds") { Description = Invariant($"How long a request may wait for an upstream rate-limit permit before the API answers 429 (default {Defaults.UpstreamWaitBudget.TotalSeconds}; OrderHub:Api:UpstreamWaitBudget).") };
+        private readonly Option<int?> _storeCache = new("--store-cache-ms") { Description = Invariant($"How long an order read from the store is answered again from memory; what a sync writes meanwhile shows this much later. 0 reads the store on every request (default {Defaults.StoreCacheDuration.TotalMilliseconds}; OrderHub:Api:StoreCacheDuration).") };
+        private readonly Option<bool> _noAuth = new("--no-auth") { Description = "Accept requests without an API key (logs a warning; OrderHub:Api:AuthenticationDisabled)." };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _urls, _maxAge, _budget, _storeCache, _noAuth })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public void ApplyTo(ParseResult parse, OrderApiOptions options)
+        {
+            options.Urls = parse.GetValue(_urls) ?? options.Urls;
+            options.AuthenticationDisabled |= parse.GetValue(_noAuth);
+            options.MaxStoreAge = parse.GetValue(_maxAge) is { } age ? TimeSpan.FromSeconds(age) : options.MaxStoreAge;
+            options.UpstreamWaitBudget = parse.GetValue(_budget) is { } wait ? TimeSpan.FromSeconds(wait) : options.UpstreamWaitBudget;
+            options.StoreCacheDuration = parse.GetValue(_storeCache) is { } cache ? TimeSpan.FromMilliseconds(cache) : options.StoreCacheDuration;
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -32,6 +32,17 @@ internal static class CliConfiguration
         ("ORDERHUB_REDIS_PASSWORD", "OrderHub:RateLimits:RedisPassword", "the Redis password, apart from ORDERHUB_REDIS (any character, commas included; never shown)"),
         ("ORDERHUB_RATE_LIMITS", "OrderHub:RateLimits:Store", "machine (default: every process of this user shares them), redis or process"),
         ("ORDERHUB_RATE_LIMITS_FILE", "OrderHub:RateLimits:File", "the machine-wide rate-limit file (default: OrderHub/rate-limits.db in the user's local data folder)"),
+        ("ORDERHUB_DB", OrderStoreSetting.Setting, "the database of sync and serve: a SQLite file (default orderhub.db), or a PostgreSQL connection string or postgresql:// URI"),
+    ];
+
+    /// <summary>The shortcut for the lookup API's keys: <c>key1,key2:pii,key3:refresh</c>, as <c>OrderHub:Api:ApiKeys</c>.</summary>
+    public const string ApiKeysShortcut = "ORDERHUB_API_KEYS";
+
+    /// <summary>What the lookup tells a user who gives an id of a marketplace with no configured source: the shortcuts to set.</summary>
+    public static IReadOnlyList<OrderSourceConfigurationHint> ConfigurationHints { get; } =
+    [
+        new("Amazon Selling Partner", KnownOrderIdFormats.AmazonOrderId, "set ORDERHUB_LWA_CLIENT_ID, ORDERHUB_LWA_CLIENT_SECRET and ORDERHUB_LWA_REFRESH_TOKEN, or describe sources under OrderHub:Sources:<name> in a --config file"),
+        new("AWS Outposts", KnownOrderIdFormats.OutpostsOrderId, "set AWS_REGION (and credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), or describe sources under OrderHub:Sources:<name> in a --config file"),
     ];
 
     /// <summary>Adds the CLI's settings to a configuration, lowest first.</summary>
@@ -84,6 +95,11 @@ internal static class CliConfiguration
             logging.SetMinimumLevel(LogLevel.Warning);
         });
         services.AddOrderHub().AddRedisRateLimits().AddSellingPartnerSources().AddAwsOutpostsSources();
+        foreach (var hint in ConfigurationHints)
+        {
+            services.AddSingleton(hint);
+        }
+
         AddTelemetry(services, telemetry);
     }
 
@@ -131,6 +147,28 @@ internal static class CliConfiguration
             if (configuration[variable] is { Length: > 0 } value && !values.ContainsKey(setting))
             {
                 values[setting] = value;
+            }
+        }
+
+        if (configuration[ApiKeysShortcut] is { Length: > 0 } keys)
+        {
+            var index = 0;
+            foreach (var entry in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                // Permissions are suffixes in any order (key:pii:refresh); a key without one keeps reading as before.
+                var key = entry;
+                bool personal = false, refresh = false;
+                while (true)
+                {
+                    if (key.EndsWith(":pii", StringComparison.Ordinal)) { personal = true; key = key[..^4]; }
+                    else if (key.EndsWith(":refresh", StringComparison.Ordinal)) { refresh = true; key = key[..^8]; }
+                    else { break; }
+                }
+
+                var at = $"{OrderHub.Api.OrderApiOptions.SectionName}:ApiKeys:{index++}:";
+                values[at + nameof(OrderHub.Api.ApiKey.Key)] = key;
+                values[at + nameof(OrderHub.Api.ApiKey.AllowPersonalData)] = personal ? "true" : "false";
+                values[at + nameof(OrderHub.Api.ApiKey.AllowRefresh)] = refresh ? "true" : "false";
             }
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,12 +16,23 @@ internal sealed class CliHost : IAsyncDisposable
 
     public OrderLookup Lookup => _host.Services.GetRequiredService<OrderLookup>();
 
+    /// <summary>Gets the settings the command's services were built from.</summary>
+    public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
+
     /// <summary>Builds the host; nothing is validated or opened until a service is asked for.</summary>
     /// <param name="configFile">The <c>--config</c> file.</param>
     /// <param name="settings">Settings that win over everything.</param>
     /// <param name="services">More registrations (a store, the sync).</param>
     /// <param name="verbose">Whether to log from Information up (<c>--verbose</c>) rather than warnings only.</param>
-    public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? services = null, bool verbose = false)
+    public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? services = null, bool verbose = false) =>
+        Build(configFile, settings, services is null ? null : (collection, _) => services(collection), verbose);
+
+    /// <summary>Builds the host, with registrations that depend on the settings (the store <c>ORDERHUB_DB</c> names).</summary>
+    /// <param name="configFile">The <c>--config</c> file.</param>
+    /// <param name="settings">Settings that win over everything.</param>
+    /// <param name="services">More registrations, given the settings.</param>
+    /// <param name="verbose">Whether to log from Information up (<c>--verbose</c>) rather than warnings only.</param>
+    public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings, Action<IServiceCollection, IConfiguration>? services, bool verbose = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         CliConfiguration.Apply(builder.Configuration, configFile, settings);
@@ -31,7 +43,7 @@ internal sealed class CliHost : IAsyncDisposable
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         }
 
-        services?.Invoke(builder.Services);
+        services?.Invoke(builder.Services, builder.Configuration);
         var host = builder.Build();
 
         // A command does not start the host: the telemetry pipelines are built here so that they see the command's

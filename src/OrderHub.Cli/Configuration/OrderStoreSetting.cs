@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHub.Storage.PostgreSql;
 
@@ -11,8 +12,12 @@ internal static class OrderStoreSetting
 {
     public const string Description = "The database: a SQLite file, or a PostgreSQL connection string or postgresql:// URI shared by several workers (default: ORDERHUB_DB, else orderhub.db).";
 
-    /// <summary>Gets the setting: the option, else <c>ORDERHUB_DB</c>, else <c>orderhub.db</c>.</summary>
-    public static string Resolve(string? option) => option ?? Environment.GetEnvironmentVariable("ORDERHUB_DB") ?? "orderhub.db";
+    /// <summary>The setting <c>ORDERHUB_DB</c> stands for.</summary>
+    public const string Setting = "OrderHub:Store:Database";
+
+    /// <summary>Gets the setting: the option, else <c>OrderHub:Store:Database</c> (<c>ORDERHUB_DB</c>), else <c>orderhub.db</c>.</summary>
+    public static string Resolve(string? option, IConfiguration configuration) =>
+        option ?? (configuration[Setting] is { Length: > 0 } configured ? configured : "orderhub.db");
 
     /// <summary>Gets what to call the database in output: the file, or the server and database, never a password.</summary>
     public static string Display(string setting)

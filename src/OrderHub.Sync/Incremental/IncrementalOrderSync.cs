@@ -45,6 +45,59 @@ public sealed partial class IncrementalOrderSync
     }
 
     /// <summary>
+    /// Checks a request as a run or a follower does before it reads anything, without the cursor store (nothing is opened
+    /// or created): the source exists and can be followed, takes the marketplaces and filters given, would serve the
+    /// start given (<see cref="IncrementalSyncRequest.Since"/>, whether or not a cursor is stored), and polls no faster
+    /// than its page quota allows (<see cref="IncrementalSyncRequest.PollInterval"/>, when given). Only what needs the
+    /// cursor is left to the run: a first run without a start is refused when it finds no cursor.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <exception cref="InvalidOrderRequestException">The request would be refused; the message says what is allowed.</exception>
+    public void Validate(IncrementalSyncRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(_lookup.GetSource(request.Source), request);
+    }
+
+    private void Validate(IOrderSource source, IncrementalSyncRequest request)
+    {
+        switch (source)
+        {
+            case IOrderChangeFeed feed:
+                // The query of the first page, as the upstream would check it; later windows start later, never earlier.
+                var now = _timeProvider.GetUtcNow();
+                OrderChangeQueryRules.Validate(
+                    new OrderChangeQuery
+                    {
+                        After = request.Since ?? now - feed.ChangeFeedRules.SettleDelay,
+                        MarketplaceIds = request.MarketplaceIds,
+                        FulfillmentStatuses = request.FulfillmentStatuses,
+                        FulfilledBy = request.FulfilledBy,
+                        PageSize = request.PageSize,
+                    },
+                    feed.ChangeFeedRules,
+                    now,
+                    feed.Name);
+                break;
+            case IOrderEnumerator when request.MarketplaceIds.Count > 0 || request.FulfillmentStatuses.Count > 0 || request.FulfilledBy.Count > 0:
+                throw new InvalidOrderRequestException(
+                    $"The source '{source.Name}' lists all its orders: it has no marketplaces or fulfillment filters. Leave out --marketplace and the filters.",
+                    new OrderErrorContext(source.Name));
+            case IOrderEnumerator:
+                break;
+            default:
+                throw new InvalidOrderRequestException(
+                    $"The source '{source.Name}' can neither list changed orders nor list its orders, so it cannot be followed; sync it by ids instead.",
+                    new OrderErrorContext(source.Name));
+        }
+
+        if (request.PollInterval is not null)
+        {
+            _ = PollInterval(source, request);
+        }
+    }
+
+    /// <summary>
     /// Reads one window: from the cursor (or <see cref="IncrementalSyncRequest.Since"/> on the first run) to the
     /// settled present, or finishes the window an earlier run left unfinished.
     /// </summary>
@@ -59,6 +112,7 @@ public sealed partial class IncrementalOrderSync
         ArgumentNullException.ThrowIfNull(request);
         var cursors = _cursors;
         var source = _lookup.GetSource(request.Source);
+        Validate(source, request);
 
         // One reader per cursor: a second one (another process, another machine on a shared database) would read the
         // same pages and spend the same quota.
@@ -100,14 +154,10 @@ public sealed partial class IncrementalOrderSync
             await cursors.DeleteCursorAsync(source.Name, request.Scope, cancellationToken).ConfigureAwait(false);
         }
 
-        return source switch
-        {
-            IOrderChangeFeed feed => await ReadFeedAsync(feed, cursors, request, progress, cancellationToken).ConfigureAwait(false),
-            IOrderEnumerator enumerator => await ReadListingAsync(enumerator, cursors, request, progress, cancellationToken).ConfigureAwait(false),
-            _ => throw new InvalidOrderRequestException(
-                $"The source '{source.Name}' can neither list changed orders nor list its orders, so it cannot be followed; sync it by ids instead.",
-                new OrderErrorContext(source.Name)),
-        };
+        // Validate let through only a source that is one or the other.
+        return source is IOrderChangeFeed feed
+            ? await ReadFeedAsync(feed, cursors, request, progress, cancellationToken).ConfigureAwait(false)
+            : await ReadListingAsync((IOrderEnumerator)source, cursors, request, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -126,6 +176,7 @@ public sealed partial class IncrementalOrderSync
     {
         ArgumentNullException.ThrowIfNull(request);
         var source = _lookup.GetSource(request.Source);
+        Validate(source, request);
         var interval = PollInterval(source, request);
         var cursors = _cursors;
         IncrementalSyncProgress? totals = null;
@@ -259,22 +310,31 @@ public sealed partial class IncrementalOrderSync
 
     private async Task<IncrementalSyncProgress> ReadFeedAsync(IOrderChangeFeed feed, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
     {
+        var cursor = await cursors.GetCursorAsync(feed.Name, request.Scope, cancellationToken).ConfigureAwait(false);
+        var window = PlanWindow(feed, cursor, request);
+        if (window.Start >= window.End)
+        {
+            // Nothing has settled since the last window: not even a request is spent.
+            return window.Result;
+        }
+
+        LogWindow(_logger, feed.Name, window.Scope, window.Start, window.End, window.Token is null ? "first page" : "saved page token");
+        return await ReadWindowAsync(window, cursors, request, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Where this run reads: the window an earlier run left unfinished, with the same bounds (its page token belongs to
+    // that query), or from the cursor (less the overlap), or the first run's start, to the settled present.
+    private FeedWindow PlanWindow(IOrderChangeFeed feed, SyncCursor? cursor, IncrementalSyncRequest request)
+    {
         var scope = request.Scope;
         var rules = feed.ChangeFeedRules;
-        var cursor = await cursors.GetCursorAsync(feed.Name, scope, cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
         var result = new IncrementalSyncProgress { Source = feed.Name, Scope = scope, Cursor = cursor };
-        DateTimeOffset start;
-        DateTimeOffset end;
-        string? token = null;
-        var pagesBefore = 0;
         if (cursor is { InProgress: true })
         {
-            // An unfinished window is finished first, with the same bounds: its page token belongs to that query.
-            start = cursor.WindowStart!.Value;
-            end = cursor.WindowEnd!.Value;
-            token = cursor.PageToken;
-            pagesBefore = cursor.PagesRead;
+            var start = cursor.WindowStart!.Value;
+            var end = cursor.WindowEnd!.Value;
+            var token = cursor.PageToken;
             if (token is not null && cursor.PageTokenIssuedAt is { } issued && now - issued >= rules.PageTokenLifetime)
             {
                 LogTokenExpired(_logger, feed.Name, scope, "its age");
@@ -282,97 +342,45 @@ public sealed partial class IncrementalOrderSync
                 result = result with { WindowRestarts = 1 };
             }
 
-            result = result with { Resumed = true };
-            LogResumed(_logger, feed.Name, scope, start, end, pagesBefore);
+            LogResumed(_logger, feed.Name, scope, start, end, cursor.PagesRead);
+            return new FeedWindow(feed, scope, cursor, start, end, token, result with { Resumed = true, WindowStart = start, WindowEnd = end });
         }
-        else
+
+        if (cursor is not null && request.Since is { } ignored && !request.Reset)
         {
-            if (cursor is not null && request.Since is { } ignored && !request.Reset)
-            {
-                LogSinceIgnored(_logger, feed.Name, scope, ignored);
-            }
-
-            start = NextStart(cursor) is { } mark
-                ? mark - request.Overlap
-                : request.Since ?? throw new InvalidOrderRequestException(
-                    $"No cursor is stored for {feed.Name} ({scope}): the first run needs a start (--since, for example --since 2026-11-01T00:00:00Z). Later runs start from the cursor.",
-                    new OrderErrorContext(feed.Name)) { ParameterName = nameof(IncrementalSyncRequest.Since) };
-            end = now - rules.SettleDelay;
-            if (cursor is null)
-            {
-                // A first start the upstream would refuse (not yet settled) is an error; a cursor that has caught up is not.
-                OrderChangeQueryRules.Validate(new OrderChangeQuery { After = start, MarketplaceIds = request.MarketplaceIds }, rules, now, feed.Name);
-            }
-
-            if (start >= end)
-            {
-                // Nothing has settled since the last window: not even a request is spent.
-                return result with { WindowStart = start, WindowEnd = end };
-            }
+            LogSinceIgnored(_logger, feed.Name, scope, ignored);
         }
 
-        result = result with { WindowStart = start, WindowEnd = end };
+        // A first start the upstream would refuse (not yet settled) was refused by Validate; a cursor that has caught up
+        // gives an empty window.
+        var next = NextStart(cursor) is { } mark
+            ? mark - request.Overlap
+            : request.Since ?? throw new InvalidOrderRequestException(
+                $"No cursor is stored for {feed.Name} ({scope}): the first run needs a start (--since, for example --since 2026-11-01T00:00:00Z). Later runs start from the cursor.",
+                new OrderErrorContext(feed.Name)) { ParameterName = nameof(IncrementalSyncRequest.Since) };
+        var settled = now - rules.SettleDelay;
+        return new FeedWindow(feed, scope, cursor, next, settled, null, result with { WindowStart = next, WindowEnd = settled });
+    }
+
+    // The page loop: reads the window's pages from its token, storing each with the cursor after it; a page token the
+    // upstream says has expired starts the window again (up to MaxWindowRestarts), never the whole history.
+    private async Task<IncrementalSyncProgress> ReadWindowAsync(FeedWindow window, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    {
         var baseQuery = new OrderChangeQuery
         {
-            After = start,
-            Before = end,
+            After = window.Start,
+            Before = window.End,
             MarketplaceIds = request.MarketplaceIds,
             FulfillmentStatuses = request.FulfillmentStatuses,
             FulfilledBy = request.FulfilledBy,
             PageSize = request.PageSize,
             IncludePersonalData = request.IncludePersonalData,
         };
-        var highWater = cursor?.HighWaterMark;
-        var completedThrough = cursor?.CompletedThrough;
-        LogWindow(_logger, feed.Name, scope, start, end, token is null ? "first page" : "saved page token");
-
-        async Task<IncrementalSyncProgress> StorePageAsync(OrderChangePage page)
-        {
-            foreach (var order in page.Orders)
-            {
-                // An order that changed while the window was read arrives with an update time past the window's end:
-                // the mark stops at the end, or the next window would start past orders updated in between, unread.
-                if (order.LastUpdatedAt is { } updated && (highWater is null || updated > highWater))
-                {
-                    highWater = updated < end ? updated : end;
-                }
-            }
-
-            var pagesRead = pagesBefore + result.Pages + 1;
-            var stamp = _timeProvider.GetUtcNow();
-            var after = page.NextPageToken is null
-                ? new SyncCursor { HighWaterMark = highWater, CompletedThrough = end, UpdatedAt = stamp }
-                : new SyncCursor
-                {
-                    HighWaterMark = highWater,
-                    CompletedThrough = completedThrough,
-                    WindowStart = start,
-                    WindowEnd = end,
-                    PageToken = page.NextPageToken,
-                    PageTokenIssuedAt = stamp,
-                    PagesRead = pagesRead,
-                    UpdatedAt = stamp,
-                };
-
-            // Stored whatever happens to the caller's token: a page read is never read again for nothing.
-            var outcomes = await cursors.CommitPageAsync(feed.Name, scope, page.Orders, after, CancellationToken.None).ConfigureAwait(false);
-            foreach (var outcome in outcomes)
-            {
-                SyncTelemetry.Record(feed.Name, outcome);
-            }
-
-            var counted = Count(result, outcomes) with { Pages = result.Pages + 1, Cursor = after };
-            token = page.NextPageToken;
-            LogPage(_logger, feed.Name, pagesRead, page.Orders.Count, page.RequestId);
-            progress?.Report(counted);
-            return counted;
-        }
-
         while (true)
         {
             try
             {
-                var pages = feed.ReadChangesAsync(baseQuery with { PageToken = token }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                var pages = window.Feed.ReadChangesAsync(baseQuery with { PageToken = window.Token }, cancellationToken).GetAsyncEnumerator(cancellationToken);
                 Task<bool>? reading = null;
                 try
                 {
@@ -382,7 +390,7 @@ public sealed partial class IncrementalOrderSync
                     {
                         var page = pages.Current;
                         reading = page.NextPageToken is null ? null : pages.MoveNextAsync().AsTask();
-                        result = await StorePageAsync(page).ConfigureAwait(false);
+                        await CommitPageAsync(window, cursors, page, progress).ConfigureAwait(false);
                         if (reading is null)
                         {
                             break;
@@ -395,44 +403,45 @@ public sealed partial class IncrementalOrderSync
                     await pages.DisposeAsync().ConfigureAwait(false);
                 }
 
-                return result with { WindowsCompleted = result.WindowsCompleted + 1 };
+                return window.Result with { WindowsCompleted = window.Result.WindowsCompleted + 1 };
             }
-            catch (OrderSourceProtocolException) when (result.Pages == 0 && !(cursor is { InProgress: true } && cursor.WindowStart == start && cursor.WindowEnd == end))
+            catch (OrderSourceProtocolException) when (window.Result.Pages == 0 && !window.IsTheFoundWindow)
             {
                 // A window whose first page cannot be read is kept with its bounds, like one stopped after a page: the
                 // next poll asks for the same page, so a page that stays unreadable is recognized as the same one.
-                await cursors.SaveCursorAsync(feed.Name, scope, new SyncCursor
-                {
-                    HighWaterMark = highWater,
-                    CompletedThrough = completedThrough,
-                    WindowStart = start,
-                    WindowEnd = end,
-                    PageToken = token,
-                    PageTokenIssuedAt = token is null ? null : cursor?.PageTokenIssuedAt,
-                    PagesRead = pagesBefore,
-                    UpdatedAt = _timeProvider.GetUtcNow(),
-                }, CancellationToken.None).ConfigureAwait(false);
+                await cursors.SaveCursorAsync(window.Feed.Name, window.Scope, window.Unread(_timeProvider.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
-            catch (OrderPageTokenExpiredException) when (token is not null && result.WindowRestarts < MaxWindowRestarts)
+            catch (OrderPageTokenExpiredException) when (window.Token is not null && window.Result.WindowRestarts < MaxWindowRestarts)
             {
                 // The window is read again from its start, not the whole history; what is stored stays (unchanged on re-read).
-                LogTokenExpired(_logger, feed.Name, scope, "the upstream");
-                token = null;
-                result = result with { WindowRestarts = result.WindowRestarts + 1 };
+                LogTokenExpired(_logger, window.Feed.Name, window.Scope, "the upstream");
+                window.Token = null;
+                window.Result = window.Result with { WindowRestarts = window.Result.WindowRestarts + 1 };
             }
         }
     }
 
-    private async Task<IncrementalSyncProgress> ReadListingAsync(IOrderEnumerator enumerator, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    // The cursor commit: a page's orders and the cursor after it, in one transaction of the store.
+    private async Task CommitPageAsync(FeedWindow window, ISyncCursorStore cursors, OrderChangePage page, IProgress<IncrementalSyncProgress>? progress)
     {
-        if (request.MarketplaceIds.Count > 0 || request.FulfillmentStatuses.Count > 0 || request.FulfilledBy.Count > 0)
+        var after = window.After(page, _timeProvider.GetUtcNow());
+
+        // Stored whatever happens to the caller's token: a page read is never read again for nothing.
+        var outcomes = await cursors.CommitPageAsync(window.Feed.Name, window.Scope, page.Orders, after, CancellationToken.None).ConfigureAwait(false);
+        foreach (var outcome in outcomes)
         {
-            throw new InvalidOrderRequestException(
-                $"The source '{enumerator.Name}' lists all its orders: it has no marketplaces or fulfillment filters. Leave out --marketplace and the filters.",
-                new OrderErrorContext(enumerator.Name));
+            SyncTelemetry.Record(window.Feed.Name, outcome);
         }
 
+        window.Result = Count(window.Result, outcomes) with { Pages = window.Result.Pages + 1, Cursor = after };
+        window.Token = page.NextPageToken;
+        LogPage(_logger, window.Feed.Name, window.PagesRead, page.Orders.Count, page.RequestId);
+        progress?.Report(window.Result);
+    }
+
+    private async Task<IncrementalSyncProgress> ReadListingAsync(IOrderEnumerator enumerator, ISyncCursorStore cursors, IncrementalSyncRequest request, IProgress<IncrementalSyncProgress>? progress, CancellationToken cancellationToken)
+    {
         var scope = request.Scope;
         var runId = $"follow|{enumerator.Name}|{scope}";
         var cursor = await cursors.GetCursorAsync(enumerator.Name, scope, cancellationToken).ConfigureAwait(false);
@@ -506,6 +515,76 @@ public sealed partial class IncrementalOrderSync
         SkippedWindows = [.. before.SkippedWindows, .. now.SkippedWindows],
         Resumed = before.Resumed || now.Resumed,
     };
+
+    /// <summary>
+    /// One window of a change feed being read: its bounds, the token of its next page, the cursor as this run found it,
+    /// and what the run has stored so far; the cursor to write after each page is worked out here.
+    /// </summary>
+    private sealed class FeedWindow(IOrderChangeFeed feed, string scope, SyncCursor? found, DateTimeOffset start, DateTimeOffset end, string? token, IncrementalSyncProgress result)
+    {
+        private readonly int _pagesBefore = found is { InProgress: true } ? found.PagesRead : 0;
+        private readonly DateTimeOffset? _completedThrough = found?.CompletedThrough;
+        private DateTimeOffset? _highWater = found?.HighWaterMark;
+
+        public IOrderChangeFeed Feed { get; } = feed;
+
+        public string Scope { get; } = scope;
+
+        public DateTimeOffset Start { get; } = start;
+
+        public DateTimeOffset End { get; } = end;
+
+        public string? Token { get; set; } = token;
+
+        public IncrementalSyncProgress Result { get; set; } = result;
+
+        /// <summary>Gets the pages of the window stored, by this run and the runs before it.</summary>
+        public int PagesRead => _pagesBefore + Result.Pages;
+
+        /// <summary>Gets a value indicating whether the window is the unfinished one the run found (already saved with these bounds).</summary>
+        public bool IsTheFoundWindow => found is { InProgress: true } && found.WindowStart == Start && found.WindowEnd == End;
+
+        /// <summary>The cursor after a page: the window finished, or the window with the token of its next page.</summary>
+        public SyncCursor After(OrderChangePage page, DateTimeOffset stamp)
+        {
+            foreach (var order in page.Orders)
+            {
+                // An order that changed while the window was read arrives with an update time past the window's end:
+                // the mark stops at the end, or the next window would start past orders updated in between, unread.
+                if (order.LastUpdatedAt is { } updated && (_highWater is null || updated > _highWater))
+                {
+                    _highWater = updated < End ? updated : End;
+                }
+            }
+
+            return page.NextPageToken is null
+                ? new SyncCursor { HighWaterMark = _highWater, CompletedThrough = End, UpdatedAt = stamp }
+                : new SyncCursor
+                {
+                    HighWaterMark = _highWater,
+                    CompletedThrough = _completedThrough,
+                    WindowStart = Start,
+                    WindowEnd = End,
+                    PageToken = page.NextPageToken,
+                    PageTokenIssuedAt = stamp,
+                    PagesRead = PagesRead + 1,
+                    UpdatedAt = stamp,
+                };
+        }
+
+        /// <summary>The cursor of a window whose first page could not be read: its bounds, and the page to ask for again.</summary>
+        public SyncCursor Unread(DateTimeOffset stamp) => new()
+        {
+            HighWaterMark = _highWater,
+            CompletedThrough = _completedThrough,
+            WindowStart = Start,
+            WindowEnd = End,
+            PageToken = Token,
+            PageTokenIssuedAt = Token is null ? null : found?.PageTokenIssuedAt,
+            PagesRead = _pagesBefore,
+            UpdatedAt = stamp,
+        };
+    }
 
     /// <summary>Which page of which window failed to read, and in how many polls in a row.</summary>
     private sealed record UnreadablePage(DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd, int Page, string? PageToken, int Polls)

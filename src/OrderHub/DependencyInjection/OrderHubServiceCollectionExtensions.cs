@@ -23,7 +23,7 @@ public static class OrderHubServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new OrderLookup(sp.GetServices<IOrderSource>().Concat(sp.GetServices<IOrderSourceSet>().SelectMany(set => set.Sources))));
+        services.TryAddSingleton(sp => new OrderLookup(sp.GetServices<IOrderSource>().Concat(sp.GetServices<IOrderSourceSet>().SelectMany(set => set.Sources)), sp.GetServices<OrderSourceConfigurationHint>()));
         return new OrderHubBuilder(services);
     }
 }

@@ -7,13 +7,29 @@ namespace OrderHub;
 public sealed class OrderLookup
 {
     private readonly Dictionary<string, IOrderSource> _byName;
+    private readonly IReadOnlyList<(string Marketplace, OrderIdFormat Format, string HowToConfigure)> _known;
 
     /// <summary>Initializes a new instance of the <see cref="OrderLookup"/> class.</summary>
     /// <param name="sources">The sources; their names must be unique (ignoring case).</param>
     public OrderLookup(IEnumerable<IOrderSource> sources)
+        : this(sources, [])
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="OrderLookup"/> class that says how to configure a missing source in the application's words.</summary>
+    /// <param name="sources">The sources; their names must be unique (ignoring case).</param>
+    /// <param name="configurationHints">How to configure a source of each marketplace; a hint for a known format replaces the library's own.</param>
+    public OrderLookup(IEnumerable<IOrderSource> sources, IEnumerable<OrderSourceConfigurationHint> configurationHints)
     {
         ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(configurationHints);
         Sources = [.. sources];
+        OrderSourceConfigurationHint[] hints = [.. configurationHints];
+        _known =
+        [
+            .. hints.Select(h => (h.Marketplace, h.Format, h.HowToConfigure)),
+            .. KnownOrderIdFormats.All.Where(k => !hints.Any(h => h.Format.Pattern == k.Format.Pattern)),
+        ];
         _byName = new Dictionary<string, IOrderSource>(StringComparer.OrdinalIgnoreCase);
         foreach (var source in Sources)
         {
@@ -84,7 +100,7 @@ public sealed class OrderLookup
             return candidates;
         }
 
-        var unconfigured = KnownOrderIdFormats.All
+        var unconfigured = _known
             .Where(k => !Sources.Any(s => s.OrderIdFormat.Pattern == k.Format.Pattern))
             .ToArray();
         var hint = unconfigured.FirstOrDefault(k => k.Format.IsMatch(orderId)) is { Marketplace: not null } match

@@ -87,6 +87,30 @@ public sealed class OrderLookupTests
         error.Message.ShouldContain("AddAwsOutposts");
     }
 
+    [Fact]
+    public async Task GetOrderAsync_IdOfAMarketplaceWithNoSourceConfigured_SaysWhatTheApplicationsHintSays()
+    {
+        var hint = new OrderSourceConfigurationHint("AWS Outposts", KnownOrderIdFormats.OutpostsOrderId, "set AWS_REGION");
+        var lookup = new OrderLookup([_sp], [hint]);
+
+        var error = await Should.ThrowAsync<InvalidOrderRequestException>(() => lookup.GetOrderAsync("oo-0123456789abcdef0"));
+
+        error.Message.ShouldContain("AWS Outposts order id, and no AWS Outposts source is configured: set AWS_REGION.");
+        error.Message.ShouldNotContain("AddAwsOutposts", Case.Sensitive, "the application's words replace the library's");
+        error.ParameterName.ShouldBe("orderId");
+    }
+
+    [Fact]
+    public void ResolveSources_IdOfAMarketplaceOnlyAHintKnows_SaysWhatToConfigure()
+    {
+        var shop = new OrderIdFormat("'SHOP-' and 6 digits", "SHOP-123456", new System.Text.RegularExpressions.Regex("^SHOP-[0-9]{6}$"));
+        var lookup = new OrderLookup([_sp, _outposts], [new OrderSourceConfigurationHint("Example Shop", shop, "add a shop source")]);
+
+        var error = Should.Throw<InvalidOrderRequestException>(() => lookup.ResolveSources("SHOP-000001"));
+
+        error.Message.ShouldContain("It is an Example Shop order id, and no Example Shop source is configured: add a shop source.");
+    }
+
     private sealed class FailingSource(string name) : IOrderSource
     {
         public string Name => name;

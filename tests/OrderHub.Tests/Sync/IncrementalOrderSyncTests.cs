@@ -251,6 +251,46 @@ public sealed class IncrementalOrderSyncTests
         _store.OrderCount.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("unsettled")]
+    [InlineData("marketplaces")]
+    [InlineData("status")]
+    [InlineData("page size")]
+    [InlineData("poll interval")]
+    public void Validate_RefusesWhatTheRunWouldRefuse_WithoutTouchingTheCursorStore(string what)
+    {
+        var request = Request(Now.AddDays(-7));
+        request = what switch
+        {
+            "unsettled" => request with { Since = Now.AddMinutes(-1) },
+            "marketplaces" => request with { MarketplaceIds = [.. Enumerable.Range(0, 51).Select(i => $"MARKET{i}")] },
+            "status" => request with { FulfillmentStatuses = ["LOST"] },
+            "page size" => request with { PageSize = 0 },
+            _ => request with { PollInterval = TimeSpan.FromSeconds(1) },
+        };
+        var lookup = new OrderLookup([_feed]);
+        var untouchable = new UntouchableCursorStore();
+        var sync = new IncrementalOrderSync(lookup, untouchable, new OrderSync(lookup, _store, _watch), _watch);
+
+        Should.Throw<InvalidOrderRequestException>(() => sync.Validate(request));
+        sync.Validate(Request(Now.AddDays(-7))); // and lets a good one through
+
+        untouchable.Calls.ShouldBe(0);
+        _feed.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Validate_SourceThatCanNeitherListChangesNorOrders_IsRefused()
+    {
+        var plain = new Sources.InMemoryOrderSource("plain", Sources.InMemoryOrderSource.ThreeSevenSeven);
+        var lookup = new OrderLookup([plain]);
+        var sync = new IncrementalOrderSync(lookup, _store, new OrderSync(lookup, _store, _watch), _watch);
+
+        Should.Throw<InvalidOrderRequestException>(() => sync.Validate(new IncrementalSyncRequest { Source = "plain", Since = Now.AddDays(-1) }))
+            .Message.ShouldContain("cannot be followed");
+        Should.Throw<InvalidOrderRequestException>(() => sync.Validate(new IncrementalSyncRequest { Source = "other" })).ParameterName.ShouldBe("source");
+    }
+
     [Fact]
     public async Task Follow_ReadsAWindow_WaitsThePollInterval_ReadsTheNext_AndStopsWhenCancelled()
     {
@@ -428,6 +468,28 @@ public sealed class IncrementalOrderSyncTests
             {
                 report(value);
             }
+        }
+    }
+
+    /// <summary>A cursor store that counts every call: validation must make none.</summary>
+    private sealed class UntouchableCursorStore : ISyncCursorStore
+    {
+        public int Calls { get; private set; }
+
+        public Task<SyncCursor?> GetCursorAsync(string source, string scope, CancellationToken cancellationToken = default) => Touch<SyncCursor?>(null);
+
+        public Task SaveCursorAsync(string source, string scope, SyncCursor cursor, CancellationToken cancellationToken = default) => Touch(0);
+
+        public Task<IReadOnlyList<StoreOutcome>> CommitPageAsync(string source, string scope, IReadOnlyList<Order> orders, SyncCursor cursor, CancellationToken cancellationToken = default) => Touch<IReadOnlyList<StoreOutcome>>([]);
+
+        public Task<bool> DeleteCursorAsync(string source, string scope, CancellationToken cancellationToken = default) => Touch(false);
+
+        public Task<IAsyncDisposable?> TryHoldCursorAsync(string source, string scope, CancellationToken cancellationToken = default) => Touch<IAsyncDisposable?>(null);
+
+        private Task<T> Touch<T>(T value)
+        {
+            Calls++;
+            return Task.FromResult(value);
         }
     }
 }

@@ -7,13 +7,13 @@ using OrderHub.Cli.Output;
 using OrderHub.Providers;
 using OrderHub.Sync;
 
-namespace OrderHub.Cli.Commands;
+namespace OrderHub.Cli.Commands.Sync;
 
 /// <summary>
 /// <c>sync --source NAME</c> alone: keep a copy fresh from a cursor (Selling Partner searchOrders or getOrders pages,
 /// Outposts ListOrders re-read), once or, with <c>--follow</c>, until Ctrl+C.
 /// </summary>
-internal sealed class IncrementalSyncOptions
+internal sealed class IncrementalSyncHandler
 {
     private readonly Option<string?> _since = new("--since") { Description = "Where the first run starts: an ISO 8601 time (2026-11-01T00:00:00Z, or a date) or an age (90m, 36h, 7d). Later runs start from the cursor." };
     private readonly Option<string[]> _marketplaces = new("--marketplace") { Description = "Only orders of this marketplace id (for example ATVPDKIKX0DER); repeat for more. Each set of marketplaces and filters keeps a cursor of its own." };
@@ -47,7 +47,7 @@ internal sealed class IncrementalSyncOptions
         return null;
     }
 
-    public async Task<int> RunAsync(CliContext cli, ParseResult parse, string sourceName, string database, CancellationToken cancel)
+    public async Task<int> RunAsync(CliContext cli, ParseResult parse, string sourceName, string? databaseOption, CancellationToken cancel)
     {
         var now = TimeProvider.System.GetUtcNow();
         var request = new IncrementalSyncRequest
@@ -63,32 +63,14 @@ internal sealed class IncrementalSyncOptions
             Reset = parse.GetValue(_reset),
         };
 
-        await using var host = cli.Host(parse, services => services.AddOrderStore(database).AddOrderHubSync());
+        await using var host = cli.Host(parse, (services, settings) => services.AddOrderStore(OrderStoreSetting.Resolve(databaseOption, settings)).AddOrderHubSync());
+        var database = OrderStoreSetting.Resolve(databaseOption, host.Configuration);
 
         // Everything that can be refused is checked before the database is opened (or created).
-        var source = host.Lookup.GetSource(sourceName);
-        if (source is IOrderChangeFeed feed)
-        {
-            OrderChangeQueryRules.Validate(
-                new OrderChangeQuery
-                {
-                    After = request.Since ?? now - TimeSpan.FromDays(1),
-                    MarketplaceIds = request.MarketplaceIds,
-                    FulfillmentStatuses = request.FulfillmentStatuses,
-                    FulfilledBy = request.FulfilledBy,
-                    PageSize = request.PageSize,
-                },
-                feed.ChangeFeedRules,
-                now,
-                feed.Name);
-        }
-        else if (source is not IOrderEnumerator)
-        {
-            throw new InvalidOrderRequestException($"The source '{sourceName}' can neither list changed orders nor list its orders; sync it with --ids.");
-        }
+        var sync = host.Services.GetRequiredService<IncrementalOrderSync>();
+        sync.Validate(request);
 
         var json = parse.GetValue(cli.JsonOption);
-        var sync = host.Services.GetRequiredService<IncrementalOrderSync>();
         var progress = new PageProgress(json);
         IncrementalSyncProgress result;
         if (parse.GetValue(_follow))
