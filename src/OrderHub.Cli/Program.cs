@@ -47,4 +47,13 @@ if (parse.Errors.Count > 0)
     return OrderHub.Cli.Output.ExitCodes.Usage;
 }
 
-return await parse.InvokeAsync();
+// Ctrl+C (or SIGTERM) cancels the command's token; the command then finishes what it is storing and says how to resume.
+// System.CommandLine's own default ends the process 2 s after the signal, which a sync finishing its batch on a busy
+// machine can overrun: the process would then exit 130 having said nothing.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = StopGracePeriod });
+
+internal static partial class Program
+{
+    /// <summary>How long a command may take to stop after Ctrl+C before the process is ended anyway.</summary>
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(30);
+}
