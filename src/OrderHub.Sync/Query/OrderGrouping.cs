@@ -84,8 +84,12 @@ public static class OrderGroupingExtensions
         ArgumentNullException.ThrowIfNull(rows);
         var groups = rows
             .GroupBy(r => (r.Group.Source, r.Group.AccountId, r.Group.Status, r.Group.CreatedOn))
-            .Select(g => g.First().Group with
+            .Select(g => new OrderGroupSummary
             {
+                Source = g.Key.Source,
+                AccountId = g.Key.AccountId,
+                Status = g.Key.Status,
+                CreatedOn = g.Key.CreatedOn,
                 Count = g.Sum(r => r.Count),
                 Totals = [.. g.Where(r => r.Total is not null).Select(r => r.Total!.Value).OrderBy(m => m.CurrencyCode, StringComparer.Ordinal)],
             })

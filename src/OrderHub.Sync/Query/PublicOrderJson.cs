@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using OrderHub.Json;
 
@@ -7,7 +8,7 @@ namespace OrderHub.Sync;
 /// <summary>Reads an order back from its stored public JSON.</summary>
 internal static class PublicOrderJson
 {
-    // The unified shape's options, reading past providerDetails: a provider's details are written by its own package's
+    // The unified shape's options, passing over providerDetails: a provider's details are written by its own package's
     // contracts and are not read back here (they stay in the JSON view).
     private static readonly JsonSerializerOptions Options = CreateOptions();
 
@@ -22,17 +23,26 @@ internal static class PublicOrderJson
             {
                 if (info.Type == typeof(Order))
                 {
-                    for (var i = info.Properties.Count - 1; i >= 0; i--)
+                    foreach (var property in info.Properties.Where(p => p.PropertyType == typeof(ProviderOrderDetails)))
                     {
-                        if (info.Properties[i].PropertyType == typeof(ProviderOrderDetails) || info.Properties[i].PropertyType == typeof(RawPayload))
-                        {
-                            info.Properties.RemoveAt(i);
-                        }
+                        property.CustomConverter = new SkippedDetails();
                     }
                 }
             }),
         };
         options.MakeReadOnly();
         return options;
+    }
+
+    private sealed class SkippedDetails : JsonConverter<ProviderOrderDetails>
+    {
+        public override ProviderOrderDetails? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        public override void Write(Utf8JsonWriter writer, ProviderOrderDetails value, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Only read.");
     }
 }
