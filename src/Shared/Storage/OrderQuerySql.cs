@@ -58,8 +58,13 @@ internal abstract class OrderQuerySql
         AppendFilter(sql, command, query.Filter);
         if (after is { } position)
         {
+            // After the cursor's (time key, source, id) in the sort's direction, written with the time key alone first:
+            // that bound is what lets the planner start the index walk at the cursor (a row value of an expression and
+            // columns does not, in SQLite), and only the cursor's ties are then checked on source and id.
             var time = position.SortTime is { } t ? Add(command, "after_time", TimeValue(t)) : MinTimeKey;
-            sql.Append(CultureInfo.InvariantCulture, $" AND ({TimeKey(sortColumn)}, {Ordinal("source")}, {Ordinal("order_id")}) {(descending ? "<" : ">")} ({time}, {Add(command, "after_source", position.Source)}, {Add(command, "after_id", position.OrderId)})");
+            var key = TimeKey(sortColumn);
+            var (past, beyond) = descending ? ("<=", "<") : (">=", ">");
+            sql.Append(CultureInfo.InvariantCulture, $" AND {key} {past} {time} AND ({key} {beyond} {time} OR ({Ordinal("source")}, {Ordinal("order_id")}) {beyond} ({Add(command, "after_source", position.Source)}, {Add(command, "after_id", position.OrderId)}))");
         }
 
         sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {TimeKey(sortColumn)} {direction}, {Ordinal("source")} {direction}, {Ordinal("order_id")} {direction} LIMIT {Add(command, "page_limit", query.PageSize + 1)}");
