@@ -47,16 +47,7 @@ public sealed class SqliteOrderQueryPlanTests(ITestOutputHelper output) : IDispo
     private async Task<SqliteOrderStore> StoreWithOrdersAsync()
     {
         var store = await SqliteOrderStore.OpenAsync(_database.Path);
-        string[] sources = ["sp-api", "outposts", "acme"];
-        var orders = Enumerable.Range(0, 3000).Select(i => OrderQueryContractTests.Make(
-            sources[i % 3],
-            $"order-{i:D5}",
-            $"account-{i % 40}",
-            (OrderStatus)(i % 9),
-            created: i % 50 == 0 ? null : i,
-            updated: i % 70 == 0 ? null : i + 5,
-            new Money(i, i % 2 == 0 ? "USD" : "EUR"),
-            seller: $"S-{i}")).ToArray();
+        var orders = OrderQueryContractTests.PlanOrders(3000).ToArray();
         foreach (var chunk in orders.Chunk(500))
         {
             await store.AddToRunAsync("seed", [.. chunk.Select(o => new OrderReference(o.Source, o.OrderId))]);

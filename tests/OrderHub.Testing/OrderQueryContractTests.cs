@@ -60,6 +60,21 @@ public abstract class OrderQueryContractTests
     /// <summary>The sorts, for a theory.</summary>
     public static TheoryData<OrderSort> Sorts => [.. Enum.GetValues<OrderSort>()];
 
+    /// <summary>
+    /// Many orders for query plans, on which each of <see cref="Filters"/> is selective (one source, the two statuses and
+    /// the accounts it names are rare or absent), as a real store's filters are, so a planner that has statistics
+    /// prefers the filter's index.
+    /// </summary>
+    public static IEnumerable<Order> PlanOrders(int count) => Enumerable.Range(0, count).Select(i => Make(
+        i % 60 == 0 ? "sp-api" : i % 2 == 0 ? "outposts" : "acme",
+        $"order-{i:D6}",
+        $"account-{i % 40}",
+        i % 60 == 1 ? OrderStatus.Pending : i % 60 == 2 ? OrderStatus.Shipped : i % 2 == 0 ? OrderStatus.InProgress : OrderStatus.Completed,
+        created: i % 50 == 0 ? null : i,
+        updated: i % 70 == 0 ? null : i + 5,
+        new Money(i, i % 2 == 0 ? "USD" : "EUR"),
+        seller: $"S-{i}"));
+
     /// <summary>Makes an order with times counted in hours from <see cref="T0"/>.</summary>
     public static Order Make(string source, string id, string? account, OrderStatus status, int? created, int? updated, Money? total, string? seller = null) => new()
     {
