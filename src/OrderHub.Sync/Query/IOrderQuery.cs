@@ -21,6 +21,11 @@ namespace OrderHub.Sync;
 /// when they sort after the current place. Sorted by last update, an order updated during the read moves: ascending, it
 /// is seen again at its new place; descending, it may not be seen at all if it moves before the current place.
 /// </para>
+/// <para>
+/// An order is listed once the store keeps its public view: every order stored by this version, and every order a
+/// migrated database holds, except in a SQLite file of the first schema those stored before public views existed
+/// (listed once they are stored again, by the next sync).
+/// </para>
 /// </remarks>
 public interface IOrderQuery
 {
