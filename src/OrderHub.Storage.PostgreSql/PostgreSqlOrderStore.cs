@@ -12,7 +12,8 @@ namespace OrderHub.Storage.PostgreSql;
 /// <summary>
 /// The shared order store: PostgreSQL, for several sync workers and API instances on several machines. Orders are
 /// keyed by (source, order id) and kept as their unified JSON (byte for byte, raw payload included) beside a
-/// <c>jsonb</c> document without personal data and indexed status, account and last-update columns. A batch of results
+/// <c>jsonb</c> document without personal data and indexed status, account, seller order id, creation and last-update
+/// columns (the query over every order, <see cref="IOrderQuery"/>, reads them). A batch of results
 /// is one transaction: the orders upserted together and their references marked in it.
 /// </summary>
 /// <remarks>
@@ -470,13 +471,17 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         var last = winners.Values.OrderBy(r => r.Source, StringComparer.Ordinal).ThenBy(r => r.OrderId, StringComparer.Ordinal).ToArray();
         using (var upsert = new NpgsqlCommand(
             """
-            INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json, stored_at)
-            SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.content_hash, r.json, r.public_json::jsonb, @stored
-            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @hashes, @jsons, @publics)
-                AS r(source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json)
+            INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
+                total_amount, total_currency, content_hash, json, public_json, stored_at)
+            SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.created_at, r.seller_order_id,
+                r.total_amount, r.total_currency, r.content_hash, r.json, r.public_json::jsonb, @stored
+            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @created, @sellers, @amounts, @currencies, @hashes, @jsons, @publics)
+                AS r(source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id, total_amount, total_currency, content_hash, json, public_json)
             ON CONFLICT (source, order_id) DO UPDATE SET
                 status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
-                last_updated_at = excluded.last_updated_at, content_hash = excluded.content_hash,
+                last_updated_at = excluded.last_updated_at, created_at = excluded.created_at,
+                seller_order_id = excluded.seller_order_id, total_amount = excluded.total_amount,
+                total_currency = excluded.total_currency, content_hash = excluded.content_hash,
                 json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
             WHERE orderhub_orders.last_updated_at IS NULL OR excluded.last_updated_at IS NULL OR excluded.last_updated_at >= orderhub_orders.last_updated_at
             """,
@@ -489,6 +494,10 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             upsert.Parameters.AddWithValue("raws", last.Select(r => r.StatusRaw).ToArray());
             upsert.Parameters.Add(new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.AccountId ?? DBNull.Value).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("updated", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = last.Select(r => r.LastUpdatedAt is { } at ? (object)at.UtcDateTime : DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = last.Select(r => r.CreatedAt is { } at ? (object)at.UtcDateTime : DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("sellers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.SellerOrderId ?? DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("amounts", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = last.Select(r => r.TotalAmount is { } amount ? (object)amount : DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("currencies", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.TotalCurrency ?? DBNull.Value).ToArray() });
             upsert.Parameters.AddWithValue("hashes", last.Select(r => r.ContentHash).ToArray());
             upsert.Parameters.AddWithValue("jsons", last.Select(r => r.Json).ToArray());
             upsert.Parameters.AddWithValue("publics", last.Select(r => System.Text.Encoding.UTF8.GetString(r.PublicJson)).ToArray());

@@ -60,5 +60,26 @@ internal static class PostgreSqlSchema
                 PRIMARY KEY (source, scope)
             );
             """),
+        (3, """
+            -- The query over every order: the creation time, the seller's order id and the total in columns of their
+            -- own, filled from each order's document. The sort keys are indexed as the query compares them: an order
+            -- without the time has the key -infinity, earlier than every time, and ties are broken by source and id,
+            -- compared bytewise whatever the database's collation.
+            ALTER TABLE orderhub_orders
+                ADD COLUMN created_at timestamptz,
+                ADD COLUMN seller_order_id text,
+                ADD COLUMN total_amount numeric,
+                ADD COLUMN total_currency text;
+            UPDATE orderhub_orders SET
+                created_at = (public_json->>'createdAt')::timestamptz,
+                seller_order_id = public_json->>'sellerOrderId',
+                total_amount = (public_json->'total'->>'amount')::numeric,
+                total_currency = public_json->'total'->>'currencyCode';
+            DROP INDEX ix_orderhub_orders_last_updated_at;
+            CREATE INDEX ix_orderhub_orders_updated_key ON orderhub_orders ((COALESCE(last_updated_at, '-infinity'::timestamptz)), source COLLATE "C", order_id COLLATE "C");
+            CREATE INDEX ix_orderhub_orders_created_key ON orderhub_orders ((COALESCE(created_at, '-infinity'::timestamptz)), source COLLATE "C", order_id COLLATE "C");
+            CREATE INDEX ix_orderhub_orders_seller_order_id ON orderhub_orders (seller_order_id);
+            ANALYZE orderhub_orders;
+            """),
     ];
 }

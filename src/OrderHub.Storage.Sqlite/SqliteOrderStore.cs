@@ -8,7 +8,8 @@ namespace OrderHub.Storage.Sqlite;
 
 /// <summary>
 /// The embedded order store: one SQLite file in WAL mode. Orders are keyed by (source, order id) and kept as their
-/// unified JSON with indexed status, account and last-update columns; sync runs record each reference's state in the
+/// unified JSON with indexed status, account, seller order id, creation and last-update columns (the query over every
+/// order, <see cref="IOrderQuery"/>, reads them); sync runs record each reference's state in the
 /// same transaction that stores its order, so a run killed at any moment resumes without loss or duplicates.
 /// </summary>
 public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IAsyncDisposable
@@ -156,6 +157,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA page_size={NewDatabasePageSize}; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={JournalSizeLimit}; {WriterTuning}"), cancellationToken).ConfigureAwait(false);
             var pageSize = await PageSizeAsync(writer, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint={JournalSizeLimit / pageSize}"), cancellationToken).ConfigureAwait(false);
+            AddMigrationFunctions(writer);
             await MigrateAsync(writer, path, cancellationToken).ConfigureAwait(false);
             _writer = writer;
             _connectionString = connectionString;
@@ -737,14 +739,17 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _upsert = connection.CreateCommand();
             _upsert.Transaction = transaction;
             _upsert.CommandText = """
-                INSERT INTO orders (source, order_id, status, status_raw, account_id, last_updated_at, content_hash, json, public_json, stored_at)
-                VALUES ($source, $id, $status, $raw, $account, $updated, $hash, $json, $public, $now)
+                INSERT INTO orders (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
+                    total_amount, total_currency, content_hash, json, public_json, stored_at)
+                VALUES ($source, $id, $status, $raw, $account, $updated, $created, $seller, $amount, $currency, $hash, $json, $public, $now)
                 ON CONFLICT (source, order_id) DO UPDATE SET
                     status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
-                    last_updated_at = excluded.last_updated_at, content_hash = excluded.content_hash,
+                    last_updated_at = excluded.last_updated_at, created_at = excluded.created_at,
+                    seller_order_id = excluded.seller_order_id, total_amount = excluded.total_amount,
+                    total_currency = excluded.total_currency, content_hash = excluded.content_hash,
                     json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
                 """;
-            foreach (var name in new[] { "$source", "$id", "$status", "$raw", "$account", "$updated", "$hash" })
+            foreach (var name in new[] { "$source", "$id", "$status", "$raw", "$account", "$updated", "$created", "$seller", "$amount", "$currency", "$hash" })
             {
                 _upsert.Parameters.Add(name, SqliteType.Text);
             }
@@ -798,6 +803,10 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _upsert.Parameters["$raw"].Value = row.StatusRaw;
             _upsert.Parameters["$account"].Value = (object?)row.AccountId ?? DBNull.Value;
             _upsert.Parameters["$updated"].Value = row.LastUpdatedAt is { } updated ? Timestamp(updated) : DBNull.Value;
+            _upsert.Parameters["$created"].Value = row.CreatedAt is { } created ? Timestamp(created) : DBNull.Value;
+            _upsert.Parameters["$seller"].Value = (object?)row.SellerOrderId ?? DBNull.Value;
+            _upsert.Parameters["$amount"].Value = row.TotalAmount is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
+            _upsert.Parameters["$currency"].Value = (object?)row.TotalCurrency ?? DBNull.Value;
             _upsert.Parameters["$hash"].Value = row.ContentHash;
             _upsert.Parameters["$json"].Value = row.Json;
             _upsert.Parameters["$public"].Value = row.PublicJson;

@@ -34,6 +34,7 @@ public sealed class PostgreSqlOrderStoreRegistrationTests(PostgreSqlServerFixtur
         var store = provider.GetRequiredService<PostgreSqlOrderStore>();
         provider.GetRequiredService<IOrderStore>().ShouldBeSameAs(store);
         provider.GetRequiredService<ISyncCursorStore>().ShouldBeSameAs(store, "one store is both the order store and the cursor store");
+        provider.GetRequiredService<IOrderQuery>().ShouldBeSameAs(store, "and the query over its orders");
 
         var counts = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.CountRunAsync("run"))));
 

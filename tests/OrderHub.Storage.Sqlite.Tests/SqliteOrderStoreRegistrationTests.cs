@@ -38,6 +38,7 @@ public sealed class SqliteOrderStoreRegistrationTests : IDisposable
         var sqlite = provider.GetRequiredService<SqliteOrderStore>();
         store.ShouldBeSameAs(sqlite);
         cursors.ShouldBeSameAs(sqlite, "one store is both the order store and the cursor store");
+        provider.GetRequiredService<IOrderQuery>().ShouldBeSameAs(sqlite, "and the query over its orders");
         sqlite.IsNewFile.ShouldBeFalse("not open yet");
 
         (await store.UpsertAsync(OrderHub.Testing.OrderStoreContractTests.SampleOrder())).ShouldBe(StoreOutcome.Inserted);

@@ -40,6 +40,14 @@ internal sealed class StoredOrderRow
 
     public DateTimeOffset? LastUpdatedAt => Order.LastUpdatedAt;
 
+    public DateTimeOffset? CreatedAt => Order.CreatedAt;
+
+    public string? SellerOrderId => Order.SellerOrderId;
+
+    public decimal? TotalAmount => Order.Total?.Amount;
+
+    public string? TotalCurrency => Order.Total?.CurrencyCode;
+
     /// <summary>Serializes and hashes an order (outside any lock: the writer is the bottleneck, not the CPU).</summary>
     public static StoredOrderRow Of(Order order)
     {

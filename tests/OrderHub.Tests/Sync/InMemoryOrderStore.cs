@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using OrderHub.Json;
 using OrderHub.Sync;
+using OrderHub.Testing;
 
 namespace OrderHub.Tests.Sync;
 
-/// <summary>An <see cref="IOrderStore"/> over dictionaries, for engine tests that need no database.</summary>
-internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IOrderStore, ISyncCursorStore
+/// <summary>An <see cref="IOrderStore"/> and <see cref="IOrderQuery"/> over dictionaries, for engine tests that need no database.</summary>
+internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IOrderStore, ISyncCursorStore, IOrderQuery
 {
     private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
     private readonly Dictionary<(string, string), SyncCursor> _cursors = [];
@@ -13,6 +14,8 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IO
     private readonly Lock _lock = new();
     private readonly Dictionary<OrderReference, StoredOrder> _orders = [];
     private readonly Dictionary<OrderReference, DateTimeOffset?> _lastUpdated = [];
+    // The stored orders without personal data, as the query reads them.
+    private readonly Dictionary<OrderReference, Order> _public = [];
     private readonly Dictionary<string, List<(OrderReference Reference, int State, SyncFailure? Failure)>> _runs = [];
 
     public int OrderCount
@@ -102,7 +105,62 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IO
 
         var outcome = _orders.TryGetValue(reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted;
         _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, _timeProvider.GetUtcNow(), OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
+        _public[reference] = order.WithoutPersonalData();
         return outcome;
+    }
+
+    public Task<OrderPage> QueryAsync(OrderQuery query, CancellationToken cancellationToken = default)
+    {
+        var after = OrderQueryCursor.Read(query);
+        var order = OrderQueryContractTests.SortOrder(query.Sort);
+        lock (_lock)
+        {
+            var remaining = _public.Values
+                .Where(o => OrderQueryContractTests.Matches(query.Filter, o))
+                .Where(o => after is not { } position || order.Compare(o, new Order
+                {
+                    Source = position.Source,
+                    OrderId = position.OrderId,
+                    Status = default,
+                    CreatedAt = position.SortTime,
+                    LastUpdatedAt = position.SortTime,
+                }) > 0)
+                .Order(order)
+                .Take(query.PageSize + 1)
+                .ToList();
+            var page = remaining.Take(query.PageSize).ToList();
+            var items = page.Select(o => _orders[new OrderReference(o.Source, o.OrderId)]).Select(s => new StoredPublicOrder(s.Reference, s.PublicJson!, s.StoredAt)).ToList();
+            var next = remaining.Count > query.PageSize
+                ? OrderQueryCursor.Create(query, new OrderQueryPosition(OrderQueryContractTests.SortTime(query.Sort, page[^1]), page[^1].Source, page[^1].OrderId))
+                : null;
+            return Task.FromResult(new OrderPage(items, next));
+        }
+    }
+
+    public Task<IReadOnlyList<OrderGroupSummary>> SummarizeAsync(OrderFilter filter, OrderGrouping groupBy = OrderGrouping.None, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        filter.Validate();
+        groupBy.Validate();
+        lock (_lock)
+        {
+            var rows = _public.Values
+                .Where(o => OrderQueryContractTests.Matches(filter, o))
+                .GroupBy(o => (
+                    Source: groupBy.HasFlag(OrderGrouping.Source) ? o.Source : null,
+                    AccountId: groupBy.HasFlag(OrderGrouping.Account) ? o.AccountId : null,
+                    Status: groupBy.HasFlag(OrderGrouping.Status) ? o.Status.Value : (OrderStatus?)null,
+                    CreatedOn: o.CreatedAt is not { } created ? null
+                        : groupBy.HasFlag(OrderGrouping.CreatedDay) ? DateOnly.FromDateTime(created.UtcDateTime)
+                        : groupBy.HasFlag(OrderGrouping.CreatedMonth) ? new DateOnly(created.UtcDateTime.Year, created.UtcDateTime.Month, 1)
+                        : (DateOnly?)null,
+                    o.Total?.CurrencyCode))
+                .Select(g => (
+                    new OrderGroupSummary { Source = g.Key.Source, AccountId = g.Key.AccountId, Status = g.Key.Status, CreatedOn = g.Key.CreatedOn },
+                    (long)g.Count(),
+                    g.Any(o => o.Total is not null) ? new Money(g.Sum(o => o.Total?.Amount ?? 0m), g.Key.CurrencyCode) : (Money?)null));
+            return Task.FromResult(groupBy.Combine(rows));
+        }
     }
 
     public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default)
@@ -212,6 +270,12 @@ public sealed class InMemorySyncCursorStoreContractTests : OrderHub.Testing.Sync
 public sealed class InMemoryOrderStoreContractTests : OrderHub.Testing.OrderStoreContractTests
 {
     protected override Task<IOrderStore> CreateStoreAsync(TimeProvider timeProvider) => Task.FromResult<IOrderStore>(new InMemoryOrderStore(timeProvider));
+}
+
+/// <summary>The in-memory store answers queries as every other store does.</summary>
+public sealed class InMemoryOrderQueryContractTests : OrderQueryContractTests
+{
+    protected override Task<IOrderStore> CreateStoreAsync() => Task.FromResult<IOrderStore>(new InMemoryOrderStore());
 }
 
 /// <summary>A store that works until told to fail, then throws on every commit, as a full disk or a locked file does.</summary>
