@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using OrderHub.Providers;
 using OrderHub.Sync;
 
 namespace OrderHub.Storage.Sqlite;

@@ -193,12 +193,18 @@ public sealed class OrderApiSafetyTests
             spRate: 10);
         var ids = fixture.Emulator.SellingPartner.OrderIds.Take(45).ToArray();
 
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var responses = await Task.WhenAll(ids.Select(id => fixture.GetAsync($"orders/{id}")));
+        var took = started.Elapsed;
 
         var served = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
         (served + refused.Length).ShouldBe(45);
-        served.ShouldBeInRange(2, 12, "the burst of 1, then about 10 per second within a 1 s budget");
+        // The requests reach the server over some time on a busy machine, and each may wait 1 s from its own arrival:
+        // what bounds the served ones is the burst and the rate over the time they all took, not a fixed count.
+        served.ShouldBeGreaterThanOrEqualTo(2, "the burst of 1, then at least one more within the 1 s budget");
+        served.ShouldBeLessThanOrEqualTo(2 + (int)(10 * took.TotalSeconds), "no more than the burst and 10 per second over the time the requests took");
+        refused.ShouldNotBeEmpty("without the budget all 45 would be served, the last 4.4 s after the first");
         refused.ShouldAllBe(r => r.Headers.RetryAfter!.Delta!.Value > TimeSpan.Zero);
         (fixture.Emulator.SellingPartner.GetOrderRequests - fixture.Emulator.SellingPartner.Throttled).ShouldBe(served, "every upstream read answered is an order served");
     }
