@@ -41,8 +41,12 @@ public sealed class TimerWatch : TimeProvider
     /// <param name="done">What is awaited.</param>
     /// <param name="because">What is awaited, in words, for the failure message.</param>
     /// <param name="whileWaiting">Checked at every step (a task that must not end meanwhile, say).</param>
+    /// <param name="readyToAdvance">
+    /// When given, the clock moves only while it holds: code that arms a long wait first (a deadline) and its next short
+    /// one a moment later would otherwise see the clock jump to the long one in between.
+    /// </param>
     /// <returns>A task that completes when <paramref name="done"/> holds.</returns>
-    public async Task AdvanceUntilAsync(Func<bool> done, string because, Action? whileWaiting = null)
+    public async Task AdvanceUntilAsync(Func<bool> done, string because, Action? whileWaiting = null, Func<bool>? readyToAdvance = null)
     {
         await Eventually.TrueAsync(
             () =>
@@ -53,7 +57,7 @@ public sealed class TimerWatch : TimeProvider
                 }
 
                 whileWaiting?.Invoke();
-                if (NextDue is { } due)
+                if ((readyToAdvance?.Invoke() ?? true) && NextDue is { } due)
                 {
                     Clock.Advance(due > Clock.GetUtcNow() ? due - Clock.GetUtcNow() : TimeSpan.Zero);
                 }

@@ -182,7 +182,8 @@ public sealed class SharedQuotaLimiterTests
         _store.Down = true;
 
         var pending = limiter.AcquireAsync(null, default).AsTask();
-        await _watch.AdvanceUntilAsync(() => pending.IsCompleted, "the caller gets its answer");
+        // Between two tries only the tolerance's own deadline is armed; the clock moves once the next try's delay is too.
+        await _watch.AdvanceUntilAsync(() => pending.IsCompleted, "the caller gets its answer", readyToAdvance: () => _watch.ArmedTimers >= 2);
 
         var error = await Should.ThrowAsync<OrderHub.RateLimits.QuotaStoreUnavailableException>(() => pending);
         error.Message.ShouldContain("the test store is down");
