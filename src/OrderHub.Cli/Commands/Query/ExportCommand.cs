@@ -34,8 +34,9 @@ internal static class ExportCommand
             }
 
             await using var host = await filters.HostAsync(cli, parse);
-            var result = await ExportAsync(StoredOrderOptions.Query(host), query, ParseFormat(parse.GetRequiredValue(format)), path, cancel);
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {result.Orders} order(s), {result.Rows} row(s), to {path}."));
+            var kind = ParseFormat(parse.GetRequiredValue(format));
+            var result = await ExportAsync(StoredOrderOptions.Query(host), query, kind, path, cancel);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {result.Orders} order(s){(kind is ExportFormat.Ndjson ? string.Empty : $" in {result.Rows} row(s)")} to {path}."));
             return ExitCodes.Ok;
         }));
         return command;

@@ -191,19 +191,24 @@ internal static class OrdersCommand
             var filter = filters.Filter(parse, TimeProvider.System.GetUtcNow());
             var groupBy = ParseGrouping(parse.GetValue(by) ?? []);
             await using var host = await filters.HostAsync(cli, parse);
-            var groups = await StoredOrderOptions.Query(host).SummarizeAsync(filter, groupBy, cancel);
-            if (parse.GetValue(cli.JsonOption))
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new SummaryDocument(groups), OrderJson.Options));
-            }
-            else
-            {
-                AnsiConsole.Write(SummaryTable(groups, groupBy));
-            }
-
+            await WriteSummaryAsync(StoredOrderOptions.Query(host), filter, groupBy, parse.GetValue(cli.JsonOption), Console.Out, AnsiConsole.Console, cancel);
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Writes the summary: one JSON document, or a table with a column per grouping.</summary>
+    internal static async Task WriteSummaryAsync(IOrderQuery store, OrderFilter filter, OrderGrouping groupBy, bool json, TextWriter output, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var groups = await store.SummarizeAsync(filter, groupBy, cancellationToken);
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new SummaryDocument(groups), OrderJson.Options));
+        }
+        else
+        {
+            console.Write(SummaryTable(groups, groupBy));
+        }
     }
 
     /// <summary>The JSON of <c>orders summary --json</c>: the groups, members not grouped by left out.</summary>
