@@ -32,7 +32,7 @@ internal static class OrdersCommand
         filters.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(limit) is { } n && result.GetValue(all))
+            if (result.GetValue(limit) is not null && result.GetValue(all))
             {
                 result.AddError("Give either --limit <n> or --all, not both.");
             }
