@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrderHub.Cli.Commands;
+using OrderHub.Cli.Commands.Query;
 using OrderHub.Cli.Commands.Sync;
 using Spectre.Console;
 
@@ -29,6 +30,8 @@ var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS
     OrderCommands.Create(cli),
     OrderCommands.Cancel(cli),
     SyncCommand.Create(cli),
+    OrdersCommand.Create(cli),
+    ExportCommand.Create(cli),
     QuotaCommand.Create(cli),
     ServeCommand.Create(cli),
     EmulatorCommand.Create(),

@@ -116,7 +116,10 @@ internal sealed class IncrementalSyncHandler
     }
 
     /// <summary>Reads a time: ISO 8601 (UTC unless it says otherwise) or an age before now (90m, 36h, 7d).</summary>
-    internal static DateTimeOffset ParseTime(string text, DateTimeOffset now)
+    /// <param name="text">The option's value.</param>
+    /// <param name="now">What an age counts back from.</param>
+    /// <param name="option">The option named in the error (every command that takes a time or an age reads it here).</param>
+    internal static DateTimeOffset ParseTime(string text, DateTimeOffset now, string option = "--since")
     {
         if (TryParseAge(text, out var age))
         {
@@ -125,7 +128,7 @@ internal sealed class IncrementalSyncHandler
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
-            : throw new InvalidOrderRequestException($"--since '{text}' is neither an ISO 8601 time (such as 2026-11-01T00:00:00Z or 2026-11-01) nor an age (such as 90m, 36h or 7d).") { ParameterName = "--since" };
+            : throw new InvalidOrderRequestException($"{option} '{text}' is neither an ISO 8601 time (such as 2026-11-01T00:00:00Z or 2026-11-01) nor an age (such as 90m, 36h or 7d).") { ParameterName = option };
     }
 
     private static TimeSpan ParseDuration(string text, string option) =>
