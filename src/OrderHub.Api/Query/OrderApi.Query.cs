@@ -79,8 +79,13 @@ public static partial class OrderApi
         {
             return await answer(query);
         }
+        catch (QueryParameterException e)
+        {
+            return OrderProblems.InvalidParameter(e.Parameter, e.Message);
+        }
         catch (InvalidOrderRequestException e)
         {
+            // What the library refuses after the API's own checks (a cursor, a window, too many values), under the query's name.
             return OrderProblems.InvalidParameter(OrderQueryParameters.QueryName(e.ParameterName), e.Message);
         }
         catch (OrderStoreException e)

@@ -71,7 +71,7 @@ internal static partial class OrderQueryParameters
     ];
 
     /// <summary>Reads a page's query.</summary>
-    /// <exception cref="InvalidOrderRequestException">A parameter is not accepted (named by its query name).</exception>
+    /// <exception cref="QueryParameterException">A parameter is not accepted.</exception>
     public static OrderQuery ReadPage(IQueryCollection query)
     {
         RefuseUnknown(query, PageParameters);
@@ -92,7 +92,7 @@ internal static partial class OrderQueryParameters
     }
 
     /// <summary>Reads a summary's query.</summary>
-    /// <exception cref="InvalidOrderRequestException">A parameter is not accepted (named by its query name).</exception>
+    /// <exception cref="QueryParameterException">A parameter is not accepted.</exception>
     public static (OrderFilter Filter, OrderGrouping GroupBy) ReadSummary(IQueryCollection query)
     {
         RefuseUnknown(query, SummaryParameters);
@@ -202,7 +202,7 @@ internal static partial class OrderQueryParameters
             : throw Invalid(name, $"The query parameter '{name}' must be {TimeForm}; '{text}' was given.");
     }
 
-    private static InvalidOrderRequestException Invalid(string parameter, string message) => new(message) { ParameterName = parameter };
+    private static QueryParameterException Invalid(string parameter, string message) => new(parameter, message);
 
     private static OpenApiSchema List(IReadOnlyList<string>? names = null) => new()
     {
@@ -221,6 +221,14 @@ internal static partial class OrderQueryParameters
 
     [GeneratedRegex(@"(?<=T[0-9:.]+) (\d{2}:?\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex UnencodedPlus();
+}
+
+/// <summary>A query parameter not accepted, named as the client sent it.</summary>
+/// <param name="parameter">The parameter's name.</param>
+/// <param name="message">What it accepts.</param>
+internal sealed class QueryParameterException(string parameter, string message) : Exception(message)
+{
+    public string Parameter { get; } = parameter;
 }
 
 /// <summary>A query parameter of an endpoint, for the OpenAPI document: lists are one parameter, comma-separated.</summary>
