@@ -14,7 +14,11 @@ namespace OrderHub.Api;
 /// <summary>The lookup API's endpoints.</summary>
 public static partial class OrderApi
 {
-    /// <summary>Maps <c>GET /orders/{orderId}</c>, <c>GET /orders/{source}/{orderId}</c> and <c>GET /healthz</c>.</summary>
+    /// <summary>
+    /// Maps <c>GET /orders/{orderId}</c>, <c>GET /orders/{source}/{orderId}</c>, <c>GET /healthz</c>, and the query of the
+    /// stored copy, <c>GET /orders</c> and <c>GET /orders/summary</c> (answered when the registered store is an
+    /// <see cref="IOrderQuery"/>, as both of OrderHub's stores are).
+    /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
     /// <exception cref="InvalidOperationException"><c>AddOrderHubApi()</c> was not called on the services.</exception>
@@ -33,6 +37,7 @@ public static partial class OrderApi
             .WithName("GetOrder").WithSummary("Gets an order from any source; the source is recognized from the id."));
         Describe(app.MapGet("/orders/{source}/{orderId}", (HttpContext http, string source, string orderId) => GetAsync(http, source, orderId))
             .WithName("GetOrderFromSource").WithSummary("Gets an order from a named source (sp-api or outposts)."));
+        MapOrderQuery(app);
         return app;
     }
 
@@ -79,26 +84,9 @@ public static partial class OrderApi
     {
         NameTheRouteInTheSpan(http);
 
-        // Authentication comes first: nothing about the request is answered to a caller without a valid key.
-        var options = http.RequestServices.GetRequiredService<OrderApiOptions>();
-        var allowPersonalData = true;
-        var allowRefresh = true;
-        if (!options.AuthenticationDisabled)
+        if (Authenticate(http, out var allowPersonalData, out var allowRefresh) is { } refused)
         {
-            var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-            if (authenticator.IsKeyInQuery(http.Request.Query))
-            {
-                return OrderProblems.KeyInQuery();
-            }
-
-            var (accepted, allow, mayRefresh) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
-            if (!accepted)
-            {
-                return OrderProblems.Unauthorized();
-            }
-
-            allowPersonalData = allow;
-            allowRefresh = mayRefresh;
+            return refused;
         }
 
         if (!TryReadQuery(http.Request.Query, out var refresh, out var includeRaw, out var problem))
@@ -127,6 +115,34 @@ public static partial class OrderApi
             LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), e.Message);
             return OrderProblems.StoreUnavailable();
         }
+    }
+
+    // Authentication comes first: nothing about the request is answered to a caller without a valid key. Returns the
+    // refusal, or null with what the key allows.
+    private static IResult? Authenticate(HttpContext http, out bool allowPersonalData, out bool allowRefresh)
+    {
+        allowPersonalData = true;
+        allowRefresh = true;
+        if (http.RequestServices.GetRequiredService<OrderApiOptions>().AuthenticationDisabled)
+        {
+            return null;
+        }
+
+        var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+        if (authenticator.IsKeyInQuery(http.Request.Query))
+        {
+            return OrderProblems.KeyInQuery();
+        }
+
+        var (accepted, allow, mayRefresh) = authenticator.Check(http.Request.Headers[ApiKeyAuthenticator.HeaderName]);
+        if (!accepted)
+        {
+            return OrderProblems.Unauthorized();
+        }
+
+        allowPersonalData = allow;
+        allowRefresh = mayRefresh;
+        return null;
     }
 
     private static bool TryReadQuery(IQueryCollection query, out bool refresh, out bool includeRaw, out IResult problem)
@@ -216,9 +232,18 @@ public static partial class OrderApi
     // no id; http.route is the same template.
     private static void NameTheRouteInTheSpan(HttpContext http)
     {
-        if (http.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity && activity.GetTagItem("url.path") is string)
+        if (http.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity)
         {
-            activity.SetTag("url.path", RouteOf(http));
+            if (activity.GetTagItem("url.path") is string)
+            {
+                activity.SetTag("url.path", RouteOf(http));
+            }
+
+            // A query's values may hold ids too (a seller order id, a cursor): the span keeps none of them.
+            if (activity.GetTagItem("url.query") is string)
+            {
+                activity.SetTag("url.query", null);
+            }
         }
     }
 

@@ -25,6 +25,9 @@ internal sealed class ApiFixture : IAsyncDisposable
 
     public OrderApiHost Api { get; private set; } = null!;
 
+    /// <summary>Gets the SQLite store the API reads first, stores into and queries (unless the test wrapped it).</summary>
+    public SqliteOrderStore Store => _store;
+
     /// <summary>Gets the SQLite file the API stores into.</summary>
     public string DatabasePath => Path.Combine(_folder, "api.db");
 

@@ -126,6 +126,42 @@ public sealed class OrderApiTelemetryExportTests : IDisposable
         receiver.AnyHolds(spId).ShouldBeFalse("the API's own endpoints never expose the id in their span");
     }
 
+    [Fact]
+    public async Task QuerySpans_HoldNoQueryValue_EvenWithTheInstrumentationsQueryRedactionOff()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 1 });
+        const string SellerOrderId = "SELLER-ORDER-7f3a";
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+
+        // An operator may turn the instrumentation's own redaction of query values off.
+        builder.Configuration["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION"] = "true";
+        AddSources(builder.Services, emulator);
+        builder.Services.AddSqliteOrderStore(Path.Combine(_folder, "query.db"));
+        builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false)));
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
+            .AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Headers.ContainsKey(MarkerHeader))
+            .AddOtlpExporter(o => Export(o, receiver, "traces")));
+        await using (var app = builder.Build())
+        {
+            app.MapOrderApi();
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            http.DefaultRequestHeaders.Add(MarkerHeader, "1");
+            http.DefaultRequestHeaders.Add("X-Api-Key", "k");
+
+            (await http.GetAsync($"/orders?sellerOrderId={SellerOrderId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await http.GetAsync($"/orders/summary?sellerOrderId={SellerOrderId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            await app.StopAsync();
+        }
+
+        receiver.Holds("traces", "/orders/summary").ShouldBeTrue(receiver.Summary);
+        receiver.AnyHolds(SellerOrderId).ShouldBeFalse("a query's values are not in the span");
+    }
+
     private static void AddSources(IServiceCollection services, EmulatorHost emulator) =>
         services.AddOrderHub()
             .AddSellingPartner(o =>

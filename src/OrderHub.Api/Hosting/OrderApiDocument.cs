@@ -48,6 +48,31 @@ internal static class OrderApiDocument
             return Task.CompletedTask;
         });
 
+        // The query endpoints read their parameters themselves (to name each one refused): their metadata lists them.
+        openApi.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Query.QueryParametersMetadata>().FirstOrDefault() is { } metadata)
+            {
+                operation.Parameters ??= [];
+                foreach (var parameter in metadata.Parameters)
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = parameter.Name,
+                        In = ParameterLocation.Query,
+                        Description = parameter.Description,
+                        Schema = parameter.Schema,
+
+                        // A list is one parameter, its values separated by commas.
+                        Style = ParameterStyle.Form,
+                        Explode = false,
+                    });
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+
         if (options.AuthenticationDisabled)
         {
             return;

@@ -29,7 +29,7 @@ public sealed partial class OrderApiHost : IAsyncDisposable
     /// <summary>Starts the API.</summary>
     /// <param name="configure">Sets where to listen, keys, store age and the upstream budget (as <c>AddOrderHubApi</c> does: every option, nothing copied).</param>
     /// <param name="lookup">The sources.</param>
-    /// <param name="store">The store read first and written back to.</param>
+    /// <param name="store">The store read first and written back to; when it is an <see cref="IOrderQuery"/>, also the one <c>GET /orders</c> reads.</param>
     /// <param name="timeProvider">The clock for store ages; <see langword="null"/> for the system clock.</param>
     /// <param name="configureLogging">Sets up logging; by default the console.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -53,6 +53,12 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems()));
         builder.Services.AddSingleton(lookup);
         builder.Services.AddSingleton(store);
+
+        // GET /orders and /orders/summary read the copy through the store's query, where it has one (both OrderHub stores do).
+        if (store is IOrderQuery query)
+        {
+            builder.Services.AddSingleton(query);
+        }
         if (timeProvider is not null)
         {
             builder.Services.AddSingleton(timeProvider);

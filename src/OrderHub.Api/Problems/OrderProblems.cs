@@ -49,10 +49,19 @@ internal static class OrderProblems
         detail: "refresh=true reads upstream and spends the seller's quota: it needs a key with the refresh permission (AllowRefresh; a ':refresh' suffix in ORDERHUB_API_KEYS). Leave refresh out to be served from the store.",
         extensions: new Dictionary<string, object?> { ["permission"] = "refresh" });
 
-    public static IResult InvalidQuery(string parameter, string expected) => Results.Problem(
+    public static IResult InvalidQuery(string parameter, string expected) => InvalidParameter(parameter, $"The query parameter '{parameter}' must be {expected}.");
+
+    /// <summary>A query parameter not accepted: the <c>parameter</c> extension names it, the detail says what is accepted.</summary>
+    public static IResult InvalidParameter(string parameter, string detail) => Results.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "Invalid request",
-        detail: $"The query parameter '{parameter}' must be {expected}.");
+        detail: detail,
+        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    public static IResult QueryNotSupported() => Results.Problem(
+        statusCode: StatusCodes.Status501NotImplemented,
+        title: "Order queries not supported by this store",
+        detail: "The service's order store does not answer queries (IOrderQuery): use the SQLite or PostgreSQL store to list and summarize orders. Orders can still be read one by one at /orders/{orderId}.");
 
     public static IResult StoreUnavailable() => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
