@@ -21,7 +21,7 @@ internal static class ServeCommand
         var flags = new ApiFlags();
         var db = new Option<string?>("--db") { Description = "The store read first: " + OrderStoreSetting.Description };
         var metricsOpen = new Option<bool>("--metrics-open") { Description = "Serve the Prometheus /metrics endpoint without an API key (for a scraper inside a trusted network)." };
-        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh) or OrderHub:Api:ApiKeys.") { db, metricsOpen };
+        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, the stored copy at GET /orders and GET /orders/summary, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh) or OrderHub:Api:ApiKeys.") { db, metricsOpen };
         flags.AddTo(command);
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
