@@ -80,20 +80,27 @@ internal static class Render
     /// <summary>Writes order summaries as CSV (RFC 4180), a header line first.</summary>
     public static void Csv(IEnumerable<OrderSummary> summaries)
     {
-        Console.Out.WriteLine("source,orderId,accountId,status,statusRaw,type,createdAt");
+        // Through the CSV library, as every CSV OrderHub writes: quoting is never hand-made.
+        using var output = Console.OpenStandardOutput();
+        using var csv = CsvHelper.CsvWriter.Create(output, CsvHelper.CsvWriterOptions.Default, leaveOpen: true);
+        foreach (var name in (string[])["source", "orderId", "accountId", "status", "statusRaw", "type", "createdAt"])
+        {
+            csv.WriteField(name);
+        }
+
+        csv.EndRecord();
         foreach (var s in summaries)
         {
-            Console.Out.WriteLine(string.Join(',', new[]
-            {
+            foreach (var field in (string?[])[
                 s.Source, s.OrderId, s.AccountId, s.Status.Value.ToString(), s.Status.Raw, s.Type?.Raw,
-                s.CreatedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            }.Select(CsvField)));
+                s.CreatedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)])
+            {
+                csv.WriteField(field ?? string.Empty);
+            }
+
+            csv.EndRecord();
         }
     }
-
-    private static string CsvField(string? value) =>
-        value is null ? string.Empty
-        : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     public static void Error(Exception error)
     {
