@@ -83,8 +83,6 @@ public sealed partial class PostgreSqlOrderStore : IOrderQuery
 
         protected override string MinTimeKey => MinTime;
 
-        protected override string PublicJson => "public_json::text";
-
         protected override string TimeKey(string column) => $"COALESCE({column}, {MinTime})";
 
         // Bytewise, as SQLite compares, whatever the database's collation.
@@ -97,7 +95,5 @@ public sealed partial class PostgreSqlOrderStore : IOrderQuery
         protected override object TimeValue(DateTimeOffset value) => value.UtcDateTime;
 
         protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
-
-        protected override byte[] ReadPublicJson(DbDataReader reader, int ordinal) => Encoding.UTF8.GetBytes(reader.GetString(ordinal));
     }
 }

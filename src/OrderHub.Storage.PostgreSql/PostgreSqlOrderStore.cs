@@ -43,7 +43,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         _options = options;
         _timeProvider = timeProvider;
         _outage = BuildOutagePipeline(options.OutageTolerance, timeProvider);
-        _calls = new StoreCalls(typeof(PostgreSqlOrderStore), OpenCoreAsync, static e => e is NpgsqlException or TimeoutException, e => Translate(e, Location));
+        _calls = new StoreCalls(typeof(PostgreSqlOrderStore), OpenCoreAsync, static e => e is NpgsqlException or TimeoutException or InvalidDataException, e => Translate(e, Location));
     }
 
     /// <summary>Gets where the store is, for messages: host, port and database, never a password.</summary>
@@ -297,18 +297,23 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     public Task<StoredOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
         GuardAsync(async () =>
         {
-            using var command = _dataSource.CreateCommand("SELECT json, content_hash, stored_at, public_json::text FROM orderhub_orders WHERE source = @source AND order_id = @id");
+            using var command = _dataSource.CreateCommand("SELECT document, public_size, content_hash, stored_at FROM orderhub_orders WHERE source = @source AND order_id = @id");
             command.Parameters.AddWithValue("source", source);
             command.Parameters.AddWithValue("id", orderId);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new StoredOrder(
-                    new OrderReference(source, orderId),
-                    reader.GetFieldValue<byte[]>(0),
-                    reader.GetString(1),
-                    reader.GetFieldValue<DateTimeOffset>(2),
-                    System.Text.Encoding.UTF8.GetBytes(reader.GetString(3)))
-                : null;
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            var document = reader.GetFieldValue<byte[]>(0);
+            int? publicSize = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+            return new StoredOrder(
+                new OrderReference(source, orderId),
+                StoredDocument.ReadFull(document, publicSize ?? 0),
+                reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                publicSize is { } size ? StoredDocument.ReadPublic(document, size) : null);
         },
         cancellationToken);
 
@@ -316,12 +321,12 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     public Task<StoredPublicOrder?> GetPublicAsync(string source, string orderId, CancellationToken cancellationToken = default) =>
         GuardAsync(async () =>
         {
-            using var command = _dataSource.CreateCommand("SELECT public_json::text, stored_at FROM orderhub_orders WHERE source = @source AND order_id = @id");
+            using var command = _dataSource.CreateCommand("SELECT public_size, document, stored_at FROM orderhub_orders WHERE source = @source AND order_id = @id");
             command.Parameters.AddWithValue("source", source);
             command.Parameters.AddWithValue("id", orderId);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
-                ? new StoredPublicOrder(new OrderReference(source, orderId), System.Text.Encoding.UTF8.GetBytes(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1))
+                ? new StoredPublicOrder(new OrderReference(source, orderId), StoredDocument.ReadPublic(reader.GetFieldValue<byte[]>(1), reader.GetInt32(0)), reader.GetFieldValue<DateTimeOffset>(2))
                 : null;
         },
         cancellationToken);
@@ -472,17 +477,17 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         using (var upsert = new NpgsqlCommand(
             """
             INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
-                total_amount, total_currency, content_hash, json, public_json, stored_at)
+                total_amount, total_currency, content_hash, public_size, document, stored_at)
             SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.created_at, r.seller_order_id,
-                r.total_amount, r.total_currency, r.content_hash, r.json, r.public_json::jsonb, @stored
-            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @created, @sellers, @amounts, @currencies, @hashes, @jsons, @publics)
-                AS r(source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id, total_amount, total_currency, content_hash, json, public_json)
+                r.total_amount, r.total_currency, r.content_hash, r.public_size, r.document, @stored
+            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @created, @sellers, @amounts, @currencies, @hashes, @public_sizes, @documents)
+                AS r(source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id, total_amount, total_currency, content_hash, public_size, document)
             ON CONFLICT (source, order_id) DO UPDATE SET
                 status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
                 last_updated_at = excluded.last_updated_at, created_at = excluded.created_at,
                 seller_order_id = excluded.seller_order_id, total_amount = excluded.total_amount,
                 total_currency = excluded.total_currency, content_hash = excluded.content_hash,
-                json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
+                public_size = excluded.public_size, document = excluded.document, stored_at = excluded.stored_at
             WHERE orderhub_orders.last_updated_at IS NULL OR excluded.last_updated_at IS NULL OR excluded.last_updated_at >= orderhub_orders.last_updated_at
             """,
             connection,
@@ -499,8 +504,8 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             upsert.Parameters.Add(new NpgsqlParameter("amounts", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = last.Select(r => r.TotalAmount is { } amount ? (object)amount : DBNull.Value).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("currencies", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = last.Select(r => (object?)r.TotalCurrency ?? DBNull.Value).ToArray() });
             upsert.Parameters.AddWithValue("hashes", last.Select(r => r.ContentHash).ToArray());
-            upsert.Parameters.AddWithValue("jsons", last.Select(r => r.Json).ToArray());
-            upsert.Parameters.AddWithValue("publics", last.Select(r => System.Text.Encoding.UTF8.GetString(r.PublicJson)).ToArray());
+            upsert.Parameters.AddWithValue("public_sizes", last.Select(r => r.PublicSize).ToArray());
+            upsert.Parameters.AddWithValue("documents", last.Select(r => r.Document).ToArray());
             upsert.Parameters.Add(new NpgsqlParameter("stored", NpgsqlDbType.TimestampTz) { Value = storedAt.UtcDateTime });
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -761,6 +766,10 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         {
             using var migrate = new NpgsqlCommand($"{sql}; INSERT INTO orderhub_schema_version (version) VALUES ({target.ToString(CultureInfo.InvariantCulture)});", connection, transaction);
             await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (PostgreSqlSchema.Rewrites.TryGetValue(target, out var rewrite))
+            {
+                await rewrite(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -777,6 +786,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             PostgresException { SqlState: "53100" } => $"The disk holding the {location} is full. Free some space and run again: what was stored is kept.",
             PostgresException { SqlState: var state } pg when state.StartsWith("57P", StringComparison.Ordinal) => $"The {location} is shutting down or restarting ({pg.SqlState}). Run again when it is back: what was stored is kept.",
             PostgresException pg => $"The {location} failed (SQLSTATE {pg.SqlState}: {pg.MessageText}).",
+            InvalidDataException => $"The {location} holds an order it cannot read: {error.Message} Read that order again from its source (sync --refresh), or restore the database from a backup.",
             NpgsqlException { InnerException: SocketException or TimeoutException } or TimeoutException => $"The {location} cannot be reached. Check that the server is running and the host and port are right.",
             _ => $"The {location} cannot be used ({error.GetType().Name}). Check that the server is running and the connection string (ORDERHUB_DB).",
         };

@@ -1,3 +1,6 @@
+using System.Text;
+using Npgsql;
+
 namespace OrderHub.Storage.PostgreSql;
 
 /// <summary>The store's schema, as numbered migrations; a database is brought to the newest on open, under an advisory lock.</summary>
@@ -81,5 +84,91 @@ internal static class PostgreSqlSchema
             CREATE INDEX ix_orderhub_orders_seller_order_id ON orderhub_orders (seller_order_id);
             ANALYZE orderhub_orders;
             """),
+        (4, """
+            -- Both JSON views of an order in one compressed document (StoredDocument): the public JSON, then the full
+            -- one, one Brotli stream, about a seventh of the two columns it replaces. The public JSON's length is a
+            -- column: it tells where the public view ends. The documents are written by code (CompressDocumentsAsync)
+            -- before migration 5 drops the old columns. A document (about 2 KB) is kept in its row, not moved out to the
+            -- TOAST table, unless the row would not fit a page otherwise: PostgreSQL's compression gains nothing on it.
+            ALTER TABLE orderhub_orders
+                ADD COLUMN public_size integer,
+                ADD COLUMN document bytea,
+                ALTER COLUMN json DROP NOT NULL,
+                ALTER COLUMN public_json DROP NOT NULL;
+            ALTER TABLE orderhub_orders ALTER COLUMN document SET STORAGE MAIN;
+            """),
+        (5, """
+            ALTER TABLE orderhub_orders
+                ALTER COLUMN document SET NOT NULL,
+                DROP COLUMN json,
+                DROP COLUMN public_json;
+            """),
     ];
+
+    /// <summary>What a migration does in code once its statements ran, keyed by its version: the rewrites SQL cannot do.</summary>
+    public static IReadOnlyDictionary<int, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>> Rewrites { get; } =
+        new Dictionary<int, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>> { [4] = CompressDocumentsAsync };
+
+    // Migration 4's rows, a thousand at a time in key order: each row's two views compressed into its document, and the
+    // old columns emptied, so what they held can be reused once PostgreSQL vacuums the table. The public view is the
+    // text of the jsonb it was kept as (the same members, in jsonb's own order).
+    private static async Task CompressDocumentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        const int Batch = 1000;
+        (string Source, string OrderId)? after = null;
+        while (true)
+        {
+            var sources = new List<string>(Batch);
+            var ids = new List<string>(Batch);
+            var sizes = new List<int>(Batch);
+            var documents = new List<byte[]>(Batch);
+            using (var read = new NpgsqlCommand(
+                after is null
+                    ? "SELECT source, order_id, json, public_json::text FROM orderhub_orders ORDER BY source, order_id LIMIT @batch"
+                    : "SELECT source, order_id, json, public_json::text FROM orderhub_orders WHERE (source, order_id) > (@source, @id) ORDER BY source, order_id LIMIT @batch",
+                connection,
+                transaction))
+            {
+                read.Parameters.AddWithValue("batch", Batch);
+                if (after is { } position)
+                {
+                    read.Parameters.AddWithValue("source", position.Source);
+                    read.Parameters.AddWithValue("id", position.OrderId);
+                }
+
+                using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var publicJson = Encoding.UTF8.GetBytes(reader.GetString(3));
+                    sources.Add(reader.GetString(0));
+                    ids.Add(reader.GetString(1));
+                    sizes.Add(publicJson.Length);
+                    documents.Add(StoredDocument.Encode(publicJson, reader.GetFieldValue<byte[]>(2)));
+                }
+            }
+
+            if (sources.Count == 0)
+            {
+                return;
+            }
+
+            using (var write = new NpgsqlCommand(
+                """
+                UPDATE orderhub_orders o SET public_size = r.public_size, document = r.document, json = NULL, public_json = NULL
+                FROM unnest(@sources, @ids, @sizes, @documents) AS r(source, order_id, public_size, document)
+                WHERE o.source = r.source AND o.order_id = r.order_id
+                """,
+                connection,
+                transaction))
+            {
+                write.Parameters.AddWithValue("sources", sources.ToArray());
+                write.Parameters.AddWithValue("ids", ids.ToArray());
+                write.Parameters.AddWithValue("sizes", sizes.ToArray());
+                write.Parameters.AddWithValue("documents", documents.ToArray());
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            after = (sources[^1], ids[^1]);
+        }
+    }
 }

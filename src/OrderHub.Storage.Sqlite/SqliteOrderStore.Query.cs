@@ -78,13 +78,19 @@ public sealed partial class SqliteOrderStore : IOrderQuery
             cancellationToken);
     }
 
-    // The function a migration's statements call to turn an ISO 8601 time from a stored JSON into the store's own form;
-    // registered on the writer before it migrates.
-    private static void AddMigrationFunctions(SqliteConnection connection) =>
+    // The functions a migration's statements call, registered on the writer before it migrates: one turns an ISO 8601
+    // time from a stored JSON into the store's own form, the other compresses a row's two views into its document.
+    private static void AddMigrationFunctions(SqliteConnection connection)
+    {
         connection.CreateFunction<string?, string?>(
             SqliteSchema.UtcTimestampFunction,
             static text => ProviderTimestamp.TryParseIso8601(text, out var value) ? Timestamp(value) : null,
             isDeterministic: true);
+        connection.CreateFunction<byte[]?, byte[], byte[]>(
+            SqliteSchema.DocumentFunction,
+            static (publicJson, json) => StoredDocument.Encode(publicJson, json),
+            isDeterministic: true);
+    }
 
     private sealed class Dialect : OrderQuerySql
     {
@@ -92,8 +98,6 @@ public sealed partial class SqliteOrderStore : IOrderQuery
 
         // Stored times are text of one fixed width, so the empty text is earlier than every time.
         protected override string MinTimeKey => "''";
-
-        protected override string PublicJson => "public_json";
 
         protected override string TimeKey(string column) => $"ifnull({column}, '')";
 
@@ -107,7 +111,5 @@ public sealed partial class SqliteOrderStore : IOrderQuery
         protected override object TimeValue(DateTimeOffset value) => Timestamp(value);
 
         protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => ParseTimestamp(reader.GetString(ordinal));
-
-        protected override byte[] ReadPublicJson(DbDataReader reader, int ordinal) => (byte[])reader.GetValue(ordinal);
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         _path = path;
         _busyTimeout = options.BusyTimeout;
         _timeProvider = timeProvider;
-        _calls = new StoreCalls(typeof(SqliteOrderStore), OpenCoreAsync, static e => e is SqliteException, e => Translate(e, _path, _busyTimeout));
+        _calls = new StoreCalls(typeof(SqliteOrderStore), OpenCoreAsync, static e => e is SqliteException or InvalidDataException, e => Translate(e, _path, _busyTimeout));
     }
 
     /// <summary>
@@ -353,18 +353,23 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT json, content_hash, stored_at, public_json FROM orders WHERE source = $source AND order_id = $id";
+        query.CommandText = "SELECT document, public_size, content_hash, stored_at FROM orders WHERE source = $source AND order_id = $id";
         query.Parameters.AddWithValue("$source", source);
         query.Parameters.AddWithValue("$id", orderId);
         using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredOrder(
-                new OrderReference(source, orderId),
-                (byte[])reader.GetValue(0),
-                reader.GetString(1),
-                ParseTimestamp(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3))
-            : null;
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var document = (byte[])reader.GetValue(0);
+        int? publicSize = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+        return new StoredOrder(
+            new OrderReference(source, orderId),
+            StoredDocument.ReadFull(document, publicSize ?? 0),
+            reader.GetString(2),
+            ParseTimestamp(reader.GetString(3)),
+            publicSize is { } size ? StoredDocument.ReadPublic(document, size) : null);
     }
 
     /// <inheritdoc />
@@ -389,7 +394,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             ReturnPublicReader(reader);
             return Task.FromResult(found);
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is SqliteException or InvalidDataException)
         {
             reader?.Dispose(); // a failed connection is not put back
             return Task.FromException<StoredPublicOrder?>(Translate(e, _path, _busyTimeout));
@@ -615,6 +620,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             SqliteException { SqliteErrorCode: 10 } => $"Reading or writing the database '{path}' failed (a disk I/O error). Check the disk, then run again.",
             SqliteException sqlite => $"The database '{path}' failed (SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message}).",
             UnauthorizedAccessException => $"The database '{path}' cannot be accessed: permission denied. Check the file's and its folder's permissions.",
+            InvalidDataException => $"The database '{path}' holds an order it cannot read: {error.Message} Read that order again from its source (sync --refresh), or restore the file from a backup.",
             _ => $"The database '{path}' cannot be used ({error.Message}).",
         };
         return new OrderStoreException(message, path, error);
@@ -692,7 +698,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             {
                 _connection.Open();
                 _query = _connection.CreateCommand();
-                _query.CommandText = "SELECT public_json, stored_at FROM orders WHERE source = $source AND order_id = $id";
+                _query.CommandText = "SELECT public_size, document, stored_at FROM orders WHERE source = $source AND order_id = $id";
                 _source = _query.Parameters.Add("$source", SqliteType.Text);
                 _id = _query.Parameters.Add("$id", SqliteType.Text);
                 _query.Prepare();
@@ -710,7 +716,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _id.Value = orderId;
             using var reader = _query.ExecuteReader();
             return reader.Read() && !reader.IsDBNull(0)
-                ? new StoredPublicOrder(new OrderReference(source, orderId), (byte[])reader.GetValue(0), ParseTimestamp(reader.GetString(1)))
+                ? new StoredPublicOrder(new OrderReference(source, orderId), StoredDocument.ReadPublic((byte[])reader.GetValue(1), reader.GetInt32(0)), ParseTimestamp(reader.GetString(2)))
                 : null;
         }
 
@@ -740,22 +746,22 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _upsert.Transaction = transaction;
             _upsert.CommandText = """
                 INSERT INTO orders (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
-                    total_amount, total_currency, content_hash, json, public_json, stored_at)
-                VALUES ($source, $id, $status, $raw, $account, $updated, $created, $seller, $amount, $currency, $hash, $json, $public, $now)
+                    total_amount, total_currency, content_hash, public_size, document, stored_at)
+                VALUES ($source, $id, $status, $raw, $account, $updated, $created, $seller, $amount, $currency, $hash, $public_size, $document, $now)
                 ON CONFLICT (source, order_id) DO UPDATE SET
                     status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
                     last_updated_at = excluded.last_updated_at, created_at = excluded.created_at,
                     seller_order_id = excluded.seller_order_id, total_amount = excluded.total_amount,
                     total_currency = excluded.total_currency, content_hash = excluded.content_hash,
-                    json = excluded.json, public_json = excluded.public_json, stored_at = excluded.stored_at
+                    public_size = excluded.public_size, document = excluded.document, stored_at = excluded.stored_at
                 """;
             foreach (var name in new[] { "$source", "$id", "$status", "$raw", "$account", "$updated", "$created", "$seller", "$amount", "$currency", "$hash" })
             {
                 _upsert.Parameters.Add(name, SqliteType.Text);
             }
 
-            _upsert.Parameters.Add("$json", SqliteType.Blob);
-            _upsert.Parameters.Add("$public", SqliteType.Blob);
+            _upsert.Parameters.Add("$public_size", SqliteType.Integer);
+            _upsert.Parameters.Add("$document", SqliteType.Blob);
             _upsert.Parameters.AddWithValue("$now", now);
 
             _mark = connection.CreateCommand();
@@ -808,8 +814,8 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _upsert.Parameters["$amount"].Value = row.TotalAmount is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
             _upsert.Parameters["$currency"].Value = (object?)row.TotalCurrency ?? DBNull.Value;
             _upsert.Parameters["$hash"].Value = row.ContentHash;
-            _upsert.Parameters["$json"].Value = row.Json;
-            _upsert.Parameters["$public"].Value = row.PublicJson;
+            _upsert.Parameters["$public_size"].Value = row.PublicSize;
+            _upsert.Parameters["$document"].Value = row.Document;
             await _upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return outcome;
         }

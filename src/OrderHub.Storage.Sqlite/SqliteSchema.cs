@@ -120,8 +120,46 @@ internal static class SqliteSchema
             CREATE INDEX ix_orders_updated_key ON orders (ifnull(last_updated_at, ''), source, order_id);
             CREATE INDEX ix_orders_created_key ON orders (ifnull(created_at, ''), source, order_id);
             """),
+        (6, $$"""
+            -- Both JSON views of an order in one compressed document (StoredDocument): the public JSON, then the full
+            -- one, one Brotli stream, about a seventh of the two columns it replaces. The public JSON's length is a
+            -- column: it tells where the public view ends, and a row without one (written before it existed) has none.
+            CREATE TABLE orders_v6 (
+                source          TEXT NOT NULL,
+                order_id        TEXT NOT NULL,
+                status          TEXT NOT NULL,
+                status_raw      TEXT NOT NULL,
+                account_id      TEXT,
+                last_updated_at TEXT,
+                created_at      TEXT,
+                seller_order_id TEXT,
+                total_amount    TEXT,
+                total_currency  TEXT,
+                content_hash    TEXT NOT NULL,
+                stored_at       TEXT NOT NULL,
+                public_size     INTEGER,
+                document        BLOB NOT NULL
+            );
+            INSERT INTO orders_v6 (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
+                    total_amount, total_currency, content_hash, stored_at, public_size, document)
+                SELECT source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
+                    total_amount, total_currency, content_hash, stored_at, length(CAST(public_json AS BLOB)),
+                    {{DocumentFunction}}(CAST(public_json AS BLOB), CAST(json AS BLOB))
+                FROM orders;
+            DROP TABLE orders;
+            ALTER TABLE orders_v6 RENAME TO orders;
+            CREATE UNIQUE INDEX ux_orders_source_order_id ON orders (source, order_id);
+            CREATE INDEX ix_orders_status ON orders (status);
+            CREATE INDEX ix_orders_account_id ON orders (account_id);
+            CREATE INDEX ix_orders_seller_order_id ON orders (seller_order_id);
+            CREATE INDEX ix_orders_updated_key ON orders (ifnull(last_updated_at, ''), source, order_id);
+            CREATE INDEX ix_orders_created_key ON orders (ifnull(created_at, ''), source, order_id);
+            """),
     ];
 
     /// <summary>The function migration 5 fills the creation time with, registered on the connection that migrates.</summary>
     public const string UtcTimestampFunction = "orderhub_utc_timestamp";
+
+    /// <summary>The function migration 6 compresses an order's two views with (<c>StoredDocument.Encode</c>), registered likewise.</summary>
+    public const string DocumentFunction = "orderhub_document";
 }

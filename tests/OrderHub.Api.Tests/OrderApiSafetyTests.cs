@@ -142,7 +142,7 @@ public sealed class OrderApiSafetyTests
         using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT json, public_json FROM orders";
+        query.CommandText = "SELECT document FROM orders";
         var stored = new StringBuilder();
         var rows = 0;
         using (var reader = query.ExecuteReader())
@@ -150,11 +150,12 @@ public sealed class OrderApiSafetyTests
             while (reader.Read())
             {
                 rows++;
-                stored.Append(Encoding.UTF8.GetString((byte[])reader[0])).Append(Encoding.UTF8.GetString((byte[])reader[1]));
+                stored.Append(Encoding.UTF8.GetString(StoredDocuments.Decompress((byte[])reader[0])));
             }
         }
 
         rows.ShouldBe(1, "the reader's read stored the order");
+        stored.ToString().ShouldContain(id, customMessage: "the document was read: it holds the order");
         foreach (var personal in new[] { name, email, line1 })
         {
             stored.ToString().ShouldNotContain(personal);

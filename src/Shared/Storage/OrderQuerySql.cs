@@ -23,9 +23,6 @@ internal abstract class OrderQuerySql
     /// <summary>Gets the least time key, which an order without the time has.</summary>
     protected abstract string MinTimeKey { get; }
 
-    /// <summary>Gets the selected public JSON.</summary>
-    protected abstract string PublicJson { get; }
-
     /// <summary>The key a time column is sorted and compared by, as its index names it.</summary>
     protected abstract string TimeKey(string column);
 
@@ -44,9 +41,6 @@ internal abstract class OrderQuerySql
     /// <summary>Reads a time the store wrote.</summary>
     protected abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 
-    /// <summary>Reads the selected public JSON.</summary>
-    protected abstract byte[] ReadPublicJson(DbDataReader reader, int ordinal);
-
     /// <summary>Makes a page's statement (the page size and one more, to tell whether another page follows).</summary>
     public void BuildPage(DbCommand command, OrderQuery query, OrderQueryPosition? after)
     {
@@ -54,7 +48,7 @@ internal abstract class OrderQuerySql
         var descending = query.Sort.IsDescending();
         var direction = descending ? "DESC" : "ASC";
         var sql = new StringBuilder(512);
-        sql.Append(CultureInfo.InvariantCulture, $"SELECT source, order_id, {PublicJson}, stored_at, {sortColumn} FROM {Table} WHERE public_json IS NOT NULL");
+        sql.Append(CultureInfo.InvariantCulture, $"SELECT source, order_id, public_size, document, stored_at, {sortColumn} FROM {Table} WHERE public_size IS NOT NULL");
         AppendFilter(sql, command, query.Filter);
         if (after is { } position)
         {
@@ -86,8 +80,9 @@ internal abstract class OrderQuerySql
             }
 
             var reference = new OrderReference(reader.GetString(0), reader.GetString(1));
-            items.Add(new StoredPublicOrder(reference, ReadPublicJson(reader, 2), ReadTime(reader, 3)));
-            last = new OrderQueryPosition(reader.IsDBNull(4) ? null : ReadTime(reader, 4), reference.Source, reference.OrderId);
+            var publicJson = StoredDocument.ReadPublic(reader.GetFieldValue<byte[]>(3), reader.GetInt32(2));
+            items.Add(new StoredPublicOrder(reference, publicJson, ReadTime(reader, 4)));
+            last = new OrderQueryPosition(reader.IsDBNull(5) ? null : ReadTime(reader, 5), reference.Source, reference.OrderId);
         }
 
         return new OrderPage(items, more ? OrderQueryCursor.Create(query, last!.Value) : null);
@@ -114,7 +109,7 @@ internal abstract class OrderQuerySql
         var status = Key(OrderGrouping.Status, "status");
         keys.Add("total_currency");
         var sql = new StringBuilder(512);
-        sql.Append(CultureInfo.InvariantCulture, $"SELECT {source}, {account}, {status}, {period}, total_currency, COUNT(*), COUNT(total_amount), {DecimalSum("total_amount")} FROM {Table} WHERE public_json IS NOT NULL");
+        sql.Append(CultureInfo.InvariantCulture, $"SELECT {source}, {account}, {status}, {period}, total_currency, COUNT(*), COUNT(total_amount), {DecimalSum("total_amount")} FROM {Table} WHERE public_size IS NOT NULL");
         AppendFilter(sql, command, filter);
         sql.Append(" GROUP BY ").AppendJoin(", ", keys);
         command.CommandText = sql.ToString();

@@ -4,25 +4,28 @@ using OrderHub.Sync;
 namespace OrderHub.Storage;
 
 /// <summary>
-/// What every store keeps of an order: its unified JSON with the raw payload, the same JSON without personal data or
-/// raw payload (what a reader without personal data is shown), and the content hash of the first (which tells an
-/// unchanged copy from an updated one), beside the columns a store indexes.
+/// What every store keeps of an order: its unified JSON with the raw payload and the same JSON without personal data
+/// or raw payload (what a reader without personal data is shown), compressed together into one
+/// <see cref="StoredDocument"/>, and the content hash of the first (which tells an unchanged copy from an updated one),
+/// beside the columns a store indexes.
 /// </summary>
 internal sealed class StoredOrderRow
 {
-    private StoredOrderRow(Order order, byte[] json, byte[] publicJson, string contentHash)
+    private StoredOrderRow(Order order, byte[] document, int publicSize, string contentHash)
     {
         Order = order;
-        Json = json;
-        PublicJson = publicJson;
+        Document = document;
+        PublicSize = publicSize;
         ContentHash = contentHash;
     }
 
     public Order Order { get; }
 
-    public byte[] Json { get; }
+    /// <summary>Gets both views, compressed (<see cref="StoredDocument"/>).</summary>
+    public byte[] Document { get; }
 
-    public byte[] PublicJson { get; }
+    /// <summary>Gets the public JSON's length, which the document needs to be read.</summary>
+    public int PublicSize { get; }
 
     public string ContentHash { get; }
 
@@ -48,12 +51,13 @@ internal sealed class StoredOrderRow
 
     public string? TotalCurrency => Order.Total?.CurrencyCode;
 
-    /// <summary>Serializes and hashes an order (outside any lock: the writer is the bottleneck, not the CPU).</summary>
+    /// <summary>Serializes, hashes and compresses an order (outside any lock: the writer is the bottleneck, not the CPU).</summary>
     public static StoredOrderRow Of(Order order)
     {
         ArgumentNullException.ThrowIfNull(order);
         var json = OrderJson.SerializeToUtf8Bytes(order, includeRaw: true);
-        return new StoredOrderRow(order, json, OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()), OrderJson.ContentHash(json));
+        var publicJson = OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData());
+        return new StoredOrderRow(order, StoredDocument.Encode(publicJson, json), publicJson.Length, OrderJson.ContentHash(json));
     }
 
     /// <summary>What writing this row over the stored one does; see <see cref="Outcome"/>.</summary>
