@@ -13,7 +13,8 @@ public sealed class CliResumeTests
     [Fact]
     public async Task Sync_KilledMidRun_ThenRerun_StoresEveryOrderExactlyOnce()
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 20, SpGetOrderBurst = 5, SpOrderCount = 60 });
+        // At 5 reads a second the 45 orders after the first 15 take 9 s: the kill lands mid-run even on a busy machine.
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 5, SpGetOrderBurst = 5, SpOrderCount = 60 });
         var folder = Directory.CreateTempSubdirectory("orderhub-kill-").FullName;
         var ids = Path.Combine(folder, "ids.txt");
         var db = Path.Combine(folder, "kill.db");
