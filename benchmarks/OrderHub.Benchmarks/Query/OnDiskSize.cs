@@ -17,7 +17,7 @@ internal static class OnDiskSize
     /// A SQLite store's file (and its -wal and -journal, if any), per order; call it once the store is disposed. Also
     /// the orders table's own pages (where SQLite can say) and the average length of each BLOB or TEXT column.
     /// </summary>
-    public static async Task ReportSqliteAsync(string what, string path, long orders)
+    public static async Task ReportSqliteAsync(string what, string path, long orders, int? sampledRows = null)
     {
         SqliteConnection.ClearAllPools();
         long Size(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
@@ -59,11 +59,11 @@ internal static class OnDiskSize
         var averages = new List<string>();
         foreach (var column in columns)
         {
-            var average = await ScalarAsync<double?>(connection, $"SELECT avg(length(CAST(\"{column}\" AS BLOB))) FROM \"{table}\"");
+            var average = await ScalarAsync<double?>(connection, $"SELECT avg(length(CAST(\"{column}\" AS BLOB))) FROM (SELECT \"{column}\" FROM \"{table}\"{Limit(sampledRows)})");
             averages.Add(string.Create(CultureInfo.InvariantCulture, $"{column} {average:0.#}"));
         }
 
-        Print($"{what}: average bytes per column of {table}: {string.Join(", ", averages)}");
+        Print($"{what}: average bytes per column of {table}{Sampled(sampledRows)}: {string.Join(", ", averages)}");
     }
 
     /// <summary>The size of a PostgreSQL database, in bytes, to take before and after the store fills it.</summary>
@@ -80,7 +80,7 @@ internal static class OnDiskSize
     /// the database's growth per order, and each bytea, text or json column's average length and stored (compressed,
     /// <c>pg_column_size</c>) size.
     /// </summary>
-    public static async Task ReportPostgreSqlAsync(string what, string connectionString, long databaseSizeBefore, long orders)
+    public static async Task ReportPostgreSqlAsync(string what, string connectionString, long databaseSizeBefore, long orders, int? sampledRows = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -114,15 +114,19 @@ internal static class OnDiskSize
         {
             // octet_length takes bytea and text; json is measured as its text.
             var value = type is "json" or "jsonb" ? $"\"{name}\"::text" : $"\"{name}\"";
-            await using var average = new NpgsqlCommand($"SELECT avg(octet_length({value}))::float8, avg(pg_column_size(\"{name}\"))::float8 FROM \"{table}\"", connection);
+            await using var average = new NpgsqlCommand($"SELECT avg(octet_length({value}))::float8, avg(pg_column_size(\"{name}\"))::float8 FROM (SELECT \"{name}\" FROM \"{table}\"{Limit(sampledRows)}) AS sample", connection);
             average.CommandTimeout = 600;
             await using var reader = await average.ExecuteReaderAsync();
             await reader.ReadAsync();
             averages.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {(reader.IsDBNull(0) ? double.NaN : reader.GetDouble(0)):0.#} (stored {(reader.IsDBNull(1) ? double.NaN : reader.GetDouble(1)):0.#})"));
         }
 
-        Print($"{what}: average bytes per column of {table} (as stored, after compression): {string.Join(", ", averages)}");
+        Print($"{what}: average bytes per column of {table}{Sampled(sampledRows)} (as stored, after compression): {string.Join(", ", averages)}");
     }
+
+    private static string Limit(int? rows) => rows is { } n ? string.Create(CultureInfo.InvariantCulture, $" LIMIT {n}") : string.Empty;
+
+    private static string Sampled(int? rows) => rows is { } n ? string.Create(CultureInfo.InvariantCulture, $" (the first {n} rows)") : string.Empty;
 
     public static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.0} MiB");
 
