@@ -60,7 +60,7 @@ internal static class OnDiskSize
         foreach (var column in columns)
         {
             var average = await ScalarAsync<double?>(connection, $"SELECT avg(length(CAST(\"{column}\" AS BLOB))) FROM (SELECT \"{column}\" FROM \"{table}\"{Limit(sampledRows)})");
-            averages.Add(string.Create(CultureInfo.InvariantCulture, $"{column} {average:0.#}"));
+            averages.Add(string.Create(CultureInfo.InvariantCulture, $"{column} {(average is { } bytes ? bytes.ToString("0.#", CultureInfo.InvariantCulture) : "null")}"));
         }
 
         Print($"{what}: average bytes per column of {table}{Sampled(sampledRows)}: {string.Join(", ", averages)}");

@@ -148,7 +148,7 @@ internal static class QueryMeasurements
             }
 
             // A scope per page: two pages in flight never wait on one cursor row.
-            var cursor = new SyncCursor { HighWaterMark = page.Max(o => o.LastUpdatedAt), UpdatedAt = DateTimeOffset.UtcNow };
+            var cursor = new SyncCursor { HighWaterMark = page.Max(o => o.LastUpdatedAt), UpdatedAt = TimeProvider.System.GetUtcNow() };
             inFlight.Add(store.CommitPageAsync(source, string.Create(CultureInfo.InvariantCulture, $"bench-load-{batches++}"), page, cursor));
         }
 
@@ -198,12 +198,14 @@ internal static class QueryMeasurements
             await CliProcesses.UntilServingAsync(http, new Uri($"http://127.0.0.1:{port}/healthz"), serve);
             await CliProcesses.UntilServingAsync(http, new Uri($"http://127.0.0.1:{uncachedPort}/healthz"), uncached);
             var header = $"X-Api-Key: {CliProcesses.ApiKey}";
+            // The lookups first, the pages after: a page over a million orders can take seconds, and the requests wrk
+            // leaves behind are still computed after it stops. Each run also waits until both servers are idle.
             var urls = new (string What, string Url)[]
             {
-                ($"GET /orders?limit=100&source={SyntheticOrders.SellerUs}&status=InProgress", $"http://127.0.0.1:{port}/orders?limit=100&source={SyntheticOrders.SellerUs}&status=InProgress"),
-                ("GET /orders?limit=100", $"http://127.0.0.1:{port}/orders?limit=100"),
                 ("GET /orders/{id} (store hit, kept 1 s in memory: the default)", $"http://127.0.0.1:{port}/orders/{orderId}"),
                 ("GET /orders/{id} (store hit, --store-cache-ms 0)", $"http://127.0.0.1:{uncachedPort}/orders/{orderId}"),
+                ("GET /orders?limit=100", $"http://127.0.0.1:{port}/orders?limit=100"),
+                ($"GET /orders?limit=100&source={SyntheticOrders.SellerUs}&status=InProgress", $"http://127.0.0.1:{port}/orders?limit=100&source={SyntheticOrders.SellerUs}&status=InProgress"),
             };
             foreach (var (what, url) in urls)
             {
@@ -215,7 +217,9 @@ internal static class QueryMeasurements
                     throw new InvalidOperationException($"{what} answered {(int)answer.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
                 }
 
+                await UntilIdleAsync(serve, uncached);
                 await WrkRun.RunAsync(url, header, seconds: 3);
+                await UntilIdleAsync(serve, uncached);
                 var run = await WrkRun.RunAsync(url, header);
                 var failures = run.Timeouts + run.Errors + run.Non2xx == 0 ? string.Empty : $"; timeouts {run.Timeouts}, socket errors {run.Errors}, non-2xx {run.Non2xx}";
                 Record(name, $"{what}, wrk {WrkRun.Connections} connections {WrkRun.Seconds} s", string.Create(CultureInfo.InvariantCulture, $"{run.Rate:0.0} req/s ({run.Requests} requests), p50 {run.P50}, p99 {run.P99}, {body.Length} bytes{failures}"));
@@ -227,6 +231,27 @@ internal static class QueryMeasurements
             uncached.Kill(entireProcessTree: true);
             await serve.WaitForExitAsync();
             await uncached.WaitForExitAsync();
+        }
+    }
+
+    // Until neither process has used more than a twentieth of a core over half a second (or a minute has passed).
+    private static async Task UntilIdleAsync(params Process[] servers)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            var before = servers.Select(CpuTime).ToArray();
+            await Task.Delay(500);
+            if (servers.Select((server, i) => CpuTime(server) - before[i]).All(used => used < TimeSpan.FromMilliseconds(25)))
+            {
+                return;
+            }
+        }
+
+        static TimeSpan CpuTime(Process process)
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
         }
     }
 
