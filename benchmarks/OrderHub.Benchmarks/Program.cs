@@ -1,11 +1,12 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using OrderHub.Benchmarks.Query;
 using OrderHub.Benchmarks.Sync;
 
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-postgresql-failover [orders]", "sync-unthrottled <orders>" and
-// "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk); anything else
-// goes to BenchmarkDotNet.
+// "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk), "store-size [orders]",
+// "query-million [orders]" (needs wrk); anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
@@ -36,6 +37,12 @@ switch (args.FirstOrDefault())
         break;
     case "lookup-vs-kestrel":
         await LookupMeasurements.CompareWithBareKestrelAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2);
+        break;
+    case "store-size":
+        await StoreSizeMeasurements.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000);
+        break;
+    case "query-million":
+        await QueryMeasurements.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
         break;
     case "bare-kestrel-server":
         await LookupMeasurements.ServeBareAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
