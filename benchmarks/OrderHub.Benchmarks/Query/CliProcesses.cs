@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace OrderHub.Benchmarks.Query;
@@ -73,6 +72,7 @@ internal static partial class CliProcesses
         return process;
     }
 
+    /// <summary>Until a probe answers with success; fails at once when the server exits, and after a minute of refused connections.</summary>
     public static async Task UntilServingAsync(HttpClient http, Uri probe, Process server)
     {
         var deadline = Stopwatch.StartNew();
@@ -80,7 +80,7 @@ internal static partial class CliProcesses
         {
             if (server.HasExited)
             {
-                throw new InvalidOperationException($"orderhub serve exited with {server.ExitCode} before serving.");
+                throw new InvalidOperationException($"The server exited with {server.ExitCode} before serving.");
             }
 
             try
@@ -96,13 +96,6 @@ internal static partial class CliProcesses
 
             await Task.Delay(100);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     // The API's key, and rate limits in the process: no machine-wide file is created for a benchmark.

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OrderHub.Benchmarks.Query;
+using OrderHub.Testing;
 
 namespace OrderHub.Benchmarks.Sync;
 
@@ -22,14 +23,14 @@ internal static class LookupMeasurements
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--sp-rate", "1000", "--sp-burst", "1000", "--sp-orders", "20"]);
         var folder = Directory.CreateTempSubdirectory("orderhub-bench-lookup-").FullName;
-        var servePort = FreePort();
-        var uncachedPort = FreePort();
+        var servePort = LoopbackPorts.Free();
+        var uncachedPort = LoopbackPorts.Free();
         using var serve = Start(["serve", "--urls", $"http://127.0.0.1:{servePort}", "--db", Path.Combine(folder, "api.db")], emulator.BaseAddress);
         using var uncached = Start(["serve", "--urls", $"http://127.0.0.1:{uncachedPort}", "--db", Path.Combine(folder, "api.db"), "--store-cache-ms", "0"], emulator.BaseAddress);
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        await UntilServingAsync(http, new Uri($"http://127.0.0.1:{servePort}/healthz"));
-        await UntilServingAsync(http, new Uri($"http://127.0.0.1:{uncachedPort}/healthz"));
+        await CliProcesses.UntilServingAsync(http, new Uri($"http://127.0.0.1:{servePort}/healthz"), serve);
+        await CliProcesses.UntilServingAsync(http, new Uri($"http://127.0.0.1:{uncachedPort}/healthz"), uncached);
         var orderId = (await emulator.OrderIdsAsync())[0];
         var orderUrl = $"http://127.0.0.1:{servePort}/orders/{orderId}";
         var uncachedUrl = $"http://127.0.0.1:{uncachedPort}/orders/{orderId}";
@@ -41,9 +42,9 @@ internal static class LookupMeasurements
         var bodyFile = Path.Combine(folder, "body.json");
         await File.WriteAllBytesAsync(bodyFile, body);
 
-        var barePort = FreePort();
+        var barePort = LoopbackPorts.Free();
         using var bare = Start(["bare-kestrel-server", barePort.ToString(CultureInfo.InvariantCulture), bodyFile], null, benchmarkItself: true);
-        await UntilServingAsync(http, new Uri($"http://127.0.0.1:{barePort}/orders/x"));
+        await CliProcesses.UntilServingAsync(http, new Uri($"http://127.0.0.1:{barePort}/orders/x"), bare);
 
         // Both servers are driven for a few seconds first, unmeasured: the rounds compare them at their steady pace, not
         // while the just-started processes are still compiling their code.
@@ -101,33 +102,6 @@ internal static class LookupMeasurements
         _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
         return process;
-    }
-
-    private static async Task UntilServingAsync(HttpClient http, Uri probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync(probe)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
 }

@@ -77,7 +77,7 @@ internal static class SyncDecomposition
         using var tokenResponse = await http.PostAsync(new Uri(emulator.BaseAddress, "auth/o2/token"), form);
         var token = System.Text.Json.JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
         var cpu = emulator.ProcessorTime;
-        var (rate, _) = await Wrk.RunAsync(new Uri(emulator.BaseAddress, $"orders/v0/orders/{orderId}").ToString(), $"x-amz-access-token: {token}", threads: 1);
+        var rate = (await Wrk.RunAsync(new Uri(emulator.BaseAddress, $"orders/v0/orders/{orderId}").ToString(), $"x-amz-access-token: {token}", threads: 1)).Rate;
         var requests = rate * Wrk.Seconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"emulator alone (wrk, getOrder v0): {rate:0} orders/s; emulator CPU {(emulator.ProcessorTime - cpu).TotalMicroseconds / requests:0} us per order"));
