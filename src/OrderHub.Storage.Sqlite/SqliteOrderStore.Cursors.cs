@@ -52,6 +52,7 @@ public sealed partial class SqliteOrderStore
                 save.CommandText = SyncCursorRows.UpsertSql(CursorTable);
                 SyncCursorRows.Bind(save, source, scope, cursor, static (name, value) => new SqliteParameter(name, SqliteType.Text) { Value = value is { } v ? Timestamp(v) : DBNull.Value });
                 await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await PruneIfDueAsync(transaction, cancellationToken).ConfigureAwait(false);
                 transaction.Commit();
                 return (IReadOnlyList<StoreOutcome>)outcomes;
             }

@@ -12,7 +12,7 @@ namespace OrderHub.Storage.Sqlite;
 /// order, <see cref="IOrderQuery"/>, reads them); sync runs record each reference's state in the
 /// same transaction that stores its order, so a run killed at any moment resumes without loss or duplicates.
 /// </summary>
-public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IAsyncDisposable
+public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IOrderChangeLog, IAsyncDisposable
 {
     /// <summary>The SQLite application id OrderHub marks its databases with (<c>PRAGMA application_id</c>): "ORDH".</summary>
     public const int ApplicationId = 0x4F524448;
@@ -45,6 +45,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     private readonly TimeProvider _timeProvider;
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
+    private readonly TimeSpan _changeLogRetention;
     private bool _disposed;
 
     // Set once by the open, which every call waits for before it reads them.
@@ -55,6 +56,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     {
         _path = path;
         _busyTimeout = options.BusyTimeout;
+        _changeLogRetention = options.ChangeLogRetention;
         _timeProvider = timeProvider;
         _calls = new StoreCalls(typeof(SqliteOrderStore), OpenCoreAsync, static e => e is SqliteException or InvalidDataException, e => Translate(e, _path, _busyTimeout));
     }
@@ -111,6 +113,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         return new SqliteOrderStore(path, options, timeProvider ?? TimeProvider.System);
     }
 
@@ -313,6 +316,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
                 }
             }
 
+            await PruneIfDueAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
             return outcomes;
         }
@@ -336,6 +340,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             using var transaction = _writer.BeginTransaction();
             using var commands = new CommitCommands(_writer, transaction, string.Empty, Timestamp(_timeProvider.GetUtcNow()));
             var outcome = await commands.UpsertAsync(row, cancellationToken).ConfigureAwait(false);
+            await PruneIfDueAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
             return outcome;
         }
@@ -733,12 +738,13 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
         private readonly SqliteCommand _hash;
         private readonly SqliteCommand _upsert;
         private readonly SqliteCommand _mark;
+        private readonly SqliteCommand _change;
 
         public CommitCommands(SqliteConnection connection, SqliteTransaction transaction, string runId, string now)
         {
             _hash = connection.CreateCommand();
             _hash.Transaction = transaction;
-            _hash.CommandText = "SELECT content_hash, last_updated_at FROM orders WHERE source = $source AND order_id = $id";
+            _hash.CommandText = "SELECT content_hash, last_updated_at, status FROM orders WHERE source = $source AND order_id = $id";
             _hash.Parameters.Add("$source", SqliteType.Text);
             _hash.Parameters.Add("$id", SqliteType.Text);
 
@@ -779,6 +785,17 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             {
                 _mark.Parameters.Add(name, SqliteType.Text);
             }
+
+            // The change log's entry, in the order's transaction: the position is the row id, handed out in commit order.
+            _change = connection.CreateCommand();
+            _change.Transaction = transaction;
+            _change.CommandText = "INSERT INTO order_changes (source, order_id, kind, status_before, status_after, changed_at) VALUES ($source, $id, $kind, $before, $after, $now)";
+            foreach (var name in new[] { "$source", "$id", "$kind", "$before", "$after" })
+            {
+                _change.Parameters.Add(name, SqliteType.Text);
+            }
+
+            _change.Parameters.AddWithValue("$now", now);
         }
 
         public async Task<StoreOutcome> UpsertAsync(StoredOrderRow row, CancellationToken cancellationToken)
@@ -787,12 +804,14 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _hash.Parameters["$id"].Value = row.OrderId;
             string? existing = null;
             DateTimeOffset? storedUpdatedAt = null;
+            string? storedStatus = null;
             using (var reader = await _hash.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     existing = reader.GetString(0);
                     storedUpdatedAt = reader.IsDBNull(1) ? null : ParseTimestamp(reader.GetString(1));
+                    storedStatus = reader.GetString(2);
                 }
             }
 
@@ -817,6 +836,16 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _upsert.Parameters["$public_size"].Value = row.PublicSize;
             _upsert.Parameters["$document"].Value = row.Document;
             await _upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (ChangeLogRows.KindOf(outcome) is { } kind)
+            {
+                _change.Parameters["$source"].Value = row.Source;
+                _change.Parameters["$id"].Value = row.OrderId;
+                _change.Parameters["$kind"].Value = kind;
+                _change.Parameters["$before"].Value = outcome == StoreOutcome.Inserted ? DBNull.Value : storedStatus!;
+                _change.Parameters["$after"].Value = row.Status;
+                await _change.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return outcome;
         }
 
@@ -837,6 +866,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IA
             _hash.Dispose();
             _upsert.Dispose();
             _mark.Dispose();
+            _change.Dispose();
         }
     }
 }

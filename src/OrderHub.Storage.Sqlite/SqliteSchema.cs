@@ -155,6 +155,33 @@ internal static class SqliteSchema
             CREATE INDEX ix_orders_updated_key ON orders (ifnull(last_updated_at, ''), source, order_id);
             CREATE INDEX ix_orders_created_key ON orders (ifnull(created_at, ''), source, order_id);
             """),
+        (7, """
+            -- The change log (IOrderChangeLog): an entry per order created or updated, written in the order's own
+            -- transaction. The one writer at a time makes commit order the position order; AUTOINCREMENT so that a
+            -- pruned position is never handed out again. An entry keeps no JSON: a read joins the order as it is then.
+            CREATE TABLE order_changes (
+                position      INTEGER PRIMARY KEY AUTOINCREMENT,
+                source        TEXT NOT NULL,
+                order_id      TEXT NOT NULL,
+                kind          TEXT NOT NULL,
+                status_before TEXT,
+                status_after  TEXT NOT NULL,
+                changed_at    TEXT NOT NULL
+            );
+            CREATE INDEX ix_order_changes_changed_at ON order_changes (changed_at);
+            -- The highest position pruned: a read after an older one would miss entries, and is refused.
+            CREATE TABLE change_log_state (
+                id             INTEGER PRIMARY KEY CHECK (id = 1),
+                pruned_through INTEGER NOT NULL
+            );
+            INSERT INTO change_log_state (id, pruned_through) VALUES (1, 0);
+            -- Named consumers' positions (webhook subscriptions, named readers).
+            CREATE TABLE order_change_consumers (
+                name       TEXT NOT NULL PRIMARY KEY,
+                position   INTEGER NOT NULL,
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>The function migration 5 fills the creation time with, registered on the connection that migrates.</summary>

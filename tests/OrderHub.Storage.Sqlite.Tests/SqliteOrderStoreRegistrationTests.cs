@@ -39,6 +39,7 @@ public sealed class SqliteOrderStoreRegistrationTests : IDisposable
         store.ShouldBeSameAs(sqlite);
         cursors.ShouldBeSameAs(sqlite, "one store is both the order store and the cursor store");
         provider.GetRequiredService<IOrderQuery>().ShouldBeSameAs(sqlite, "and the query over its orders");
+        provider.GetRequiredService<IOrderChangeLog>().ShouldBeSameAs(sqlite, "and its change log");
         sqlite.IsNewFile.ShouldBeFalse("not open yet");
 
         (await store.UpsertAsync(OrderHub.Testing.OrderStoreContractTests.SampleOrder())).ShouldBe(StoreOutcome.Inserted);

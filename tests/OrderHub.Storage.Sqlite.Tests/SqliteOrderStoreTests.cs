@@ -188,3 +188,18 @@ public sealed class SqliteSyncCursorStoreContractTests : OrderHub.Testing.SyncCu
 
     public void Dispose() => _databases.Dispose();
 }
+
+/// <summary>The SQLite store keeps a change log as every store does.</summary>
+public sealed class SqliteOrderChangeLogContractTests : OrderHub.Testing.OrderChangeLogContractTests, IDisposable
+{
+    private readonly TempDatabases _databases = new();
+
+    protected override async Task<(IOrderStore Store, Func<Task<IOrderStore>>? Reopen)> CreateStoreAsync(TimeProvider timeProvider, TimeSpan retention)
+    {
+        var path = _databases.NewPath();
+        var options = new SqliteOrderStoreOptions { ChangeLogRetention = retention };
+        return (await SqliteOrderStore.OpenAsync(path, options, timeProvider), async () => await SqliteOrderStore.OpenAsync(path, options, timeProvider));
+    }
+
+    public void Dispose() => _databases.Dispose();
+}

@@ -5,10 +5,17 @@ using OrderHub.Testing;
 
 namespace OrderHub.Tests.Sync;
 
-/// <summary>An <see cref="IOrderStore"/> and <see cref="IOrderQuery"/> over dictionaries, for engine tests that need no database.</summary>
-internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IOrderStore, ISyncCursorStore, IOrderQuery
+/// <summary>An <see cref="IOrderStore"/>, <see cref="IOrderQuery"/> and <see cref="IOrderChangeLog"/> over dictionaries, for engine tests that need no database.</summary>
+internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, TimeSpan? changeLogRetention = null) : IOrderStore, ISyncCursorStore, IOrderQuery, IOrderChangeLog
 {
     private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
+    private readonly TimeSpan _retention = changeLogRetention ?? TimeSpan.FromDays(7);
+    private readonly List<(long Position, OrderReference Reference, OrderChangeKind Kind, OrderStatus? Before, OrderStatus After, DateTimeOffset At)> _changes = [];
+    private readonly Dictionary<string, long> _consumers = [];
+    private long _lastPosition;
+    private long _prunedThrough;
+    private DateTimeOffset _nextPruneAt = DateTimeOffset.MinValue;
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<(string, string), SyncCursor> _cursors = [];
 
     private readonly Lock _lock = new();
@@ -104,9 +111,112 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null) : IO
         _lastUpdated[reference] = order.LastUpdatedAt;
 
         var outcome = _orders.TryGetValue(reference, out var old) ? old.ContentHash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated : StoreOutcome.Inserted;
+        if (outcome is StoreOutcome.Inserted or StoreOutcome.Updated)
+        {
+            var now = _timeProvider.GetUtcNow();
+            _changes.Add((++_lastPosition, reference, outcome == StoreOutcome.Inserted ? OrderChangeKind.Created : OrderChangeKind.Updated, outcome == StoreOutcome.Inserted ? null : _public[reference].Status.Value, order.Status.Value, now));
+            if (now >= _nextPruneAt)
+            {
+                Prune();
+                _nextPruneAt = now.AddMinutes(1);
+            }
+
+            _appended.TrySetResult();
+            _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
         _orders[reference] = new StoredOrder(reference, OrderJson.SerializeToUtf8Bytes(order, includeRaw: true), hash, _timeProvider.GetUtcNow(), OrderJson.SerializeToUtf8Bytes(order.WithoutPersonalData()));
         _public[reference] = order.WithoutPersonalData();
         return outcome;
+    }
+
+    public Task<OrderChangeLogPage> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        if (limit is < 1 or > IOrderChangeLog.MaxReadLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"The limit must be between 1 and {IOrderChangeLog.MaxReadLimit}.");
+        }
+
+        lock (_lock)
+        {
+            if (after < _prunedThrough)
+            {
+                throw new OrderChangePositionExpiredException(after, _prunedThrough);
+            }
+
+            List<OrderChange> changes = [.. _changes.Where(c => c.Position > after).Take(limit)
+                .Select(c => new OrderChange(c.Position, c.Reference, c.Kind, c.Before, c.After, c.At, _orders[c.Reference].PublicJson))];
+            return Task.FromResult(new OrderChangeLogPage(changes, changes.Count > 0 ? changes[^1].Position : after));
+        }
+    }
+
+    public async Task<bool> WaitAsync(long after, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        var started = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            Task appended;
+            lock (_lock)
+            {
+                if (_lastPosition > after)
+                {
+                    return true;
+                }
+
+                appended = _appended.Task;
+            }
+
+            var left = timeout - _timeProvider.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(appended, Task.Delay(left, _timeProvider, stop.Token));
+            await stop.CancelAsync(); // the delay's timer is not left armed
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public Task<long> PruneAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Prune());
+        }
+    }
+
+    private long Prune()
+    {
+        var cutoff = _timeProvider.GetUtcNow() - _retention;
+        var through = _changes.Where(c => c.At < cutoff).Select(c => c.Position).DefaultIfEmpty(0).Max();
+        _prunedThrough = Math.Max(_prunedThrough, through);
+        _changes.RemoveAll(c => c.Position <= _prunedThrough);
+        return _prunedThrough;
+    }
+
+    public Task<long?> GetConsumerPositionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_lock)
+        {
+            return Task.FromResult(_consumers.TryGetValue(name, out var position) ? position : (long?)null);
+        }
+    }
+
+    public Task SetConsumerPositionAsync(string name, long position, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        lock (_lock)
+        {
+            _consumers[name] = position;
+            return Task.CompletedTask;
+        }
     }
 
     public Task<OrderPage> QueryAsync(OrderQuery query, CancellationToken cancellationToken = default)
@@ -270,6 +380,13 @@ public sealed class InMemorySyncCursorStoreContractTests : OrderHub.Testing.Sync
 public sealed class InMemoryOrderStoreContractTests : OrderHub.Testing.OrderStoreContractTests
 {
     protected override Task<IOrderStore> CreateStoreAsync(TimeProvider timeProvider) => Task.FromResult<IOrderStore>(new InMemoryOrderStore(timeProvider));
+}
+
+/// <summary>The in-memory store keeps a change log as every other store does (in memory: nothing survives it).</summary>
+public sealed class InMemoryOrderChangeLogContractTests : OrderHub.Testing.OrderChangeLogContractTests
+{
+    protected override Task<(IOrderStore Store, Func<Task<IOrderStore>>? Reopen)> CreateStoreAsync(TimeProvider timeProvider, TimeSpan retention) =>
+        Task.FromResult<(IOrderStore, Func<Task<IOrderStore>>?)>((new InMemoryOrderStore(timeProvider, retention), null));
 }
 
 /// <summary>The in-memory store answers queries as every other store does.</summary>
