@@ -17,7 +17,8 @@ public static partial class OrderApi
     /// <summary>
     /// Maps <c>GET /orders/{orderId}</c>, <c>GET /orders/{source}/{orderId}</c>, <c>GET /healthz</c>, and the query of the
     /// stored copy, <c>GET /orders</c> and <c>GET /orders/summary</c> (answered when the registered store is an
-    /// <see cref="IOrderQuery"/>, as both of OrderHub's stores are).
+    /// <see cref="IOrderQuery"/>, as both of OrderHub's stores are), and its changes, <c>GET /changes</c> (when the store
+    /// is an <see cref="IOrderChangeLog"/>).
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
@@ -38,6 +39,7 @@ public static partial class OrderApi
         Describe(app.MapGet("/orders/{source}/{orderId}", (HttpContext http, string source, string orderId) => GetAsync(http, source, orderId))
             .WithName("GetOrderFromSource").WithSummary("Gets an order from a named source (sp-api or outposts)."));
         MapOrderQuery(app);
+        MapChanges(app);
         return app;
     }
 

@@ -29,7 +29,7 @@ public sealed partial class OrderApiHost : IAsyncDisposable
     /// <summary>Starts the API.</summary>
     /// <param name="configure">Sets where to listen, keys, store age and the upstream budget (as <c>AddOrderHubApi</c> does: every option, nothing copied).</param>
     /// <param name="lookup">The sources.</param>
-    /// <param name="store">The store read first and written back to; when it is an <see cref="IOrderQuery"/>, also the one <c>GET /orders</c> reads.</param>
+    /// <param name="store">The store read first and written back to; when it is an <see cref="IOrderQuery"/>, also the one <c>GET /orders</c> reads, and when it is an <see cref="IOrderChangeLog"/>, the one <c>GET /changes</c> reads.</param>
     /// <param name="timeProvider">The clock for store ages; <see langword="null"/> for the system clock.</param>
     /// <param name="configureLogging">Sets up logging; by default the console.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -59,6 +59,13 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         {
             builder.Services.AddSingleton(query);
         }
+
+        // GET /changes reads the store's change log, where it has one (both OrderHub stores do).
+        if (store is IOrderChangeLog changes)
+        {
+            builder.Services.AddSingleton(changes);
+        }
+
         if (timeProvider is not null)
         {
             builder.Services.AddSingleton(timeProvider);

@@ -63,6 +63,18 @@ internal static class OrderProblems
         title: "Order queries not supported by this store",
         detail: "The service's order store does not answer queries (IOrderQuery): use the SQLite or PostgreSQL store to list and summarize orders. Orders can still be read one by one at /orders/{orderId}.");
 
+    public static IResult ChangesNotSupported() => Results.Problem(
+        statusCode: StatusCodes.Status501NotImplemented,
+        title: "Changes not supported by this store",
+        detail: "The service's order store keeps no change log (IOrderChangeLog): use the SQLite or PostgreSQL store to follow changes.");
+
+    /// <summary>A change log position older than what the store keeps: the <c>prunedThrough</c> extension says from where reading is valid again.</summary>
+    public static IResult ChangePositionExpired(OrderHub.Sync.OrderChangePositionExpiredException error) => Results.Problem(
+        statusCode: StatusCodes.Status410Gone,
+        title: "Change position no longer kept",
+        detail: System.FormattableString.Invariant($"The store no longer keeps the changes that follow position {error.Position}: changes up to {error.PrunedThrough} were pruned. Start again from GET /orders, then read /changes?after={error.PrunedThrough} or a later position."),
+        extensions: new Dictionary<string, object?> { ["position"] = error.Position, ["prunedThrough"] = error.PrunedThrough });
+
     public static IResult StoreUnavailable() => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Order store unavailable",

@@ -152,7 +152,7 @@ internal static partial class OrderQueryParameters
     }
 
     // A misspelt filter would otherwise be ignored, and the answer would hold every order.
-    private static void RefuseUnknown(IQueryCollection query, IReadOnlyList<QueryParameter> accepted)
+    internal static void RefuseUnknown(IQueryCollection query, IReadOnlyList<QueryParameter> accepted)
     {
         foreach (var name in query.Keys)
         {
@@ -163,7 +163,7 @@ internal static partial class OrderQueryParameters
         }
     }
 
-    private static string? Single(IQueryCollection query, string name)
+    internal static string? Single(IQueryCollection query, string name)
     {
         if (!query.TryGetValue(name, out var values))
         {
