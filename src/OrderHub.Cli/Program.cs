@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrderHub.Cli.Commands;
+using OrderHub.Cli.Commands.Changes;
 using OrderHub.Cli.Commands.Query;
 using OrderHub.Cli.Commands.Sync;
 using Spectre.Console;
@@ -32,6 +33,7 @@ var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS
     SyncCommand.Create(cli),
     OrdersCommand.Create(cli),
     ExportCommand.Create(cli),
+    ChangesCommand.Create(cli),
     QuotaCommand.Create(cli),
     ServeCommand.Create(cli),
     EmulatorCommand.Create(),

@@ -77,7 +77,7 @@ public static partial class OrderApi
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         try
         {
-            var page = await ReadChangesAsync(log, after, limit, stop.Token);
+            var page = await log.ReadAsync(after, limit, stop.Token);
             if (page.Changes.Count == 0 && wait > TimeSpan.Zero && await WaitForChangeAsync(log, page.LastPosition, wait, stop.Token))
             {
                 page = await log.ReadAsync(page.LastPosition, limit, stop.Token);
@@ -96,20 +96,6 @@ public static partial class OrderApi
         {
             LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), e.Message);
             return OrderProblems.StoreUnavailable();
-        }
-    }
-
-    // Without a position, the oldest change kept: a new reader means to start from what there is, not to be refused
-    // because the store has pruned since it was created.
-    private static async Task<OrderChangeLogPage> ReadChangesAsync(IOrderChangeLog log, long? after, int limit, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await log.ReadAsync(after ?? 0, limit, cancellationToken);
-        }
-        catch (OrderChangePositionExpiredException e) when (after is null)
-        {
-            return await log.ReadAsync(e.PrunedThrough, limit, cancellationToken);
         }
     }
 

@@ -19,7 +19,7 @@ internal static class ExitCodes
     /// <summary>The exit code an error maps to.</summary>
     public static int For(Exception error) => error switch
     {
-        OrderNotFoundException => NotFound,
+        OrderNotFoundException or OrderHub.Sync.OrderChangePositionExpiredException => NotFound,
         OrderSourceThrottledException => Throttled,
         OrderSourceAuthenticationException => Authentication,
         OrderConflictException or OrderHub.Sync.SyncCursorHeldException => Conflict,

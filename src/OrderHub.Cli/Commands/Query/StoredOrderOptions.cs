@@ -28,6 +28,9 @@ internal sealed class StoredOrderOptions
         }
     }
 
+    /// <summary>Adds only <c>--db</c>, for a command that reads the store but selects no orders.</summary>
+    public void AddDatabaseTo(Command command) => command.Options.Add(_db);
+
     /// <summary>Reads the filter from the options and checks it, before any I/O.</summary>
     /// <param name="parse">The command line.</param>
     /// <param name="now">What an age counts back from.</param>
