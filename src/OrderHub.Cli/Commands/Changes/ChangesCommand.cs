@@ -42,7 +42,8 @@ internal static class ChangesCommand
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             await using var host = await store.HostAsync(cli, parse);
-            var log = host.Services.GetRequiredService<IOrderChangeLog>();
+            var log = host.Services.GetService<IOrderChangeLog>()
+                ?? throw new OrderStoreException("This database keeps no change log yet: 'orderhub changes' reads SQLite stores (the PostgreSQL store's change log is not there yet).");
             var consumer = parse.GetValue(name) is { } reader ? ReaderPrefix + reader.Trim() : null;
             var start = parse.GetValue(after) ?? (consumer is null ? null : await log.GetConsumerPositionAsync(consumer, cancel));
             var json = parse.GetValue(cli.JsonOption);
