@@ -123,12 +123,7 @@ public static partial class OrderApi
                 : throw new QueryParameterException(After, $"The query parameter 'after' must be a position: a whole number, 0 or more (the id of the last event received); '{afterText}' was given.");
         }
 
-        var limit = 100;
-        if (OrderQueryParameters.Single(query, ChangesLimit) is { } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > IOrderChangeLog.MaxReadLimit))
-        {
-            throw new QueryParameterException(ChangesLimit, string.Create(CultureInfo.InvariantCulture, $"The query parameter 'limit' must be a whole number from 1 to {IOrderChangeLog.MaxReadLimit}."));
-        }
+        var limit = OrderQueryParameters.ReadLimit(query, 100, IOrderChangeLog.MaxReadLimit);
 
         var wait = TimeSpan.Zero;
         if (OrderQueryParameters.Single(query, Wait) is { } waitText)

@@ -81,14 +81,22 @@ internal static partial class OrderQueryParameters
             throw Invalid(Sort, $"The query parameter 'sort' must be one of {string.Join(", ", Sorts.Keys)}; '{sortText}' was given.");
         }
 
-        var limit = new OrderQuery().PageSize;
+        var limit = ReadLimit(query, new OrderQuery().PageSize, OrderQuery.MaxPageSize);
+        return new OrderQuery { Filter = ReadFilter(query), Sort = sort, PageSize = limit, Cursor = Single(query, Cursor) };
+    }
+
+    /// <summary>Reads <c>limit</c>, a page's size: a whole number from 1 to <paramref name="max"/>, or <paramref name="defaultValue"/> when absent.</summary>
+    /// <exception cref="QueryParameterException">It is not such a number.</exception>
+    internal static int ReadLimit(IQueryCollection query, int defaultValue, int max)
+    {
+        var limit = defaultValue;
         if (Single(query, Limit) is { } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > OrderQuery.MaxPageSize))
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
         {
-            throw Invalid(Limit, string.Create(CultureInfo.InvariantCulture, $"The query parameter 'limit' must be a whole number from 1 to {OrderQuery.MaxPageSize}."));
+            throw Invalid(Limit, string.Create(CultureInfo.InvariantCulture, $"The query parameter 'limit' must be a whole number from 1 to {max}."));
         }
 
-        return new OrderQuery { Filter = ReadFilter(query), Sort = sort, PageSize = limit, Cursor = Single(query, Cursor) };
+        return limit;
     }
 
     /// <summary>Reads a summary's query.</summary>
