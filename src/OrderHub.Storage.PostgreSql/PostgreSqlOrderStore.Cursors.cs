@@ -35,13 +35,16 @@ public sealed partial class PostgreSqlOrderStore
             var rows = orders.Select(StoredOrderRow.Of).ToArray();
             using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var outcomes = await UpsertAsync(connection, transaction, rows, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var now = _timeProvider.GetUtcNow();
+            var changes = new List<PendingChange>();
+            var outcomes = await UpsertAsync(connection, transaction, rows, now, changes, cancellationToken).ConfigureAwait(false);
             using (var save = new NpgsqlCommand(SyncCursorRows.UpsertSql(CursorTable), connection, transaction))
             {
                 SyncCursorRows.Bind(save, source, scope, cursor, Time);
                 await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await AppendChangesAsync(connection, transaction, changes, now, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<StoreOutcome>)outcomes;
         },

@@ -262,7 +262,9 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 failures.RemoveAll(f => lost.Contains(results[f.Index].Reference));
             }
 
-            var upserted = await UpsertAsync(connection, transaction, [.. orders.Select(o => o.Row)], _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var now = _timeProvider.GetUtcNow();
+            var changes = new List<PendingChange>();
+            var upserted = await UpsertAsync(connection, transaction, [.. orders.Select(o => o.Row)], now, changes, cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < orders.Count; k++)
             {
                 outcomes[orders[k].Index] = upserted[k];
@@ -275,6 +277,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 await MarkFailedAsync(connection, transaction, runId, results[index].Reference, failure, cancellationToken).ConfigureAwait(false);
             }
 
+            await AppendChangesAsync(connection, transaction, changes, now, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<StoreOutcome>)outcomes;
         },
@@ -287,7 +290,10 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             ArgumentNullException.ThrowIfNull(order);
             using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var outcome = (await UpsertAsync(connection, transaction, [StoredOrderRow.Of(order)], _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))[0];
+            var now = _timeProvider.GetUtcNow();
+            var changes = new List<PendingChange>();
+            var outcome = (await UpsertAsync(connection, transaction, [StoredOrderRow.Of(order)], now, changes, cancellationToken).ConfigureAwait(false))[0];
+            await AppendChangesAsync(connection, transaction, changes, now, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return outcome;
         },
@@ -423,17 +429,17 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     // One statement for the batch: the existing hashes are read under row locks (in key order, so two workers never
     // deadlock), then every row is upserted from arrays. The stored-at time is the store's clock's, as in every store:
     // readers compare it with their own (the lookup API's maximum store age).
-    private static async Task<StoreOutcome[]> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredOrderRow[] rows, DateTimeOffset storedAt, CancellationToken cancellationToken)
+    private static async Task<StoreOutcome[]> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredOrderRow[] rows, DateTimeOffset storedAt, List<PendingChange> changes, CancellationToken cancellationToken)
     {
         if (rows.Length == 0)
         {
             return [];
         }
 
-        var existing = new Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt)>();
+        var existing = new Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status)>();
         using (var locked = new NpgsqlCommand(
             """
-            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at FROM orderhub_orders o
+            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at, o.status FROM orderhub_orders o
             JOIN unnest(@sources, @ids) AS k(source, order_id) ON o.source = k.source AND o.order_id = k.order_id
             ORDER BY o.source, o.order_id FOR UPDATE OF o
             """,
@@ -445,7 +451,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+                existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
             }
         }
 
@@ -464,7 +470,12 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 continue;
             }
 
-            existing[key] = (rows[i].ContentHash, updated);
+            if (ChangeLogRows.KindOf(outcomes[i]) is { } kind)
+            {
+                changes.Add(new PendingChange(rows[i].Source, rows[i].OrderId, kind, outcomes[i] == StoreOutcome.Inserted ? null : stored.Status, rows[i].Status));
+            }
+
+            existing[key] = (rows[i].ContentHash, updated, rows[i].Status);
             winners[key] = rows[i];
         }
 
@@ -511,6 +522,40 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         }
 
         return outcomes;
+    }
+
+    // The change log's entries of a writing transaction, as its last statements. A sequence alone is not enough: a
+    // transaction holding a lower number could commit after a reader passed a higher one, and the reader would never
+    // see it. The transaction-scoped lock is held until commit, so numbers are handed out in commit order; it is taken
+    // last so it is held briefly. A transaction that changed nothing takes no lock.
+    private static async Task AppendChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        using var append = new NpgsqlCommand(
+            """
+            SELECT pg_advisory_xact_lock(@lock);
+            WITH appended AS (
+                INSERT INTO orderhub_order_changes (position, source, order_id, kind, status_before, status_after, changed_at)
+                SELECT nextval('orderhub_order_changes_position'), c.source, c.order_id, c.kind, c.status_before, c.status_after, @now
+                FROM unnest(@sources, @ids, @kinds, @befores, @afters) WITH ORDINALITY AS c(source, order_id, kind, status_before, status_after, n)
+                ORDER BY c.n
+                RETURNING position)
+            SELECT pg_notify('orderhub_changes', max(position)::text) FROM appended;
+            """,
+            connection,
+            transaction);
+        append.Parameters.AddWithValue("lock", PostgreSqlSchema.ChangeLogLock);
+        append.Parameters.AddWithValue("sources", changes.Select(c => c.Source).ToArray());
+        append.Parameters.AddWithValue("ids", changes.Select(c => c.OrderId).ToArray());
+        append.Parameters.AddWithValue("kinds", changes.Select(c => c.Kind).ToArray());
+        append.Parameters.Add(new NpgsqlParameter("befores", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = changes.Select(c => (object?)c.StatusBefore ?? DBNull.Value).ToArray() });
+        append.Parameters.AddWithValue("afters", changes.Select(c => c.StatusAfter).ToArray());
+        append.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime });
+        await append.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // PostgreSQL keeps microseconds: a time is compared as it would be stored.
@@ -792,4 +837,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         };
         return new OrderStoreException(message, location, error);
     }
+
+    // An entry of the change log a writing transaction appends before it commits.
+    private sealed record PendingChange(string Source, string OrderId, string Kind, string? StatusBefore, string StatusAfter);
 }

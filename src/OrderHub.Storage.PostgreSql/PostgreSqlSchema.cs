@@ -9,6 +9,12 @@ internal static class PostgreSqlSchema
     /// <summary>The advisory lock key every OrderHub process takes while it migrates ("ORDH").</summary>
     public const long MigrationLock = 0x4F524448;
 
+    /// <summary>
+    /// The advisory lock key a writing transaction takes, as its last statements, before it appends change log entries
+    /// ("ORDC"): held until commit, it makes positions follow commit order, which a bare sequence does not.
+    /// </summary>
+    public const long ChangeLogLock = 0x4F524443;
+
     public static IReadOnlyList<(int Version, string Sql)> Migrations { get; } =
     [
         (1, """
@@ -102,6 +108,34 @@ internal static class PostgreSqlSchema
                 ALTER COLUMN document SET NOT NULL,
                 DROP COLUMN json,
                 DROP COLUMN public_json;
+            """),
+        (6, """
+            -- The change log (IOrderChangeLog): an entry per order created or updated, written in the order's own
+            -- transaction, numbered under ChangeLogLock so positions follow commit order. The sequence never hands a
+            -- pruned position out again. An entry keeps no JSON: a read joins the order as it is then.
+            CREATE TABLE orderhub_order_changes (
+                position      bigint PRIMARY KEY,
+                source        text NOT NULL,
+                order_id      text NOT NULL,
+                kind          text NOT NULL,
+                status_before text,
+                status_after  text NOT NULL,
+                changed_at    timestamptz NOT NULL
+            );
+            CREATE SEQUENCE orderhub_order_changes_position OWNED BY orderhub_order_changes.position;
+            CREATE INDEX ix_orderhub_order_changes_changed_at ON orderhub_order_changes (changed_at);
+            -- The highest position pruned: a read after an older one would miss entries, and is refused.
+            CREATE TABLE orderhub_change_log_state (
+                id             integer PRIMARY KEY CHECK (id = 1),
+                pruned_through bigint NOT NULL
+            );
+            INSERT INTO orderhub_change_log_state (id, pruned_through) VALUES (1, 0);
+            -- Named consumers' positions (webhook subscriptions, named readers).
+            CREATE TABLE orderhub_order_change_consumers (
+                name       text PRIMARY KEY,
+                position   bigint NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
             """),
     ];
 
