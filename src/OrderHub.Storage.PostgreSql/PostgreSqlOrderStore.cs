@@ -528,13 +528,14 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     // transaction holding a lower number could commit after a reader passed a higher one, and the reader would never
     // see it. The transaction-scoped lock is held until commit, so numbers are handed out in commit order; it is taken
     // last so it is held briefly. A transaction that changed nothing takes no lock.
-    private static async Task AppendChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task AppendChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
             return;
         }
 
+        await PruneIfDueAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         using var append = new NpgsqlCommand(
             """
             SELECT pg_advisory_xact_lock(@lock);

@@ -29,8 +29,12 @@ public sealed record PostgreSqlOrderStoreOptions
     /// </summary>
     public TimeSpan OutageTolerance { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Gets how long change log entries are kept; 7 days by default.</summary>
+    public TimeSpan ChangeLogRetention { get; init; } = ChangeLogRows.DefaultRetention;
+
     internal void Validate()
     {
+        ChangeLogRows.ValidateRetention(ChangeLogRetention);
         if (OutageTolerance < TimeSpan.Zero || OutageTolerance > TimeSpan.FromHours(1))
         {
             throw new ArgumentException($"OutageTolerance must be between 0 (never retry) and 1 hour; it is {OutageTolerance}.", nameof(OutageTolerance));
