@@ -426,9 +426,9 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     // transaction only: it is released at once, and a live holder's session lock makes it fail.
     private const string HolderGone = "pg_try_advisory_xact_lock(hashtextextended(leased_by::text, 0))";
 
-    // One statement for the batch: the existing hashes are read under row locks (in key order, so two workers never
-    // deadlock), then every row is upserted from arrays. The stored-at time is the store's clock's, as in every store:
-    // readers compare it with their own (the lookup API's maximum store age).
+    // The existing hashes are read under row locks (in key order, so two workers never deadlock), then every row is
+    // upserted from arrays. The stored-at time is the store's clock's, as in every store: readers compare it with their
+    // own (the lookup API's maximum store age).
     private static async Task<StoreOutcome[]> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredOrderRow[] rows, DateTimeOffset storedAt, List<PendingChange> changes, CancellationToken cancellationToken)
     {
         if (rows.Length == 0)
@@ -437,22 +437,30 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         }
 
         var existing = new Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status)>();
-        using (var locked = new NpgsqlCommand(
-            """
-            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at, o.status FROM orderhub_orders o
-            JOIN unnest(@sources, @ids) AS k(source, order_id) ON o.source = k.source AND o.order_id = k.order_id
-            ORDER BY o.source, o.order_id FOR UPDATE OF o
-            """,
-            connection,
-            transaction))
+        await ReadLockedAsync(connection, transaction, [.. rows.Select(r => (r.Source, r.OrderId)).Distinct()], existing, cancellationToken).ConfigureAwait(false);
+
+        // A row lock cannot be taken on an order not stored yet: two transactions creating the same order would both
+        // count an insert (and log it as created twice). Each takes a lock on the orders it would create, in one order
+        // for all, and reads them again holding it: the second sees the first one's order.
+        var missing = rows.Select(r => (r.Source, r.OrderId)).Where(k => !existing.ContainsKey(k)).Distinct().ToArray();
+        if (missing.Length > 0)
         {
-            locked.Parameters.AddWithValue("sources", rows.Select(r => r.Source).ToArray());
-            locked.Parameters.AddWithValue("ids", rows.Select(r => r.OrderId).ToArray());
-            using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            using (var creating = new NpgsqlCommand(
+                """
+                SELECT count(pg_advisory_xact_lock(@space, h)) FROM (
+                    SELECT DISTINCT hashtext(k.source || chr(31) || k.order_id) AS h FROM unnest(@sources, @ids) AS k(source, order_id)
+                    ORDER BY h) AS keys
+                """,
+                connection,
+                transaction))
             {
-                existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
+                creating.Parameters.AddWithValue("space", PostgreSqlSchema.OrderCreationLockSpace);
+                creating.Parameters.AddWithValue("sources", missing.Select(k => k.Source).ToArray());
+                creating.Parameters.AddWithValue("ids", missing.Select(k => k.OrderId).ToArray());
+                await creating.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            await ReadLockedAsync(connection, transaction, missing, existing, cancellationToken).ConfigureAwait(false);
         }
 
         // Row by row, as several results for one order in a batch would be stored one after the other: a copy older
@@ -522,6 +530,26 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         }
 
         return outcomes;
+    }
+
+    // The stored hash, last update and status of the given orders, each row locked until commit.
+    private static async Task ReadLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, (string Source, string OrderId)[] keys, Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status)> existing, CancellationToken cancellationToken)
+    {
+        using var locked = new NpgsqlCommand(
+            """
+            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at, o.status FROM orderhub_orders o
+            JOIN unnest(@sources, @ids) AS k(source, order_id) ON o.source = k.source AND o.order_id = k.order_id
+            ORDER BY o.source, o.order_id FOR UPDATE OF o
+            """,
+            connection,
+            transaction);
+        locked.Parameters.AddWithValue("sources", keys.Select(k => k.Source).ToArray());
+        locked.Parameters.AddWithValue("ids", keys.Select(k => k.OrderId).ToArray());
+        using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
+        }
     }
 
     // The change log's entries of a writing transaction, as its last statements. A sequence alone is not enough: a

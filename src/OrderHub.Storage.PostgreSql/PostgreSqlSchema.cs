@@ -15,6 +15,12 @@ internal static class PostgreSqlSchema
     /// </summary>
     public const long ChangeLogLock = 0x4F524443;
 
+    /// <summary>
+    /// The first key of the two-key advisory locks a writing transaction takes on the orders it is about to create
+    /// ("ORDN"), the second being a hash of the order's reference: two-key locks never meet the one-key ones above.
+    /// </summary>
+    public const int OrderCreationLockSpace = 0x4F52444E;
+
     public static IReadOnlyList<(int Version, string Sql)> Migrations { get; } =
     [
         (1, """

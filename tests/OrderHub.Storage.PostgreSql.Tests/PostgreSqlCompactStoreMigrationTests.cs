@@ -8,8 +8,9 @@ using Xunit;
 namespace OrderHub.Storage.PostgreSql.Tests;
 
 /// <summary>
-/// A database the release before the compact store made (schema 3) is migrated on open: every order comes back from
-/// the one compressed document that replaces its two columns, the full JSON byte for byte.
+/// A database the release before the compact store made (schema 3) is migrated on open, through every later schema:
+/// every order comes back from the one compressed document that replaces its two columns, the full JSON byte for byte,
+/// and the change log starts empty.
 /// </summary>
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlCompactStoreMigrationTests(PostgreSqlServerFixture postgres)
@@ -96,7 +97,12 @@ public sealed class PostgreSqlCompactStoreMigrationTests(PostgreSqlServerFixture
             bytesAfter.ShouldBeLessThan(bytesBefore / 4, $"{bytesBefore} bytes of JSON became {bytesAfter}");
         }
 
+        // The change log starts empty with the migration (the orders before it have no entries) and logs the next write.
+        (await store.ReadAsync(0, 100)).Changes.ShouldBeEmpty();
         (await store.UpsertAsync(OrderStoreContractTests.SampleOrder("oo-0000000000000fff1"))).ShouldBe(StoreOutcome.Inserted);
         (await store.CountOrdersAsync()).Values.Sum().ShouldBe(before.Count + 1);
+        var change = (await store.ReadAsync(0, 100)).Changes.ShouldHaveSingleItem();
+        change.Reference.ShouldBe(new OrderReference("outposts", "oo-0000000000000fff1"));
+        change.Kind.ShouldBe(OrderChangeKind.Created);
     }
 }

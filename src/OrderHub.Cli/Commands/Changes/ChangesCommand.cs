@@ -43,7 +43,7 @@ internal static class ChangesCommand
         {
             await using var host = await store.HostAsync(cli, parse);
             var log = host.Services.GetService<IOrderChangeLog>()
-                ?? throw new OrderStoreException("This database keeps no change log yet: 'orderhub changes' reads SQLite stores (the PostgreSQL store's change log is not there yet).");
+                ?? throw new OrderStoreException("This store keeps no change log: 'orderhub changes' reads the SQLite and PostgreSQL stores.");
             var consumer = parse.GetValue(name) is { } reader ? ReaderPrefix + reader.Trim() : null;
             var start = parse.GetValue(after) ?? (consumer is null ? null : await log.GetConsumerPositionAsync(consumer, cancel));
             var json = parse.GetValue(cli.JsonOption);
