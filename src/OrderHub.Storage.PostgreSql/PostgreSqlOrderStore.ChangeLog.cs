@@ -165,6 +165,49 @@ public sealed partial class PostgreSqlOrderStore : IOrderChangeLog
             cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(
+            async () =>
+            {
+                using var query = _dataSource.CreateCommand("SELECT name, position, updated_at, failing_since, failure FROM orderhub_order_change_consumers ORDER BY name COLLATE \"C\"");
+                var consumers = new List<OrderChangeConsumer>();
+                using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    consumers.Add(new OrderChangeConsumer(
+                        reader.GetString(0),
+                        reader.GetInt64(1),
+                        reader.GetFieldValue<DateTimeOffset>(2),
+                        reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4)));
+                }
+
+                return (IReadOnlyList<OrderChangeConsumer>)consumers;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return GuardAsync(
+            async () =>
+            {
+                using var save = _dataSource.CreateCommand(
+                    """
+                    UPDATE orderhub_order_change_consumers SET failure = @failure,
+                        failing_since = CASE WHEN @failure::text IS NULL THEN NULL ELSE coalesce(failing_since, @now) END
+                    WHERE name = @name
+                    """);
+                save.Parameters.AddWithValue("name", name);
+                save.Parameters.Add(new NpgsqlParameter("failure", NpgsqlDbType.Text) { Value = (object?)failure ?? DBNull.Value });
+                save.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _timeProvider.GetUtcNow().UtcDateTime });
+                return await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken);
+    }
+
     // The write paths prune in their own transaction, at most once per interval, so retention needs no timer of its own.
     private async Task PruneIfDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {

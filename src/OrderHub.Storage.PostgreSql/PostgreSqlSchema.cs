@@ -143,6 +143,10 @@ internal static class PostgreSqlSchema
                 updated_at timestamptz NOT NULL
             );
             """),
+        (7, """
+            -- A consumer marked failing (a webhook subscription past its retry horizon), seen by every process.
+            ALTER TABLE orderhub_order_change_consumers ADD COLUMN failing_since timestamptz, ADD COLUMN failure text;
+            """),
     ];
 
     /// <summary>What a migration does in code once its statements ran, keyed by its version: the rewrites SQL cannot do.</summary>

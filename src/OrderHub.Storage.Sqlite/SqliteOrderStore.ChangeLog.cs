@@ -158,6 +158,59 @@ public sealed partial class SqliteOrderStore
             cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(
+            async () =>
+            {
+                using var connection = OpenReader();
+                using var query = connection.CreateCommand();
+                query.CommandText = "SELECT name, position, updated_at, failing_since, failure FROM order_change_consumers ORDER BY name";
+                var consumers = new List<OrderChangeConsumer>();
+                using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    consumers.Add(new OrderChangeConsumer(
+                        reader.GetString(0),
+                        reader.GetInt64(1),
+                        ParseTimestamp(reader.GetString(2)),
+                        reader.IsDBNull(3) ? null : ParseTimestamp(reader.GetString(3)),
+                        reader.IsDBNull(4) ? null : reader.GetString(4)));
+                }
+
+                return (IReadOnlyList<OrderChangeConsumer>)consumers;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return GuardAsync(
+            async () =>
+            {
+                await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    using var save = _writer.CreateCommand();
+                    save.CommandText = """
+                        UPDATE order_change_consumers SET failure = $failure,
+                            failing_since = CASE WHEN $failure IS NULL THEN NULL ELSE coalesce(failing_since, $now) END
+                        WHERE name = $name
+                        """;
+                    save.Parameters.AddWithValue("$name", name);
+                    save.Parameters.AddWithValue("$failure", (object?)failure ?? DBNull.Value);
+                    save.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+                    return await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
+            },
+            cancellationToken);
+    }
+
     // The write paths prune in their own transaction, at most once a minute, so retention needs no timer of its own.
     private async Task PruneIfDueAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
     {

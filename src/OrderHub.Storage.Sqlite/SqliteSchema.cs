@@ -182,6 +182,11 @@ internal static class SqliteSchema
                 updated_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        (8, """
+            -- A consumer marked failing (a webhook subscription past its retry horizon), seen by every process.
+            ALTER TABLE order_change_consumers ADD COLUMN failing_since TEXT;
+            ALTER TABLE order_change_consumers ADD COLUMN failure TEXT;
+            """),
     ];
 
     /// <summary>The function migration 5 fills the creation time with, registered on the connection that migrates.</summary>

@@ -196,6 +196,43 @@ public abstract class OrderChangeLogContractTests
         TimeSpan.FromHours(1));
 
     [Fact]
+    public Task Consumers_AreListed_AndAFailingMarkKeepsItsStart_UntilCleared() => WithStoreAsync(async (store, log, clock, reopen) =>
+    {
+        (await log.GetConsumersAsync()).ShouldBeEmpty();
+        (await log.SetConsumerFailureAsync("webhook:erp", "HTTP 500")).ShouldBeFalse("a consumer without a stored position is not marked");
+        await log.SetConsumerPositionAsync("webhook:erp", 5);
+        await log.SetConsumerPositionAsync("reader:audit", 2);
+
+        var marked = clock.GetUtcNow();
+        (await log.SetConsumerFailureAsync("webhook:erp", "HTTP 500")).ShouldBeTrue();
+        clock.Clock.Advance(TimeSpan.FromMinutes(10));
+        await log.SetConsumerFailureAsync("webhook:erp", "no answer within 00:00:10");
+        await log.SetConsumerPositionAsync("webhook:erp", 6);
+
+        var consumers = await log.GetConsumersAsync();
+        consumers.Select(c => c.Name).ShouldBe(["reader:audit", "webhook:erp"]);
+        consumers[0].ShouldBe(new OrderChangeConsumer("reader:audit", 2, marked, null, null));
+        consumers[1].Position.ShouldBe(6, "storing a position keeps the mark");
+        consumers[1].UpdatedAt.ShouldBe(clock.GetUtcNow());
+        consumers[1].FailingSince.ShouldBe(marked, "failing since it was first marked");
+        consumers[1].Failure.ShouldBe("no answer within 00:00:10", "the last failure");
+
+        if (reopen is not null)
+        {
+            await DisposeAsync(store);
+            store = await reopen();
+            log = (IOrderChangeLog)store;
+            (await log.GetConsumersAsync())[1].FailingSince.ShouldBe(marked, "the mark is stored, for every process to see");
+        }
+
+        (await log.SetConsumerFailureAsync("webhook:erp", null)).ShouldBeTrue();
+        var cleared = (await log.GetConsumersAsync())[1];
+        cleared.FailingSince.ShouldBeNull();
+        cleared.Failure.ShouldBeNull();
+        await DisposeAsync(store);
+    });
+
+    [Fact]
     public Task Consumers_KeepTheirPositions_AcrossReopen() => WithStoreAsync(async (store, log, _, reopen) =>
     {
         (await log.GetConsumerPositionAsync("erp")).ShouldBeNull();

@@ -69,4 +69,21 @@ public interface IOrderChangeLog
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="position"/> is negative.</exception>
     /// <exception cref="OrderStoreException">The store cannot be written.</exception>
     Task SetConsumerPositionAsync(string name, long position, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the named consumers the store keeps, by name.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The consumers, in name order.</returns>
+    /// <exception cref="OrderStoreException">The store cannot be read.</exception>
+    Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks a named consumer failing, or clears the mark: a mark kept where every process sees it (a webhook
+    /// subscription past its retry horizon). Marking one already failing keeps the time it started failing.
+    /// </summary>
+    /// <param name="name">The consumer's name.</param>
+    /// <param name="failure">What it failed on (never a secret or order content); <see langword="null"/> clears the mark.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="false"/> when the consumer has stored no position (nothing is marked).</returns>
+    /// <exception cref="OrderStoreException">The store cannot be written.</exception>
+    Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default);
 }

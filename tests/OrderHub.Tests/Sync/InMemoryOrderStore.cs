@@ -11,7 +11,7 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
     private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
     private readonly TimeSpan _retention = changeLogRetention ?? TimeSpan.FromDays(7);
     private readonly List<(long Position, OrderReference Reference, OrderChangeKind Kind, OrderStatus? Before, OrderStatus After, DateTimeOffset At)> _changes = [];
-    private readonly Dictionary<string, long> _consumers = [];
+    private readonly Dictionary<string, OrderChangeConsumer> _consumers = [];
     private long _lastPosition;
     private long _prunedThrough;
     private DateTimeOffset _nextPruneAt = DateTimeOffset.MinValue;
@@ -204,7 +204,7 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         lock (_lock)
         {
-            return Task.FromResult(_consumers.TryGetValue(name, out var position) ? position : (long?)null);
+            return Task.FromResult(_consumers.TryGetValue(name, out var consumer) ? consumer.Position : (long?)null);
         }
     }
 
@@ -214,8 +214,31 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         lock (_lock)
         {
-            _consumers[name] = position;
+            _consumers[name] = (_consumers.TryGetValue(name, out var consumer) ? consumer : new OrderChangeConsumer(name, 0, default, null, null)) with { Position = position, UpdatedAt = _timeProvider.GetUtcNow() };
             return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<OrderChangeConsumer>>([.. _consumers.Values.OrderBy(c => c.Name, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_lock)
+        {
+            if (!_consumers.TryGetValue(name, out var consumer))
+            {
+                return Task.FromResult(false);
+            }
+
+            _consumers[name] = consumer with { Failure = failure, FailingSince = failure is null ? null : consumer.FailingSince ?? _timeProvider.GetUtcNow() };
+            return Task.FromResult(true);
         }
     }
 
