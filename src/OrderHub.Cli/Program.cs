@@ -3,6 +3,7 @@ using OrderHub.Cli.Commands;
 using OrderHub.Cli.Commands.Changes;
 using OrderHub.Cli.Commands.Query;
 using OrderHub.Cli.Commands.Sync;
+using OrderHub.Cli.Commands.Webhooks;
 using Spectre.Console;
 
 // Plain text when the output goes to a pipe or a file, or NO_COLOR is set: no colour codes, and lines wide enough that
@@ -34,6 +35,7 @@ var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS
     OrdersCommand.Create(cli),
     ExportCommand.Create(cli),
     ChangesCommand.Create(cli),
+    WebhooksCommand.Create(cli),
     QuotaCommand.Create(cli),
     ServeCommand.Create(cli),
     EmulatorCommand.Create(),

@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrderHub.Api;
 using OrderHub.Cli.Configuration;
+using OrderHub.Events;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using OrderHub.Sync;
@@ -21,7 +23,7 @@ internal static class ServeCommand
         var flags = new ApiFlags();
         var db = new Option<string?>("--db") { Description = "The store read first: " + OrderStoreSetting.Description };
         var metricsOpen = new Option<bool>("--metrics-open") { Description = "Serve the Prometheus /metrics endpoint without an API key (for a scraper inside a trusted network)." };
-        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, the stored copy at GET /orders and GET /orders/summary, GET /healthz, and Prometheus metrics at GET /metrics. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh) or OrderHub:Api:ApiKeys.") { db, metricsOpen };
+        var command = new Command("serve", "Serve the unified lookup over HTTP: GET /orders/{orderId}, the stored copy at GET /orders and GET /orders/summary, GET /healthz, the change feed at GET /changes, and Prometheus metrics at GET /metrics; deliver the changes to the webhook subscriptions of OrderHub:Webhooks:<name>. Keys come from ORDERHUB_API_KEYS (key1,key2:pii,key3:refresh) or OrderHub:Api:ApiKeys.") { db, metricsOpen };
         flags.AddTo(command);
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
@@ -29,6 +31,7 @@ internal static class ServeCommand
 
             // The settings, the store and the sources are checked before listening: an unusable one ends here, named.
             var api = app.Services.GetRequiredService<OrderApiOptions>();
+            var webhooks = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.Subscriptions;
             await app.Services.GetRequiredService<IOrderStore>().EnsureOpenAsync(cancel);
             _ = app.Services.GetRequiredService<OrderLookup>();
             foreach (var url in api.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -47,6 +50,10 @@ internal static class ServeCommand
             app.MapOrderApi();
             await app.StartAsync(cancel);
             Console.Out.WriteLine($"OrderHub lookup API on {string.Join(", ", app.Urls)} (OpenAPI at /openapi/v1.json).");
+            if (webhooks.Count > 0)
+            {
+                Console.Out.WriteLine($"Delivering changes to {webhooks.Count} webhook subscription(s): {string.Join(", ", webhooks.Keys.Order(StringComparer.OrdinalIgnoreCase))} ('orderhub webhooks list').");
+            }
             try
             {
                 await app.WaitForShutdownAsync(cancel);
@@ -87,6 +94,8 @@ internal static class ServeCommand
         builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems()));
         builder.Services.AddOrderStore(OrderStoreSetting.Resolve(database, builder.Configuration));
         builder.Services.AddOrderHubApi(configure);
+        // The store's changes go to every subscription of OrderHub:Webhooks, from the position stored for it, while the API runs.
+        builder.Services.AddOrderHubWebhooks();
         return builder.Build();
     }
 

@@ -99,7 +99,7 @@ internal sealed partial class WebhookSubscriptionDelivery
             var page = await _changeLog.ReadAsync(position, WebhookDefaults.PageSize, cancellationToken).ConfigureAwait(false);
             foreach (var change in page.Changes)
             {
-                if (_settings.Matches(change))
+                if (_settings.Selects(change))
                 {
                     await DeliverAsync(change, cancellationToken).ConfigureAwait(false);
                 }

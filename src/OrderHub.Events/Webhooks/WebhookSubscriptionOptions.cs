@@ -65,9 +65,12 @@ public sealed class WebhookSubscriptionOptions
         CultureInfo.InvariantCulture,
         $"WebhookSubscriptionOptions {{ Host = {Url?.Host}, EventTypes = {EventTypes.Count}, Sources = {Sources.Count}, Accounts = {Accounts.Count}, Statuses = {Statuses.Count}, Secret = {(string.IsNullOrEmpty(Secret) ? "none" : "set")} }}");
 
-    /// <summary>Whether a change is one this subscription sends.</summary>
-    internal bool Matches(OrderChange change)
+    /// <summary>Tells whether a change is one this subscription sends: its type, its order's source, account and status after it.</summary>
+    /// <param name="change">The change log entry.</param>
+    /// <returns><see langword="true"/> when every filter given matches.</returns>
+    public bool Selects(OrderChange change)
     {
+        ArgumentNullException.ThrowIfNull(change);
         if (EventTypes.Count > 0 && !EventTypes.Contains(OrderChangeEvents.TypeOf(change.Kind), StringComparer.Ordinal))
         {
             return false;

@@ -53,10 +53,14 @@ internal sealed class StoredOrderOptions
     /// Builds the services over the database the options (or the settings) name, refusing a SQLite file that does not
     /// exist: a read must not leave an empty database behind where a path was mistyped.
     /// </summary>
-    public async Task<CliHost> HostAsync(CliContext cli, ParseResult parse)
+    public async Task<CliHost> HostAsync(CliContext cli, ParseResult parse, Action<IServiceCollection>? services = null)
     {
         string? database = null;
-        var host = cli.Host(parse, (services, settings) => services.AddOrderStore(database = OrderStoreSetting.Resolve(parse.GetValue(_db), settings)));
+        var host = cli.Host(parse, (collection, settings) =>
+        {
+            collection.AddOrderStore(database = OrderStoreSetting.Resolve(parse.GetValue(_db), settings));
+            services?.Invoke(collection);
+        });
         if (!PostgreSqlConnection.IsPostgreSql(database!) && !File.Exists(database))
         {
             await host.DisposeAsync();
