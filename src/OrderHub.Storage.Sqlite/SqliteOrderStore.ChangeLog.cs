@@ -134,27 +134,13 @@ public sealed partial class SqliteOrderStore
     public Task SetConsumerPositionAsync(string name, long position, CancellationToken cancellationToken = default)
     {
         ChangeLogRows.ValidateConsumer(name, position);
-        return GuardAsync(
-            async () =>
-            {
-                await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    using var save = _writer.CreateCommand();
-                    save.CommandText = """
-                        INSERT INTO order_change_consumers (name, position, updated_at) VALUES ($name, $position, $now)
-                        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                        """;
-                    save.Parameters.AddWithValue("$name", name);
-                    save.Parameters.AddWithValue("$position", position);
-                    save.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
-                    return await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _writeGate.Release();
-                }
-            },
+        return WriteConsumerAsync(
+            """
+            INSERT INTO order_change_consumers (name, position, updated_at) VALUES ($name, $position, $now)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+            """,
+            name,
+            parameters => parameters.AddWithValue("$position", position),
             cancellationToken);
     }
 
@@ -183,25 +169,34 @@ public sealed partial class SqliteOrderStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default)
+    public async Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return GuardAsync(
+        return await WriteConsumerAsync(
+            """
+            UPDATE order_change_consumers SET failure = $failure,
+                failing_since = CASE WHEN $failure IS NULL THEN NULL ELSE coalesce(failing_since, $now) END
+            WHERE name = $name
+            """,
+            name,
+            parameters => parameters.AddWithValue("$failure", (object?)failure ?? DBNull.Value),
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Runs one statement on a consumer's row through the writer (<c>$name</c> and <c>$now</c> bound), returning the rows it changed.</summary>
+    private Task<int> WriteConsumerAsync(string sql, string name, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        GuardAsync(
             async () =>
             {
                 await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
                     using var save = _writer.CreateCommand();
-                    save.CommandText = """
-                        UPDATE order_change_consumers SET failure = $failure,
-                            failing_since = CASE WHEN $failure IS NULL THEN NULL ELSE coalesce(failing_since, $now) END
-                        WHERE name = $name
-                        """;
+                    save.CommandText = sql;
                     save.Parameters.AddWithValue("$name", name);
-                    save.Parameters.AddWithValue("$failure", (object?)failure ?? DBNull.Value);
                     save.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
-                    return await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                    bind(save.Parameters);
+                    return await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -209,7 +204,6 @@ public sealed partial class SqliteOrderStore
                 }
             },
             cancellationToken);
-    }
 
     // The write paths prune in their own transaction, at most once a minute, so retention needs no timer of its own.
     private async Task PruneIfDueAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
