@@ -179,6 +179,8 @@ internal sealed partial class WebhookSubscriptionDelivery
             ResilienceContextPool.Shared.Return(context);
         }
 
+        WebhookTelemetry.RecordAttempt(_name, delivered: true);
+        WebhookTelemetry.RecordDelivered(_name, _timeProvider.GetUtcNow() - change.ChangedAt);
         LogDelivered(_logger, _name, change.Position);
         if (_failingSince is not null || _markedFailing)
         {
@@ -194,6 +196,7 @@ internal sealed partial class WebhookSubscriptionDelivery
 
     private async ValueTask OnRetryAsync(OnRetryArguments<HttpResponseMessage> args)
     {
+        WebhookTelemetry.RecordAttempt(_name, delivered: false);
         var failure = Describe(args.Outcome);
         args.Outcome.Result?.Dispose();
         var position = args.Context.Properties.GetValue(PositionKey, 0L);

@@ -110,7 +110,27 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
         _receiver.Answer = r => r.Index < 3 ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
         await _store.UpsertAsync(Placed("oo-00000000000000001"));
         await _store.UpsertAsync(Placed("oo-00000000000000002"));
-        await StartAsync(clock, ("erp", Subscription(configure: s => s.AttemptTimeout = TimeSpan.FromHours(1))));
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var metrics = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument is { Meter.Name: "OrderHub", Name: "orderhub.webhook.attempts" })
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        metrics.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            if (all.Any(t => t is { Key: "orderhub.webhook.subscription", Value: "retried" }))
+            {
+                outcomes.Enqueue((string)all.Single(t => t.Key == "orderhub.webhook.outcome").Value!);
+            }
+        });
+        metrics.Start();
+        await StartAsync(clock, ("retried", Subscription(configure: s => s.AttemptTimeout = TimeSpan.FromHours(1))));
 
         // Only the retry waits are stepped over: the attempt's hour-long timeout is never reached.
         await clock.AdvanceUntilAsync(() => _receiver.Received.Count >= 5, "the failed change was sent again until accepted, then the next one", readyToAdvance: () => clock.NextDue - clock.GetUtcNow() < TimeSpan.FromMinutes(5));
@@ -122,6 +142,8 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
         received.ShouldAllBe(r => r.VerificationProblem == null);
         received.Select(r => r.Signature).Take(4).Distinct().Count().ShouldBeGreaterThan(1);
         _logs.Lines.Count(l => l.Contains("answered 500", StringComparison.Ordinal)).ShouldBe(3);
+        await Eventually.TrueAsync(() => outcomes.Count == 5, "every attempt was counted");
+        outcomes.ShouldBe(["failed", "failed", "failed", "delivered", "delivered"]);
     }
 
     [Fact]
