@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OrderHub.Api.Lookup;
 using OrderHub.Api.Problems;
@@ -174,26 +175,32 @@ public static partial class OrderApi
 
     private static async Task<IResult> HealthAsync(HttpContext http)
     {
-        var store = http.RequestServices.GetRequiredService<IOrderStore>();
+        // OrderHub's health checks, the ones services.AddHealthChecks().AddOrderHub() adds: names, states and seconds only.
+        var report = await http.RequestServices.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(check => check.Tags.Contains(OrderHubHealthChecks.Tag), http.RequestAborted);
+        var store = report.Entries.TryGetValue("orderhub-store", out var storeEntry) ? storeEntry : default;
+        if (store.Status != HealthStatus.Healthy)
+        {
+            LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), store.Description ?? "no answer");
+        }
 
-        // What each source's upstream last said of its credentials: names and states only.
-        var sources = http.RequestServices.GetRequiredService<OrderLookup>().Sources.ToDictionary(
-            s => s.Name,
-            s => s is ICredentialStatus status ? status.CredentialState.ToString().ToLowerInvariant() : "unknown",
-            StringComparer.Ordinal);
-        var rejected = sources.ContainsValue("rejected");
-        try
+        var sources = report.Entries.TryGetValue("orderhub-sources", out var sourcesEntry)
+            ? sourcesEntry.Data.ToDictionary(d => d.Key, d => d.Value?.ToString() ?? "unknown", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var health = new HealthReport(StatusName(report.Status), store.Status == HealthStatus.Healthy ? "ok" : "unavailable")
         {
-            // A read of a key that cannot exist: it proves the store answers, without touching any order.
-            await store.GetAsync("healthz", "-", http.RequestAborted);
-            return Results.Json(new HealthReport(rejected ? "degraded" : "ok", "ok") { Sources = sources }, statusCode: StatusCodes.Status200OK);
-        }
-        catch (OrderStoreException e)
-        {
-            LogStoreFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrderApi)), e.Message);
-            return Results.Json(new HealthReport("unhealthy", "unavailable") { Sources = sources }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+            Sources = sources,
+            Checks = report.Entries.ToDictionary(e => e.Key, e => new HealthCheckEntry(StatusName(e.Value.Status), e.Value.Description), StringComparer.Ordinal),
+        };
+        return Results.Json(health, statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
+
+    private static string StatusName(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "ok",
+        HealthStatus.Degraded => "degraded",
+        _ => "unhealthy",
+    };
 
     /// <summary>
     /// The host's conventions, for an application that serves the lookup API as <c>orderhub serve</c> does: every error
@@ -276,14 +283,22 @@ public static partial class OrderApi
     private static partial void LogStoreFailed(ILogger logger, string reason);
 }
 
-/// <summary>What <c>/healthz</c> answers.</summary>
-/// <param name="Status"><c>ok</c>; <c>degraded</c> when a source's credentials were last refused (the API answers, that source does not); <c>unhealthy</c> when a part the API needs is not usable.</param>
+/// <summary>What <c>/healthz</c> answers: OrderHub's health checks, summed up.</summary>
+/// <param name="Status"><c>ok</c>; <c>degraded</c> when a source's credentials were last refused (the API answers, that source does not) or a followed copy is behind; <c>unhealthy</c> when a part the API needs is not usable.</param>
 /// <param name="Store"><c>ok</c>, or <c>unavailable</c> when the order store cannot be read (the log says why).</param>
 public sealed record HealthReport(string Status, string Store)
 {
     /// <summary>Gets what each source's upstream last said of its credentials: <c>accepted</c>, <c>rejected</c> or <c>unknown</c> (no call yet).</summary>
     public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets each check's state (<c>ok</c>, <c>degraded</c>, <c>unhealthy</c>) and what it said, by name: <c>orderhub-store</c>, <c>orderhub-sources</c>, <c>orderhub-follower</c>.</summary>
+    public IReadOnlyDictionary<string, HealthCheckEntry> Checks { get; init; } = new Dictionary<string, HealthCheckEntry>();
 }
+
+/// <summary>One health check's state in <c>/healthz</c>.</summary>
+/// <param name="Status"><c>ok</c>, <c>degraded</c> or <c>unhealthy</c>.</param>
+/// <param name="Description">What the check said (never a secret or order content).</param>
+public sealed record HealthCheckEntry(string Status, string? Description);
 
 /// <summary>Marks an endpoint that needs the <c>X-Api-Key</c> header (unless authentication is off), for the OpenAPI document.</summary>
 internal sealed class RequiresApiKeyMetadata;

@@ -66,6 +66,8 @@ public static class OrderApiServiceCollectionExtensions
         // key): it is kept to warnings; UseOrderApiConventions logs requests by method, path and status only.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
+        // GET /healthz reports OrderHub's checks (the store, the sources' credentials, the follower when registered).
+        services.AddHealthChecks().AddOrderHub();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi(OrderApiDocument.DocumentName);
         services.AddOptions<OpenApiOptions>(OrderApiDocument.DocumentName).Configure<OrderApiOptions>(OrderApiDocument.Configure);

@@ -167,10 +167,10 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
         {
             cancellationToken.ThrowIfCancellationRequested();
             var page = nextToken;
-            var response = await SendAsync(
+            var response = await _credentials.TrackAsync(() => SendAsync(
                 new UpstreamCall { Operation = "ListOrders", Context = context },
                 (api, call, ct) => api.ListOrdersAsync(query?.AccountId, page, query?.PageSize, call, ct),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken)).ConfigureAwait(false);
             var (summaries, token) = ReadPage(response, context);
             foreach (var summary in summaries)
             {

@@ -172,7 +172,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// same. v0 reads <c>getOrders</c> (0.0167 per second, burst 20), which needs at least one marketplace id.
     /// </remarks>
     public IAsyncEnumerable<OrderChangePage> ReadChangesAsync(OrderChangeQuery query, CancellationToken cancellationToken = default) =>
-        _changeFeed.ReadAsync(query, cancellationToken);
+        _credentials.TrackAsync(_changeFeed.ReadAsync(query, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -96,6 +97,11 @@ internal static class ServeCommand
         builder.Services.AddOrderHubApi(configure);
         // The store's changes go to every subscription of OrderHub:Webhooks, from the position stored for it, while the API runs.
         builder.Services.AddOrderHubWebhooks();
+        // With an OrderHub:Follower section, the API's host keeps the copies fresh too, and /healthz reports their lag.
+        if (builder.Configuration.GetSection(OrderHub.Hosting.OrderFollowerOptions.SectionName).Exists())
+        {
+            builder.Services.AddOrderHubFollower();
+        }
         return builder.Build();
     }
 

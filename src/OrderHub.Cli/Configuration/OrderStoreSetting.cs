@@ -15,9 +15,11 @@ internal static class OrderStoreSetting
     /// <summary>The setting <c>ORDERHUB_DB</c> stands for.</summary>
     public const string Setting = "OrderHub:Store:Database";
 
-    /// <summary>Gets the setting: the option, else <c>OrderHub:Store:Database</c> (<c>ORDERHUB_DB</c>), else <c>orderhub.db</c>.</summary>
+    /// <summary>Gets the setting: the option, else the library's <c>OrderHub:Store:ConnectionString</c>, else <c>OrderHub:Store:Database</c> (<c>ORDERHUB_DB</c>), else <c>orderhub.db</c>.</summary>
     public static string Resolve(string? option, IConfiguration configuration) =>
-        option ?? (configuration[Setting] is { Length: > 0 } configured ? configured : "orderhub.db");
+        option
+        ?? (configuration[OrderStoreServiceCollectionExtensions.ConnectionStringSetting] is { Length: > 0 } connectionString ? connectionString : null)
+        ?? (configuration[Setting] is { Length: > 0 } configured ? configured : "orderhub.db");
 
     /// <summary>Gets what to call the database in output: the file, or the server and database, never a password.</summary>
     public static string Display(string setting)
@@ -31,7 +33,6 @@ internal static class OrderStoreSetting
         return $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
     }
 
-    /// <summary>Registers the store the setting names, through the library's own registrations.</summary>
-    public static IServiceCollection AddOrderStore(this IServiceCollection services, string setting) =>
-        PostgreSqlConnection.IsPostgreSql(setting) ? services.AddPostgreSqlOrderStore(setting) : services.AddSqliteOrderStore(setting);
+    /// <summary>Registers the store the setting names, through the library's own registration.</summary>
+    public static IServiceCollection AddOrderStore(this IServiceCollection services, string setting) => services.AddOrderHubStore(setting);
 }

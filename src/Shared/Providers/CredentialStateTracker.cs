@@ -33,5 +33,37 @@ internal sealed class CredentialStateTracker : ICredentialStatus
         }
     }
 
+    /// <summary>Enumerates a call's pages and notes what they say of the credentials: the first page accepts them, an authentication error rejects them.</summary>
+    /// <typeparam name="T">The items.</typeparam>
+    /// <param name="items">The call's items.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The same items.</returns>
+    public async IAsyncEnumerable<T> TrackAsync<T>(IAsyncEnumerable<T> items, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var enumerator = items.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (OrderSourceAuthenticationException)
+                {
+                    Set(CredentialState.Rejected);
+                    throw;
+                }
+
+                Set(CredentialState.Accepted);
+                yield return enumerator.Current;
+            }
+        }
+    }
+
     private void Set(CredentialState state) => Volatile.Write(ref _state, (int)state);
 }
