@@ -19,6 +19,8 @@ namespace OrderHub.Outposts;
 /// </summary>
 public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrderCanceller, ICredentialStatus, IDisposable
 {
+    private int _disposed;
+
     private readonly OutpostsOrderSourceOptions _options;
     private readonly CredentialStateTracker _credentials = new();
     private readonly UpstreamTransport _transport;
@@ -198,6 +200,12 @@ public sealed class OutpostsOrderSource : IOrderCreator, IOrderEnumerator, IOrde
     /// <inheritdoc />
     public void Dispose()
     {
+        // Once: a source configuration lists is disposed by its set and, when resolved by name, by the container too.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _client.Dispose();
         _transport.Dispose();
     }

@@ -40,6 +40,11 @@ public sealed class OutpostsOrderSourceOptions : UpstreamClientOptions
     /// <inheritdoc />
     protected override IEnumerable<ValidationResult> ValidateProviderOptions(ValidationContext validationContext)
     {
+        if (!string.IsNullOrEmpty(Region) && !Http.OutpostsEndpoint.IsRegionName(Region))
+        {
+            yield return new ValidationResult($"Region '{Region}' is not an AWS region's name: expected the form us-west-2, eu-central-1 or us-gov-west-1.", [nameof(Region)]);
+        }
+
         if (string.IsNullOrEmpty(AccessKeyId) != string.IsNullOrEmpty(SecretAccessKey))
         {
             yield return new ValidationResult("AccessKeyId and SecretAccessKey go together: set both, or neither (and use a profile or the default chain).", [nameof(AccessKeyId), nameof(SecretAccessKey)]);

@@ -26,6 +26,8 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 {
     private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
+    private int _disposed;
+
     private readonly SellingPartnerOrderSourceOptions _options;
     private readonly CredentialStateTracker _credentials = new();
     private readonly UpstreamTransport _transport;
@@ -219,6 +221,12 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// <inheritdoc />
     public void Dispose()
     {
+        // Once: a source configuration lists is disposed by its set and, when resolved by name, by the container too.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var gauge in _limitGauges)
         {
             gauge.Dispose();

@@ -6,8 +6,14 @@ using OrderHub.Http;
 namespace OrderHub.Outposts.Http;
 
 /// <summary>Where Outposts calls go and who signs them, resolved as the AWS SDKs resolve them.</summary>
-internal static class OutpostsEndpoint
+internal static partial class OutpostsEndpoint
 {
+    /// <summary>Whether a value has the form of an AWS region's name (<c>us-west-2</c>, <c>us-gov-west-1</c>, <c>cn-north-1</c>).</summary>
+    public static bool IsRegionName(string value) => RegionName().IsMatch(value);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")]
+    private static partial System.Text.RegularExpressions.Regex RegionName();
+
     /// <summary>The signing region: the option, else <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>.</summary>
     public static string ResolveRegion(OutpostsOrderSourceOptions options, Func<string, string?> environment) =>
         NonEmpty(options.Region) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"))

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace OrderHub.Providers;
@@ -79,13 +80,56 @@ public static class OrderSourceRegistration
         where TOptions : class, IOrderSourceOptions
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
         AddRules<TOptions>(builder.Services);
+        builder.Services.AddSingleton(new ConfiguredProvider(providerName));
         builder.Services.AddSingleton<IOrderSourceSet>(sp => new ConfiguredSources(() =>
             [.. (sp.GetService<IConfiguration>()?.GetSection($"{OrderHubOptions.SectionName}:Sources").GetChildren() ?? [])
                 .Where(section => string.Equals(section["Provider"], providerName, StringComparison.OrdinalIgnoreCase))
                 .Select(section => Validated<TOptions>(sp, section.Key))
                 .Select(name => (IOrderSource)create(sp, name))]));
+
+        // A source configuration lists is resolvable by its name, as one registered by name is (which wins over this).
+        builder.Services.AddKeyedSingleton<TSource>(KeyedService.AnyKey, (sp, key) =>
+            sp.GetServices<IOrderSourceSet>().SelectMany(set => set.Sources).OfType<TSource>().FirstOrDefault(s => Equals(s.Name, key))
+            ?? throw new InvalidOperationException($"No {typeof(TSource).Name} is named '{key}': none is registered by that name, and configuration lists none under {OrderHubOptions.SectionName}:Sources:{key} with Provider = {providerName}."));
+
+        // At the host's start, every listed source is built, so a bad setting stops the host naming the source and the setting.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConfiguredSourcesStartupCheck>());
         return builder;
+    }
+
+    /// <summary>A <c>Provider</c> value a registration of configured sources accepts.</summary>
+    private sealed record ConfiguredProvider(string Name);
+
+    /// <summary>
+    /// Builds every configured source when the host starts: a setting its rules refuse, or a <c>Provider</c> value no
+    /// registration accepts, stops the host with an <see cref="OptionsValidationException"/> naming it, instead of
+    /// failing the first call.
+    /// </summary>
+    private sealed class ConfiguredSourcesStartupCheck(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var accepted = services.GetServices<ConfiguredProvider>().Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var unknown = (services.GetService<IConfiguration>()?.GetSection($"{OrderHubOptions.SectionName}:Sources").GetChildren() ?? [])
+                .Where(section => section["Provider"] is { Length: > 0 } provider && !accepted.Contains(provider, StringComparer.OrdinalIgnoreCase))
+                .Select(section => $"{section.Path}:Provider: '{section["Provider"]}' is not a provider this application registers; accepted: {string.Join(", ", accepted)}.")
+                .ToArray();
+            if (unknown.Length > 0)
+            {
+                throw new OptionsValidationException(Options.DefaultName, typeof(OrderHubOptions), unknown);
+            }
+
+            foreach (var set in services.GetServices<IOrderSourceSet>())
+            {
+                _ = set.Sources;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     // Configured sources are not validated at start (they are found when the lookup is built): they are here.
