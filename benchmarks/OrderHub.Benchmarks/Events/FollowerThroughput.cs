@@ -11,8 +11,8 @@ namespace OrderHub.Benchmarks.Events;
 /// <param name="LagOfLastSecond">The same, for the changes of the writer's last second only: a lag that grows shows here.</param>
 internal sealed record FollowerThroughput(double RateDuringWrites, int BacklogAtEnd, double DrainSeconds, int Missing, Lags Lag, Lags LagOfLastSecond)
 {
-    /// <summary>Whether it received at the offered pace: 98 % of it or more while the writer ran.</summary>
-    public bool KeptUp(double offered) => RateDuringWrites >= 0.98 * offered;
+    /// <summary>Whether it received at a pace (the rate stored): 98 % of it or more while the writer ran.</summary>
+    public bool KeptUp(double perSecond) => RateDuringWrites >= 0.98 * perSecond;
 
     public static FollowerThroughput Of(WriteRun run, IReadOnlyDictionary<string, long> receivedAt)
     {
