@@ -1,12 +1,13 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using OrderHub.Benchmarks.Events;
 using OrderHub.Benchmarks.Query;
 using OrderHub.Benchmarks.Sync;
 
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-postgresql-failover [orders]", "sync-unthrottled <orders>" and
 // "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk), "store-size [orders]",
-// "query-million [orders]" (needs wrk); anything else goes to BenchmarkDotNet.
+// "query-million [orders]" (needs wrk), "webhook-latency"; anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
@@ -43,6 +44,9 @@ switch (args.FirstOrDefault())
         break;
     case "query-million":
         await QueryMeasurements.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+        break;
+    case "webhook-latency":
+        await WebhookLatencyMeasurements.RunAsync();
         break;
     case "bare-kestrel-server":
         await LookupMeasurements.ServeBareAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
