@@ -137,4 +137,13 @@ public sealed class CliTelemetryTests
             receiver.AnyHolds(id).ShouldBeFalse($"order id {id} was exported ({receiver.Summary})");
         }
     }
+
+    [Theory]
+    [InlineData("http://collector:4318", null, true)]
+    [InlineData("http://collector:4318/", "", true)]
+    [InlineData("http://collector:4318", "grpc", false)]
+    [InlineData("http://collector:4317", null, false)]
+    [InlineData("not a url", null, false)]
+    public void AnEndpointOnPort4318_WithNoProtocolSet_IsReachedOverOtlpHttp(string endpoint, string? protocol, bool overHttp) =>
+        (OrderHub.Cli.Configuration.CliConfiguration.OtlpOverHttp(endpoint, protocol) is not null).ShouldBe(overHttp);
 }

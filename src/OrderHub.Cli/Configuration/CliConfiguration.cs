@@ -132,11 +132,26 @@ internal static class CliConfiguration
         if (ExportsTelemetry)
         {
             telemetry.WithTracing();
-            telemetry.UseOtlpExporter();
+            if (OtlpOverHttp(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"), Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL")) is { } collector)
+            {
+                telemetry.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf, collector);
+            }
+            else
+            {
+                telemetry.UseOtlpExporter();
+            }
         }
 
         configure?.Invoke(telemetry);
     }
+
+    /// <summary>
+    /// The collector to reach over OTLP/HTTP when only an endpoint on port 4318 (OTLP/HTTP's own) is set: the exporter's
+    /// default protocol is gRPC (port 4317), which such a collector would refuse. <see langword="null"/> when the
+    /// protocol is set, or the port is another: the exporter then reads the standard variables itself.
+    /// </summary>
+    internal static Uri? OtlpOverHttp(string? endpoint, string? protocol) =>
+        string.IsNullOrEmpty(protocol) && Uri.TryCreate(endpoint, UriKind.Absolute, out var url) && url.Port == 4318 ? url : null;
 
     // The shortcuts, read from the file's top level and the environment, as the settings they stand for.
     private static Dictionary<string, string?> ShortcutSettings(IConfiguration configuration)

@@ -11,7 +11,7 @@ internal static class WebhookTelemetry
 
     private static Counter<long> Attempts { get; } = Meter.CreateCounter<long>("orderhub.webhook.attempts", "{attempt}", "Webhook requests sent, by subscription and outcome (delivered, failed).");
 
-    private static Histogram<double> Lag { get; } = Meter.CreateHistogram<double>("orderhub.webhook.lag", "s", "From a change's commit to its webhook answered 2xx, by subscription.");
+    private static Histogram<double> Lag { get; } = OrderHubDiagnostics.CreateSecondsHistogram("orderhub.webhook.lag", "From a change's commit to its webhook answered 2xx, by subscription.");
 
     public static void RecordAttempt(string subscription, bool delivered) =>
         Attempts.Add(1, new TagList { { "orderhub.webhook.subscription", subscription }, { "orderhub.webhook.outcome", delivered ? "delivered" : "failed" } });
