@@ -62,13 +62,9 @@ public static class OrderApiServiceCollectionExtensions
             sp.GetRequiredService<IOrderStore>(),
             sp.GetRequiredService<OrderApiOptions>(),
             sp.GetRequiredService<TimeProvider>()));
-        // ASP.NET Core's own request log prints whole URLs, query strings included (where a careless client puts its
-        // key): it is kept to warnings; UseOrderApiConventions logs requests by method, path and status only.
-        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
         // GET /healthz reports OrderHub's checks (the store, the sources' credentials, the follower when registered).
         services.AddHealthChecks().AddOrderHub();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi(OrderApiDocument.DocumentName);
         services.AddOptions<OpenApiOptions>(OrderApiDocument.DocumentName).Configure<OrderApiOptions>(OrderApiDocument.Configure);
         return services;

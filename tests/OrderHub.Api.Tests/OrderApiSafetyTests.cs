@@ -268,14 +268,20 @@ public sealed class OrderApiInYourOwnAppTests
             builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false)));
             await using var app = builder.Build();
             app.MapOrderApi();
+
+            // The application's own endpoint keeps the host's JSON options: AddOrderHubApi changed none of them.
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/mine", () => new { Day = DayOfWeek.Monday });
             await app.StartAsync();
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             http.DefaultRequestHeaders.Add("X-Api-Key", "k");
 
             var response = await http.GetAsync($"/orders/{emulator.SellingPartner.OrderIds[0]}");
+            var mine = await http.GetStringAsync("/mine");
 
             response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
             (await JsonOf(response)).GetProperty("source").GetString().ShouldBe("shop");
+            (await JsonOf(response)).GetProperty("status").GetProperty("value").ValueKind.ShouldBe(JsonValueKind.String, "OrderHub's own JSON writes enumerations by name");
+            mine.ShouldBe("""{"day":1}""");
             await app.StopAsync();
         }
         finally

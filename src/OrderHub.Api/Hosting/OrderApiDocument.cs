@@ -36,6 +36,13 @@ internal static class OrderApiDocument
                     ["raw"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The provider's string, kept as sent." },
                 });
             }
+            else if ((Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } enumType)
+            {
+                // OrderHub writes its enumerations by name: its endpoints' JSON is its own, not the host's options.
+                schema.Type = Nullable.GetUnderlyingType(type) is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                schema.Format = null;
+                schema.Enum = [.. Enum.GetNames(enumType).Select(name => (JsonNode)JsonValue.Create(name))];
+            }
             else if (type == typeof(Money) || type == typeof(Money?))
             {
                 Replace(schema, "An amount of money, exact.", new Dictionary<string, IOpenApiSchema>

@@ -72,6 +72,10 @@ public sealed partial class OrderApiHost : IAsyncDisposable
         }
 
         builder.Services.AddOrderHubApi(configure);
+
+        // ASP.NET Core's own request log prints whole URLs, query strings included (where a careless client puts its
+        // key): this host keeps it to warnings; UseOrderApiConventions logs requests by method, route and status only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var app = builder.Build();
         foreach (var url in app.Services.GetRequiredService<OrderApiOptions>().Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
