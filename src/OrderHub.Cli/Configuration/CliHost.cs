@@ -34,6 +34,7 @@ internal sealed class CliHost : IAsyncDisposable
     /// <param name="verbose">Whether to log from Information up (<c>--verbose</c>) rather than warnings only.</param>
     public static CliHost Build(string? configFile, IEnumerable<KeyValuePair<string, string?>>? settings, Action<IServiceCollection, IConfiguration>? services, bool verbose = false)
     {
+        Output.PermitWaitNotices.Subscribe();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         CliConfiguration.Apply(builder.Configuration, configFile, settings);
         CliConfiguration.AddServices(builder.Services);

@@ -302,7 +302,18 @@ internal sealed class AdaptiveTokenBucketRateLimiter : ReplenishingRateLimiter, 
 
     /// <inheritdoc />
     ValueTask<RateLimitLease> IQuotaLimiter.AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken) =>
-        maxWait is { } limit ? AcquireWithinAsync(1, limit, cancellationToken) : AcquireAsync(1, cancellationToken);
+        ((IQuotaLimiter)this).AcquireAsync(maxWait, null, cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask<RateLimitLease> IQuotaLimiter.AcquireAsync(TimeSpan? maxWait, Action<TimeSpan>? waiting, CancellationToken cancellationToken)
+    {
+        if (waiting is not null && EstimateWait() is { } wait && wait > TimeSpan.Zero && (maxWait is null || wait <= maxWait))
+        {
+            waiting(wait);
+        }
+
+        return maxWait is { } limit ? AcquireWithinAsync(1, limit, cancellationToken) : AcquireAsync(1, cancellationToken);
+    }
 
     /// <inheritdoc />
     ValueTask IQuotaLimiter.AdoptRateAsync(double permitsPerSecond, CancellationToken cancellationToken)

@@ -24,6 +24,13 @@ public interface IQuotaLimiter : IRateLimitStatus
     /// <returns>The lease; refused leases carry <see cref="MetadataName.RetryAfter"/>.</returns>
     ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken);
 
+    /// <summary>Takes one permit as <see cref="AcquireAsync(TimeSpan?, CancellationToken)"/> does, saying first how long the caller is about to wait.</summary>
+    /// <param name="maxWait">The longest wait accepted; a permit that would come later is refused at once with the wait as its retry-after.</param>
+    /// <param name="waiting">Called, before the wait, with about how long the permit takes to come, when the caller has to wait for it.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The lease; refused leases carry <see cref="MetadataName.RetryAfter"/>.</returns>
+    ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, Action<TimeSpan>? waiting, CancellationToken cancellationToken);
+
     /// <summary>Adopts the rate the upstream announced, keeping the permits already accrued.</summary>
     /// <param name="permitsPerSecond">The new rate.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -90,7 +90,10 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
     /// A process holds at most two reservations ahead; its other callers wait their turn here, first in first out, so a
     /// process that dies leaves at most two permits unused. A caller with a wait budget reserves at once.
     /// </remarks>
-    public async ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken)
+    public ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, CancellationToken cancellationToken) => AcquireAsync(maxWait, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<RateLimitLease> AcquireAsync(TimeSpan? maxWait, Action<TimeSpan>? waiting, CancellationToken cancellationToken)
     {
         var queued = maxWait is null;
         if (queued)
@@ -98,7 +101,13 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
             Interlocked.Increment(ref _waiting);
             try
             {
-                await _reservationsAhead.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Behind this process's own reservations: about what the bucket's projection says.
+                if (!_reservationsAhead.Wait(0, CancellationToken.None))
+                {
+                    waiting?.Invoke(EstimateWait());
+                    waiting = null;
+                    await _reservationsAhead.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -108,7 +117,7 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
 
         try
         {
-            return await ReserveAsync(maxWait, cancellationToken).ConfigureAwait(false);
+            return await ReserveAsync(maxWait, waiting, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -119,7 +128,7 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
         }
     }
 
-    private async ValueTask<RateLimitLease> ReserveAsync(TimeSpan? maxWait, CancellationToken cancellationToken)
+    private async ValueTask<RateLimitLease> ReserveAsync(TimeSpan? maxWait, Action<TimeSpan>? waiting, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -138,6 +147,8 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
 
             if (reservation.Wait > TimeSpan.Zero)
             {
+                waiting?.Invoke(reservation.Wait);
+                waiting = null; // said once: a stale permit's second reservation follows at once
                 Interlocked.Increment(ref _waiting);
                 try
                 {

@@ -98,7 +98,18 @@ internal sealed partial class SellingPartnerClient(SellingPartnerOrderSourceOpti
     {
         var call = UpstreamClientBuilder.CallOf<SellingPartnerCall>(context);
         var started = call.Clock.GetTimestamp();
-        var lease = await call.Limiter.AcquireAsync(call.ThrottleMode == ThrottleMode.FailFast ? TimeSpan.Zero : call.MaxPermitWait, context.CancellationToken).ConfigureAwait(false);
+        var lease = await call.Limiter.AcquireAsync(
+            call.ThrottleMode == ThrottleMode.FailFast ? TimeSpan.Zero : call.MaxPermitWait,
+            wait =>
+            {
+                if (wait >= NoticeablePermitWait)
+                {
+                    LogPermitWait(call.Logger, call.SourceName, call.Operation, wait);
+                }
+
+                OrderHubTelemetry.PermitWaiting(call.SourceName, call.Operation, wait);
+            },
+            context.CancellationToken).ConfigureAwait(false);
         var waited = call.Clock.GetElapsedTime(started);
         call.Budget.Exclude(waited);
         OrderHubTelemetry.RecordPermitWait(call.SourceName, call.Operation, waited);
@@ -110,6 +121,12 @@ internal sealed partial class SellingPartnerClient(SellingPartnerOrderSourceOpti
 
         return lease;
     }
+
+    /// <summary>A permit's wait long enough to be logged: shorter ones are the pacing's ordinary rhythm.</summary>
+    private static readonly TimeSpan NoticeablePermitWait = TimeSpan.FromSeconds(2);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} waits about {Wait} for a {Operation} permit.")]
+    private static partial void LogPermitWait(ILogger logger, string source, string operation, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Selling Partner API rejected the access token of {Source} (request {RequestId}); refreshing it once.")]
     private static partial void LogTokenRejected(ILogger logger, string source, string? requestId);

@@ -99,6 +99,20 @@ public static class OrderHubDiagnostics
     public static void RecordPermitWait(string sourceName, string operation, TimeSpan waited) =>
         PermitWait.Record(waited.TotalSeconds, Tags(sourceName, operation));
 
+    /// <summary>
+    /// Raised when a call is about to wait for a rate-limit permit, with the source, the operation and about how long:
+    /// for a progress line (the CLI prints the waits of a couple of seconds or more) or a log of your own. Names and a
+    /// duration only; raised on the waiting call's thread, so a handler returns at once.
+    /// </summary>
+    public static event EventHandler<PermitWaitEventArgs>? PermitWaiting;
+
+    /// <summary>Raises <see cref="PermitWaiting"/>: a provider's plumbing calls it before a permit's wait.</summary>
+    /// <param name="sourceName">The source.</param>
+    /// <param name="operation">The upstream operation.</param>
+    /// <param name="expectedWait">About how long the permit takes to come.</param>
+    public static void RaisePermitWaiting(string sourceName, string operation, TimeSpan expectedWait) =>
+        PermitWaiting?.Invoke(null, new PermitWaitEventArgs(sourceName, operation, expectedWait));
+
     /// <summary>Publishes a rate limit's free permits and waiters as gauges until the returned handle is disposed.</summary>
     /// <param name="sourceName">The source.</param>
     /// <param name="operation">The upstream operation the limit paces.</param>

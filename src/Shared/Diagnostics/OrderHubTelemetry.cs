@@ -17,6 +17,10 @@ internal static class OrderHubTelemetry
     public static void RecordRetry(string sourceName, string operation, string reason) =>
         OrderHubDiagnostics.RecordUpstreamRetry(sourceName, operation, reason);
 
+    /// <summary>Says that a call is about to wait for a permit.</summary>
+    public static void PermitWaiting(string sourceName, string operation, TimeSpan expectedWait) =>
+        OrderHubDiagnostics.RaisePermitWaiting(sourceName, operation, expectedWait);
+
     /// <summary>Records a wait for a permit.</summary>
     public static void RecordPermitWait(string sourceName, string operation, TimeSpan waited) =>
         OrderHubDiagnostics.RecordPermitWait(sourceName, operation, waited);

@@ -21,6 +21,24 @@ public sealed class SharedQuotaLimiterTests
     }
 
     [Fact]
+    public async Task AcquireAsync_ACallerThatMustWait_IsToldAboutHowLong_BeforeTheWait_AndOneServedAtOnceIsNot()
+    {
+        var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 0.25, burst: 1);
+        var told = new List<TimeSpan>();
+        (await limiter.AcquireAsync(null, told.Add, default)).IsAcquired.ShouldBeTrue();
+        told.ShouldBeEmpty("the burst's permit is free");
+
+        var pending = limiter.AcquireAsync(null, told.Add, default).AsTask();
+        await Eventually.TrueAsync(() => told.Count == 1, "the caller was told before waiting");
+
+        told[0].ShouldBe(TimeSpan.FromSeconds(4), "one permit every 4 s");
+        pending.IsCompleted.ShouldBeFalse();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        (await pending.WaitAsync(TimeSpan.FromSeconds(10))).IsAcquired.ShouldBeTrue();
+        told.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task AcquireAsync_ReservedPermit_IsHandedOutExactlyWhenDue()
     {
         var limiter = Limiter(new QuotaStoreAccess(_store, _time), rate: 2, burst: 1);
