@@ -213,4 +213,32 @@ public sealed class CliCommandTests : IAsyncLifetime
         result.ExitCode.ShouldBe(0, result.Error);
         JsonDocument.Parse(result.Out).RootElement.GetProperty("inserted").GetInt32().ShouldBe(_emulator.Outposts.OrderIds.Count);
     }
+
+    [Theory]
+    [InlineData("emulator")]
+    [InlineData("serve")]
+    public async Task ABusyPort_IsOneLine_AndExitCode2(string command)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var folder = Directory.CreateTempSubdirectory("orderhub-busy-port-").FullName;
+        try
+        {
+            string[] args = command == "serve"
+                ? [command, "--urls", $"http://127.0.0.1:{port}", "--db", Path.Combine(folder, "busy.db")]
+                : [command, "--urls", $"http://127.0.0.1:{port}"];
+            var result = await CliProcess.RunAsync(null, new Dictionary<string, string> { ["ORDERHUB_API_KEYS"] = "k" }, args);
+
+            result.ExitCode.ShouldBe(2, result.Error);
+            var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.ShouldHaveSingleItem().ShouldContain($"127.0.0.1:{port}");
+            lines[0].ShouldContain("Choose another address with --urls.");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -31,6 +31,12 @@ internal sealed class CliContext
             Render.Error(e);
             return ExitCodes.For(e);
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel's "Failed to bind to address ...: address already in use", as one line.
+            Console.Error.WriteLine($"error: {e.Message.TrimEnd('.')}: another program listens there. Choose another address with --urls.");
+            return ExitCodes.Usage;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine(whenCancelled);

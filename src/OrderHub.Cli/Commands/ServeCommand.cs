@@ -37,6 +37,7 @@ internal static class ServeCommand
             _ = app.Services.GetRequiredService<OrderLookup>();
             foreach (var url in api.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
+                ThrowIfInUse(url);
                 app.Urls.Add(url);
             }
 
@@ -66,6 +67,32 @@ internal static class ServeCommand
             return Output.ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Refuses an address another program listens on before the host starts, so that it is said in one line (the host
+    /// would log its failure with a stack trace first). Only a literal IP address and port are checked.
+    /// </summary>
+    private static void ThrowIfInUse(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Port == 0 || !System.Net.IPAddress.TryParse(address.DnsSafeHost, out var ip))
+        {
+            return;
+        }
+
+        var probe = new System.Net.Sockets.TcpListener(ip, address.Port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new IOException($"Failed to bind to address {url}: address already in use.", new Microsoft.AspNetCore.Connections.AddressInUseException(e.Message, e));
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 
     /// <summary>Composes the API from the CLI's settings and the library's registrations; nothing is opened yet.</summary>

@@ -48,6 +48,10 @@ public sealed class EmulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel().UseUrls(url);
+
+        // Embedded in another program (a test, orderhub demo), the emulator leaves Ctrl+C and SIGTERM to that program:
+        // the default console lifetime would take them over and stop the emulator under it.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         var app = builder.Build();
         var sellingPartner = new SpEmulatorState(options);
         SpEndpoints.Map(app, sellingPartner);
@@ -81,5 +85,13 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>A host lifetime that registers no signal handler: whoever embeds the emulator stops it.</summary>
+    private sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
