@@ -103,6 +103,12 @@ public static partial class OrderApi
             return OrderProblems.RefreshNotAllowed();
         }
 
+        // The provider's payload holds what the unified order leaves out for such a key: refused, never dropped silently.
+        if (includeRaw && !allowPersonalData)
+        {
+            return OrderProblems.RawNotAllowed();
+        }
+
         try
         {
             var reader = http.RequestServices.GetRequiredService<StoreFirstOrderReader>();

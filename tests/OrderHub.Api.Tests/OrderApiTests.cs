@@ -71,14 +71,19 @@ public sealed class OrderApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_IncludeRaw_AddsTheProviderPayload_OnlyForPersonalDataKeys()
+    public async Task Get_IncludeRaw_AddsTheProviderPayload_ForPersonalDataKeys_AndIsRefusedToOthers()
     {
         var admin = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(3)}?include=raw", ApiFixture.AdminKey));
-        var reader = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(3)}?include=raw", ApiFixture.ReaderKey));
+        var reader = await _fixture.GetAsync($"orders/{SpOrder(3)}?include=raw", ApiFixture.ReaderKey);
         var plain = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(3)}", ApiFixture.AdminKey));
 
         admin.GetProperty("rawPayload").GetProperty("orderId").GetString().ShouldBe(SpOrder(3));
-        reader.TryGetProperty("rawPayload", out _).ShouldBeFalse();
+        reader.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        reader.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await JsonOf(reader);
+        problem.GetProperty("permission").GetString().ShouldBe("pii");
+        problem.GetProperty("detail").GetString()!.ShouldContain("include=raw");
+        problem.GetRawText().ShouldNotContain(SpOrder(3));
         plain.TryGetProperty("rawPayload", out _).ShouldBeFalse();
     }
 

@@ -49,6 +49,12 @@ internal static class OrderProblems
         detail: "refresh=true reads upstream and spends the seller's quota: it needs a key with the refresh permission (AllowRefresh; a ':refresh' suffix in ORDERHUB_API_KEYS). Leave refresh out to be served from the store.",
         extensions: new Dictionary<string, object?> { ["permission"] = "refresh" });
 
+    public static IResult RawNotAllowed() => Results.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "The raw payload is not allowed for this key",
+        detail: "include=raw returns the provider's own payload, which can hold personal data: it needs a key allowed personal data (AllowPersonalData; a ':pii' suffix in ORDERHUB_API_KEYS). Leave include out for the unified order.",
+        extensions: new Dictionary<string, object?> { ["permission"] = "pii" });
+
     public static IResult InvalidQuery(string parameter, string expected) => InvalidParameter(parameter, $"The query parameter '{parameter}' must be {expected}.");
 
     /// <summary>A query parameter not accepted: the <c>parameter</c> extension names it, the detail says what is accepted.</summary>
