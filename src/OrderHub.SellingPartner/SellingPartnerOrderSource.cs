@@ -106,7 +106,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
         _includedPersonalData = [.. includedData.Union(SellingPartnerDefaults.PersonalIncludedData, StringComparer.Ordinal)];
 
         // The two versions' getOrder are separate operations with separate quotas.
-        var partition = PartitionPrefix(options);
+        var partition = QuotaPartition = PartitionPrefix(options);
         var getOrderOperation = _ordersApiVersion == SellingPartnerOrdersApi.V0 ? SellingPartnerDefaults.GetOrderOperation : SellingPartnerDefaults.GetOrder20260101Operation;
         _getOrderLimiter = rateLimiters.GetOrAdd(
             new QuotaDefinition(
@@ -186,6 +186,13 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
     /// <inheritdoc />
     public CredentialState CredentialState => _credentials.CredentialState;
+
+    /// <summary>
+    /// Gets the start of the partitions of this source's rate-limit buckets (<c>sp-api|&lt;hash of the credential&gt;|&lt;region&gt;</c>,
+    /// then <c>|&lt;operation&gt;</c>): shared by every source, process and machine that uses the same credential in
+    /// the same region; no secret can be read from it.
+    /// </summary>
+    public string QuotaPartition { get; }
 
     private async Task<Order> GetOrderCoreAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken)
     {

@@ -37,6 +37,7 @@ public sealed class SharedQuotaProcessTests : IDisposable
         quota.ExitCode.ShouldBe(0, quota.Error);
         var bucket = JsonDocument.Parse(quota.Out).RootElement.GetProperty("buckets").EnumerateArray()
             .Single(b => b.GetProperty("partition").GetString()!.Contains(emulator.BaseAddress.Authority, StringComparison.Ordinal));
+        bucket.GetProperty("sources").EnumerateArray().Select(e => e.GetString()).ShouldBe(["sp-api"], "the bucket says which configured source draws from it");
         bucket.GetProperty("burst").GetInt32().ShouldBe(3);
         bucket.GetProperty("permitsPerSecond").GetDouble().ShouldBe(8 * 0.995, 1e-9);
         bucket.GetProperty("partition").GetString()!.ShouldNotContain(emulator.SellingPartner.Options.RefreshTokens[0], Case.Insensitive);

@@ -34,6 +34,10 @@ internal static class QuotaCommand
                 buckets.Add(bucket);
             }
 
+            // Which configured sources draw from each bucket: those whose credential and region make its partition.
+            var owners = Owners(host);
+            string[] SourcesOf(QuotaBucket bucket) =>
+                [.. owners.Where(o => bucket.Partition.StartsWith(o.Partition + "|", StringComparison.Ordinal)).Select(o => o.Source)];
             if (parse.GetValue(cli.JsonOption))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(
@@ -43,6 +47,7 @@ internal static class QuotaCommand
                         buckets = buckets.Select(b => new
                         {
                             partition = b.Partition,
+                            sources = SourcesOf(b),
                             permitsPerSecond = b.PermitsPerSecond,
                             burst = b.Burst,
                             available = Math.Round(b.Available, 3),
@@ -57,6 +62,7 @@ internal static class QuotaCommand
 
             Console.Error.WriteLine($"{buckets.Count} bucket(s) in {store.Description}");
             var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn(new TableColumn("Source").NoWrap())
                 .AddColumn(new TableColumn("Partition").NoWrap())
                 .AddColumn(new TableColumn("Rate/s").RightAligned())
                 .AddColumn(new TableColumn("Burst").RightAligned())
@@ -66,6 +72,7 @@ internal static class QuotaCommand
             foreach (var b in buckets)
             {
                 table.AddRow(
+                    Markup.Escape(SourcesOf(b) is { Length: > 0 } sources ? string.Join(", ", sources) : "-"),
                     Markup.Escape(b.Partition),
                     b.PermitsPerSecond.ToString("0.####", CultureInfo.InvariantCulture),
                     b.Burst.ToString(CultureInfo.InvariantCulture),
@@ -78,5 +85,19 @@ internal static class QuotaCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // The configured sources and their buckets' partitions; none when the sources cannot be built (the buckets are
+    // still listed: a source's bad setting is another command's error).
+    private static IReadOnlyList<(string Source, string Partition)> Owners(Configuration.CliHost host)
+    {
+        try
+        {
+            return [.. host.Lookup.Sources.OfType<OrderHub.SellingPartner.SellingPartnerOrderSource>().Select(s => (s.Name, s.QuotaPartition))];
+        }
+        catch (Exception e) when (e is OrderHubException or OptionsValidationException or ArgumentException)
+        {
+            return [];
+        }
     }
 }
