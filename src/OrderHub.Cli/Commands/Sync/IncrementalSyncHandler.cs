@@ -171,16 +171,32 @@ internal sealed class IncrementalSyncHandler
 
     private static string Stamp(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "none";
 
-    /// <summary>One line per stored page on standard error: pages, orders new, updated and unchanged, and the cursor.</summary>
-    private sealed class PageProgress(bool quiet) : IProgress<IncrementalSyncProgress>
+    /// <summary>
+    /// One line per stored page on standard error: what that page added (new, updated, unchanged), the totals so far
+    /// when there was more than one page, and the cursor.
+    /// </summary>
+    internal sealed class PageProgress(bool quiet, TextWriter? output = null) : IProgress<IncrementalSyncProgress>
     {
+        private IncrementalSyncProgress? _last;
+
         public void Report(IncrementalSyncProgress value)
         {
-            if (!quiet)
+            var before = _last;
+            _last = value;
+            if (quiet)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"page {value.Pages}: {value.Inserted} new, {value.Updated} updated, {value.Unchanged} unchanged; cursor {Describe(value.Cursor)}"));
+                return;
             }
+
+            var line = string.Create(
+                CultureInfo.InvariantCulture,
+                $"page {value.Pages}: {value.Inserted - (before?.Inserted ?? 0)} new, {value.Updated - (before?.Updated ?? 0)} updated, {value.Unchanged - (before?.Unchanged ?? 0)} unchanged");
+            if (value.Pages > 1)
+            {
+                line += string.Create(CultureInfo.InvariantCulture, $" (so far {value.Inserted} new, {value.Updated} updated, {value.Unchanged} unchanged)");
+            }
+
+            (output ?? Console.Error).WriteLine($"{line}; cursor {Describe(value.Cursor)}");
         }
     }
 }
