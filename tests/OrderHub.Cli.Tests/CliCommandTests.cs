@@ -241,4 +241,27 @@ public sealed class CliCommandTests : IAsyncLifetime
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Demo_SyncsBothSources_AndEndsWithTheNextSteps()
+    {
+        var folder = Directory.CreateTempSubdirectory("orderhub-demo-").FullName;
+        try
+        {
+            var db = Path.Combine(folder, "demo.db");
+
+            var result = await CliProcess.RunAsync(null, "demo", "--db", db, "--sp-orders", "3");
+
+            result.ExitCode.ShouldBe(0, result.Error);
+            result.Out.ShouldContain("Done in ");
+            result.Out.ShouldContain($"orderhub orders --db {db} --status Shipped");
+            result.Out.ShouldContain($"orderhub changes --db {db} --json");
+            (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders WHERE source = 'sp-api'")).ShouldBe(3);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -66,6 +66,13 @@ internal static class DemoCommand
             summary.AddRow("outposts", outposts!.Done.ToString(CultureInfo.InvariantCulture), outposts.Failed.ToString(CultureInfo.InvariantCulture), counts.GetValueOrDefault("outposts").ToString(CultureInfo.InvariantCulture), "-");
             AnsiConsole.Write(summary);
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Done in {0:0.0} s; the orders are in {1}.", clock.Elapsed.TotalSeconds, Markup.Escape(Path.GetFullPath(path)));
+            var shown = Markup.Escape(path);
+            AnsiConsole.MarkupLine("\n[bold]Next[/]:");
+            AnsiConsole.MarkupLine($"  orderhub orders --db {shown} --status Shipped         the stored copy, queried");
+            AnsiConsole.MarkupLine($"  orderhub orders summary --db {shown} --by source,status");
+            AnsiConsole.MarkupLine($"  orderhub changes --db {shown} --json                  each change as a CloudEvent");
+            AnsiConsole.MarkupLine($"  orderhub serve --db {shown} --no-auth                  the same over HTTP (GET /orders, /changes)");
+            AnsiConsole.MarkupLine("  orderhub emulator                                   an emulator to point sync --follow at, with its environment");
             return sp.Failed + outposts.Failed == 0 ? ExitCodes.Ok : ExitCodes.SyncHadFailures;
         }));
         return command;
