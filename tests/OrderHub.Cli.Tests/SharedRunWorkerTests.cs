@@ -11,6 +11,13 @@ namespace OrderHub.Cli.Tests;
 /// Three <c>orderhub sync</c> workers with one run name on one PostgreSQL database, against a throttled emulator, one of
 /// them killed with SIGKILL mid-run and started again: every order stored once, the seller's quota never exceeded.
 /// </summary>
+/// <remarks>
+/// The class runs alone in its assembly (<see cref="SharedRunWorkerCollection"/>): the emulator judges each request
+/// when this process's thread pool runs its handler, not when it arrives, so a test running beside it that holds pool
+/// threads (a blocking wait, a synchronous callback) delays the handlers, and the requests that queued meanwhile are
+/// then judged as one burst and answered 429 although the workers sent them at the quota's pace.
+/// </remarks>
+[Collection(SharedRunWorkerCollection.Name)]
 public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : IClassFixture<PostgreSqlServerFixture>, IDisposable
 {
     private const int Orders = 60;
@@ -119,9 +126,8 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
         var info = CliProcess.StartInfo(emulator, args);
         info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "rate-limits.db");
         // 80 % of the server's rate (which it does not announce, so the clients keep it) and a burst two short of its:
-        // with three OS processes, a kill and a restart on a machine that is also running the other test assemblies,
-        // the in-process emulator itself stalls at times and then judges queued requests as one burst. Three workers
-        // with a bucket each would still send 24 per second.
+        // margin for three OS processes, a kill and a restart on a machine that is also running the other test
+        // assemblies. Three workers with a bucket each would still send 24 per second.
         info.Environment["OrderHub__Sources__sp-api__GetOrderPermitsPerSecond"] = "8";
         info.Environment["OrderHub__Sources__sp-api__GetOrderBurst"] = "3";
         info.Environment["OrderHub__Sources__sp-api__BurstLatencyAllowance"] = "00:00:00.5";
@@ -148,4 +154,15 @@ public sealed class SharedRunWorkerTests(PostgreSqlServerFixture postgres) : ICl
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition) =>
         Eventually.TrueAsync(condition, "the workers have got that far", TimeSpan.FromSeconds(60));
+}
+
+/// <summary>
+/// The collection <see cref="SharedRunWorkerTests"/> runs in, never in parallel with another: no other test of the
+/// assembly shares the thread pool of the emulator whose 429s the test counts.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SharedRunWorkerCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Shared run workers";
 }
