@@ -15,6 +15,10 @@ namespace OrderHub.Api;
 /// <summary>The lookup API's endpoints.</summary>
 public static partial class OrderApi
 {
+    // Answers to a key without personal data say so (the JSON is the stored copy's, byte for byte, so it is said beside it).
+    private const string PersonalDataHeader = "OrderHub-Personal-Data";
+    private const string PersonalDataWithheldByKey = "withheld; reason=api-key (this key may not see personal data: a key allowed it, with the :pii suffix in ORDERHUB_API_KEYS, gets the buyer and address)";
+
     /// <summary>
     /// Maps <c>GET /orders/{orderId}</c>, <c>GET /orders/{source}/{orderId}</c>, <c>GET /healthz</c>, and the query of the
     /// stored copy, <c>GET /orders</c> and <c>GET /orders/summary</c> (answered when the registered store is an
@@ -113,6 +117,12 @@ public static partial class OrderApi
         {
             var reader = http.RequestServices.GetRequiredService<StoreFirstOrderReader>();
             var answer = await reader.ReadAsync(source, orderId, refresh, includeRaw, allowPersonalData, http.RequestAborted);
+            if (!allowPersonalData)
+            {
+                // Said, not left to a missing address: the unified order this key gets never has personal data.
+                http.Response.Headers[PersonalDataHeader] = PersonalDataWithheldByKey;
+            }
+
             return Results.Bytes(answer.Json, "application/json");
         }
         catch (OrderHubException e)

@@ -9,6 +9,7 @@ using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Changes;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
+using OrderHub.SellingPartner.PersonalData;
 using OrderHub.Json;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.RateLimits;
@@ -24,7 +25,6 @@ namespace OrderHub.SellingPartner;
 /// </summary>
 public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IOrderChangeFeed, ICredentialStatus, IDisposable
 {
-    private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
     private int _disposed;
 
@@ -34,7 +34,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private readonly ThrottleMode _defaultThrottleMode;
     private readonly SellingPartnerClient _client;
     private readonly LwaAccessTokenSource _lwa;
-    private readonly RestrictedDataTokens _restrictedDataTokens;
+    private readonly PersonalDataReads _personalData;
     private readonly IQuotaLimiter _getOrderLimiter;
     private readonly SellingPartnerChangeFeed _changeFeed;
     private readonly IDisposable[] _limitGauges;
@@ -120,10 +120,10 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
                 SellingPartnerDefaults.RestrictedDataTokenPermitsPerSecond * (1 - options.PacingMargin),
                 SellingPartnerDefaults.RestrictedDataTokenBurst)
             { RefillDelayAfterBurst = options.BurstLatencyAllowance });
-        _restrictedDataTokens = new RestrictedDataTokens(_client, _lwa, rdtLimiter, timeProvider, options.SourceName);
 
         // searchOrders (2026-01-01) and getOrders (v0) list changed orders under usage plans of their own.
         var isV0 = _ordersApiVersion == SellingPartnerOrdersApi.V0;
+        _personalData = new PersonalDataReads(new RestrictedDataTokens(_client, _lwa, rdtLimiter, timeProvider, options.SourceName), _lwa, isV0);
         var changeLimiter = rateLimiters.GetOrAdd(
             new QuotaDefinition(
                 $"{partition}|{(isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation)}",
@@ -136,7 +136,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, getOrderOperation, _getOrderLimiter),
             OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation, changeLimiter),
         ];
-        _changeFeed = new SellingPartnerChangeFeed(_client, _lwa, _restrictedDataTokens, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
+        _changeFeed = new SellingPartnerChangeFeed(_client, _personalData, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
         if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
         {
             LogV0Deprecated(context.Logger, options.SourceName);
@@ -202,9 +202,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
         var context = new OrderErrorContext(Name, orderId);
         var isV0 = _ordersApiVersion == SellingPartnerOrdersApi.V0;
-        IAccessTokenSource tokens = isV0 && options.IncludePersonalData
-            ? _restrictedDataTokens.For("GET", SellingPartnerDefaults.GetOrderPathTemplate, PersonalDataElements)
-            : _lwa;
+        var (tokens, refused) = await _personalData.TokensAsync(options.IncludePersonalData, SellingPartnerDefaults.GetOrderPathTemplate, cancellationToken).ConfigureAwait(false);
         var call = _client.Call(
             tokens,
             _getOrderLimiter,
@@ -222,7 +220,8 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             throw SellingPartnerErrors.ToException(response, context, SellingPartnerDefaults.GetOrderOperation, _getOrderLimiter.ReplenishmentPeriod);
         }
 
-        return isV0 ? ReadOrder(response, context, Name) : ReadOrder20260101(response, context, Name);
+        var order = isV0 ? ReadOrder(response, context, Name) : ReadOrder20260101(response, context, Name);
+        return options.IncludePersonalData ? PersonalDataReads.Explain(order, refused) : order;
     }
 
     /// <inheritdoc />

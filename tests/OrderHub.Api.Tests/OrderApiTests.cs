@@ -58,10 +58,20 @@ public sealed class OrderApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_PersonalData_OnlyForKeysAllowedToSeeIt_EvenFromTheStore()
+    public async Task Get_PersonalData_OnlyForKeysAllowedToSeeIt_EvenFromTheStore_AndAnAnswerWithoutItSaysWhy()
     {
-        var admin = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(2)}", ApiFixture.AdminKey));
-        var reader = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(2)}", ApiFixture.ReaderKey));
+        var adminResponse = await _fixture.GetAsync($"orders/{SpOrder(2)}", ApiFixture.AdminKey);
+        var readerResponse = await _fixture.GetAsync($"orders/{SpOrder(2)}", ApiFixture.ReaderKey);
+        var admin = await JsonOf(adminResponse);
+        var reader = await JsonOf(readerResponse);
+        var pending = await JsonOf(await _fixture.GetAsync($"orders/{SpOrder(0)}", ApiFixture.AdminKey));
+
+        adminResponse.Headers.Contains("OrderHub-Personal-Data").ShouldBeFalse();
+        admin.TryGetProperty("personalDataWithheld", out _).ShouldBeFalse();
+        string.Join(' ', readerResponse.Headers.GetValues("OrderHub-Personal-Data")).ShouldStartWith("withheld; reason=api-key");
+        pending.GetProperty("status").GetProperty("raw").GetString().ShouldBe("PENDING");
+        pending.GetProperty("personalDataWithheld").GetProperty("reason").GetString().ShouldBe("NotReleasedForStatus");
+        pending.GetProperty("personalDataWithheld").GetProperty("detail").GetString()!.ShouldContain("PENDING");
 
         admin.GetProperty("shipping").GetProperty("address").GetProperty("name").GetString().ShouldBe("Buyer 2");
         admin.GetProperty("providerDetails").GetProperty("buyer").GetProperty("email").GetString().ShouldNotBeNull();

@@ -139,13 +139,13 @@ public sealed class Orders20260101EndToEndTests
     {
         await using var emulator = await EmulatorHost.StartAsync();
         var source = Source(emulator);
-        var id = emulator.SellingPartner.OrderIds[0];
+        var id = emulator.SellingPartner.OrderIds[1]; // Unshipped: its status releases personal data;
 
         var order = await source.GetOrderAsync(id, new OrderReadOptions { IncludePersonalData = true });
 
-        order.Shipping!.Address!.Name.ShouldBe("Buyer 0");
+        order.Shipping!.Address!.Name.ShouldBe("Buyer 1");
         var details = order.GetProviderDetails<SellingPartnerOrderDetails>()!;
-        details.Buyer!.Email.ShouldBe("buyer0@marketplace.amazon.example");
+        details.Buyer!.Email.ShouldBe("buyer1@marketplace.amazon.example");
         details.DeliveryPreference.ShouldNotBeNull();
         details.TaxRegistrations.Select(t => t.EntityType).ShouldContain("BUYER");
         emulator.SellingPartner.RestrictedDataTokenRequests.ShouldBe(0);

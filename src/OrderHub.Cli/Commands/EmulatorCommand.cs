@@ -17,6 +17,7 @@ internal static class EmulatorCommand
         var searchBurst = new Option<int>("--sp-search-burst") { Description = "searchOrders (and v0 getOrders) burst per seller.", DefaultValueFactory = _ => 20 };
         var changeInterval = new Option<double?>("--sp-change-every-seconds") { Description = "Make the orders change over time: every this many seconds one order moves on a status and a new one arrives (for --follow)." };
         var spOrders = new Option<int>("--sp-orders") { Description = "How many Selling Partner orders to generate.", DefaultValueFactory = _ => 200 };
+        var withoutRole = new Option<bool>("--sp-without-restricted-role") { Description = "Act as an application without the restricted role: no restricted data tokens, no buyer or recipient data (to see what OrderHub says then)." };
         var seed = new Option<int>("--seed") { Description = "The seed of the generated orders.", DefaultValueFactory = _ => 42 };
         var serverErrors = new Option<double>("--fault-server-errors") { Description = "Share of order reads answered 500/503 (0 to 1)." };
         var throttle = new Option<double>("--fault-throttle") { Description = "Share of order reads answered 429 (0 to 1)." };
@@ -25,7 +26,7 @@ internal static class EmulatorCommand
         var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every order read, in milliseconds." };
         var command = new Command("emulator", "Run the local Selling Partner and AWS Outposts emulator until Ctrl+C.")
         {
-            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, seed, serverErrors, throttle, truncate, drop, latency,
+            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, withoutRole, seed, serverErrors, throttle, truncate, drop, latency,
         };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
@@ -39,6 +40,7 @@ internal static class EmulatorCommand
                 SpGetOrdersBurst = parse.GetValue(searchBurst),
                 SpOrderChangeInterval = parse.GetValue(changeInterval) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 SpOrderCount = parse.GetValue(spOrders),
+                SpRestrictedRoleGranted = !parse.GetValue(withoutRole),
                 Seed = parse.GetValue(seed),
                 Faults =
                 {

@@ -24,6 +24,13 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets getOrder's burst per selling partner. The default is 30, as Amazon's.</summary>
     public int SpGetOrderBurst { get; set; } = 30;
 
+    /// <summary>
+    /// Gets or sets whether the application holds the restricted role for personal data. Without it the Tokens API
+    /// refuses restricted data tokens (HTTP 403) and 2026-01-01 leaves out the BUYER and RECIPIENT datasets. The
+    /// default is <see langword="true"/>.
+    /// </summary>
+    public bool SpRestrictedRoleGranted { get; set; } = true;
+
     /// <summary>Gets or sets <c>searchOrders</c>' rate per selling partner. The default is 0.0056 requests per second, as Amazon's.</summary>
     public double SpSearchOrdersRate { get; set; } = 0.0056;
 

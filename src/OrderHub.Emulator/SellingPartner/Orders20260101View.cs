@@ -30,6 +30,13 @@ internal static class Orders20260101View
     private static readonly string[] Units = ["KILOGRAMS", "POUNDS", "COUNT", "LITERS"];
     private static readonly string[] Conditions = ["NEW", "USED", "REFURBISHED", "COLLECTIBLE"];
 
+    /// <summary>The datasets of a request that the application may have: without the restricted role, not BUYER or RECIPIENT.</summary>
+    /// <param name="requested">The datasets asked for.</param>
+    /// <param name="restrictedRoleGranted">Whether the application holds the restricted role.</param>
+    /// <returns>The datasets to answer with.</returns>
+    public static IReadOnlySet<string> Granted(IReadOnlySet<string> requested, bool restrictedRoleGranted) =>
+        restrictedRoleGranted ? requested : requested.Where(d => d is not ("BUYER" or "RECIPIENT")).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Builds the <c>order</c> object of a getOrder answer.</summary>
     /// <param name="record">The emulated order.</param>
     /// <param name="includedData">The datasets asked for.</param>
@@ -67,7 +74,7 @@ internal static class Orders20260101View
             },
         };
 
-        if (Has("BUYER") && personal["BuyerInfo"] is JsonObject buyer)
+        if (Has("BUYER") && record.ReleasesPersonalData && personal["BuyerInfo"] is JsonObject buyer)
         {
             order["buyer"] = new JsonObject
             {
@@ -78,7 +85,7 @@ internal static class Orders20260101View
             };
         }
 
-        if (Has("RECIPIENT") && personal["ShippingAddress"] is JsonObject address)
+        if (Has("RECIPIENT") && record.ReleasesPersonalData && personal["ShippingAddress"] is JsonObject address)
         {
             order["recipient"] = new JsonObject
             {

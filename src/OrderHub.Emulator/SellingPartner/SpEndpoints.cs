@@ -107,7 +107,7 @@ internal static class SpEndpoints
             return OrderNotFound(orderId);
         }
 
-        return Results.Json(new JsonObject { ["order"] = Orders20260101View.Build(record, requested) });
+        return Results.Json(new JsonObject { ["order"] = Orders20260101View.Build(record, Orders20260101View.Granted(requested, state.Options.SpRestrictedRoleGranted)) });
     }
 
     // What every getOrder passes first, in order: authentication, the seller's quota, the rate-limit header, faults.
@@ -175,6 +175,11 @@ internal static class SpEndpoints
             || resources.Any(r => r?["method"] is null || r["path"] is null))
         {
             return Errors(400, "InvalidInput", "restrictedResources needs at least one resource with a method and a path.");
+        }
+
+        if (!state.Options.SpRestrictedRoleGranted)
+        {
+            return Errors(403, "Unauthorized", "Access to requested resource is denied.", "The application does not have access to one or more requested data elements.");
         }
 
         var rdt = state.Issue(token.Seller, state.Options.RestrictedDataTokenLifetime, restricted: true, "Atz.sprdt|");

@@ -310,6 +310,12 @@ internal sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObjec
     /// <summary>Gets the seed of what only the 2026-01-01 shape has (items, packages, proceeds breakdowns).</summary>
     public int DetailSeed { get; init; }
 
+    /// <summary>
+    /// Gets whether the order's status releases its personal data: Amazon gives the shipping address (and the buyer)
+    /// only for Unshipped, PartiallyShipped, Shipped and InvoiceUnconfirmed orders, whatever token asks.
+    /// </summary>
+    public bool ReleasesPersonalData => Order["OrderStatus"]?.GetValue<string>() is "Unshipped" or "PartiallyShipped" or "Shipped" or "InvoiceUnconfirmed";
+
     // The v0 getOrder body of each version of an order, serialized on its first read: a change to an order makes a
     // new Order object (and a new record), so a body never outlives the version it was made from.
     private static readonly ConditionalWeakTable<JsonObject, byte[]> V0Bodies = new();
@@ -343,7 +349,7 @@ internal sealed record SpOrderRecord(string OrderId, JsonObject Order, JsonObjec
     public JsonObject ToPayload(bool includePersonalData)
     {
         var payload = (JsonObject)Order.DeepClone();
-        if (includePersonalData)
+        if (includePersonalData && ReleasesPersonalData)
         {
             foreach (var (name, value) in PersonalData)
             {

@@ -110,7 +110,7 @@ internal static class SpOrderSearchEndpoints
             return Results.Json(new JsonObject { ["payload"] = payload });
         }
 
-        var includedData = Values(http.Request.Query["includedData"]).ToHashSet(StringComparer.Ordinal);
+        var includedData = Orders20260101View.Granted(Values(http.Request.Query["includedData"]).ToHashSet(StringComparer.Ordinal), state.Options.SpRestrictedRoleGranted);
         var answer = new JsonObject { ["orders"] = new JsonArray([.. items.Select(o => (JsonNode)Orders20260101View.Build(o.Record, includedData))]) };
         if (next is not null)
         {

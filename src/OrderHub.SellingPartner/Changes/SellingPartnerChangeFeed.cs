@@ -7,6 +7,7 @@ using OrderHub.Providers;
 using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
+using OrderHub.SellingPartner.PersonalData;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.RateLimits;
 
@@ -19,7 +20,6 @@ namespace OrderHub.SellingPartner.Changes;
 /// </summary>
 internal sealed class SellingPartnerChangeFeed
 {
-    private static readonly string[] PersonalDataElements = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
 
     private static readonly Dictionary<string, string[]> V0Statuses = new(StringComparer.Ordinal)
     {
@@ -35,8 +35,7 @@ internal sealed class SellingPartnerChangeFeed
     private static readonly Dictionary<string, string> V0Channels = new(StringComparer.Ordinal) { ["AMAZON"] = "AFN", ["MERCHANT"] = "MFN" };
 
     private readonly SellingPartnerClient _client;
-    private readonly IAccessTokenSource _lwa;
-    private readonly RestrictedDataTokens _restrictedDataTokens;
+    private readonly PersonalDataReads _personalData;
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
     private readonly bool _isV0;
@@ -46,8 +45,7 @@ internal sealed class SellingPartnerChangeFeed
 
     public SellingPartnerChangeFeed(
         SellingPartnerClient client,
-        IAccessTokenSource lwa,
-        RestrictedDataTokens restrictedDataTokens,
+        PersonalDataReads personalData,
         IQuotaLimiter limiter,
         SellingPartnerOrderSourceOptions options,
         bool isV0,
@@ -57,8 +55,7 @@ internal sealed class SellingPartnerChangeFeed
         TimeProvider timeProvider)
     {
         _client = client;
-        _lwa = lwa;
-        _restrictedDataTokens = restrictedDataTokens;
+        _personalData = personalData;
         Limiter = limiter;
         _sourceName = options.SourceName;
         _isV0 = isV0;
@@ -107,9 +104,7 @@ internal sealed class SellingPartnerChangeFeed
     private async Task<OrderChangePage> ReadPageAsync(OrderChangeQuery query, string? pageToken, CancellationToken cancellationToken)
     {
         var context = new OrderErrorContext(_sourceName);
-        IAccessTokenSource tokens = _isV0 && query.IncludePersonalData
-            ? _restrictedDataTokens.For("GET", SellingPartnerDefaults.GetOrdersPathTemplate, PersonalDataElements)
-            : _lwa;
+        var (tokens, refused) = await _personalData.TokensAsync(query.IncludePersonalData, SellingPartnerDefaults.GetOrdersPathTemplate, cancellationToken).ConfigureAwait(false);
         var call = _client.Call(tokens, Limiter, query.ThrottleMode ?? _defaultThrottleMode, context, Operation);
         var response = await _client.SendAsync(
             call,
@@ -131,7 +126,8 @@ internal sealed class SellingPartnerChangeFeed
             throw SellingPartnerErrors.ToException(response, context, Operation, Limiter.ReplenishmentPeriod);
         }
 
-        return ReadPage(response, context);
+        var read = ReadPage(response, context);
+        return query.IncludePersonalData ? read with { Orders = [.. read.Orders.Select(o => PersonalDataReads.Explain(o, refused))] } : read;
     }
 
     private OrderChangePage ReadPage(SellingPartnerResponse response, OrderErrorContext context)

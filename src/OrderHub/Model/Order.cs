@@ -63,6 +63,12 @@ public sealed record Order
     /// <summary>Gets the provider's original payload for this order, exactly as received.</summary>
     public RawPayload? RawPayload { get; init; }
 
+    /// <summary>
+    /// Gets why personal data is missing, when it was asked for and the provider gave none or not all of it;
+    /// <see langword="null"/> when it came, or was not asked for.
+    /// </summary>
+    public PersonalDataWithheld? PersonalDataWithheld { get; init; }
+
     /// <summary>Gets the provider-specific part as the given type.</summary>
     /// <typeparam name="TDetails">The provider's details type.</typeparam>
     /// <returns>The details, or <see langword="null"/> when the order came from another provider.</returns>
@@ -70,8 +76,8 @@ public sealed record Order
         where TDetails : ProviderOrderDetails => ProviderDetails as TDetails;
 
     /// <summary>
-    /// Returns a copy without personal data: no shipping address, no buyer or tax details, and no raw payload
-    /// (which may hold them).
+    /// Returns a copy without personal data: no shipping address, no buyer or tax details, no raw payload (which may
+    /// hold them), and no <see cref="PersonalDataWithheld"/> (which only answers a read that asked for personal data).
     /// </summary>
     /// <returns>The copy.</returns>
     public Order WithoutPersonalData() => this with
@@ -79,6 +85,7 @@ public sealed record Order
         Shipping = Shipping is null ? null : Shipping with { Address = null },
         ProviderDetails = ProviderDetails?.WithoutPersonalData(),
         RawPayload = null,
+        PersonalDataWithheld = null,
     };
 
     /// <summary>Returns the order's source, id, status and line count; never personal data.</summary>

@@ -15,12 +15,13 @@ public sealed class RestrictedDataTokenTests
         var withPii = new OrderReadOptions { IncludePersonalData = true };
         var ids = emulator.SellingPartner.OrderIds;
 
-        var first = await source.GetOrderAsync(ids[0], withPii);
-        var second = await source.GetOrderAsync(ids[1], withPii);
+        // The second and third orders are Unshipped and PartiallyShipped: their status releases personal data.
+        var first = await source.GetOrderAsync(ids[1], withPii);
+        var second = await source.GetOrderAsync(ids[2], withPii);
 
-        first.Shipping!.Address!.Name.ShouldBe("Buyer 0");
-        second.Shipping!.Address!.Name.ShouldBe("Buyer 1");
-        first.GetProviderDetails<SellingPartnerOrderDetails>()!.Buyer!.PurchaseOrderNumber.ShouldBe("PO-000000");
+        first.Shipping!.Address!.Name.ShouldBe("Buyer 1");
+        second.Shipping!.Address!.Name.ShouldBe("Buyer 2");
+        first.GetProviderDetails<SellingPartnerOrderDetails>()!.Buyer!.PurchaseOrderNumber.ShouldBe("PO-000001");
         first.GetProviderDetails<SellingPartnerOrderDetails>()!.BuyerTaxInformation!.TaxRegistrationId.ShouldBe("TR-REG-1");
         emulator.SellingPartner.RestrictedDataTokenRequests.ShouldBe(1);
     }
