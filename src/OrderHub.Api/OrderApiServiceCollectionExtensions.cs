@@ -17,7 +17,7 @@ public static class OrderApiServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what the lookup API's endpoints need: its options, the key check, the store-first reader (over the
-    /// registered <see cref="OrderLookup"/> and <see cref="IOrderStore"/>), problem details and the OpenAPI document.
+    /// registered <see cref="OrderLookup"/> and <see cref="IOrderStore"/>), and problem details (the OpenAPI document is <see cref="AddOrderHubOpenApi"/>'s).
     /// Register the lookup (<c>AddOrderHub()</c> and sources) and a store too, then call <c>app.MapOrderApi()</c>.
     /// The options are bound from the <c>OrderHub:Api</c> section of the application's configuration, when there is
     /// one, then set by <paramref name="configure"/>; they are validated when the host starts.
@@ -65,8 +65,26 @@ public static class OrderApiServiceCollectionExtensions
         services.AddProblemDetails();
         // GET /healthz reports OrderHub's checks (the store, the sources' credentials, the follower when registered).
         services.AddHealthChecks().AddOrderHub();
-        services.AddOpenApi(OrderApiDocument.DocumentName);
-        services.AddOptions<OpenApiOptions>(OrderApiDocument.DocumentName).Configure<OrderApiOptions>(OrderApiDocument.Configure);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers an OpenAPI document (Microsoft.AspNetCore.OpenApi's <c>AddOpenApi</c>) that describes the lookup API
+    /// as it answers: the <c>X-Api-Key</c> scheme on its endpoints, the unified order's open enumerations and money,
+    /// its query parameters. Only OrderHub's own types and endpoints are described differently from the host's
+    /// defaults. Call it instead of <c>AddOpenApi(documentName)</c> for that document (or give OrderHub a document of
+    /// its own, such as <c>"orderhub"</c>), then serve it with <c>app.MapOpenApi()</c>: at
+    /// <c>/openapi/{documentName}.json</c>. <see cref="AddOrderHubApi"/> registers no document by itself.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="documentName">The document's name. The default is <c>v1</c>, ASP.NET Core's default document.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddOrderHubOpenApi(this IServiceCollection services, string documentName = OrderApiDocument.DocumentName)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(documentName);
+        services.AddOpenApi(documentName);
+        services.AddOptions<OpenApiOptions>(documentName).Configure<IServiceProvider>((openApi, sp) => OrderApiDocument.Configure(openApi, sp.GetRequiredService<OrderApiOptions>()));
         return services;
     }
 }

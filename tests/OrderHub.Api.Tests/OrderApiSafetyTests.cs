@@ -3,6 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using OrderHub.Emulator.Hosting;
 using Shouldly;
 using Xunit;
 
@@ -290,6 +292,57 @@ public sealed class OrderApiInYourOwnAppTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void AddOrderHubApi_RegistersNoOpenApiDocument_OfItsOwn()
+    {
+        var services = new ServiceCollection().AddOrderHubApi(o => o.AuthenticationDisabled = true);
+
+        services.ShouldNotContain(d => (d.ServiceType.Namespace ?? string.Empty).StartsWith("Microsoft.AspNetCore.OpenApi", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddOrderHubOpenApi_DescribesOrderHubsTypesItsWay_AndLeavesTheHostsOwnTypesAsTheHostDescribesThem()
+    {
+        await using var emulator = await EmulatorHost.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("orderhub-openapi-").FullName;
+        try
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
+            builder.Services.AddOrderHub().AddSellingPartner("shop", o =>
+            {
+                o.Endpoint = emulator.BaseAddress;
+                o.LwaEndpoint = emulator.LwaEndpoint;
+                (o.ClientId, o.ClientSecret, o.RefreshToken) = (emulator.SellingPartner.Options.ClientId, emulator.SellingPartner.Options.ClientSecret, emulator.SellingPartner.Options.RefreshTokens[0]);
+            });
+            builder.Services.AddSqliteOrderStore(Path.Combine(folder, "app.db"));
+            builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false))).AddOrderHubOpenApi();
+            await using var app = builder.Build();
+            Microsoft.AspNetCore.Builder.OpenApiEndpointRouteBuilderExtensions.MapOpenApi(app);
+            app.MapOrderApi();
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/mine", () => new Mine(DayOfWeek.Monday));
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+            using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
+
+            var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+            schemas.GetProperty("DayOfWeek").GetProperty("type").GetString().ShouldBe("integer", "the host writes its own enumerations as numbers, and its document says so");
+            var statusValue = schemas.EnumerateObject().Single(s => s.Name.StartsWith("ProviderValueOf", StringComparison.Ordinal) && s.Name.Contains("OrderStatus", StringComparison.Ordinal)).Value;
+            statusValue.GetProperty("properties").GetProperty("value").GetProperty("type").GetString().ShouldBe("string");
+            document.RootElement.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _).ShouldBeTrue();
+            await app.StopAsync();
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A type of the host's own, with an enumeration the host writes as a number.</summary>
+    public sealed record Mine(DayOfWeek Day);
 
     [Fact]
     public async Task MapOrderApi_WithoutAddOrderHubApi_SaysWhatIsMissing()

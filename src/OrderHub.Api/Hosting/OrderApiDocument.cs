@@ -21,6 +21,13 @@ internal static class OrderApiDocument
         openApi.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
+
+            // The host's own types keep the host's description: only what OrderHub writes its way is changed.
+            if (!IsOrderHubType(Nullable.GetUnderlyingType(type) ?? type))
+            {
+                return Task.CompletedTask;
+            }
+
             if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ProviderValue<>))
             {
                 var values = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The unified value; Unknown when the provider sent a value OrderHub does not know." };
@@ -109,6 +116,9 @@ internal static class OrderApiDocument
             return Task.CompletedTask;
         });
     }
+
+    private static bool IsOrderHubType(Type type) =>
+        type.Assembly.GetName().Name is { } assembly && (assembly == "OrderHub" || assembly.StartsWith("OrderHub.", StringComparison.Ordinal));
 
     private static void Replace(OpenApiSchema schema, string description, Dictionary<string, IOpenApiSchema> properties)
     {

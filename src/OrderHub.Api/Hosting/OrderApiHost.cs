@@ -71,7 +71,7 @@ public sealed partial class OrderApiHost : IAsyncDisposable
             builder.Services.AddSingleton(timeProvider);
         }
 
-        builder.Services.AddOrderHubApi(configure);
+        builder.Services.AddOrderHubApi(configure).AddOrderHubOpenApi();
 
         // ASP.NET Core's own request log prints whole URLs, query strings included (where a careless client puts its
         // key): this host keeps it to warnings; UseOrderApiConventions logs requests by method, route and status only.

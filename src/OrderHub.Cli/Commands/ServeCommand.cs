@@ -121,7 +121,7 @@ internal static class ServeCommand
         // Requests Kestrel rejects before the pipeline (a NUL in the path, HTTP/9.9) are answered problem+json too.
         builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseOrderApiRejectionProblems()));
         builder.Services.AddOrderStore(OrderStoreSetting.Resolve(database, builder.Configuration));
-        builder.Services.AddOrderHubApi(configure);
+        builder.Services.AddOrderHubApi(configure).AddOrderHubOpenApi();
         // The store's changes go to every subscription of OrderHub:Webhooks, from the position stored for it, while the API runs.
         builder.Services.AddOrderHubWebhooks();
         // With an OrderHub:Follower section, the API's host keeps the copies fresh too, and /healthz reports their lag.
