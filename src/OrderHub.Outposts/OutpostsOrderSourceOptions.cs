@@ -6,7 +6,11 @@ namespace OrderHub.Outposts;
 /// <summary>
 /// How to reach and sign requests to AWS Outposts. Credentials come from <see cref="Credentials"/>, else
 /// <see cref="AccessKeyId"/> and <see cref="SecretAccessKey"/> (configuration), else the named <see cref="Profile"/>,
-/// else the SDK's default chain (environment, profile, SSO, web identity, container, instance). The settings every
+/// else the SDK's default chain (environment, web identity, profile, container, instance); a profile may assume a role,
+/// use a web identity token, SSO or a credential process. A source that sets none of <see cref="Region"/>,
+/// <see cref="Profile"/>, <see cref="ProfilesLocation"/>, keys or <see cref="Credentials"/> takes them from the AWS
+/// SDK's own configuration when registered with dependency injection: the <c>AWSOptions</c> service, else the
+/// <c>AWS</c> section (<c>Profile</c>, <c>Region</c>, <c>ProfilesLocation</c>). The settings every
 /// upstream shares (the source's name, <see cref="UpstreamClientOptions.Endpoint"/>, retries, timeouts, the response
 /// cap) are <see cref="UpstreamClientOptions"/>'s; here the name defaults to <c>outposts</c> and the retries to 2 (the
 /// AWS SDKs' standard mode), from 500 ms.
@@ -27,6 +31,13 @@ public sealed class OutpostsOrderSourceOptions : UpstreamClientOptions
 
     /// <summary>Gets or sets the shared-config profile to take credentials from; <see langword="null"/> uses <c>AWS_PROFILE</c> or the default chain. The default is <see langword="null"/>.</summary>
     public string? Profile { get; set; }
+
+    /// <summary>
+    /// Gets or sets the shared credentials file <see cref="Profile"/> is read from (as <c>AWS:ProfilesLocation</c> of
+    /// the AWS SDK's configuration); <see langword="null"/> uses <c>AWS_SHARED_CREDENTIALS_FILE</c> or
+    /// <c>~/.aws/credentials</c>, with <c>AWS_CONFIG_FILE</c> or <c>~/.aws/config</c>. The default is <see langword="null"/>.
+    /// </summary>
+    public string? ProfilesLocation { get; set; }
 
     /// <summary>Gets or sets an access key id to sign with, with <see cref="SecretAccessKey"/> (for configuration; prefer profiles or the default chain). The default is none.</summary>
     public string? AccessKeyId { get; set; }

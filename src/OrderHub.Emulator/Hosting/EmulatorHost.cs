@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrderHub.Emulator.Outposts;
 using OrderHub.Emulator.SellingPartner;
+using OrderHub.Emulator.Sts;
 
 namespace OrderHub.Emulator.Hosting;
 
@@ -17,12 +18,13 @@ public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner, OutpostsEmulatorState outposts)
+    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner, OutpostsEmulatorState outposts, StsEmulatorState sts)
     {
         _app = app;
         BaseAddress = baseAddress;
         SellingPartner = sellingPartner;
         Outposts = outposts;
+        Sts = sts;
     }
 
     /// <summary>Gets the address the emulator listens on, ending in a slash.</summary>
@@ -36,6 +38,12 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     /// <summary>Gets the Outposts half's state.</summary>
     public OutpostsEmulatorState Outposts { get; }
+
+    /// <summary>Gets AWS STS's endpoint on this emulator (<c>POST /</c>), for <c>AWS_ENDPOINT_URL_STS</c>.</summary>
+    public Uri StsEndpoint => BaseAddress;
+
+    /// <summary>Gets the STS state: the temporary credentials it issued, which the Outposts endpoints accept.</summary>
+    public StsEmulatorState Sts { get; }
 
     /// <summary>Starts an emulator.</summary>
     /// <param name="options">Its behaviour; <see langword="null"/> for the defaults.</param>
@@ -55,7 +63,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         var app = builder.Build();
         var sellingPartner = new SpEmulatorState(options);
         SpEndpoints.Map(app, sellingPartner);
-        var outposts = new OutpostsEmulatorState(options);
+        var sts = new StsEmulatorState(options);
+        StsEndpoints.Map(app, sts);
+        var outposts = new OutpostsEmulatorState(options, sts);
         OutpostsEndpoints.Map(app, outposts);
         app.MapGet("/_emulator/sp-order-ids", () => Results.Text(string.Join('\n', sellingPartner.Catalog.OrderIds)));
         app.MapGet("/_emulator/stats", () => Results.Json(new Dictionary<string, double>
@@ -69,10 +79,12 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["spFaultsInjected"] = sellingPartner.Faults.Injected,
             ["outpostsRequests"] = outposts.Requests,
             ["outpostsFaultsInjected"] = outposts.Faults.Injected,
+            ["stsRequests"] = sts.Requests,
+            ["stsCredentialsIssued"] = sts.IssuedAccessKeyIds.Count,
         }));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner, outposts);
+        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner, outposts, sts);
     }
 
     /// <summary>Waits until the emulator is stopped.</summary>

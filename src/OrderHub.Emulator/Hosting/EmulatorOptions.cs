@@ -69,7 +69,7 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets how many Selling Partner orders to generate. The default is 200.</summary>
     public int SpOrderCount { get; set; } = 200;
 
-    /// <summary>Gets or sets the AWS access key id the Outposts half accepts. The default is <c>AKIDEMULATOR</c>.</summary>
+    /// <summary>Gets or sets the long-term AWS access key id the Outposts endpoints and STS accept. The default is <c>AKIDEMULATOR</c>.</summary>
     public string AwsAccessKeyId { get; set; } = "AKIDEMULATOR";
 
     /// <summary>Gets or sets the AWS secret access key the Outposts half verifies signatures with.</summary>
@@ -77,6 +77,23 @@ public sealed class EmulatorOptions
 
     /// <summary>Gets or sets the AWS region the Outposts endpoint serves; a request signed for another is refused, as AWS does. The default is <c>us-west-2</c>.</summary>
     public string AwsRegion { get; set; } = "us-west-2";
+
+    /// <summary>Gets or sets the AWS account the long-term key belongs to, as STS's GetCallerIdentity names it. The default is <c>123456789012</c>.</summary>
+    public string AwsAccountId { get; set; } = "123456789012";
+
+    /// <summary>
+    /// Gets or sets the roles STS lets be assumed (AssumeRole, AssumeRoleWithWebIdentity): a role ARN, where <c>*</c>
+    /// stands for any run of characters; any other role is refused with <c>AccessDenied</c>. The default is
+    /// <c>arn:aws:iam::*:role/*</c>, every role.
+    /// </summary>
+    public string StsRoleArnPattern { get; set; } = "arn:aws:iam::*:role/*";
+
+    /// <summary>
+    /// Gets or sets the web identity tokens STS accepts in AssumeRoleWithWebIdentity (the contents of
+    /// <c>AWS_WEB_IDENTITY_TOKEN_FILE</c>); any other is refused with <c>InvalidIdentityToken</c>. The default is one,
+    /// <c>emulator-web-identity-token</c>.
+    /// </summary>
+    public IList<string> StsWebIdentityTokens { get; set; } = ["emulator-web-identity-token"];
 
     /// <summary>Gets or sets how long a created Outposts order stays in each status before it moves on (PREPARING, IN_PROGRESS, DELIVERED, then COMPLETED). The default is one minute.</summary>
     public TimeSpan OutpostsStatusStep { get; set; } = TimeSpan.FromMinutes(1);
@@ -87,6 +104,6 @@ public sealed class EmulatorOptions
     /// <summary>Gets the faults injected into order reads (Selling Partner getOrder and Outposts GetOrder). The default is none.</summary>
     public FaultOptions Faults { get; init; } = new();
 
-    /// <summary>Gets or sets the clock (token expiry, rate limits, order progress); <see langword="null"/> for the system clock. Signature freshness is always checked against the system clock, as the signer reads it.</summary>
+    /// <summary>Gets or sets the clock (token and temporary credential expiry, rate limits, order progress); <see langword="null"/> for the system clock. Signature freshness is always checked against the system clock, as the signer reads it.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }

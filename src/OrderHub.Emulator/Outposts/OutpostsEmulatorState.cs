@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Emulator.Sts;
 
 namespace OrderHub.Emulator.Outposts;
 
@@ -24,17 +25,21 @@ public sealed class OutpostsEmulatorState
 
     private readonly ConcurrentDictionary<string, EmulatedOrder> _orders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (int Offset, string Filter)> _pageTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _acceptedKeys = new(StringComparer.Ordinal);
     private readonly Random _ids;
     private readonly Lock _idLock = new();
     private long _sequence;
+    private long _acceptedSequence;
     private int _requests;
     private int _createRequests;
 
     /// <summary>Initializes a new instance of the <see cref="OutpostsEmulatorState"/> class.</summary>
     /// <param name="options">The emulator's options.</param>
-    internal OutpostsEmulatorState(EmulatorOptions options)
+    /// <param name="sts">The emulator's STS, which says which keys may sign.</param>
+    internal OutpostsEmulatorState(EmulatorOptions options, StsEmulatorState sts)
     {
         Options = options;
+        Sts = sts;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         _ids = new Random(options.Seed);
         OutpostIds = [NewId("op-"), NewId("op-")];
@@ -72,6 +77,12 @@ public sealed class OutpostsEmulatorState
     /// <summary>Gets the emulator's options.</summary>
     public EmulatorOptions Options { get; }
 
+    /// <summary>Gets the emulator's STS, which says which keys may sign.</summary>
+    internal StsEmulatorState Sts { get; }
+
+    /// <summary>Gets the access key ids whose signatures were accepted (the long-term key, temporary credentials from STS), first accepted first.</summary>
+    public IReadOnlyList<string> AcceptedAccessKeyIds => [.. _acceptedKeys.OrderBy(k => k.Value).Select(k => k.Key)];
+
     /// <summary>Gets the clock orders progress on.</summary>
     internal TimeProvider TimeProvider { get; }
 
@@ -91,6 +102,8 @@ public sealed class OutpostsEmulatorState
     public int FaultsInjected => Faults.Injected;
 
     internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    internal void Accepted(string accessKeyId) => _acceptedKeys.TryAdd(accessKeyId, Interlocked.Increment(ref _acceptedSequence));
 
     internal void CountCreate() => Interlocked.Increment(ref _createRequests);
 

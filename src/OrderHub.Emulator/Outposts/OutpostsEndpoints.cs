@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OrderHub.Emulator.Aws;
 
 namespace OrderHub.Emulator.Outposts;
 
@@ -34,10 +35,14 @@ internal static class OutpostsEndpoints
         state.CountRequest();
         // Signatures are dated by the client's real clock: they are checked against real time, as AWS does, whatever
         // clock drives the emulated orders' progress.
-        if (SigV4Verifier.Verify(http.Request, body, state.Options.AwsAccessKeyId, state.Options.AwsSecretAccessKey, state.Options.AwsRegion, TimeProvider.System.GetUtcNow()) is { } denied)
+        string? signedBy = null;
+        var keys = state.Sts.KeysFor(http.Request);
+        if (SigV4Verifier.Verify(http.Request, body, id => keys(signedBy = id), [state.Options.AwsRegion], "outposts", TimeProvider.System.GetUtcNow()) is { } denied)
         {
             return Error(403, denied.Type, denied.Message);
         }
+
+        state.Accepted(signedBy!);
 
         if (faults && await state.Faults.TryInjectAsync(http, (status, _, message) => Error(status, status == 429 ? "ThrottlingException" : "InternalServerException", message).ExecuteAsync(http)))
         {
@@ -49,7 +54,7 @@ internal static class OutpostsEndpoints
 
     private static IResult GetOrder(OutpostsEmulatorState state, string orderId)
     {
-        if (OutpostsServiceModel.Instance.Validate("GetOrderInput", new JsonObject { ["OrderId"] = orderId }) is { } violation)
+        if (AwsServiceModel.Outposts.Validate("GetOrderInput", new JsonObject { ["OrderId"] = orderId }) is { } violation)
         {
             return Error(400, "ValidationException", violation);
         }
@@ -77,7 +82,7 @@ internal static class OutpostsEndpoints
             return Error(400, "SerializationException", "The request body is not a JSON object.");
         }
 
-        if (OutpostsServiceModel.Instance.Validate("CreateOrderInput", fields) is { } violation)
+        if (AwsServiceModel.Outposts.Validate("CreateOrderInput", fields) is { } violation)
         {
             return Error(400, "ValidationException", violation);
         }
@@ -133,7 +138,7 @@ internal static class OutpostsEndpoints
             input["MaxResults"] = pageSize;
         }
 
-        if (OutpostsServiceModel.Instance.Validate("ListOrdersInput", input) is { } violation)
+        if (AwsServiceModel.Outposts.Validate("ListOrdersInput", input) is { } violation)
         {
             return Error(400, "ValidationException", violation);
         }
@@ -161,7 +166,7 @@ internal static class OutpostsEndpoints
 
     private static IResult CancelOrder(OutpostsEmulatorState state, string orderId)
     {
-        if (OutpostsServiceModel.Instance.Validate("CancelOrderInput", new JsonObject { ["OrderId"] = orderId }) is { } violation)
+        if (AwsServiceModel.Outposts.Validate("CancelOrderInput", new JsonObject { ["OrderId"] = orderId }) is { } violation)
         {
             return Error(400, "ValidationException", violation);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderHub.Outposts;
 using OrderHub.Providers;
@@ -21,8 +22,9 @@ public static class OutpostsOrderHubBuilderExtensions
     /// <summary>
     /// Adds an AWS Outposts source (get, create, list, cancel) under a name (one per account and region). Its options
     /// are bound from <c>OrderHub:Sources:&lt;name&gt;</c>, then <paramref name="configure"/>, and validated at start;
-    /// AWS settings left out come from the SDK's own sources (<c>AWS_REGION</c>, profiles, the default credential
-    /// chain). It is a keyed <see cref="OutpostsOrderSource"/> under its name and one of the lookup's sources; it sends
+    /// a source that sets no AWS settings takes the AWS SDK's own configuration (the <c>AWSOptions</c> service, else the
+    /// <c>AWS</c> section: <c>Profile</c>, <c>Region</c>), and what is still left out comes from the SDK's own sources
+    /// (<c>AWS_REGION</c>, profiles, the default credential chain). It is a keyed <see cref="OutpostsOrderSource"/> under its name and one of the lookup's sources; it sends
     /// through the <c>IHttpClientFactory</c> client <see cref="OrderHubBuilder.HttpClientName"/>, under the SigV4
     /// signer, and never follows redirects.
     /// </summary>
@@ -46,6 +48,7 @@ public static class OutpostsOrderHubBuilderExtensions
     private static OrderHubBuilder AddHttpClients(OrderHubBuilder builder, string? name)
     {
         OrderHub.Http.OrderHubHttpClients.AddOrderHubHttpClients(builder.Services, name);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OutpostsOrderSourceOptions>, AwsSdkConfiguration>());
         return builder;
     }
 

@@ -14,12 +14,21 @@ internal static partial class OutpostsEndpoint
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")]
     private static partial System.Text.RegularExpressions.Regex RegionName();
 
-    /// <summary>The signing region: the option, else <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>.</summary>
+    /// <summary>
+    /// The signing region: the option, else <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>, else the <c>region</c> of
+    /// the named profile (<see cref="OutpostsOrderSourceOptions.Profile"/>, else <c>AWS_PROFILE</c>) in the shared config.
+    /// </summary>
     public static string ResolveRegion(OutpostsOrderSourceOptions options, Func<string, string?> environment) =>
-        NonEmpty(options.Region) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"))
+        NonEmpty(options.Region) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION")) ?? ProfileRegion(options, environment)
         ?? throw new ArgumentException(
-            $"Source '{options.SourceName}': no AWS region is set for Outposts. Set its Region (for example us-west-2), or the AWS_REGION environment variable.",
+            $"Source '{options.SourceName}': no AWS region is set for Outposts. Set its Region (for example us-west-2), the AWS_REGION environment variable, or a region in its profile.",
             nameof(options));
+
+    private static string? ProfileRegion(OutpostsOrderSourceOptions options, Func<string, string?> environment) =>
+        (NonEmpty(options.Profile) ?? NonEmpty(environment("AWS_PROFILE"))) is { } profile
+        && new CredentialProfileStoreChain(NonEmpty(options.ProfilesLocation)).TryGetProfile(profile, out var found)
+            ? NonEmpty(found.Region?.SystemName)
+            : null;
 
     /// <summary>The service URL: the Endpoint option, else <c>AWS_ENDPOINT_URL_OUTPOSTS</c>, else <c>AWS_ENDPOINT_URL</c>, else the regional host.</summary>
     public static Uri ResolveServiceUrl(OutpostsOrderSourceOptions options, string region, Func<string, string?> environment)
@@ -58,7 +67,9 @@ internal static partial class OutpostsEndpoint
 
         if (NonEmpty(options.Profile) is { } profile)
         {
-            return new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile)
+            // The profile's own kind decides how: keys, role_arn with source_profile or credential_source,
+            // web_identity_token_file, sso_session, credential_process; the SDK builds each, refreshed before expiry.
+            return new CredentialProfileStoreChain(NonEmpty(options.ProfilesLocation)).TryGetAWSCredentials(profile, out var fromProfile)
                 ? new Reported(fromProfile, options.SourceName)
                 : throw new OrderSourceAuthenticationException($"The AWS profile '{profile}' was not found or holds no credentials.", new OrderErrorContext(options.SourceName));
         }
@@ -98,12 +109,29 @@ internal static partial class OutpostsEndpoint
 
         private OrderSourceAuthenticationException Failed(Exception e)
         {
-            // The SDK's messages name the profile, role or file at fault, never a key; only their first line is kept.
-            var reason = e.Message.Split('\n', 2)[0].Trim().TrimEnd('.') + ".";
+            // The SDK's messages name the profile, role or file at fault, never a key; only their first line is kept,
+            // with what STS (or SSO) answered when it refused: "Error calling AssumeRole for role ..." says only where.
+            var reason = FirstLine(e.Message);
+            var refusal = Chain(e).OfType<AmazonServiceException>().FirstOrDefault();
+            if (refusal is not null && !ReferenceEquals(refusal, e) && FirstLine(refusal.Message) is { Length: > 0 } answered)
+            {
+                reason += $": {refusal.ErrorCode}: {answered}";
+            }
+
             return new OrderSourceAuthenticationException(
-                $"AWS credentials for the Outposts source '{sourceName}' could not be obtained: {reason} Check AWS_PROFILE and its role_arn, source_profile, web identity or SSO settings, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
-                new OrderErrorContext(sourceName),
+                $"AWS credentials for the Outposts source '{sourceName}' could not be obtained: {reason.TrimEnd('.')}. Check AWS_PROFILE and its role_arn, source_profile, web identity, SSO or credential_process settings, and AWS_ENDPOINT_URL_STS, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+                new OrderErrorContext(sourceName, StatusCode: refusal?.StatusCode, RequestId: refusal?.RequestId, ErrorCode: refusal?.ErrorCode),
                 e);
+        }
+
+        private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+        private static IEnumerable<Exception> Chain(Exception e)
+        {
+            for (Exception? current = e; current is not null; current = current.InnerException)
+            {
+                yield return current;
+            }
         }
     }
 

@@ -6,7 +6,8 @@ using Amazon.Runtime.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using OrderHub.Emulator.Hosting;
-using OrderHub.Emulator.Outposts;
+using OrderHub.Emulator.Aws;
+using OrderHub.Outposts.Tests.Support;
 using static OrderHub.Outposts.Tests.Support.SigV4Vectors;
 using Shouldly;
 using Xunit;
@@ -21,6 +22,7 @@ namespace OrderHub.Outposts.Tests.Http;
 public sealed class EmulatorSigV4VerifierTests
 {
     private static readonly DateTimeOffset SignedAtUtc = new(SignedAt);
+    private static readonly Func<string, SigningKey> Keys = SigV4Verifier.Only(AccessKey, SecretKey);
 
     // The suite's signed request, with the Authorization it publishes as the answer (one .sreq of the suite carries a
     // stale one).
@@ -72,7 +74,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest(name));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc).ShouldBeNull();
+        SigV4Verifier.Verify(request, body, Keys, ["us-east-1"], "service", SignedAtUtc).ShouldBeNull();
     }
 
     [Theory]
@@ -82,7 +84,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(Read("aws-c-auth-v4", "post-x-www-form-urlencoded", file));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc.AddMinutes(minutesLater)).ShouldBeNull();
+        SigV4Verifier.Verify(request, body, Keys, ["us-east-1"], "service", SignedAtUtc.AddMinutes(minutesLater)).ShouldBeNull();
     }
 
     [Theory]
@@ -93,7 +95,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest(name), text => text.Replace(from, to, StringComparison.Ordinal));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc)!.Value.Type.ShouldBe("InvalidSignatureException");
+        SigV4Verifier.Verify(request, body, Keys, ["us-east-1"], "service", SignedAtUtc)!.Value.Type.ShouldBe("InvalidSignatureException");
     }
 
     [Fact]
@@ -101,7 +103,7 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(Read("aws-c-auth-v4", "post-x-www-form-urlencoded", "query-signed-request.txt"));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc.AddHours(2))!.Value.Message.ShouldContain("expired");
+        SigV4Verifier.Verify(request, body, Keys, ["us-east-1"], "service", SignedAtUtc.AddHours(2))!.Value.Message.ShouldContain("expired");
     }
 
     [Fact]
@@ -109,9 +111,19 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest("get-vanilla"));
 
-        var denied = SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-west-2", SignedAtUtc);
+        var denied = SigV4Verifier.Verify(request, body, Keys, ["us-west-2"], "service", SignedAtUtc);
 
         denied!.Value.Message.ShouldContain("valid region");
+    }
+
+    [Fact]
+    public void SignedRequest_ScopedToAnotherService_IsRefused()
+    {
+        var (request, body) = Parse(BotocoreSignedRequest("get-vanilla"));
+
+        var denied = SigV4Verifier.Verify(request, body, Keys, ["us-east-1"], "outposts", SignedAtUtc);
+
+        denied!.Value.Message.ShouldBe("Credential should be scoped to correct service: 'outposts'.");
     }
 
     [Fact]
@@ -119,21 +131,21 @@ public sealed class EmulatorSigV4VerifierTests
     {
         var (request, body) = Parse(BotocoreSignedRequest("get-vanilla"));
 
-        SigV4Verifier.Verify(request, body, AccessKey, SecretKey, "us-east-1", SignedAtUtc.AddMinutes(6))!.Value.Message.ShouldContain("Signature expired");
+        SigV4Verifier.Verify(request, body, Keys, ["us-east-1"], "service", SignedAtUtc.AddMinutes(6))!.Value.Message.ShouldContain("Signature expired");
     }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task RequestsSignedByAWSSDKCoreWithASessionToken_InTheHeaderOrPresigned_AreAnsweredOverHttp(bool presigned)
+    public async Task RequestsSignedByAWSSDKCoreWithTemporaryCredentialsFromSts_InTheHeaderOrPresigned_AreAnsweredOverHttp(bool presigned)
     {
         await using var emulator = await EmulatorHost.StartAsync();
-        var options = emulator.Outposts.Options;
+        var session = await EmulatorSts.AssumeRoleAsync(emulator);
         var orderId = emulator.Outposts.OrderIds[0];
         var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Get, RequestUri = new Uri(emulator.BaseAddress, $"orders/{orderId}") };
         var parameters = new AWSSigV4Parameters
         {
-            Credentials = new SessionAWSCredentials(options.AwsAccessKeyId, options.AwsSecretAccessKey, "SESSION-TOKEN-FROM-STS"),
+            Credentials = session.AsSession(),
             Region = RegionEndpoint.USWest2,
             Service = "outposts",
         };

@@ -5,13 +5,14 @@ using Amazon.Runtime.Internal.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace OrderHub.Emulator.Outposts;
+namespace OrderHub.Emulator.Aws;
 
 /// <summary>
 /// Checks an incoming request's SigV4 signature as AWS does, for any client: the Authorization header or a presigned
 /// query string, whatever headers the client chose to sign (as long as <c>host</c> and the date are among them), the
 /// payload hash from <c>x-amz-content-sha256</c> when sent and computed from the body when not. The canonical request
 /// is rebuilt from the request as received; AWSSDK.Core derives the key and the signature, compared in constant time.
+/// Which keys exist (a long-term key, temporary credentials the emulator's STS issued) is the caller's to say.
 /// </summary>
 internal static class SigV4Verifier
 {
@@ -22,11 +23,25 @@ internal static class SigV4Verifier
     /// <summary>What a signed request claims: who, when, where, and over which headers.</summary>
     private sealed record Claim(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string Signature, DateTime SignedAt, TimeSpan? Expires, bool InQuery);
 
+    /// <summary>A lookup that knows one key only (the published test suites' keys).</summary>
+    /// <param name="accessKeyId">The access key id.</param>
+    /// <param name="secretAccessKey">Its secret.</param>
+    /// <returns>The lookup.</returns>
+    public static Func<string, SigningKey> Only(string accessKeyId, string secretAccessKey) =>
+        id => id == accessKeyId ? SigningKey.Of(secretAccessKey) : SigningKey.Unknown;
+
     /// <summary>
-    /// Returns the AWS error (type, message) when the signature is missing, malformed, stale, for another region, or
-    /// wrong; <see langword="null"/> when it holds.
+    /// Returns the AWS error (type, message) when the signature is missing, malformed, stale, by a key
+    /// <paramref name="keyOf"/> refuses, for another region or service, or wrong; <see langword="null"/> when it holds.
     /// </summary>
-    public static (string Type, string Message)? Verify(HttpRequest request, byte[] body, string accessKeyId, string secretAccessKey, string region, DateTimeOffset now)
+    /// <param name="request">The request as received.</param>
+    /// <param name="body">Its body.</param>
+    /// <param name="keyOf">The secret of an access key id, or why it is refused.</param>
+    /// <param name="regions">The regions the endpoint serves (the first is the one named in errors).</param>
+    /// <param name="service">The signing name the endpoint answers to, for example <c>outposts</c>.</param>
+    /// <param name="now">The verifier's clock.</param>
+    /// <returns>The refusal, or <see langword="null"/>.</returns>
+    public static (string Type, string Message)? Verify(HttpRequest request, byte[] body, Func<string, SigningKey> keyOf, IReadOnlyCollection<string> regions, string service, DateTimeOffset now)
     {
         var parsed = request.Query.ContainsKey("X-Amz-Signature") ? ParseQuery(request) : ParseHeader(request);
         if (parsed.Error is { } error)
@@ -35,10 +50,13 @@ internal static class SigV4Verifier
         }
 
         var claim = parsed.Claim!;
-        if (claim.AccessKeyId != accessKeyId)
+        var key = keyOf(claim.AccessKeyId);
+        if (key.Refusal is { } refusal)
         {
-            return ("UnrecognizedClientException", "The security token included in the request is invalid.");
+            return refusal;
         }
+
+        var secretAccessKey = key.SecretAccessKey ?? string.Empty;
 
         var signed = claim.SignedHeaders.Split(';');
         if (!signed.Contains("host") || (!claim.InQuery && !signed.Contains("x-amz-date")))
@@ -51,9 +69,14 @@ internal static class SigV4Verifier
             return ("InvalidSignatureException", "The credential's date does not match the request's date.");
         }
 
-        if (claim.Region != region)
+        if (!regions.Contains(claim.Region))
         {
-            return ("InvalidSignatureException", $"Credential should be scoped to a valid region. This endpoint serves '{region}', not '{claim.Region}'.");
+            return ("InvalidSignatureException", $"Credential should be scoped to a valid region. This endpoint serves '{regions.First()}', not '{claim.Region}'.");
+        }
+
+        if (claim.Service != service)
+        {
+            return ("InvalidSignatureException", $"Credential should be scoped to correct service: '{service}'.");
         }
 
         var utcNow = now.UtcDateTime;
@@ -198,4 +221,24 @@ internal static class SigV4Verifier
 
         return builder.ToString();
     }
+}
+
+/// <summary>The secret an access key id signs with, or why the key is refused (unknown, expired, without its session token).</summary>
+/// <param name="SecretAccessKey">The secret, when the key is accepted.</param>
+/// <param name="Refusal">The AWS error (type, message), when it is not.</param>
+internal readonly record struct SigningKey(string? SecretAccessKey, (string Type, string Message)? Refusal)
+{
+    /// <summary>Gets the refusal of a key AWS does not know.</summary>
+    public static SigningKey Unknown => new(null, ("UnrecognizedClientException", "The security token included in the request is invalid."));
+
+    /// <summary>An accepted key.</summary>
+    /// <param name="secretAccessKey">Its secret.</param>
+    /// <returns>The key.</returns>
+    public static SigningKey Of(string secretAccessKey) => new(secretAccessKey, null);
+
+    /// <summary>A refused key.</summary>
+    /// <param name="type">The AWS error type.</param>
+    /// <param name="message">Its message.</param>
+    /// <returns>The refusal.</returns>
+    public static SigningKey Refused(string type, string message) => new(null, (type, message));
 }

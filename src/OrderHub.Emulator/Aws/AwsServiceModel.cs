@@ -2,22 +2,34 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace OrderHub.Emulator.Outposts;
+namespace OrderHub.Emulator.Aws;
 
 /// <summary>
-/// AWS Outposts' own service model (botocore's <c>service-2.json</c> for 2019-12-03, embedded), used as the service
-/// uses it: an operation's input is checked against the shapes' required members, lengths, ranges, patterns and enums,
-/// and refused with AWS's ValidationException wording. It shares nothing with the client's validation, which it judges.
+/// An AWS service's own model (botocore's <c>service-2.json</c>, embedded), used as the service uses it: an operation's
+/// input is checked against the shapes' required members, lengths, ranges, patterns and enums, and refused with AWS's
+/// validation wording. It shares nothing with the client's validation, which it judges.
 /// </summary>
-internal sealed class OutpostsServiceModel
+internal sealed class AwsServiceModel
 {
-    private static readonly Lazy<OutpostsServiceModel> Shared = new(Load);
+    private static readonly Lazy<AwsServiceModel> OutpostsModel = new(() => Load("outposts-2019-12-03.service-2.json"));
+    private static readonly Lazy<AwsServiceModel> StsModel = new(() => Load("sts-2011-06-15.service-2.json"));
     private readonly JsonObject _shapes;
     private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
 
-    private OutpostsServiceModel(JsonObject shapes) => _shapes = shapes;
+    private AwsServiceModel(JsonObject shapes) => _shapes = shapes;
 
-    public static OutpostsServiceModel Instance => Shared.Value;
+    /// <summary>Gets AWS Outposts' model, 2019-12-03 (rest-json).</summary>
+    public static AwsServiceModel Outposts => OutpostsModel.Value;
+
+    /// <summary>Gets AWS STS's model, 2011-06-15 (query).</summary>
+    public static AwsServiceModel Sts => StsModel.Value;
+
+    /// <summary>Gets the type (<c>string</c>, <c>integer</c>, <c>structure</c>, ...) of each member of a structure shape.</summary>
+    public IReadOnlyDictionary<string, string> MemberTypes(string structureShape) =>
+        Shape(structureShape)["members"]!.AsObject().ToDictionary(
+            m => m.Key,
+            m => Shape(m.Value!["shape"]!.GetValue<string>())["type"]!.GetValue<string>(),
+            StringComparer.Ordinal);
 
     /// <summary>Checks an input against its shape; returns AWS's message for what breaks the model, or <see langword="null"/>.</summary>
     public string? Validate(string inputShape, JsonObject input)
@@ -32,11 +44,11 @@ internal sealed class OutpostsServiceModel
         };
     }
 
-    private static OutpostsServiceModel Load()
+    private static AwsServiceModel Load(string resource)
     {
-        using var stream = typeof(OutpostsServiceModel).Assembly.GetManifestResourceStream("outposts-2019-12-03.service-2.json")
-            ?? throw new InvalidOperationException("The Outposts service model is not embedded.");
-        return new OutpostsServiceModel(JsonNode.Parse(stream)!["shapes"]!.AsObject());
+        using var stream = typeof(AwsServiceModel).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The service model {resource} is not embedded.");
+        return new AwsServiceModel(JsonNode.Parse(stream)!["shapes"]!.AsObject());
     }
 
     private JsonObject Shape(string name) => _shapes[name]!.AsObject();
