@@ -14,6 +14,12 @@ public interface IQuotaLimiter : IRateLimitStatus
     /// <summary>Gets the time one permit takes to accrue at the current rate.</summary>
     TimeSpan ReplenishmentPeriod { get; }
 
+    /// <summary>
+    /// Gets what the bucket's state is shared through (the quota store's description: a file path or Redis endpoints,
+    /// never a password), or <see langword="null"/> when it lives in this process alone.
+    /// </summary>
+    string? SharedThrough => null;
+
     /// <summary>Gets this process's view of the bucket's counters.</summary>
     /// <returns>The counters.</returns>
     RateLimiterStatistics? GetStatistics();

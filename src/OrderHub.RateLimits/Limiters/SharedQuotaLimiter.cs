@@ -47,6 +47,9 @@ internal sealed class SharedQuotaLimiter : IQuotaLimiter
     }
 
     /// <inheritdoc />
+    public string? SharedThrough => _store.Store is InProcessQuotaStore ? null : _store.Store.Description;
+
+    /// <inheritdoc />
     public double PermitsPerSecond => Volatile.Read(ref _snapshot).PermitsPerSecond;
 
     /// <inheritdoc />

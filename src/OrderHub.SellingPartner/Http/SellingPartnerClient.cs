@@ -104,10 +104,10 @@ internal sealed partial class SellingPartnerClient(SellingPartnerOrderSourceOpti
             {
                 if (wait >= NoticeablePermitWait)
                 {
-                    LogPermitWait(call.Logger, call.SourceName, call.Operation, wait);
+                    LogPermitWait(call.Logger, call.SourceName, call.Operation, wait, call.Limiter.SharedThrough ?? "this process only");
                 }
 
-                OrderHubTelemetry.PermitWaiting(call.SourceName, call.Operation, wait);
+                OrderHubTelemetry.PermitWaiting(call.SourceName, call.Operation, wait, call.Limiter.SharedThrough);
             },
             context.CancellationToken).ConfigureAwait(false);
         var waited = call.Clock.GetElapsedTime(started);
@@ -125,8 +125,8 @@ internal sealed partial class SellingPartnerClient(SellingPartnerOrderSourceOpti
     /// <summary>A permit's wait long enough to be logged: shorter ones are the pacing's ordinary rhythm.</summary>
     private static readonly TimeSpan NoticeablePermitWait = TimeSpan.FromSeconds(2);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} waits about {Wait} for a {Operation} permit.")]
-    private static partial void LogPermitWait(ILogger logger, string source, string operation, TimeSpan wait);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} waits about {Wait} for a {Operation} permit (quota shared through {SharedThrough}).")]
+    private static partial void LogPermitWait(ILogger logger, string source, string operation, TimeSpan wait, string sharedThrough);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Selling Partner API rejected the access token of {Source} (request {RequestId}); refreshing it once.")]
     private static partial void LogTokenRejected(ILogger logger, string source, string? requestId);

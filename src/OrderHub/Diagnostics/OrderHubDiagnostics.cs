@@ -111,7 +111,15 @@ public static class OrderHubDiagnostics
     /// <param name="operation">The upstream operation.</param>
     /// <param name="expectedWait">About how long the permit takes to come.</param>
     public static void RaisePermitWaiting(string sourceName, string operation, TimeSpan expectedWait) =>
-        PermitWaiting?.Invoke(null, new PermitWaitEventArgs(sourceName, operation, expectedWait));
+        RaisePermitWaiting(sourceName, operation, expectedWait, null);
+
+    /// <summary>Raises <see cref="PermitWaiting"/>, saying what the quota is shared through.</summary>
+    /// <param name="sourceName">The source.</param>
+    /// <param name="operation">The upstream operation.</param>
+    /// <param name="expectedWait">About how long the permit takes to come.</param>
+    /// <param name="sharedThrough">What the quota is shared through, or <see langword="null"/> when only this process spends it.</param>
+    public static void RaisePermitWaiting(string sourceName, string operation, TimeSpan expectedWait, string? sharedThrough) =>
+        PermitWaiting?.Invoke(null, new PermitWaitEventArgs(sourceName, operation, expectedWait, sharedThrough));
 
     /// <summary>Publishes a rate limit's free permits and waiters as gauges until the returned handle is disposed.</summary>
     /// <param name="sourceName">The source.</param>

@@ -10,10 +10,21 @@ public sealed class PermitWaitEventArgs : EventArgs
     /// <param name="operation">The upstream operation.</param>
     /// <param name="expectedWait">About how long the permit takes to come.</param>
     public PermitWaitEventArgs(string sourceName, string operation, TimeSpan expectedWait)
+        : this(sourceName, operation, expectedWait, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PermitWaitEventArgs"/> class.</summary>
+    /// <param name="sourceName">The source.</param>
+    /// <param name="operation">The upstream operation.</param>
+    /// <param name="expectedWait">About how long the permit takes to come.</param>
+    /// <param name="sharedThrough">What the quota is shared through (<c>Redis at redis1:6379</c>, <c>the rate-limit file ...</c>), or <see langword="null"/> when only this process spends it.</param>
+    public PermitWaitEventArgs(string sourceName, string operation, TimeSpan expectedWait, string? sharedThrough)
     {
         SourceName = sourceName;
         Operation = operation;
         ExpectedWait = expectedWait;
+        SharedThrough = sharedThrough;
     }
 
     /// <summary>Gets the source's name.</summary>
@@ -25,9 +36,19 @@ public sealed class PermitWaitEventArgs : EventArgs
     /// <summary>Gets about how long the permit takes to come.</summary>
     public TimeSpan ExpectedWait { get; }
 
-    /// <summary>Returns the wait in words: <c>waiting for sp-eu searchOrders permit, about 2 m 50 s</c>.</summary>
+    /// <summary>
+    /// Gets what the quota is shared through, so that other processes and machines with the same credentials spend it
+    /// too (a file path or Redis endpoints, never a password); <see langword="null"/> when only this process spends it.
+    /// </summary>
+    public string? SharedThrough { get; }
+
+    /// <summary>
+    /// Returns the wait in words: <c>waiting for sp-eu searchOrders permit (shared through Redis at redis1:6379), about
+    /// 2 m 50 s</c>, or <c>(this process only)</c> for a quota no other process spends.
+    /// </summary>
     /// <returns>A one-line description.</returns>
-    public override string ToString() => $"waiting for {SourceName} {Operation} permit, about {Describe(ExpectedWait)}";
+    public override string ToString() =>
+        $"waiting for {SourceName} {Operation} permit ({(SharedThrough is null ? "this process only" : "shared through " + SharedThrough)}), about {Describe(ExpectedWait)}";
 
     /// <summary>A wait in words: seconds under a minute, else minutes and seconds, else hours and minutes.</summary>
     /// <param name="wait">The wait.</param>

@@ -18,8 +18,8 @@ internal static class OrderHubTelemetry
         OrderHubDiagnostics.RecordUpstreamRetry(sourceName, operation, reason);
 
     /// <summary>Says that a call is about to wait for a permit.</summary>
-    public static void PermitWaiting(string sourceName, string operation, TimeSpan expectedWait) =>
-        OrderHubDiagnostics.RaisePermitWaiting(sourceName, operation, expectedWait);
+    public static void PermitWaiting(string sourceName, string operation, TimeSpan expectedWait, string? sharedThrough) =>
+        OrderHubDiagnostics.RaisePermitWaiting(sourceName, operation, expectedWait, sharedThrough);
 
     /// <summary>Records a wait for a permit.</summary>
     public static void RecordPermitWait(string sourceName, string operation, TimeSpan waited) =>

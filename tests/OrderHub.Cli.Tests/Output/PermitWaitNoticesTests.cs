@@ -14,12 +14,12 @@ public sealed class PermitWaitNoticesTests
         var source = $"sp-{Guid.NewGuid():N}";
 
         PermitWaitNotices.Say(new PermitWaitEventArgs(source, "getOrder", TimeSpan.FromMilliseconds(1500)), output).ShouldBeFalse("the pacing's ordinary rhythm is not news");
-        PermitWaitNotices.Say(new PermitWaitEventArgs(source, "searchOrders", TimeSpan.FromSeconds(170)), output).ShouldBeTrue();
+        PermitWaitNotices.Say(new PermitWaitEventArgs(source, "searchOrders", TimeSpan.FromSeconds(170), "Redis at redis1:6379"), output).ShouldBeTrue();
         PermitWaitNotices.Say(new PermitWaitEventArgs(source, "searchOrders", TimeSpan.FromSeconds(169)), output).ShouldBeFalse("parallel readers would repeat it");
         PermitWaitNotices.Say(new PermitWaitEventArgs(source, "getOrder", TimeSpan.FromSeconds(2)), output).ShouldBeTrue("another operation is another wait");
 
         output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)
-            .ShouldBe([$"waiting for {source} searchOrders permit, about 2 m 50 s...", $"waiting for {source} getOrder permit, about 2 s..."]);
+            .ShouldBe([$"waiting for {source} searchOrders permit (shared through Redis at redis1:6379), about 2 m 50 s...", $"waiting for {source} getOrder permit (this process only), about 2 s..."]);
     }
 
     [Theory]
