@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OrderHub.Hosting;
+using OrderHub.RateLimits;
 using OrderHub.Sync;
 
 namespace OrderHub;
@@ -14,7 +15,9 @@ public static class OrderHubHealthChecks
     public const string Tag = "orderhub";
 
     /// <summary>
-    /// Adds the checks of OrderHub's parts: <c>orderhub-store</c> (the order store answers a read), <c>orderhub-sources</c>
+    /// Adds the checks of OrderHub's parts: <c>orderhub-store</c> (the order store answers a read),
+    /// <c>orderhub-quota-store</c> (the store the sources' rate limits are shared through answers, when they are
+    /// shared: degraded when it does not, for upstream calls then wait for it or fail), <c>orderhub-sources</c>
     /// (what each source's upstream last said of its credentials: degraded when one refused them) and, when the
     /// follower is registered, <c>orderhub-follower</c> (degraded when a source's copy is further behind than
     /// <see cref="OrderFollowerOptions.MaxLag"/>, or its follower is restarting after an error). Their data hold
@@ -32,6 +35,7 @@ public static class OrderHubHealthChecks
 
         builder.Services.AddSingleton<Registered>();
         builder.AddCheck<StoreHealthCheck>("orderhub-store", HealthStatus.Unhealthy, [Tag]);
+        builder.AddCheck<QuotaStoreHealthCheck>("orderhub-quota-store", HealthStatus.Degraded, [Tag]);
         builder.AddCheck<SourceCredentialsHealthCheck>("orderhub-sources", HealthStatus.Degraded, [Tag]);
         builder.AddCheck<FollowerHealthCheck>("orderhub-follower", HealthStatus.Degraded, [Tag]);
         return builder;
@@ -53,6 +57,34 @@ public static class OrderHubHealthChecks
             catch (OrderStoreException e)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, $"The order store cannot be read: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>A reservation on a bucket of its own (never a seller's), without waiting: it proves the store answers.</summary>
+    internal sealed class QuotaStoreHealthCheck(IServiceProvider services) : IHealthCheck
+    {
+        private static readonly QuotaDefinition Probe = new("orderhub|healthz", 1000, 1000);
+
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (services.GetService<IQuotaStore>() is not { } store || store is InProcessQuotaStore)
+            {
+                return HealthCheckResult.Healthy("Rate limits are kept in this process: there is no quota store to reach.");
+            }
+
+            var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["store"] = store.Description };
+            try
+            {
+                await store.ReserveAsync(Probe, new QuotaReservationRequest { MaxWait = TimeSpan.Zero }, cancellationToken).ConfigureAwait(false);
+                return HealthCheckResult.Healthy($"The quota store ({store.Description}) answers.", data);
+            }
+            catch (QuotaStoreUnavailableException e)
+            {
+                return new HealthCheckResult(
+                    context.Registration.FailureStatus,
+                    $"The quota store ({store.Description}) cannot be used: {e.Message} Upstream calls that may wait keep trying it for OrderHub:RateLimits:OutageTolerance, then fail; the others fail at once.",
+                    data: data);
             }
         }
     }

@@ -74,7 +74,7 @@ public sealed class OrderFollowerTests : IAsyncLifetime
 
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         report.Status.ShouldBe(HealthStatus.Healthy, string.Join("; ", report.Entries.Select(e => $"{e.Key}: {e.Value.Description}")));
-        report.Entries.Keys.ShouldBe(["orderhub-store", "orderhub-sources", "orderhub-follower"], ignoreOrder: true);
+        report.Entries.Keys.ShouldBe(["orderhub-store", "orderhub-quota-store", "orderhub-sources", "orderhub-follower"], ignoreOrder: true);
         report.Entries["orderhub-sources"].Data["sp-na"].ShouldBe("accepted");
         report.Entries["orderhub-follower"].Data["sp-na"].ShouldBeOfType<double>().ShouldBeLessThan(TimeSpan.FromMinutes(15).TotalSeconds);
         await host.StopAsync();
