@@ -64,6 +64,13 @@ public sealed record Order
     public RawPayload? RawPayload { get; init; }
 
     /// <summary>
+    /// Gets how much of the order this copy holds: <see cref="OrderCompleteness.Full"/> (the default, left out of the
+    /// unified JSON) or <see cref="OrderCompleteness.Partial"/>, read from a bulk export such as an order report.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public OrderCompleteness Completeness { get; init; }
+
+    /// <summary>
     /// Gets why personal data is missing, when it was asked for and the provider gave none or not all of it;
     /// <see langword="null"/> when it came, or was not asked for.
     /// </summary>
@@ -92,5 +99,5 @@ public sealed record Order
     /// <returns>A one-line summary.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"Order {{ Source = {Source}, OrderId = {OrderId}, Status = {Status.Value} ({Status.Raw}), Lines = {Lines.Count} }}");
+        $"Order {{ Source = {Source}, OrderId = {OrderId}, Status = {Status.Value} ({Status.Raw}), Lines = {Lines.Count}{(Completeness == OrderCompleteness.Partial ? ", Partial" : string.Empty)} }}");
 }
