@@ -436,7 +436,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             return [];
         }
 
-        var existing = new Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status)>();
+        var existing = new Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status, bool Partial)>();
         await ReadLockedAsync(connection, transaction, [.. rows.Select(r => (r.Source, r.OrderId)).Distinct()], existing, cancellationToken).ConfigureAwait(false);
 
         // A row lock cannot be taken on an order not stored yet: two transactions creating the same order would both
@@ -472,7 +472,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             var key = (rows[i].Source, rows[i].OrderId);
             var updated = rows[i].LastUpdatedAt is { } at ? TruncateToMicroseconds(at) : (DateTimeOffset?)null;
             var stored = existing.TryGetValue(key, out var found) ? found : default;
-            outcomes[i] = StoredOrderRow.Outcome(stored.Hash, stored.LastUpdatedAt, rows[i].ContentHash, updated);
+            outcomes[i] = StoredOrderRow.Outcome(new StoredOrderRow.StoredState(stored.Hash, stored.LastUpdatedAt, stored.Partial), rows[i].ContentHash, updated, rows[i].IsPartial);
             if (outcomes[i] == StoreOutcome.Superseded)
             {
                 continue;
@@ -483,7 +483,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
                 changes.Add(new PendingChange(rows[i].Source, rows[i].OrderId, kind, outcomes[i] == StoreOutcome.Inserted ? null : stored.Status, rows[i].Status));
             }
 
-            existing[key] = (rows[i].ContentHash, updated, rows[i].Status);
+            existing[key] = (rows[i].ContentHash, updated, rows[i].Status, rows[i].IsPartial);
             winners[key] = rows[i];
         }
 
@@ -496,18 +496,22 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         using (var upsert = new NpgsqlCommand(
             """
             INSERT INTO orderhub_orders (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
-                total_amount, total_currency, content_hash, public_size, document, stored_at)
+                total_amount, total_currency, content_hash, public_size, document, stored_at, partial)
             SELECT r.source, r.order_id, r.status, r.status_raw, r.account_id, r.last_updated_at, r.created_at, r.seller_order_id,
-                r.total_amount, r.total_currency, r.content_hash, r.public_size, r.document, @stored
-            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @created, @sellers, @amounts, @currencies, @hashes, @public_sizes, @documents)
-                AS r(source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id, total_amount, total_currency, content_hash, public_size, document)
+                r.total_amount, r.total_currency, r.content_hash, r.public_size, r.document, @stored, r.partial
+            FROM unnest(@sources, @ids, @statuses, @raws, @accounts, @updated, @created, @sellers, @amounts, @currencies, @hashes, @public_sizes, @documents, @partials)
+                AS r(source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id, total_amount, total_currency, content_hash, public_size, document, partial)
             ON CONFLICT (source, order_id) DO UPDATE SET
                 status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
                 last_updated_at = excluded.last_updated_at, created_at = excluded.created_at,
                 seller_order_id = excluded.seller_order_id, total_amount = excluded.total_amount,
                 total_currency = excluded.total_currency, content_hash = excluded.content_hash,
-                public_size = excluded.public_size, document = excluded.document, stored_at = excluded.stored_at
-            WHERE orderhub_orders.last_updated_at IS NULL OR excluded.last_updated_at IS NULL OR excluded.last_updated_at >= orderhub_orders.last_updated_at
+                public_size = excluded.public_size, document = excluded.document, stored_at = excluded.stored_at,
+                partial = excluded.partial
+            WHERE (orderhub_orders.partial AND NOT excluded.partial)
+                OR (excluded.partial AND NOT orderhub_orders.partial AND excluded.last_updated_at > orderhub_orders.last_updated_at)
+                OR (excluded.partial = orderhub_orders.partial
+                    AND (orderhub_orders.last_updated_at IS NULL OR excluded.last_updated_at IS NULL OR excluded.last_updated_at >= orderhub_orders.last_updated_at))
             """,
             connection,
             transaction))
@@ -525,6 +529,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
             upsert.Parameters.AddWithValue("hashes", last.Select(r => r.ContentHash).ToArray());
             upsert.Parameters.AddWithValue("public_sizes", last.Select(r => r.PublicSize).ToArray());
             upsert.Parameters.AddWithValue("documents", last.Select(r => r.Document).ToArray());
+            upsert.Parameters.AddWithValue("partials", last.Select(r => r.IsPartial).ToArray());
             upsert.Parameters.Add(new NpgsqlParameter("stored", NpgsqlDbType.TimestampTz) { Value = storedAt.UtcDateTime });
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -533,11 +538,11 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
     }
 
     // The stored hash, last update and status of the given orders, each row locked until commit.
-    private static async Task ReadLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, (string Source, string OrderId)[] keys, Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status)> existing, CancellationToken cancellationToken)
+    private static async Task ReadLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, (string Source, string OrderId)[] keys, Dictionary<(string, string), (string Hash, DateTimeOffset? LastUpdatedAt, string Status, bool Partial)> existing, CancellationToken cancellationToken)
     {
         using var locked = new NpgsqlCommand(
             """
-            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at, o.status FROM orderhub_orders o
+            SELECT o.source, o.order_id, o.content_hash, o.last_updated_at, o.status, o.partial FROM orderhub_orders o
             JOIN unnest(@sources, @ids) AS k(source, order_id) ON o.source = k.source AND o.order_id = k.order_id
             ORDER BY o.source, o.order_id FOR UPDATE OF o
             """,
@@ -548,7 +553,7 @@ public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore
         using var reader = await locked.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
+            existing[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), reader.GetBoolean(5));
         }
     }
 

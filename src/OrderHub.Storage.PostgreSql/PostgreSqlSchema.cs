@@ -147,6 +147,10 @@ internal static class PostgreSqlSchema
             -- A consumer marked failing (a webhook subscription past its retry horizon), seen by every process.
             ALTER TABLE orderhub_order_change_consumers ADD COLUMN failing_since timestamptz, ADD COLUMN failure text;
             """),
+        (8, """
+            -- A copy read from a bulk export (an order report) is partial: it never replaces a full one of the same or a newer update.
+            ALTER TABLE orderhub_orders ADD COLUMN partial boolean NOT NULL DEFAULT false;
+            """),
     ];
 
     /// <summary>What a migration does in code once its statements ran, keyed by its version: the rewrites SQL cannot do.</summary>

@@ -744,7 +744,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IO
         {
             _hash = connection.CreateCommand();
             _hash.Transaction = transaction;
-            _hash.CommandText = "SELECT content_hash, last_updated_at, status FROM orders WHERE source = $source AND order_id = $id";
+            _hash.CommandText = "SELECT content_hash, last_updated_at, status, partial FROM orders WHERE source = $source AND order_id = $id";
             _hash.Parameters.Add("$source", SqliteType.Text);
             _hash.Parameters.Add("$id", SqliteType.Text);
 
@@ -752,14 +752,15 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IO
             _upsert.Transaction = transaction;
             _upsert.CommandText = """
                 INSERT INTO orders (source, order_id, status, status_raw, account_id, last_updated_at, created_at, seller_order_id,
-                    total_amount, total_currency, content_hash, public_size, document, stored_at)
-                VALUES ($source, $id, $status, $raw, $account, $updated, $created, $seller, $amount, $currency, $hash, $public_size, $document, $now)
+                    total_amount, total_currency, content_hash, public_size, document, stored_at, partial)
+                VALUES ($source, $id, $status, $raw, $account, $updated, $created, $seller, $amount, $currency, $hash, $public_size, $document, $now, $partial)
                 ON CONFLICT (source, order_id) DO UPDATE SET
                     status = excluded.status, status_raw = excluded.status_raw, account_id = excluded.account_id,
                     last_updated_at = excluded.last_updated_at, created_at = excluded.created_at,
                     seller_order_id = excluded.seller_order_id, total_amount = excluded.total_amount,
                     total_currency = excluded.total_currency, content_hash = excluded.content_hash,
-                    public_size = excluded.public_size, document = excluded.document, stored_at = excluded.stored_at
+                    public_size = excluded.public_size, document = excluded.document, stored_at = excluded.stored_at,
+                    partial = excluded.partial
                 """;
             foreach (var name in new[] { "$source", "$id", "$status", "$raw", "$account", "$updated", "$created", "$seller", "$amount", "$currency", "$hash" })
             {
@@ -768,6 +769,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IO
 
             _upsert.Parameters.Add("$public_size", SqliteType.Integer);
             _upsert.Parameters.Add("$document", SqliteType.Blob);
+            _upsert.Parameters.Add("$partial", SqliteType.Integer);
             _upsert.Parameters.AddWithValue("$now", now);
 
             _mark = connection.CreateCommand();
@@ -805,6 +807,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IO
             string? existing = null;
             DateTimeOffset? storedUpdatedAt = null;
             string? storedStatus = null;
+            var storedPartial = false;
             using (var reader = await _hash.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -812,11 +815,12 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IO
                     existing = reader.GetString(0);
                     storedUpdatedAt = reader.IsDBNull(1) ? null : ParseTimestamp(reader.GetString(1));
                     storedStatus = reader.GetString(2);
+                    storedPartial = reader.GetInt64(3) != 0;
                 }
             }
 
-            // No older copy replaces a newer one.
-            var outcome = row.OutcomeOver(existing, storedUpdatedAt);
+            // No older copy replaces a newer one, and no partial copy a full one of the same or a newer update.
+            var outcome = row.OutcomeOver(existing, storedUpdatedAt, storedPartial);
             if (outcome == StoreOutcome.Superseded)
             {
                 return outcome;
@@ -835,6 +839,7 @@ public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IO
             _upsert.Parameters["$hash"].Value = row.ContentHash;
             _upsert.Parameters["$public_size"].Value = row.PublicSize;
             _upsert.Parameters["$document"].Value = row.Document;
+            _upsert.Parameters["$partial"].Value = row.IsPartial ? 1 : 0;
             await _upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (ChangeLogRows.KindOf(outcome) is { } kind)
             {

@@ -187,6 +187,10 @@ internal static class SqliteSchema
             ALTER TABLE order_change_consumers ADD COLUMN failing_since TEXT;
             ALTER TABLE order_change_consumers ADD COLUMN failure TEXT;
             """),
+        (9, """
+            -- A copy read from a bulk export (an order report) is partial: it never replaces a full one of the same or a newer update.
+            ALTER TABLE orders ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>The function migration 5 fills the creation time with, registered on the connection that migrates.</summary>

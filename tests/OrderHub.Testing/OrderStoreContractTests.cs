@@ -146,6 +146,65 @@ public abstract class OrderStoreContractTests
     });
 
     [Fact]
+    public Task APartialCopy_NeverReplacesAFullOneOfTheSameOrANewerUpdate_InACommitAnUpsertOrAPage() => WithStoreAsync(async store =>
+    {
+        var at = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        var full = SampleOrder(status: "DELIVERED") with { LastUpdatedAt = at };
+        var partialSame = SampleOrder(status: "PREPARING") with { LastUpdatedAt = at, Completeness = OrderCompleteness.Partial };
+        var partialOlder = partialSame with { LastUpdatedAt = at.AddHours(-1) };
+        await store.AddToRunAsync("run", [Ref(full)]);
+        (await store.UpsertAsync(full)).ShouldBe(StoreOutcome.Inserted);
+
+        (await store.UpsertAsync(partialSame)).ShouldBe(StoreOutcome.Superseded);
+        (await store.UpsertAsync(partialOlder)).ShouldBe(StoreOutcome.Superseded);
+        (await store.CommitAsync("run", [Fetched(partialSame)])).ShouldBe([StoreOutcome.Superseded]);
+        if (store is ISyncCursorStore cursors)
+        {
+            (await cursors.CommitPageAsync("outposts", "all", [partialSame], new SyncCursor { UpdatedAt = at })).ShouldBe([StoreOutcome.Superseded]);
+        }
+
+        var stored = Encoding.UTF8.GetString((await store.GetAsync("outposts", full.OrderId))!.Json);
+        stored.ShouldContain("DELIVERED");
+        stored.ShouldNotContain("completeness");
+        return true;
+    });
+
+    [Fact]
+    public Task APartialCopyOfANewerUpdate_ReplacesAFullOne_AndAFullCopy_AlwaysReplacesAPartialOne() => WithStoreAsync(async store =>
+    {
+        var at = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        var full = SampleOrder(status: "PREPARING") with { LastUpdatedAt = at };
+        var partialNewer = SampleOrder(status: "DELIVERED") with { LastUpdatedAt = at.AddHours(1), Completeness = OrderCompleteness.Partial };
+        (await store.UpsertAsync(full)).ShouldBe(StoreOutcome.Inserted);
+
+        (await store.UpsertAsync(partialNewer)).ShouldBe(StoreOutcome.Updated);
+        Encoding.UTF8.GetString((await store.GetAsync("outposts", full.OrderId))!.Json).ShouldContain("\"completeness\":\"Partial\"");
+
+        // Even of an older update: the full copy holds what the partial one lacks.
+        (await store.UpsertAsync(full)).ShouldBe(StoreOutcome.Updated);
+        var stored = Encoding.UTF8.GetString((await store.GetAsync("outposts", full.OrderId))!.Json);
+        stored.ShouldContain("PREPARING");
+        stored.ShouldNotContain("completeness");
+
+        // Once full again, the partial copy of the same update no longer replaces it.
+        (await store.UpsertAsync(partialNewer with { LastUpdatedAt = at })).ShouldBe(StoreOutcome.Superseded);
+        return true;
+    });
+
+    [Fact]
+    public Task APartialCopy_OverAPartialOne_FollowsTheUsualRules() => WithStoreAsync(async store =>
+    {
+        var at = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        var partial = SampleOrder(status: "PREPARING") with { LastUpdatedAt = at, Completeness = OrderCompleteness.Partial };
+
+        (await store.UpsertAsync(partial)).ShouldBe(StoreOutcome.Inserted);
+        (await store.UpsertAsync(partial)).ShouldBe(StoreOutcome.Unchanged);
+        (await store.UpsertAsync(partial with { Status = new ProviderValue<OrderStatus>(OrderStatus.Delivered, "DELIVERED") })).ShouldBe(StoreOutcome.Updated);
+        (await store.UpsertAsync(partial with { LastUpdatedAt = at.AddHours(-1) })).ShouldBe(StoreOutcome.Superseded);
+        return true;
+    });
+
+    [Fact]
     public Task AnOlderCopy_NeverReplacesANewerOne_InAnIncrementalPage() => WithStoreAsync(async store =>
     {
         if (store is not ISyncCursorStore cursors)

@@ -51,6 +51,9 @@ internal sealed class StoredOrderRow
 
     public string? TotalCurrency => Order.Total?.CurrencyCode;
 
+    /// <summary>Gets whether the copy is partial (read from a bulk export).</summary>
+    public bool IsPartial => Order.Completeness == OrderCompleteness.Partial;
+
     /// <summary>Serializes, hashes and compresses an order (outside any lock: the writer is the bottleneck, not the CPU).</summary>
     public static StoredOrderRow Of(Order order)
     {
@@ -61,20 +64,30 @@ internal sealed class StoredOrderRow
     }
 
     /// <summary>What writing this row over the stored one does; see <see cref="Outcome"/>.</summary>
-    public StoreOutcome OutcomeOver(string? storedHash, DateTimeOffset? storedLastUpdatedAt) =>
-        Outcome(storedHash, storedLastUpdatedAt, ContentHash, LastUpdatedAt);
+    public StoreOutcome OutcomeOver(string? storedHash, DateTimeOffset? storedLastUpdatedAt, bool storedPartial) =>
+        Outcome(new StoredState(storedHash, storedLastUpdatedAt, storedPartial), ContentHash, LastUpdatedAt, IsPartial);
 
     /// <summary>
-    /// What writing a copy over the stored one does: nothing stored, it is inserted; an older copy than the stored one
-    /// is not written (times are compared only when both are known); otherwise the hashes tell unchanged from updated.
+    /// What writing a copy over the stored one does: nothing stored, it is inserted. A full copy always replaces a
+    /// partial one; a partial copy replaces a full one only when it is of a newer update (both times known). Otherwise
+    /// an older copy than the stored one is not written (times are compared only when both are known), and the hashes
+    /// tell unchanged from updated.
     /// </summary>
-    /// <param name="storedHash">The stored copy's hash; <see langword="null"/> when none is stored.</param>
-    /// <param name="storedLastUpdatedAt">The stored copy's last update, as the store keeps it.</param>
+    /// <param name="stored">What the store holds of the order (a <see langword="null"/> hash when nothing).</param>
     /// <param name="hash">The copy's hash.</param>
     /// <param name="lastUpdatedAt">The copy's last update, at the precision the store keeps.</param>
-    public static StoreOutcome Outcome(string? storedHash, DateTimeOffset? storedLastUpdatedAt, string hash, DateTimeOffset? lastUpdatedAt) =>
-        storedHash is null ? StoreOutcome.Inserted
-        : lastUpdatedAt < storedLastUpdatedAt ? StoreOutcome.Superseded
-        : storedHash == hash ? StoreOutcome.Unchanged
+    /// <param name="partial">Whether the copy is partial.</param>
+    public static StoreOutcome Outcome(StoredState stored, string hash, DateTimeOffset? lastUpdatedAt, bool partial) =>
+        stored.Hash is null ? StoreOutcome.Inserted
+        : partial && !stored.Partial && !(lastUpdatedAt > stored.LastUpdatedAt) ? StoreOutcome.Superseded
+        : !partial && stored.Partial ? (stored.Hash == hash ? StoreOutcome.Unchanged : StoreOutcome.Updated)
+        : lastUpdatedAt < stored.LastUpdatedAt ? StoreOutcome.Superseded
+        : stored.Hash == hash ? StoreOutcome.Unchanged
         : StoreOutcome.Updated;
+
+    /// <summary>What a store holds of an order, for <see cref="Outcome"/>.</summary>
+    /// <param name="Hash">The stored copy's hash; <see langword="null"/> when none is stored.</param>
+    /// <param name="LastUpdatedAt">The stored copy's last update, as the store keeps it.</param>
+    /// <param name="Partial">Whether the stored copy is partial.</param>
+    public readonly record struct StoredState(string? Hash, DateTimeOffset? LastUpdatedAt, bool Partial);
 }

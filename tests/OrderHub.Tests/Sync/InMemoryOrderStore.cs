@@ -21,6 +21,7 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
     private readonly Lock _lock = new();
     private readonly Dictionary<OrderReference, StoredOrder> _orders = [];
     private readonly Dictionary<OrderReference, DateTimeOffset?> _lastUpdated = [];
+    private readonly HashSet<OrderReference> _partial = [];
     // The stored orders without personal data, as the query reads them.
     private readonly Dictionary<OrderReference, Order> _public = [];
     private readonly Dictionary<string, List<(OrderReference Reference, int State, SyncFailure? Failure)>> _runs = [];
@@ -103,9 +104,26 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
     private StoreOutcome Put(OrderReference reference, Order order)
     {
         var hash = OrderJson.ContentHash(order);
-        if (_orders.ContainsKey(reference) && order.LastUpdatedAt < _lastUpdated.GetValueOrDefault(reference))
+        var partial = order.Completeness == OrderCompleteness.Partial;
+        if (_orders.ContainsKey(reference))
         {
-            return StoreOutcome.Superseded;
+            var storedPartial = _partial.Contains(reference);
+            var stored = _lastUpdated.GetValueOrDefault(reference);
+            var superseded = partial && !storedPartial ? !(order.LastUpdatedAt > stored)
+                : (partial || !storedPartial) && order.LastUpdatedAt < stored;
+            if (superseded)
+            {
+                return StoreOutcome.Superseded;
+            }
+        }
+
+        if (partial)
+        {
+            _partial.Add(reference);
+        }
+        else
+        {
+            _partial.Remove(reference);
         }
 
         _lastUpdated[reference] = order.LastUpdatedAt;
