@@ -30,9 +30,15 @@ public sealed class SpEmulatorState
     {
         Options = options;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
-        Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount);
-        Faults = new FaultInjector(options.Faults, options.Seed);
+        Sellers = new SpSellers(options);
+        if (options.SpOrderHistory <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("EmulatorOptions.SpOrderHistory must be a positive span, such as 90 days.", nameof(options));
+        }
+
         _startedAt = TimeProvider.GetUtcNow();
+        Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount, Sellers, _startedAt, options.SpOrderHistory);
+        Faults = new FaultInjector(options.Faults, options.Seed);
     }
 
     /// <summary>Gets how many searchOrders and getOrders page requests arrived (accepted or not).</summary>
@@ -65,6 +71,9 @@ public sealed class SpEmulatorState
 
     /// <summary>Gets the seeded orders.</summary>
     internal SpOrderCatalog Catalog { get; }
+
+    /// <summary>Gets the selling partners, each with its refresh token and marketplaces.</summary>
+    internal SpSellers Sellers { get; }
 
     /// <summary>Gets the ids of every order it serves, in generation order (those that arrived later last).</summary>
     public IReadOnlyList<string> OrderIds => Catalog.OrderIds;
@@ -144,13 +153,18 @@ public sealed class SpEmulatorState
     /// <param name="seller">The index of the seller's refresh token in <see cref="EmulatorOptions.RefreshTokens"/>.</param>
     /// <returns>Its order ids.</returns>
     public IReadOnlyList<string> OrderIdsOf(int seller) =>
-        [.. Catalog.OrderIds.Where((_, i) => i % Math.Max(1, Options.RefreshTokens.Count) == seller)];
+        [.. Catalog.OrderIds.Where((_, i) => Sellers.SellerOf(i) == seller)];
 
-    internal bool Owns(string seller, string orderId)
-    {
-        var sellers = Options.RefreshTokens.Count;
-        return sellers <= 1 || Catalog.IndexOf(orderId) % sellers == Options.RefreshTokens.IndexOf(seller);
-    }
+    /// <summary>
+    /// Gets the marketplaces one seller's orders are placed in: those of its region (<see cref="EmulatorOptions.SellerRegions"/>),
+    /// or six marketplaces of the three regions.
+    /// </summary>
+    /// <param name="seller">The index of the seller's refresh token in <see cref="EmulatorOptions.RefreshTokens"/>.</param>
+    /// <returns>Its marketplace ids.</returns>
+    public IReadOnlyList<string> MarketplaceIdsOf(int seller) => [.. Sellers.MarketplacesOf(seller).Select(m => m.Id)];
+
+    internal bool Owns(string seller, string orderId) =>
+        Sellers.Count <= 1 || Sellers.SellerOf(Catalog.IndexOf(orderId)) == Sellers.IndexOf(seller);
 
     internal IssuedToken Issue(string seller, TimeSpan lifetime, bool restricted, string prefix)
     {
