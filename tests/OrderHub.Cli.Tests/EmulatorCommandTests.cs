@@ -30,6 +30,23 @@ public sealed class EmulatorCommandTests
         error.Message.ShouldNotContain("Atzr|x");
     }
 
+    [Theory]
+    [InlineData("--sellers", "us=Atzr|x", "each region na, eu or fe")]
+    [InlineData("--sp-history-days", "0", "--sp-history-days must be more than 0")]
+    [InlineData("--sp-report-fatal-rate", "1.5", "FatalRate is a share of reports, from 0 to 1")]
+    [InlineData("--sp-report-delay-seconds", "-1", "ProcessingDelay cannot be negative")]
+    [InlineData("--sp-report-plan-scale", "0", "--sp-report-plan-scale must be more than 0")]
+    public async Task ABadSetting_IsOneLine_AndExitCode2_BeforeListening(string option, string value, string message)
+    {
+        var port = OrderHub.Testing.LoopbackPorts.Free();
+
+        var result = await CliProcess.RunAsync(null, "emulator", "--urls", $"http://127.0.0.1:{port}", option, value);
+
+        result.ExitCode.ShouldBe(2, result.Error);
+        result.Error.Trim().Split('\n').ShouldHaveSingleItem().ShouldContain(message);
+        result.Out.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Sellers_EachSeesItsOwnOrders_InItsRegionsMarketplaces()
     {
@@ -39,14 +56,15 @@ public sealed class EmulatorCommandTests
         try
         {
             var lines = new List<string>();
-            while (await process.StandardOutput.ReadLineAsync() is { } line && !line.Contains("ORDERHUB_LWA_REFRESH_TOKEN", StringComparison.Ordinal))
+            while (await process.StandardOutput.ReadLineAsync() is { } line && !line.Contains("the variables above are the first seller's", StringComparison.Ordinal))
             {
                 lines.Add(line);
             }
 
             lines.ShouldContain(l => l.Contains("seller 1 (eu", StringComparison.Ordinal) && l.Contains("10 orders in A1PA6795UKMFR9, A1F83G8C2ARO7P, A13V1IB3VIYZZH, APJ6JRA9NG5V4", StringComparison.Ordinal));
             lines.ShouldContain(l => l.Contains("seller 2 (na", StringComparison.Ordinal) && l.EndsWith("10 orders in ATVPDKIKX0DER, A2EUQ1WTGCTBG2, A1AM78C64UM0Y8, A2Q3Y263D00KWC", StringComparison.Ordinal));
-            lines.ShouldNotContain(l => l.Contains("Atzr|eu-seller", StringComparison.Ordinal) || l.Contains("Atzr|na-seller", StringComparison.Ordinal));
+            lines.Where(l => l.StartsWith("  seller ", StringComparison.Ordinal)).ShouldAllBe(l => !l.Contains("Atzr|", StringComparison.Ordinal), "the seller lines do not repeat the refresh tokens");
+            lines.ShouldContain("  export ORDERHUB_LWA_REFRESH_TOKEN='Atzr|eu-seller'", "the variables point the CLI at the first seller");
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             string[] europe = ["A1PA6795UKMFR9", "A1F83G8C2ARO7P", "A13V1IB3VIYZZH", "APJ6JRA9NG5V4", "A1RKKUPIHCS9HS", "A1805IZSGTT6HS", "A1C3SOZRARQ6R3", "A2NODRKZP88ZB9", "A33AVAJ2PDY3EV"];

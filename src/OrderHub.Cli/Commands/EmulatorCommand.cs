@@ -24,6 +24,9 @@ internal static class EmulatorCommand
                 + "with its own orders and quotas, its orders placed in its region's marketplaces (na: US, CA, MX, BR; eu: DE, UK, "
                 + "FR, IT, ES, NL, PL, SE, TR; fe: JP, AU, SG). Without it, one seller (Atzr|emulator-seller) in six marketplaces of the three regions.",
         };
+        var reportDelay = new Option<double>("--sp-report-delay-seconds") { Description = "How long a report takes from createReport to DONE (IN_QUEUE the first half, IN_PROGRESS the second).", DefaultValueFactory = _ => 5 };
+        var reportFatal = new Option<double>("--sp-report-fatal-rate") { Description = "Share of reports that end FATAL (0 to 1), drawn from --seed in the order they are created." };
+        var reportScale = new Option<double>("--sp-report-plan-scale") { Description = "Multiplies the rates of the Reports API's usage plans (createReport 0.0167 req/s, getReport 2, getReports 0.0222, getReportDocument 0.0167, cancelReport 0.0222), to compress time.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "The seed of the generated orders.", DefaultValueFactory = _ => 42 };
         var serverErrors = new Option<double>("--fault-server-errors") { Description = "Share of order reads answered 500/503 (0 to 1)." };
         var throttle = new Option<double>("--fault-throttle") { Description = "Share of order reads answered 429 (0 to 1)." };
@@ -32,7 +35,8 @@ internal static class EmulatorCommand
         var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every order read, in milliseconds." };
         var command = new Command("emulator", "Run the local Selling Partner and AWS Outposts emulator until Ctrl+C. Its orders are dated relative to when it starts, so \"the last week\" holds some.")
         {
-            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, history, sellers, seed, serverErrors, throttle, truncate, drop, latency,
+            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, history, sellers, reportDelay, reportFatal, reportScale, seed,
+            serverErrors, throttle, truncate, drop, latency,
         };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
@@ -48,6 +52,11 @@ internal static class EmulatorCommand
                 SpOrderCount = parse.GetValue(spOrders),
                 SpOrderHistory = parse.GetValue(history) is var days && days > 0 ? TimeSpan.FromDays(days) : throw new ArgumentException("--sp-history-days must be more than 0."),
                 Seed = parse.GetValue(seed),
+                SpReports =
+                {
+                    ProcessingDelay = TimeSpan.FromSeconds(parse.GetValue(reportDelay)),
+                    FatalRate = parse.GetValue(reportFatal),
+                },
                 Faults =
                 {
                     ServerErrorRate = parse.GetValue(serverErrors),
@@ -57,6 +66,7 @@ internal static class EmulatorCommand
                     Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 },
             };
+            options.SpReports.ScaleRates(parse.GetValue(reportScale) is var scale && scale > 0 ? scale : throw new ArgumentException("--sp-report-plan-scale must be more than 0."));
             if (parse.GetValue(sellers) is { } given)
             {
                 var parsed = ParseSellers(given);
@@ -69,6 +79,11 @@ internal static class EmulatorCommand
 
             await using var host = await EmulatorHost.StartAsync(options, parse.GetRequiredValue(urls), cancel);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"OrderHub emulator on {host.BaseAddress} (getOrder {options.SpGetOrderRate} req/s, burst {options.SpGetOrderBurst}). Point the CLI at it with:"));
+            foreach (var (name, value) in DemoCommand.EnvironmentFor(host))
+            {
+                Console.Out.WriteLine($"  export {name}='{value}'");
+            }
+
             if (options.SellerRegions.Count > 0)
             {
                 // The refresh tokens are the ones given; the lines say which seller is which, without repeating them.
@@ -79,12 +94,7 @@ internal static class EmulatorCommand
                         $"  seller {i + 1} ({region}, refresh token {i + 1} of --sellers): {host.SellingPartner.OrderIdsOf(i).Count} orders in {string.Join(", ", host.SellingPartner.MarketplaceIdsOf(i))}"));
                 }
 
-                Console.Out.WriteLine("  (the variables below are the first seller's; set ORDERHUB_LWA_REFRESH_TOKEN to another's to read its orders)");
-            }
-
-            foreach (var (name, value) in DemoCommand.EnvironmentFor(host))
-            {
-                Console.Out.WriteLine($"  export {name}='{value}'");
+                Console.Out.WriteLine("  (the variables above are the first seller's; set ORDERHUB_LWA_REFRESH_TOKEN to another's to read its orders)");
             }
 
             try

@@ -67,6 +67,10 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["spPageRequests"] = sellingPartner.PageRequests,
             ["spPagesAdmitted"] = sellingPartner.PagesAdmitted,
             ["spFaultsInjected"] = sellingPartner.Faults.Injected,
+            ["spReportRequests"] = sellingPartner.ReportRequests,
+            ["spReportDocumentDownloads"] = sellingPartner.ReportDocumentDownloads,
+            ["spReportDocumentDownloadsRefused"] = sellingPartner.ReportDocumentDownloadsRefused,
+            ["spReportDocumentDownloadsWithAccessToken"] = sellingPartner.ReportDocumentDownloadsWithAccessToken,
             ["outpostsRequests"] = outposts.Requests,
             ["outpostsFaultsInjected"] = outposts.Faults.Injected,
         }));

@@ -94,6 +94,12 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets how many extra Outposts orders to generate beside the ones that cover every documented value. The default is 25.</summary>
     public int OutpostsOrderCount { get; set; } = 25;
 
+    /// <summary>
+    /// Gets how the Reports API behaves: the processing delay of a report, the share that ends <c>FATAL</c>, the
+    /// lifetime of a document's URL and each operation's usage plan. The default is Amazon's plans, 5 seconds, none.
+    /// </summary>
+    public OrderHub.Emulator.SellingPartner.Reports.SpReportOptions SpReports { get; init; } = new();
+
     /// <summary>Gets the faults injected into order reads (Selling Partner getOrder and Outposts GetOrder). The default is none.</summary>
     public FaultOptions Faults { get; init; } = new();
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Emulator.SellingPartner.Reports;
 
 namespace OrderHub.Emulator.SellingPartner;
 
@@ -33,12 +34,14 @@ public sealed class SpEmulatorState
         Sellers = new SpSellers(options);
         if (options.SpOrderHistory <= TimeSpan.Zero)
         {
-            throw new ArgumentException("EmulatorOptions.SpOrderHistory must be a positive span, such as 90 days.", nameof(options));
+            throw new ArgumentException("EmulatorOptions.SpOrderHistory must be a positive span, such as 90 days.");
         }
 
         _startedAt = TimeProvider.GetUtcNow();
         Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount, Sellers, _startedAt, options.SpOrderHistory);
         Faults = new FaultInjector(options.Faults, options.Seed);
+        options.SpReports.Validate();
+        Reports = new SpReportState(options.SpReports, options.Seed);
     }
 
     /// <summary>Gets how many searchOrders and getOrders page requests arrived (accepted or not).</summary>
@@ -74,6 +77,21 @@ public sealed class SpEmulatorState
 
     /// <summary>Gets the selling partners, each with its refresh token and marketplaces.</summary>
     internal SpSellers Sellers { get; }
+
+    /// <summary>Gets the Reports API's reports and documents.</summary>
+    internal SpReportState Reports { get; }
+
+    /// <summary>Gets how many Reports API requests arrived (createReport, getReport, getReports, cancelReport, getReportDocument; accepted or not).</summary>
+    public int ReportRequests => Reports.Requests;
+
+    /// <summary>Gets how many report documents were downloaded from their pre-signed URLs.</summary>
+    public int ReportDocumentDownloads => Reports.Downloads;
+
+    /// <summary>Gets how many document downloads were refused: an expired or altered URL, or an access token sent along.</summary>
+    public int ReportDocumentDownloadsRefused => Reports.DownloadsRefused;
+
+    /// <summary>Gets how many document downloads carried an access token, which a client must send to the Selling Partner API only.</summary>
+    public int ReportDocumentDownloadsWithAccessToken => Reports.DownloadsWithAccessToken;
 
     /// <summary>Gets the ids of every order it serves, in generation order (those that arrived later last).</summary>
     public IReadOnlyList<string> OrderIds => Catalog.OrderIds;

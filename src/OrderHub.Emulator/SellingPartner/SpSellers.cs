@@ -42,6 +42,7 @@ internal sealed class SpSellers
 
     private readonly List<string> _refreshTokens;
     private readonly SpMarketplace[][] _marketplaces;
+    private readonly string?[] _regions;
 
     /// <summary>Initializes a new instance of the <see cref="SpSellers"/> class from the options, refusing an unknown region.</summary>
     /// <param name="options">The emulator's options.</param>
@@ -50,29 +51,30 @@ internal sealed class SpSellers
         ArgumentNullException.ThrowIfNull(options);
         if (options.RefreshTokens.Count == 0)
         {
-            throw new ArgumentException("The emulator needs at least one refresh token (EmulatorOptions.RefreshTokens).", nameof(options));
+            throw new ArgumentException("The emulator needs at least one refresh token (EmulatorOptions.RefreshTokens).");
         }
 
         _refreshTokens = [.. options.RefreshTokens];
         if (_refreshTokens.Distinct(StringComparer.Ordinal).Count() != _refreshTokens.Count)
         {
-            throw new ArgumentException("Each seller needs a refresh token of its own: EmulatorOptions.RefreshTokens holds one twice.", nameof(options));
+            throw new ArgumentException("Each seller needs a refresh token of its own: EmulatorOptions.RefreshTokens holds one twice.");
         }
 
         foreach (var (token, region) in options.SellerRegions)
         {
             if (!_refreshTokens.Contains(token))
             {
-                throw new ArgumentException("EmulatorOptions.SellerRegions names a refresh token that is not in EmulatorOptions.RefreshTokens.", nameof(options));
+                throw new ArgumentException("EmulatorOptions.SellerRegions names a refresh token that is not in EmulatorOptions.RefreshTokens.");
             }
 
             if (!Regions.ContainsKey(region))
             {
-                throw new ArgumentException($"'{region}' is not a Selling Partner region: expected na, eu or fe.", nameof(options));
+                throw new ArgumentException($"'{region}' is not a Selling Partner region: expected na, eu or fe.");
             }
         }
 
-        _marketplaces = [.. _refreshTokens.Select(t => options.SellerRegions.TryGetValue(t, out var region) ? Regions[region] : Mixed)];
+        _regions = [.. _refreshTokens.Select(t => options.SellerRegions.TryGetValue(t, out var region) ? region.ToLowerInvariant() : null)];
+        _marketplaces = [.. _regions.Select(r => r is null ? Mixed : Regions[r])];
     }
 
     /// <summary>Gets how many sellers there are.</summary>
@@ -87,6 +89,11 @@ internal sealed class SpSellers
     /// <param name="seller">The seller's index.</param>
     /// <returns>Its marketplaces.</returns>
     public IReadOnlyList<SpMarketplace> MarketplacesOf(int seller) => _marketplaces[seller];
+
+    /// <summary>Gets a seller's region (<c>na</c>, <c>eu</c> or <c>fe</c>), or <see langword="null"/> for one in the six mixed marketplaces.</summary>
+    /// <param name="seller">The seller's index.</param>
+    /// <returns>Its region code.</returns>
+    public string? RegionOf(int seller) => _regions[seller];
 
     /// <summary>Gets the seller of the order generated at a place: the orders are dealt out in turn.</summary>
     /// <param name="index">The order's place in generation order.</param>
