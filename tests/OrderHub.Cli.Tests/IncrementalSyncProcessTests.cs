@@ -42,6 +42,10 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         return info;
     }
 
+    // A --since before every order the emulator seeded (they reach back SpOrderHistory from its start), in whole seconds.
+    private static string Since(EmulatorHost emulator) =>
+        (DateTimeOffset.UtcNow - emulator.SellingPartner.Options.SpOrderHistory - TimeSpan.FromDays(1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private static JsonElement Json(CliProcess.Result result)
     {
         result.ExitCode.ShouldBe(0, result.Error);
@@ -56,7 +60,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
             SpOrderCount = 200, SpSearchOrdersRate = 8, SpSearchOrdersBurst = 3, SpQuotaJitterTolerance = TimeSpan.FromMilliseconds(250),
         });
         var db = Path.Combine(_folder, "kill.db");
-        string[] args = ["sync", "--source", "sp-api", "--since", "2026-01-01", "--page-size", "5", "--db", db, "--json"];
+        string[] args = ["sync", "--source", "sp-api", "--since", Since(emulator), "--page-size", "5", "--db", db, "--json"];
 
         using (var process = Process.Start(Start(emulator, Plan(8, 3), args))!)
         {
@@ -96,7 +100,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         var environment = Plan(0.2, 1);
         environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "wait-rate-limits.db");
 
-        var result = await CliProcess.RunAsync(emulator, environment, "sync", "--source", "sp-api", "--since", "2026-01-01", "--page-size", "5", "--db", db, "--json");
+        var result = await CliProcess.RunAsync(emulator, environment, "sync", "--source", "sp-api", "--since", Since(emulator), "--page-size", "5", "--db", db, "--json");
 
         Json(result).GetProperty("inserted").GetInt32().ShouldBe(10);
         emulator.SellingPartner.PagesAdmitted.ShouldBe(2);
@@ -108,7 +112,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 50, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
         var db = Path.Combine(_folder, "fresh.db");
-        var first = Json(await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", "2026-01-01T00:00:00Z", "--db", db, "--json"));
+        var first = Json(await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", Since(emulator), "--db", db, "--json"));
         first.GetProperty("inserted").GetInt32().ShouldBe(50);
 
         // Three orders move on and three arrive, stamped minutes ago (settled, and after the cursor).
@@ -128,7 +132,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 30, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
         var db = Path.Combine(_folder, "follow.db");
-        using var process = Process.Start(Start(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", "2026-01-01", "--follow", "--poll-interval", "200ms", "--db", db, "--json"))!;
+        using var process = Process.Start(Start(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", Since(emulator), "--follow", "--poll-interval", "200ms", "--db", db, "--json"))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
 
@@ -159,7 +163,7 @@ public sealed class IncrementalSyncProcessTests : IDisposable
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 10, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
         var db = Path.Combine(_folder, "two-readers.db");
-        using var follower = Process.Start(Start(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", "2026-01-01", "--follow", "--poll-interval", "100ms", "--db", db))!;
+        using var follower = Process.Start(Start(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", Since(emulator), "--follow", "--poll-interval", "100ms", "--db", db))!;
         var followerOutput = follower.StandardOutput.ReadToEndAsync();
         var followerError = follower.StandardError.ReadToEndAsync();
         try
@@ -209,13 +213,14 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 12, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
         var db = Path.Combine(_folder, "verbose.db");
 
-        var quiet = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", "2026-01-01", "--page-size", "5", "--db", db, "--json");
-        var verbose = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--reset", "--since", "2026-01-01", "--page-size", "5", "--db", db, "--json", "--verbose");
+        var since = Since(emulator);
+        var quiet = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", since, "--page-size", "5", "--db", db, "--json");
+        var verbose = await CliProcess.RunAsync(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--reset", "--since", since, "--page-size", "5", "--db", db, "--json", "--verbose");
 
         Json(quiet);
         Json(verbose).GetProperty("unchanged").GetInt32().ShouldBe(12, "standard output stays one JSON document");
         quiet.Error.ShouldNotContain("Stored page");
-        verbose.Error.ShouldContain("Reading sp-api (all) orders updated from 2026-01-01T00:00:00");
+        verbose.Error.ShouldContain($"Reading sp-api (all) orders updated from {since[..19]}");
         verbose.Error.ShouldContain("Stored page 3 of sp-api: 2 orders (request ");
         verbose.Error.ShouldContain("Window of sp-api (all) read: 3 pages, 0 new, 0 updated, 12 unchanged.");
     }

@@ -41,4 +41,8 @@ internal static class EmulatorClient
         ClientSecret = emulator.SellingPartner.Options.ClientSecret,
         RefreshToken = emulator.SellingPartner.Options.RefreshTokens[0],
     };
+
+    /// <summary>A window start before every order the emulator seeded: they reach back <c>SpOrderHistory</c> from its start.</summary>
+    public static DateTimeOffset Since(EmulatorHost emulator) =>
+        (emulator.SellingPartner.Options.TimeProvider ?? TimeProvider.System).GetUtcNow() - emulator.SellingPartner.Options.SpOrderHistory - TimeSpan.FromDays(1);
 }

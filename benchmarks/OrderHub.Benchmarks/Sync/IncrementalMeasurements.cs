@@ -14,7 +14,8 @@ namespace OrderHub.Benchmarks.Sync;
 /// </summary>
 internal static class IncrementalMeasurements
 {
-    private static readonly DateTimeOffset Since = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    // Before every order the emulator seeds: they reach back its SpOrderHistory (the default here) from its start.
+    private static DateTimeOffset Since => DateTimeOffset.UtcNow - new OrderHub.Emulator.Hosting.EmulatorOptions().SpOrderHistory - TimeSpan.FromDays(1);
 
     public static async Task CompareAsync(int orders)
     {

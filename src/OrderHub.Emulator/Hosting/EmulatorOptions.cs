@@ -12,6 +12,15 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets the refresh tokens the emulator accepts, one per selling partner. The default is one, <c>Atzr|emulator-seller</c>.</summary>
     public IList<string> RefreshTokens { get; set; } = ["Atzr|emulator-seller"];
 
+    /// <summary>
+    /// Gets or sets the region each selling partner sells in, by its refresh token: <c>na</c> (the US, Canada, Mexico
+    /// and Brazil), <c>eu</c> (Germany, the UK, France, Italy, Spain, the Netherlands, Poland, Sweden and Turkey) or
+    /// <c>fe</c> (Japan, Australia and Singapore). Its orders are placed in that region's marketplaces in turn, each in
+    /// the marketplace's currency. A seller not listed sells in six marketplaces of the three regions. The default is
+    /// empty.
+    /// </summary>
+    public IDictionary<string, string> SellerRegions { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Gets or sets how long an access token lives. The default is one hour, as LWA issues.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
@@ -69,6 +78,14 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets how many Selling Partner orders to generate. The default is 200.</summary>
     public int SpOrderCount { get; set; } = 200;
 
+    /// <summary>
+    /// Gets or sets how far back the generated Selling Partner orders reach. They are dated relative to the emulator's
+    /// start on its clock (<see cref="TimeProvider"/>): purchased over this span up to the start, each updated after
+    /// its purchase and no later than an hour before the start, so a search at the start sees every one. The same
+    /// seed and start time give the same orders. The default is 90 days.
+    /// </summary>
+    public TimeSpan SpOrderHistory { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Gets or sets the long-term AWS access key id the Outposts endpoints and STS accept. The default is <c>AKIDEMULATOR</c>.</summary>
     public string AwsAccessKeyId { get; set; } = "AKIDEMULATOR";
 
@@ -100,6 +117,12 @@ public sealed class EmulatorOptions
 
     /// <summary>Gets or sets how many extra Outposts orders to generate beside the ones that cover every documented value. The default is 25.</summary>
     public int OutpostsOrderCount { get; set; } = 25;
+
+    /// <summary>
+    /// Gets how the Reports API behaves: the processing delay of a report, the share that ends <c>FATAL</c>, the
+    /// lifetime of a document's URL and each operation's usage plan. The default is Amazon's plans, 5 seconds, none.
+    /// </summary>
+    public OrderHub.Emulator.SellingPartner.Reports.SpReportOptions SpReports { get; init; } = new();
 
     /// <summary>Gets the faults injected into order reads (Selling Partner getOrder and Outposts GetOrder). The default is none.</summary>
     public FaultOptions Faults { get; init; } = new();

@@ -164,7 +164,11 @@ public sealed class OutpostsEmulatorState
 
     private void Seed()
     {
-        var start = new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        // One order submitted a day, dated back from the start (on the emulator's clock) so that the last is submitted
+        // and the fulfilled ones fulfilled (30 days after submission) in the past.
+        var count = OrderStatuses.Length + 2 + Options.OutpostsOrderCount;
+        var now = TimeProvider.GetUtcNow();
+        var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(count + 31));
         var index = 0;
         EmulatedOrder Add(string status, int lineCount)
         {

@@ -153,7 +153,7 @@ internal static class Orders20260101View
             var itemId = string.Create(CultureInfo.InvariantCulture, $"{record.OrderId.Replace("-", string.Empty, StringComparison.Ordinal)[..11]}{i:D3}");
             itemIds.Add(itemId);
             var price = i == 0 ? firstPrice : i == 1 ? total - firstPrice : 0m;
-            items.Add(Item(random, itemId, i, price, currency, fulfilled: i < shipped, open: i >= shipped && i < shipped + unshipped, status, includedData));
+            items.Add(Item(random, itemId, i, price, currency, fulfilled: i < shipped, open: i >= shipped && i < shipped + unshipped, status, Window(Text(v0, "EarliestDeliveryDate"), Text(v0, "LatestDeliveryDate")), includedData));
         }
 
         order["orderItems"] = items;
@@ -214,7 +214,7 @@ internal static class Orders20260101View
         return programs;
     }
 
-    private static JsonObject Item(Random random, string itemId, int index, decimal price, string currency, bool fulfilled, bool open, string status, IReadOnlySet<string> includedData)
+    private static JsonObject Item(Random random, string itemId, int index, decimal price, string currency, bool fulfilled, bool open, string status, JsonObject deliveryWindow, IReadOnlySet<string> includedData)
     {
         var item = new JsonObject
         {
@@ -292,7 +292,7 @@ internal static class Orders20260101View
                 },
                 ["shipping"] = new JsonObject
                 {
-                    ["scheduledDeliveryWindow"] = new JsonObject { ["earliestDateTime"] = "2026-12-01T09:00:00Z", ["latestDateTime"] = "2026-12-01T17:00:00Z" },
+                    ["scheduledDeliveryWindow"] = deliveryWindow,
                     ["shippingConstraints"] = new JsonObject { ["signatureConfirmation"] = "MANDATORY", ["recipientAgeVerification"] = random.Next(2) == 0 ? "MANDATORY" : null },
                     ["internationalShipping"] = new JsonObject { ["iossNumber"] = "IM1234567890" },
                 },

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Emulator.SellingPartner.Reports;
 
 namespace OrderHub.Emulator.SellingPartner;
 
@@ -30,9 +31,17 @@ public sealed class SpEmulatorState
     {
         Options = options;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
-        Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount);
-        Faults = new FaultInjector(options.Faults, options.Seed);
+        Sellers = new SpSellers(options);
+        if (options.SpOrderHistory <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("EmulatorOptions.SpOrderHistory must be a positive span, such as 90 days.");
+        }
+
         _startedAt = TimeProvider.GetUtcNow();
+        Catalog = new SpOrderCatalog(options.Seed, options.SpOrderCount, Sellers, _startedAt, options.SpOrderHistory);
+        Faults = new FaultInjector(options.Faults, options.Seed);
+        options.SpReports.Validate();
+        Reports = new SpReportState(options.SpReports, options.Seed);
     }
 
     /// <summary>Gets how many searchOrders and getOrders page requests arrived (accepted or not).</summary>
@@ -65,6 +74,24 @@ public sealed class SpEmulatorState
 
     /// <summary>Gets the seeded orders.</summary>
     internal SpOrderCatalog Catalog { get; }
+
+    /// <summary>Gets the selling partners, each with its refresh token and marketplaces.</summary>
+    internal SpSellers Sellers { get; }
+
+    /// <summary>Gets the Reports API's reports and documents.</summary>
+    internal SpReportState Reports { get; }
+
+    /// <summary>Gets how many Reports API requests arrived (createReport, getReport, getReports, cancelReport, getReportDocument; accepted or not).</summary>
+    public int ReportRequests => Reports.Requests;
+
+    /// <summary>Gets how many report documents were downloaded from their pre-signed URLs.</summary>
+    public int ReportDocumentDownloads => Reports.Downloads;
+
+    /// <summary>Gets how many document downloads were refused: an expired or altered URL, or an access token sent along.</summary>
+    public int ReportDocumentDownloadsRefused => Reports.DownloadsRefused;
+
+    /// <summary>Gets how many document downloads carried an access token, which a client must send to the Selling Partner API only.</summary>
+    public int ReportDocumentDownloadsWithAccessToken => Reports.DownloadsWithAccessToken;
 
     /// <summary>Gets the ids of every order it serves, in generation order (those that arrived later last).</summary>
     public IReadOnlyList<string> OrderIds => Catalog.OrderIds;
@@ -144,13 +171,18 @@ public sealed class SpEmulatorState
     /// <param name="seller">The index of the seller's refresh token in <see cref="EmulatorOptions.RefreshTokens"/>.</param>
     /// <returns>Its order ids.</returns>
     public IReadOnlyList<string> OrderIdsOf(int seller) =>
-        [.. Catalog.OrderIds.Where((_, i) => i % Math.Max(1, Options.RefreshTokens.Count) == seller)];
+        [.. Catalog.OrderIds.Where((_, i) => Sellers.SellerOf(i) == seller)];
 
-    internal bool Owns(string seller, string orderId)
-    {
-        var sellers = Options.RefreshTokens.Count;
-        return sellers <= 1 || Catalog.IndexOf(orderId) % sellers == Options.RefreshTokens.IndexOf(seller);
-    }
+    /// <summary>
+    /// Gets the marketplaces one seller's orders are placed in: those of its region (<see cref="EmulatorOptions.SellerRegions"/>),
+    /// or six marketplaces of the three regions.
+    /// </summary>
+    /// <param name="seller">The index of the seller's refresh token in <see cref="EmulatorOptions.RefreshTokens"/>.</param>
+    /// <returns>Its marketplace ids.</returns>
+    public IReadOnlyList<string> MarketplaceIdsOf(int seller) => [.. Sellers.MarketplacesOf(seller).Select(m => m.Id)];
+
+    internal bool Owns(string seller, string orderId) =>
+        Sellers.Count <= 1 || Sellers.SellerOf(Catalog.IndexOf(orderId)) == Sellers.IndexOf(seller);
 
     internal IssuedToken Issue(string seller, TimeSpan lifetime, bool restricted, string prefix)
     {

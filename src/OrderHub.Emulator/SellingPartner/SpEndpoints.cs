@@ -12,7 +12,7 @@ internal static class SpEndpoints
     private static readonly Lazy<JsonObject> SandboxCases = new(() => Resource("orders-v0-sandbox.json"));
     private static readonly Lazy<JsonObject> Sandbox20260101Cases = new(() => Resource("orders-2026-01-01-sandbox.json"));
 
-    /// <summary>Maps the LWA token endpoint, getOrder v0 and 2026-01-01, and the Tokens API.</summary>
+    /// <summary>Maps the LWA token endpoint, getOrder v0 and 2026-01-01, the Tokens API, the order searches and the Reports API.</summary>
     /// <param name="app">The application.</param>
     /// <param name="state">The emulator's Selling Partner state.</param>
     public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app, SpEmulatorState state)
@@ -22,6 +22,7 @@ internal static class SpEndpoints
         app.MapGet("/orders/2026-01-01/orders/{orderId}", (HttpContext http, string orderId) => GetOrder20260101Async(http, state, orderId));
         app.MapPost("/tokens/2021-03-01/restrictedDataToken", (Delegate)((HttpContext http) => CreateRestrictedDataTokenAsync(http, state)));
         SpOrderSearchEndpoints.Map(app, state);
+        Reports.SpReportEndpoints.Map(app, state);
     }
 
     private static async Task<IResult> IssueAccessTokenAsync(HttpContext http, SpEmulatorState state)

@@ -7,7 +7,8 @@ using System.Text.Json.Nodes;
 namespace OrderHub.Emulator.SellingPartner;
 
 /// <summary>
-/// The emulator's Selling Partner orders: generated from a seed, so every run holds the same ones, and covering every
+/// The emulator's Selling Partner orders: generated from a seed and dated back from the start, so the same seed and start
+/// give the same ones, dealt out to the sellers in turn, each seller's covering every
 /// order status, order type, fulfillment channel and payment method the Orders API documents.
 /// </summary>
 internal sealed class SpOrderCatalog
@@ -26,8 +27,10 @@ internal sealed class SpOrderCatalog
 
     private static readonly string[] EasyShip = ["PendingSchedule", "PendingPickUp", "PendingDropOff", "LabelCanceled", "PickedUp", "DroppedOff", "AtOriginFC", "AtDestinationFC", "Delivered", "RejectedByBuyer", "Undeliverable", "ReturningToSeller", "ReturnedToSeller", "Lost", "OutForDelivery", "Damaged"];
     private static readonly string[] InvoiceStatuses = ["NotRequired", "NotFound", "Processing", "Errored", "Accepted"];
-    private static readonly string[] Currencies = ["USD", "EUR", "JPY", "GBP", "BRL", "TRY"];
-    private static readonly string[] Marketplaces = ["ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528", "A1F83G8C2ARO7P", "A2Q3Y263D00KWC", "A33AVAJ2PDY3EV"];
+
+    // The newest seeded order is this much older than the start: a search at the start (which ends two minutes before
+    // the request) sees every one, and what changes after the start is newer than all of them.
+    private static readonly TimeSpan Settled = TimeSpan.FromHours(1);
 
     private readonly Lock _lock = new();
     private readonly List<string> _ids = [];
@@ -35,15 +38,26 @@ internal sealed class SpOrderCatalog
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SpOrderRecord> _orders = new(StringComparer.Ordinal);
     private readonly int _seed;
     private readonly int _seededCount;
+    private readonly SpSellers _sellers;
+    private readonly DateTimeOffset _newest;
+    private readonly TimeSpan _history;
     private long _changesApplied;
 
     /// <summary>Initializes a new instance of the <see cref="SpOrderCatalog"/> class.</summary>
     /// <param name="seed">The seed.</param>
     /// <param name="count">How many orders to generate.</param>
-    public SpOrderCatalog(int seed, int count)
+    /// <param name="sellers">The sellers the orders are dealt out to, each in its marketplaces.</param>
+    /// <param name="start">When the emulator started: the orders are dated before it.</param>
+    /// <param name="history">How far back before the start the orders reach.</param>
+    public SpOrderCatalog(int seed, int count, SpSellers sellers, DateTimeOffset start, TimeSpan history)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(history, TimeSpan.Zero);
         _seed = seed;
         _seededCount = count;
+        _sellers = sellers;
+        _newest = new DateTimeOffset(start.UtcTicks - (start.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero) - Settled;
+        _history = history;
         var random = new Random(seed);
         for (var i = 0; i < count; i++)
         {
@@ -110,7 +124,7 @@ internal sealed class SpOrderCatalog
                 var existing = _ids[(int)((step * 7919) % _seededCount)];
                 _orders[existing] = Progress(_orders[existing], at);
                 var index = _ids.Count;
-                var arrived = Generate(new Random(HashCode.Combine(_seed, index)), index) with { DetailSeed = unchecked((_seed * 397) ^ index) };
+                var arrived = Generate(new Random(HashCode.Combine(_seed, index)), index, arrivedAt: at) with { DetailSeed = unchecked((_seed * 397) ^ index) };
                 arrived.Order["PurchaseDate"] = Stamp(at);
                 arrived.Order["LastUpdateDate"] = Stamp(at);
                 arrived.Order["OrderStatus"] = "Pending";
@@ -158,20 +172,40 @@ internal sealed class SpOrderCatalog
         }
     }
 
-    private static SpOrderRecord Generate(Random random, int index)
+    // A purchase spread over the history (by a draw of 0 to 400,000), and an update up to about two weeks later (by a
+    // draw of 1 to 20,000 minutes), scaled down where that would pass the newest time. Whole seconds, as the API sends.
+    private (DateTimeOffset Purchased, DateTimeOffset Updated) Dates(int purchaseDraw, int updateDraw)
+    {
+        var oldest = _newest - _history;
+        var purchased = oldest + TimeSpan.FromSeconds(Math.Floor(_history.TotalSeconds * purchaseDraw / 400_000));
+        var room = _newest - purchased;
+        var later = TimeSpan.FromMinutes(updateDraw);
+        var updated = purchased + (later <= room ? later : TimeSpan.FromSeconds(Math.Floor(room.TotalSeconds * updateDraw / 20_000)));
+        return (purchased, updated);
+    }
+
+    // An order's values cycle with its place among its seller's orders, so each seller's orders cover every documented
+    // value; its id, amount and dates come from the seeded sequence, in generation order.
+    private SpOrderRecord Generate(Random random, int index, DateTimeOffset? arrivedAt = null)
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"{random.Next(100, 1000)}-{random.Next(0, 10_000_000):D7}-{random.Next(0, 10_000_000):D7}");
-        var status = Statuses[index % Statuses.Length];
-        var type = OrderTypes[index % OrderTypes.Length];
-        var channel = Channels[index % Channels.Length];
-        var payment = PaymentMethods[index % PaymentMethods.Length];
-        var purchased = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 400_000));
-        var updated = purchased.AddMinutes(random.Next(1, 20_000));
-        var currency = Currencies[index % Currencies.Length];
+        var place = _sellers.PlaceOf(index);
+        var status = Statuses[place % Statuses.Length];
+        var type = OrderTypes[place % OrderTypes.Length];
+        var channel = Channels[place % Channels.Length];
+        var payment = PaymentMethods[place % PaymentMethods.Length];
+        var (purchased, updated) = Dates(random.Next(0, 400_000), random.Next(1, 20_000));
+        if (arrivedAt is { } at)
+        {
+            (purchased, updated) = (at, at);
+        }
+
+        var marketplace = _sellers.MarketplaceOf(index);
+        var currency = marketplace.Currency;
         var amount = (random.Next(100, 1_000_000) / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-        var isReplacement = index % 11 == 0;
+        var isReplacement = place % 11 == 0;
         // Alternate date forms, as the API sends both: with and without fractional seconds.
-        string Stamp(DateTimeOffset value) => index % 2 == 0
+        string Stamp(DateTimeOffset value) => place % 2 == 0
             ? value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : value.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
@@ -183,31 +217,31 @@ internal sealed class SpOrderCatalog
             ["LastUpdateDate"] = Stamp(updated),
             ["OrderStatus"] = status,
             ["FulfillmentChannel"] = channel,
-            ["SalesChannel"] = "Amazon.com",
-            ["OrderChannel"] = channel == "AFN" ? "Amazon.com" : "Web",
+            ["SalesChannel"] = marketplace.Site,
+            ["OrderChannel"] = channel == "AFN" ? marketplace.Site : "Web",
             ["ShipServiceLevel"] = "Std US D2D Dom",
             ["OrderTotal"] = new JsonObject { ["CurrencyCode"] = currency, ["Amount"] = amount },
             ["NumberOfItemsShipped"] = status is "Shipped" or "InvoiceUnconfirmed" ? 2 : status == "PartiallyShipped" ? 1 : 0,
             ["NumberOfItemsUnshipped"] = status is "Shipped" or "InvoiceUnconfirmed" or "Canceled" ? 0 : status == "PartiallyShipped" ? 1 : 2,
             ["PaymentMethod"] = payment,
             ["PaymentMethodDetails"] = new JsonArray(payment == "COD" ? "CashOnDelivery" : "CreditCard", "GiftCertificate"),
-            ["MarketplaceId"] = Marketplaces[index % Marketplaces.Length],
-            ["ShipmentServiceLevelCategory"] = index % 3 == 0 ? "Expedited" : "Standard",
-            ["EasyShipShipmentStatus"] = EasyShip[index % EasyShip.Length],
+            ["MarketplaceId"] = marketplace.Id,
+            ["ShipmentServiceLevelCategory"] = place % 3 == 0 ? "Expedited" : "Standard",
+            ["EasyShipShipmentStatus"] = EasyShip[place % EasyShip.Length],
             ["CbaDisplayableShippingLabel"] = "CBA-LABEL",
             ["OrderType"] = type,
             ["EarliestShipDate"] = Stamp(purchased.AddHours(2)),
             ["LatestShipDate"] = Stamp(purchased.AddDays(2)),
             ["EarliestDeliveryDate"] = Stamp(purchased.AddDays(3)),
             ["LatestDeliveryDate"] = Stamp(purchased.AddDays(7)),
-            ["IsBusinessOrder"] = index % 4 == 0,
-            ["IsPrime"] = index % 2 == 1,
-            ["IsPremiumOrder"] = index % 5 == 0,
-            ["IsGlobalExpressEnabled"] = index % 6 == 0,
+            ["IsBusinessOrder"] = place % 4 == 0,
+            ["IsPrime"] = place % 2 == 1,
+            ["IsPremiumOrder"] = place % 5 == 0,
+            ["IsGlobalExpressEnabled"] = place % 6 == 0,
             ["IsReplacementOrder"] = isReplacement,
             ["IsEstimatedShipDateSet"] = type == "SourcingOnDemandOrder",
-            ["IsSoldByAB"] = index % 7 == 0,
-            ["IsIBA"] = index % 7 == 0,
+            ["IsSoldByAB"] = place % 7 == 0,
+            ["IsIBA"] = place % 7 == 0,
             ["DefaultShipFromLocationAddress"] = new JsonObject
             {
                 ["Name"] = "Emulator Warehouse",
@@ -218,15 +252,15 @@ internal sealed class SpOrderCatalog
                 ["CountryCode"] = "US",
                 ["AddressType"] = "Commercial",
             },
-            ["BuyerInvoicePreference"] = index % 2 == 0 ? "INDIVIDUAL" : "BUSINESS",
-            ["FulfillmentInstruction"] = new JsonObject { ["FulfillmentSupplySourceId"] = string.Create(CultureInfo.InvariantCulture, $"supply-{index % 4}") },
-            ["IsISPU"] = index % 9 == 0,
-            ["IsAccessPointOrder"] = index % 10 == 0,
+            ["BuyerInvoicePreference"] = place % 2 == 0 ? "INDIVIDUAL" : "BUSINESS",
+            ["FulfillmentInstruction"] = new JsonObject { ["FulfillmentSupplySourceId"] = string.Create(CultureInfo.InvariantCulture, $"supply-{place % 4}") },
+            ["IsISPU"] = place % 9 == 0,
+            ["IsAccessPointOrder"] = place % 10 == 0,
             ["MarketplaceTaxInfo"] = new JsonObject { ["TaxClassifications"] = new JsonArray(new JsonObject { ["Name"] = "VATNumber", ["Value"] = "XXX123" }) },
             ["SellerDisplayName"] = "Emulator Seller",
-            ["AutomatedShippingSettings"] = new JsonObject { ["HasAutomatedShippingSettings"] = index % 2 == 0, ["AutomatedCarrier"] = "UPS", ["AutomatedShipMethod"] = "UPS_GROUND" },
-            ["HasRegulatedItems"] = index % 8 == 0,
-            ["ElectronicInvoiceStatus"] = InvoiceStatuses[index % InvoiceStatuses.Length],
+            ["AutomatedShippingSettings"] = new JsonObject { ["HasAutomatedShippingSettings"] = place % 2 == 0, ["AutomatedCarrier"] = "UPS", ["AutomatedShipMethod"] = "UPS_GROUND" },
+            ["HasRegulatedItems"] = place % 8 == 0,
+            ["ElectronicInvoiceStatus"] = InvoiceStatuses[place % InvoiceStatuses.Length],
         };
         if (isReplacement)
         {

@@ -248,7 +248,7 @@ internal static class SpOrderSearchEndpoints
     // A record is replaced, never changed, once listed: its times are parsed once.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SpOrderRecord, Tuple<DateTimeOffset, DateTimeOffset>> Times = new();
 
-    private static DateTimeOffset TimeOf(SpOrderRecord record, bool created)
+    internal static DateTimeOffset TimeOf(SpOrderRecord record, bool created)
     {
         var times = Times.GetValue(record, static r => Tuple.Create(Parse(r, "PurchaseDate"), Parse(r, "LastUpdateDate")));
         return created ? times.Item1 : times.Item2;

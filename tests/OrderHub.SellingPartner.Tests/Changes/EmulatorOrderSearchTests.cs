@@ -16,6 +16,9 @@ public sealed class EmulatorOrderSearchTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
+    // A window start before every seeded order: they reach back SpOrderHistory from the emulator's start.
+    private static readonly string Since = Stamp((Now - new EmulatorOptions().SpOrderHistory).AddDays(-1));
+
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> GetAsync(HttpClient http, EmulatorHost emulator, string token, string pathAndQuery)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.BaseAddress, pathAndQuery));
@@ -43,6 +46,8 @@ public sealed class EmulatorOrderSearchTests
         return orders;
     }
 
+    private static string Stamp(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private static DateTimeOffset Time(JsonNode order, string name) => DateTimeOffset.Parse(order[name]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
     [Fact]
@@ -52,7 +57,7 @@ public sealed class EmulatorOrderSearchTests
         using var http = new HttpClient();
         var token = await EmulatorQuotaTests.TokenAsync(http, emulator);
 
-        var orders = await ReadAllAsync(http, emulator, token, "lastUpdatedAfter=2026-01-01T00:00:00Z&maxResultsPerPage=7");
+        var orders = await ReadAllAsync(http, emulator, token, $"lastUpdatedAfter={Since}&maxResultsPerPage=7");
 
         orders.Select(o => o["orderId"]!.GetValue<string>()).Order().ShouldBe(emulator.SellingPartner.OrderIds.Order(), "every order once");
         orders.Select(o => Time(o, "lastUpdatedTime")).ShouldBeInOrder(SortDirection.Ascending);
@@ -66,10 +71,10 @@ public sealed class EmulatorOrderSearchTests
         using var http = new HttpClient();
         var token = await EmulatorQuotaTests.TokenAsync(http, emulator);
         var records = emulator.SellingPartner.Catalog.Orders;
-        var from = new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero);
-        var to = new DateTimeOffset(2026, 8, 1, 0, 0, 0, TimeSpan.Zero);
+        var from = Now.AddDays(-80);
+        var to = Now.AddDays(-5);
 
-        var orders = await ReadAllAsync(http, emulator, token, "lastUpdatedAfter=2026-04-01T00:00:00Z&lastUpdatedBefore=2026-08-01T00:00:00Z&marketplaceIds=ATVPDKIKX0DER,A1F83G8C2ARO7P&fulfilledBy=AMAZON&fulfillmentStatuses=SHIPPED&includedData=FULFILLMENT");
+        var orders = await ReadAllAsync(http, emulator, token, $"lastUpdatedAfter={Stamp(from)}&lastUpdatedBefore={Stamp(to)}&marketplaceIds=ATVPDKIKX0DER,A1F83G8C2ARO7P&fulfilledBy=AMAZON&fulfillmentStatuses=SHIPPED&includedData=FULFILLMENT");
 
         var expected = records.Where(r =>
             Time(r.Order, "LastUpdateDate") is var t && t >= from && t <= to
@@ -109,7 +114,7 @@ public sealed class EmulatorOrderSearchTests
         using var http = new HttpClient();
         var token = await EmulatorQuotaTests.TokenAsync(http, emulator);
 
-        var (status, _) = await GetAsync(http, emulator, token, "orders/2026-01-01/orders?lastUpdatedAfter=2026-01-01T00:00:00Z&marketplaceIds=" + string.Join(',', Enumerable.Range(0, 51).Select(i => $"M{i}")));
+        var (status, _) = await GetAsync(http, emulator, token, $"orders/2026-01-01/orders?lastUpdatedAfter={Since}&marketplaceIds=" + string.Join(',', Enumerable.Range(0, 51).Select(i => $"M{i}")));
 
         status.ShouldBe(HttpStatusCode.BadRequest);
     }
@@ -121,7 +126,7 @@ public sealed class EmulatorOrderSearchTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { TimeProvider = clock, SpOrderCount = 30, SpSearchOrdersBurst = 100, AccessTokenLifetime = TimeSpan.FromDays(2) });
         using var http = new HttpClient();
         var token = await EmulatorQuotaTests.TokenAsync(http, emulator);
-        var (_, first) = await GetAsync(http, emulator, token, "orders/2026-01-01/orders?lastUpdatedAfter=2026-01-01T00:00:00Z&maxResultsPerPage=5");
+        var (_, first) = await GetAsync(http, emulator, token, $"orders/2026-01-01/orders?lastUpdatedAfter={Since}&maxResultsPerPage=5");
         var next = Uri.EscapeDataString(first!["pagination"]!["nextToken"]!.GetValue<string>());
         first["lastUpdatedBefore"]!.GetValue<string>().ShouldBe("2026-11-23T11:58:00Z", "the window ends two minutes before the request");
 
@@ -130,10 +135,10 @@ public sealed class EmulatorOrderSearchTests
         refused!["errors"]![0]!["details"]!.GetValue<string>().ShouldContain("other parameters");
 
         clock.Advance(TimeSpan.FromHours(23));
-        (await GetAsync(http, emulator, token, $"orders/2026-01-01/orders?lastUpdatedAfter=2026-01-01T00:00:00Z&maxResultsPerPage=50&paginationToken={next}")).Status
+        (await GetAsync(http, emulator, token, $"orders/2026-01-01/orders?lastUpdatedAfter={Since}&maxResultsPerPage=50&paginationToken={next}")).Status
             .ShouldBe(HttpStatusCode.OK, "a token outlives a change of page size, for 24 hours");
         clock.Advance(TimeSpan.FromHours(1.01));
-        var (expired, body) = await GetAsync(http, emulator, token, $"orders/2026-01-01/orders?lastUpdatedAfter=2026-01-01T00:00:00Z&paginationToken={next}");
+        var (expired, body) = await GetAsync(http, emulator, token, $"orders/2026-01-01/orders?lastUpdatedAfter={Since}&paginationToken={next}");
         expired.ShouldBe(HttpStatusCode.BadRequest);
         body!["errors"]![0]!["details"]!.GetValue<string>().ShouldContain("expired");
     }
@@ -145,7 +150,7 @@ public sealed class EmulatorOrderSearchTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { TimeProvider = clock, SpOrderCount = 5 });
         using var http = new HttpClient();
         var token = await EmulatorQuotaTests.TokenAsync(http, emulator);
-        const string search = "orders/2026-01-01/orders?lastUpdatedAfter=2026-01-01T00:00:00Z";
+        var search = $"orders/2026-01-01/orders?lastUpdatedAfter={Since}";
 
         for (var i = 0; i < 20; i++)
         {
@@ -159,7 +164,7 @@ public sealed class EmulatorOrderSearchTests
         (await GetAsync(http, emulator, token, search)).Status.ShouldBe(HttpStatusCode.TooManyRequests, "0.0056 per second is one request per 178.6 s");
         clock.Advance(TimeSpan.FromSeconds(1));
         (await GetAsync(http, emulator, token, search)).Status.ShouldBe(HttpStatusCode.OK);
-        (await GetAsync(http, emulator, token, "orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER&LastUpdatedAfter=2026-01-01T00:00:00Z")).Status
+        (await GetAsync(http, emulator, token, $"orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER&LastUpdatedAfter={Since}")).Status
             .ShouldBe(HttpStatusCode.OK, "getOrders has a plan of its own");
     }
 
@@ -170,8 +175,8 @@ public sealed class EmulatorOrderSearchTests
         using var http = new HttpClient();
         var token = await EmulatorQuotaTests.TokenAsync(http, emulator);
 
-        (await GetAsync(http, emulator, token, "orders/v0/orders?LastUpdatedAfter=2026-01-01T00:00:00Z")).Status.ShouldBe(HttpStatusCode.BadRequest);
-        var orders = await ReadAllAsync(http, emulator, token, "MarketplaceIds=ATVPDKIKX0DER&LastUpdatedAfter=2026-01-01T00:00:00Z&OrderStatuses=Pending,Unshipped&MaxResultsPerPage=2", v0: true);
+        (await GetAsync(http, emulator, token, $"orders/v0/orders?LastUpdatedAfter={Since}")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        var orders = await ReadAllAsync(http, emulator, token, $"MarketplaceIds=ATVPDKIKX0DER&LastUpdatedAfter={Since}&OrderStatuses=Pending,Unshipped&MaxResultsPerPage=2", v0: true);
 
         var expected = emulator.SellingPartner.Catalog.Orders.Where(r =>
             r.Order["MarketplaceId"]!.GetValue<string>() == "ATVPDKIKX0DER" && r.Order["OrderStatus"]!.GetValue<string>() is "Pending" or "Unshipped").Select(r => r.OrderId).Order();

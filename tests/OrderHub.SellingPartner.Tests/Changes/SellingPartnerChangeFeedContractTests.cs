@@ -21,7 +21,7 @@ public class SellingPartnerChangeFeedContractTests : OrderChangeFeedContractTest
         var source = new SellingPartnerOrderSource(options, OrderHub.Http.UpstreamContext.Create(), new RateLimiterRegistry());
         return new OrderChangeFeedUnderTest(
             source,
-            new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            EmulatorClient.Since(emulator),
             emulator.SellingPartner.Catalog.OrderIds,
             MarketplaceIds,
             () => DateTimeOffset.UtcNow,

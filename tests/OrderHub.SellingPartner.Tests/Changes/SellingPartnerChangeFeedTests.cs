@@ -40,7 +40,7 @@ public sealed class SellingPartnerChangeFeedTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 30, SpSearchOrdersBurst = 100, SpGetOrderBurst = 100 });
         using var source = Source(emulator, SellingPartnerOrdersApi.V20260101);
 
-        var pages = await ReadAllAsync(source, new OrderChangeQuery { After = Since, PageSize = 8 });
+        var pages = await ReadAllAsync(source, new OrderChangeQuery { After = EmulatorClient.Since(emulator), PageSize = 8 });
 
         pages.Count.ShouldBe(4);
         pages.ShouldAllBe(p => p.RequestId != null && p.WindowEnd != null);
@@ -60,7 +60,7 @@ public sealed class SellingPartnerChangeFeedTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 36, SpGetOrdersBurst = 100, SpGetOrderBurst = 100 });
         using var source = Source(emulator, SellingPartnerOrdersApi.V0);
 
-        var orders = (await ReadAllAsync(source, new OrderChangeQuery { After = Since, MarketplaceIds = ["ATVPDKIKX0DER"], FulfillmentStatuses = ["PENDING", "SHIPPED"], PageSize = 2 })).SelectMany(p => p.Orders).ToArray();
+        var orders = (await ReadAllAsync(source, new OrderChangeQuery { After = EmulatorClient.Since(emulator), MarketplaceIds = ["ATVPDKIKX0DER"], FulfillmentStatuses = ["PENDING", "SHIPPED"], PageSize = 2 })).SelectMany(p => p.Orders).ToArray();
 
         var expected = emulator.SellingPartner.Catalog.Orders
             .Where(r => r.Order["MarketplaceId"]!.GetValue<string>() == "ATVPDKIKX0DER" && r.Order["OrderStatus"]!.GetValue<string>() is "Pending" or "Shipped" or "InvoiceUnconfirmed")
@@ -105,7 +105,7 @@ public sealed class SellingPartnerChangeFeedTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { TimeProvider = clock, SpOrderCount = 20, SpSearchOrdersBurst = 100 });
         using var source = Source(emulator, SellingPartnerOrdersApi.V20260101);
-        await using var pages = source.ReadChangesAsync(new OrderChangeQuery { After = Since, PageSize = 5 }).GetAsyncEnumerator();
+        await using var pages = source.ReadChangesAsync(new OrderChangeQuery { After = EmulatorClient.Since(emulator), PageSize = 5 }).GetAsyncEnumerator();
         (await pages.MoveNextAsync()).ShouldBeTrue();
         pages.Current.NextPageToken.ShouldNotBeNull();
 
@@ -165,7 +165,7 @@ public sealed class SellingPartnerChangeFeedTests
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
         });
 
-        var pages = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ReadAllAsync(source, new OrderChangeQuery { After = Since, PageSize = 20 })));
+        var pages = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ReadAllAsync(source, new OrderChangeQuery { After = EmulatorClient.Since(emulator), PageSize = 20 })));
 
         pages.ShouldAllBe(p => p.Sum(page => page.Orders.Count) == 40);
         if (minimumThrottled == 0)
