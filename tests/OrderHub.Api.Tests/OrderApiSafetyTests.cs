@@ -249,6 +249,24 @@ public sealed class OrderApiSafetyTests
 /// <summary>The API's endpoints in an application of the user's own, composed through the public registrations.</summary>
 public sealed class OrderApiInYourOwnAppTests
 {
+    // A plain web application with one seller, a SQLite store and the API, as the README composes it.
+    private static Microsoft.AspNetCore.Builder.WebApplicationBuilder AppBuilder(EmulatorHost emulator, string folder)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
+        builder.Services.AddOrderHub().AddSellingPartner("shop", o =>
+        {
+            o.Endpoint = emulator.BaseAddress;
+            o.LwaEndpoint = emulator.LwaEndpoint;
+            o.ClientId = emulator.SellingPartner.Options.ClientId;
+            o.ClientSecret = emulator.SellingPartner.Options.ClientSecret;
+            o.RefreshToken = emulator.SellingPartner.Options.RefreshTokens[0];
+        });
+        builder.Services.AddSqliteOrderStore(Path.Combine(folder, "app.db"));
+        builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false)));
+        return builder;
+    }
+
     [Fact]
     public async Task MapOrderApi_InAPlainWebApplication_ServesOrders()
     {
@@ -256,18 +274,7 @@ public sealed class OrderApiInYourOwnAppTests
         var folder = Directory.CreateTempSubdirectory("orderhub-app-").FullName;
         try
         {
-            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-            Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
-            builder.Services.AddOrderHub().AddSellingPartner("shop", o =>
-            {
-                o.Endpoint = emulator.BaseAddress;
-                o.LwaEndpoint = emulator.LwaEndpoint;
-                o.ClientId = emulator.SellingPartner.Options.ClientId;
-                o.ClientSecret = emulator.SellingPartner.Options.ClientSecret;
-                o.RefreshToken = emulator.SellingPartner.Options.RefreshTokens[0];
-            });
-            builder.Services.AddSqliteOrderStore(Path.Combine(folder, "app.db"));
-            builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false)));
+            var builder = AppBuilder(emulator, folder);
             await using var app = builder.Build();
             app.MapOrderApi();
 
@@ -308,16 +315,8 @@ public sealed class OrderApiInYourOwnAppTests
         var folder = Directory.CreateTempSubdirectory("orderhub-openapi-").FullName;
         try
         {
-            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-            Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
-            builder.Services.AddOrderHub().AddSellingPartner("shop", o =>
-            {
-                o.Endpoint = emulator.BaseAddress;
-                o.LwaEndpoint = emulator.LwaEndpoint;
-                (o.ClientId, o.ClientSecret, o.RefreshToken) = (emulator.SellingPartner.Options.ClientId, emulator.SellingPartner.Options.ClientSecret, emulator.SellingPartner.Options.RefreshTokens[0]);
-            });
-            builder.Services.AddSqliteOrderStore(Path.Combine(folder, "app.db"));
-            builder.Services.AddOrderHubApi(o => o.ApiKeys.Add(new ApiKey("k", AllowPersonalData: false))).AddOrderHubOpenApi();
+            var builder = AppBuilder(emulator, folder);
+            builder.Services.AddOrderHubOpenApi();
             await using var app = builder.Build();
             Microsoft.AspNetCore.Builder.OpenApiEndpointRouteBuilderExtensions.MapOpenApi(app);
             app.MapOrderApi();
