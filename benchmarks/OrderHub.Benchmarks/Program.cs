@@ -7,7 +7,7 @@ using OrderHub.Benchmarks.Sync;
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-postgresql-failover [orders]", "sync-unthrottled <orders>" and
 // "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk), "store-size [orders]",
-// "query-million [orders]" (needs wrk), "webhook-latency"; anything else goes to BenchmarkDotNet.
+// "query-million [orders]" (needs wrk), "webhook-latency", "report-reader [MiB]"; anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
@@ -44,6 +44,12 @@ switch (args.FirstOrDefault())
         break;
     case "query-million":
         await QueryMeasurements.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+        break;
+    case "report-reader":
+        await OrderHub.Benchmarks.SellingPartner.ReportReaderMeasurements.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024);
+        break;
+    case "report-reader-pass":
+        await OrderHub.Benchmarks.SellingPartner.ReportReaderMeasurements.PassAsync(args[1], args[2]);
         break;
     case "webhook-latency":
         await WebhookLatencyMeasurements.RunAsync();

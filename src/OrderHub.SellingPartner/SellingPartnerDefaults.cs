@@ -41,6 +41,36 @@ internal static class SellingPartnerDefaults
     public const string GetOrderPathTemplate = "/orders/v0/orders/{orderId}";
     public const string GetOrder20260101Operation = "getOrder@2026-01-01";
 
+    // The Reports API 2021-06-30: each operation's documented plan, and the order reports' limits.
+    public const string CreateReportOperation = "createReport";
+    public const string GetReportOperation = "getReport";
+    public const string GetReportsOperation = "getReports";
+    public const string GetReportDocumentOperation = "getReportDocument";
+    public const double CreateReportPermitsPerSecond = 0.0167;
+    public const int CreateReportBurst = 15;
+    public const double GetReportPermitsPerSecond = 2;
+    public const int GetReportBurst = 15;
+    public const double GetReportDocumentPermitsPerSecond = 0.0167;
+    public const int GetReportDocumentBurst = 15;
+    public const double GetReportsPermitsPerSecond = 0.0222;
+    public const int GetReportsBurst = 10;
+    public const int MaxReportMarketplaces = 25;
+    public const int MaxReportFilterMarketplaces = 10;
+    public const int ReportsPageSize = 100;
+
+    // getReports pages read to find a finished report of a window (each page is one call at 0.0222 per second).
+    public const int MaxReportListPages = 5;
+
+    // How many times a document's URL is asked for when the document host refuses the one given (it lasts 5 minutes).
+    public const int ReportDocumentUrlAttempts = 3;
+    public static readonly TimeSpan MaxReportWindow = TimeSpan.FromDays(30);
+    public static readonly TimeSpan ReportRegularHistory = TimeSpan.FromDays(730);
+    public static readonly TimeSpan ReportRetention = TimeSpan.FromDays(30);
+    public static readonly TimeSpan ReportDataLag = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan ReportPollInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan ReportMaxPollInterval = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan FailedReportRetryDelay = TimeSpan.FromMinutes(10);
+
     // The 2026-01-01 getOrder datasets: those without personal data are asked for always, the others only on request.
     public static readonly string[] IncludedData = ["PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"];
     public static readonly string[] PersonalIncludedData = ["BUYER", "RECIPIENT"];

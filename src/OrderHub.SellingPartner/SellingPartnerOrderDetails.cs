@@ -24,7 +24,10 @@ public sealed record SellingPartnerOrderDetails : ProviderOrderDetails
     // Before the first instance exists: its contracts are generated at build time, not reflected on.
     static SellingPartnerOrderDetails() => Json.OrderJson.AddProviderContracts(SellingPartnerDetailsJsonContext.Default);
 
-    /// <summary>Gets the Orders API version the order was read through: <c>v0</c> or <c>2026-01-01</c>.</summary>
+    /// <summary>
+    /// Gets the Orders API version the order was read through: <c>v0</c> or <c>2026-01-01</c>; for a partial copy read
+    /// from an order report, <see cref="SellingPartnerOrderReports.ApiVersion"/>.
+    /// </summary>
     public string ApiVersion { get; init; } = SellingPartnerOrdersApi.V0;
 
     /// <summary>Gets whether Amazon or the seller fulfils the order (<c>FulfillmentChannel</c>).</summary>
@@ -146,6 +149,12 @@ public sealed record SellingPartnerOrderDetails : ProviderOrderDetails
     /// (2026-01-01 <c>orderItems</c>), in the order of <see cref="Order.Lines"/>.
     /// </summary>
     public IReadOnlyList<SellingPartnerItemDetails> Items { get; init; } = [];
+
+    /// <summary>
+    /// Gets what each row of an order report has beyond its unified line (the amounts as the report states them), in
+    /// the order of <see cref="Order.Lines"/>; empty for an order read through the Orders API.
+    /// </summary>
+    public IReadOnlyList<SellingPartnerReportItem> ReportItems { get; init; } = [];
 
     /// <inheritdoc />
     public override ProviderOrderDetails WithoutPersonalData() => this with

@@ -10,6 +10,7 @@ using OrderHub.SellingPartner.Changes;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
 using OrderHub.SellingPartner.PersonalData;
+using OrderHub.SellingPartner.Reports;
 using OrderHub.Json;
 using OrderHub.SellingPartner.Wire;
 using OrderHub.RateLimits;
@@ -23,7 +24,7 @@ namespace OrderHub.SellingPartner;
 /// when asked for, comes through a restricted data token (v0) or the <c>BUYER</c> and <c>RECIPIENT</c> datasets
 /// (2026-01-01). Both versions share the transport, tokens, retries and errors; only the request and mapping differ.
 /// </summary>
-public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IOrderChangeFeed, ICredentialStatus, IDisposable
+public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource, IOrderChangeFeed, IOrderBackfillSource, ICredentialStatus, IDisposable
 {
 
     private int _disposed;
@@ -37,6 +38,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     private readonly PersonalDataReads _personalData;
     private readonly IQuotaLimiter _getOrderLimiter;
     private readonly SellingPartnerChangeFeed _changeFeed;
+    private readonly SellingPartnerReports _reports;
     private readonly IDisposable[] _limitGauges;
     private readonly string _ordersApiVersion;
     private readonly string[] _includedData;
@@ -130,11 +132,18 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
                 (isV0 ? options.GetOrdersPermitsPerSecond : options.SearchOrdersPermitsPerSecond) * (1 - options.PacingMargin),
                 isV0 ? options.GetOrdersBurst : options.SearchOrdersBurst)
             { RefillDelayAfterBurst = options.BurstLatencyAllowance });
+        // The Reports API's four operations, each under its own plan, for backfills.
+        _reports = new SellingPartnerReports(_client, _lwa, rateLimiters, partition, options, context, _defaultThrottleMode);
+
         // Free permits and waiters as gauges (meter "OrderHub"), by source and operation, while the source lives.
         _limitGauges =
         [
             OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, getOrderOperation, _getOrderLimiter),
             OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, isV0 ? SellingPartnerDefaults.GetOrdersOperation : SellingPartnerDefaults.SearchOrdersOperation, changeLimiter),
+            OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, SellingPartnerDefaults.CreateReportOperation, _reports.CreateLimiter),
+            OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, SellingPartnerDefaults.GetReportOperation, _reports.GetLimiter),
+            OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, SellingPartnerDefaults.GetReportsOperation, _reports.ListLimiter),
+            OrderHub.Diagnostics.OrderHubTelemetry.ObserveLimit(options.SourceName, SellingPartnerDefaults.GetReportDocumentOperation, _reports.DocumentLimiter),
         ];
         _changeFeed = new SellingPartnerChangeFeed(_client, _personalData, changeLimiter, options, isV0, _includedData, _includedPersonalData, _defaultThrottleMode, timeProvider);
         if (_ordersApiVersion == SellingPartnerOrdersApi.V0)
@@ -175,6 +184,64 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
     /// </remarks>
     public IAsyncEnumerable<OrderChangePage> ReadChangesAsync(OrderChangeQuery query, CancellationToken cancellationToken = default) =>
         _credentials.TrackAsync(_changeFeed.ReadAsync(query, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Order reports (Reports API 2021-06-30): windows of at most 30 days, <see cref="SellingPartnerOrderReports.ByOrderDate"/>
+    /// within two years of now and <see cref="SellingPartnerOrderReports.ArchivedByOrderDate"/> before; as many in flight
+    /// as <c>createReport</c>'s burst (<see cref="SellingPartnerOrderSourceOptions.CreateReportBurst"/>, 15).
+    /// </remarks>
+    public OrderBackfillRules BackfillRules => _reports.Rules;
+
+    /// <summary>Gets the <c>createReport</c> bucket this source shares with every client of the same seller, region and endpoint.</summary>
+    internal IQuotaLimiter CreateReportRateLimiter => _reports.CreateLimiter;
+
+    /// <summary>Gets the <c>getReport</c> bucket.</summary>
+    internal IQuotaLimiter GetReportRateLimiter => _reports.GetLimiter;
+
+    /// <summary>Gets the <c>getReports</c> bucket.</summary>
+    internal IQuotaLimiter GetReportsRateLimiter => _reports.ListLimiter;
+
+    /// <summary>Gets the <c>getReportDocument</c> bucket.</summary>
+    internal IQuotaLimiter GetReportDocumentRateLimiter => _reports.DocumentLimiter;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>getReports</c> (0.0222 requests per second, burst 10) for reports of the window's type and the configured
+    /// marketplaces created in the last 30 days, <c>DONE</c> or <c>CANCELLED</c> (one that was processed and found no
+    /// data: a report cancelled while queued says nothing of its window). The window's ends are compared as instants.
+    /// </remarks>
+    /// <exception cref="InvalidOrderRequestException">The window breaks <see cref="BackfillRules"/>, or <see cref="SellingPartnerOrderSourceOptions.MarketplaceIds"/> is empty; no request is sent.</exception>
+    public Task<OrderBackfillJob?> FindFinishedAsync(OrderBackfillWindow window, CancellationToken cancellationToken = default) =>
+        _credentials.TrackAsync(() => _reports.FindFinishedAsync(window, cancellationToken));
+
+    /// <inheritdoc />
+    /// <remarks><c>createReport</c> (0.0167 requests per second, burst 15), for <see cref="SellingPartnerOrderSourceOptions.MarketplaceIds"/>.</remarks>
+    /// <exception cref="InvalidOrderRequestException">The window breaks <see cref="BackfillRules"/>, or <see cref="SellingPartnerOrderSourceOptions.MarketplaceIds"/> is empty; no request is sent.</exception>
+    public Task<OrderBackfillJob> RequestAsync(OrderBackfillWindow window, CancellationToken cancellationToken = default) =>
+        _credentials.TrackAsync(() => _reports.RequestAsync(window, cancellationToken));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>getReport</c> (2 requests per second, burst 15): <c>IN_QUEUE</c> is <see cref="OrderBackfillJobState.Queued"/>,
+    /// <c>IN_PROGRESS</c> <see cref="OrderBackfillJobState.InProgress"/>, <c>DONE</c> <see cref="OrderBackfillJobState.Done"/>,
+    /// <c>CANCELLED</c> <see cref="OrderBackfillJobState.Empty"/> (what Amazon answers for a window without data),
+    /// <c>FATAL</c> <see cref="OrderBackfillJobState.Failed"/>; any other word is <see cref="OrderBackfillJobState.Unknown"/>, kept in <see cref="OrderBackfillJob.RawState"/>.
+    /// </remarks>
+    public Task<OrderBackfillJob> GetAsync(OrderBackfillJob job, CancellationToken cancellationToken = default) =>
+        _credentials.TrackAsync(() => _reports.GetAsync(job, cancellationToken));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>getReportDocument</c> (0.0167 requests per second, burst 15), then the document from its pre-signed URL at
+    /// once, without the access token (the document host is not the API's); a URL the host refuses (expired after its
+    /// 5 minutes) is asked for again, up to 3 times. Each order is <see cref="OrderCompleteness.Partial"/>, with its
+    /// rows as a JSON array of column-to-value objects as its raw payload; rows without an order id or with a malformed
+    /// date are skipped, and counted in one warning when the report has been read.
+    /// </remarks>
+    /// <exception cref="InvalidOrderRequestException">The job is not <see cref="OrderBackfillJobState.Done"/> with a document.</exception>
+    public IAsyncEnumerable<Order> ReadAsync(OrderBackfillJob job, CancellationToken cancellationToken = default) =>
+        _credentials.TrackAsync(_reports.ReadAsync(job, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>

@@ -84,6 +84,63 @@ public sealed class SellingPartnerOrderSourceOptions : UpstreamClientOptions
     public int GetOrdersBurst { get; set; } = SellingPartnerDefaults.GetOrdersBurst;
 
     /// <summary>
+    /// Gets or sets the marketplaces order reports are asked for (<c>createReport</c> requires at least one, and at
+    /// most 25, each one the seller sells in: ATVPDKIKX0DER for amazon.com, A1PA6795UKMFR9 for amazon.de, ...). A
+    /// backfill through reports (<see cref="IOrderBackfillSource"/>) is refused, before any request, while it is empty:
+    /// the region's marketplaces are not assumed, since asking for one the seller does not sell in fails the report.
+    /// The default is none.
+    /// </summary>
+    public IList<string> MarketplaceIds { get; set; } = [];
+
+    /// <summary>Gets or sets the rate of <c>createReport</c>. The default is 0.0167 per second (one a minute), as documented.</summary>
+    [Range(0.0001, 10_000)]
+    public double CreateReportPermitsPerSecond { get; set; } = SellingPartnerDefaults.CreateReportPermitsPerSecond;
+
+    /// <summary>Gets or sets the burst of <c>createReport</c>, which is also how many reports a backfill keeps in flight. The default is 15, as documented.</summary>
+    [Range(1, 10_000)]
+    public int CreateReportBurst { get; set; } = SellingPartnerDefaults.CreateReportBurst;
+
+    /// <summary>Gets or sets the rate of <c>getReport</c>, with which a report's status is polled. The default is 2 per second, as documented.</summary>
+    [Range(0.0001, 10_000)]
+    public double GetReportPermitsPerSecond { get; set; } = SellingPartnerDefaults.GetReportPermitsPerSecond;
+
+    /// <summary>Gets or sets the burst of <c>getReport</c>. The default is 15, as documented.</summary>
+    [Range(1, 10_000)]
+    public int GetReportBurst { get; set; } = SellingPartnerDefaults.GetReportBurst;
+
+    /// <summary>Gets or sets the rate of <c>getReportDocument</c>. The default is 0.0167 per second (one a minute), as documented.</summary>
+    [Range(0.0001, 10_000)]
+    public double GetReportDocumentPermitsPerSecond { get; set; } = SellingPartnerDefaults.GetReportDocumentPermitsPerSecond;
+
+    /// <summary>Gets or sets the burst of <c>getReportDocument</c>. The default is 15, as documented.</summary>
+    [Range(1, 10_000)]
+    public int GetReportDocumentBurst { get; set; } = SellingPartnerDefaults.GetReportDocumentBurst;
+
+    /// <summary>Gets or sets the rate of <c>getReports</c>, with which a finished report of a window is found again. The default is 0.0222 per second (one every 45 s), as documented.</summary>
+    [Range(0.0001, 10_000)]
+    public double GetReportsPermitsPerSecond { get; set; } = SellingPartnerDefaults.GetReportsPermitsPerSecond;
+
+    /// <summary>Gets or sets the burst of <c>getReports</c>. The default is 10, as documented.</summary>
+    [Range(1, 10_000)]
+    public int GetReportsBurst { get; set; } = SellingPartnerDefaults.GetReportsBurst;
+
+    /// <summary>
+    /// Gets or sets the first wait before a report's status is read again; later waits double up to
+    /// <see cref="ReportMaxPollInterval"/>. Amazon does not document how long a report takes. The default is 15 seconds.
+    /// </summary>
+    public TimeSpan ReportPollInterval { get; set; } = SellingPartnerDefaults.ReportPollInterval;
+
+    /// <summary>Gets or sets the longest wait between two reads of a report's status. The default is 2 minutes.</summary>
+    public TimeSpan ReportMaxPollInterval { get; set; } = SellingPartnerDefaults.ReportMaxPollInterval;
+
+    /// <summary>
+    /// Gets or sets how long to wait before asking again for a window whose report failed (<c>FATAL</c>): some report
+    /// types impose a cool-down after a failure, whose length Amazon does not document for order reports. The default
+    /// is 10 minutes.
+    /// </summary>
+    public TimeSpan FailedReportRetryDelay { get; set; } = SellingPartnerDefaults.FailedReportRetryDelay;
+
+    /// <summary>
     /// Gets or sets how much slower than the allowed rate the client paces itself, as a fraction. Requests paced at
     /// exactly the server's rate reach it with network jitter, which sometimes squeezes two closer than allowed and
     /// earns a 429; a small margin absorbs that jitter. The default is 0.005 (0.5 %): N calls beyond the burst take at
@@ -120,6 +177,36 @@ public sealed class SellingPartnerOrderSourceOptions : UpstreamClientOptions
         {
             yield return new ValidationResult(
                 $"IncludedData has '{unknown}'; the datasets are {string.Join(", ", SellingPartnerDefaults.IncludedData.Concat(SellingPartnerDefaults.PersonalIncludedData))}.", [nameof(IncludedData)]);
+        }
+
+        if (MarketplaceIds is { } marketplaces)
+        {
+            if (marketplaces.Count > SellingPartnerDefaults.MaxReportMarketplaces)
+            {
+                yield return new ValidationResult(
+                    $"MarketplaceIds lists {marketplaces.Count} marketplaces; a report covers at most {SellingPartnerDefaults.MaxReportMarketplaces}.", [nameof(MarketplaceIds)]);
+            }
+
+            if (marketplaces.FirstOrDefault(m => string.IsNullOrWhiteSpace(m) || !m.All(char.IsAsciiLetterOrDigit)) is { } bad)
+            {
+                yield return new ValidationResult(
+                    $"MarketplaceIds has '{bad}'; a marketplace id is letters and digits only (for example ATVPDKIKX0DER).", [nameof(MarketplaceIds)]);
+            }
+        }
+
+        if (ReportPollInterval <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("ReportPollInterval must be positive.", [nameof(ReportPollInterval)]);
+        }
+
+        if (ReportMaxPollInterval < ReportPollInterval)
+        {
+            yield return new ValidationResult("ReportMaxPollInterval must not be shorter than ReportPollInterval.", [nameof(ReportMaxPollInterval)]);
+        }
+
+        if (FailedReportRetryDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("FailedReportRetryDelay must not be negative.", [nameof(FailedReportRetryDelay)]);
         }
 
         if (LwaEndpoint is { } lwa && !IsHttp(lwa))

@@ -29,6 +29,22 @@ internal interface ISellingPartnerApi
     [Get("/orders/v0/orders")]
     Task<HttpResponseMessage> GetOrdersAsync([Query] GetOrdersParameters parameters, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
 
+    /// <summary>Reports API 2021-06-30 <c>createReport</c>: asks for a report of a window.</summary>
+    [Post("/reports/2021-06-30/reports")]
+    Task<HttpResponseMessage> CreateReportAsync([Body] CreateReportSpecification body, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Reports API 2021-06-30 <c>getReport</c>: a report's processing status.</summary>
+    [Get("/reports/2021-06-30/reports/{reportId}")]
+    Task<HttpResponseMessage> GetReportAsync(string reportId, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Reports API 2021-06-30 <c>getReports</c>: one page of the reports that match the filters.</summary>
+    [Get("/reports/2021-06-30/reports")]
+    Task<HttpResponseMessage> GetReportsAsync([Query] GetReportsParameters parameters, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Reports API 2021-06-30 <c>getReportDocument</c>: where a finished report's document can be downloaded, for 5 minutes.</summary>
+    [Get("/reports/2021-06-30/documents/{reportDocumentId}")]
+    Task<HttpResponseMessage> GetReportDocumentAsync(string reportDocumentId, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
     /// <summary>Tokens API <c>createRestrictedDataToken</c>.</summary>
     [Post("/tokens/2021-03-01/restrictedDataToken")]
     Task<HttpResponseMessage> CreateRestrictedDataTokenAsync([Body] CreateRestrictedDataTokenRequest body, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
@@ -111,5 +127,30 @@ internal sealed class GetOrdersParameters
     public int? MaxResultsPerPage { get; init; }
 
     [AliasAs("NextToken")]
+    public string? NextToken { get; init; }
+}
+
+/// <summary>The query of <c>getReports</c>; a member left null is not sent. A next page is asked for with <see cref="NextToken"/> alone, as the API requires.</summary>
+internal sealed class GetReportsParameters
+{
+    [AliasAs("reportTypes")]
+    [Query(CollectionFormat.Csv)]
+    public IEnumerable<string>? ReportTypes { get; init; }
+
+    [AliasAs("processingStatuses")]
+    [Query(CollectionFormat.Csv)]
+    public IEnumerable<string>? ProcessingStatuses { get; init; }
+
+    [AliasAs("marketplaceIds")]
+    [Query(CollectionFormat.Csv)]
+    public IEnumerable<string>? MarketplaceIds { get; init; }
+
+    [AliasAs("pageSize")]
+    public int? PageSize { get; init; }
+
+    [AliasAs("createdSince")]
+    public string? CreatedSince { get; init; }
+
+    [AliasAs("nextToken")]
     public string? NextToken { get; init; }
 }

@@ -58,10 +58,11 @@ internal sealed partial class SellingPartnerClient(SellingPartnerOrderSourceOpti
         Translate = Translate,
     };
 
-    /// <summary>Describes a call: its token source, bucket and throttle mode.</summary>
-    public SellingPartnerCall Call(IAccessTokenSource tokens, IQuotaLimiter limiter, ThrottleMode mode, OrderErrorContext context, string operation, TimeSpan? maxPermitWait = null) => new()
+    /// <summary>Describes a call: its token source, bucket and throttle mode, and whether it may be sent again after it may have been processed (not a call that creates something).</summary>
+    public SellingPartnerCall Call(IAccessTokenSource tokens, IQuotaLimiter limiter, ThrottleMode mode, OrderErrorContext context, string operation, TimeSpan? maxPermitWait = null, bool mayRepeat = true) => new()
     {
         Operation = operation,
+        MayRepeat = mayRepeat,
         Context = context,
         Tokens = tokens,
         Limiter = limiter,

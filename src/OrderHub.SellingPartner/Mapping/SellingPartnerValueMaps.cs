@@ -26,6 +26,40 @@ internal static class SellingPartnerValueMaps
         ["CANCELLED"] = OrderHub.OrderStatus.Cancelled,
     });
 
+    // An order report's order-status, in words. Amazon adds what became of a shipment after a dash ("Shipped -
+    // Delivered to Buyer"); such a value not listed here is still Shipped (ReportStatus), with the words kept.
+    public static ProviderValueMap<OrderStatus> ReportOrderStatus { get; } = new(new Dictionary<string, OrderStatus>
+    {
+        ["Pending"] = OrderHub.OrderStatus.Pending,
+        ["Pending - Waiting for Pick Up"] = OrderHub.OrderStatus.Pending,
+        ["Unshipped"] = OrderHub.OrderStatus.InProgress,
+        ["Shipping"] = OrderHub.OrderStatus.PartiallyShipped,
+        ["PartiallyShipped"] = OrderHub.OrderStatus.PartiallyShipped,
+        ["Shipped"] = OrderHub.OrderStatus.Shipped,
+        ["Shipped - Delivered to Buyer"] = OrderHub.OrderStatus.Delivered,
+        ["Cancelled"] = OrderHub.OrderStatus.Cancelled,
+        ["Canceled"] = OrderHub.OrderStatus.Cancelled,
+    });
+
+    // An order report's item-status.
+    public static ProviderValueMap<OrderLineStatus> ReportItemStatus { get; } = new(new Dictionary<string, OrderLineStatus>
+    {
+        ["Pending"] = OrderLineStatus.Pending,
+        ["Unshipped"] = OrderLineStatus.Pending,
+        ["Shipped"] = OrderLineStatus.Shipped,
+        ["Cancelled"] = OrderLineStatus.Cancelled,
+        ["Canceled"] = OrderLineStatus.Cancelled,
+    });
+
+    /// <summary>Maps an order report's <c>order-status</c>: the table, then any other <c>Shipped - ...</c> as shipped; anything else is unknown, with its words kept.</summary>
+    public static ProviderValue<OrderStatus> ReportStatus(string raw)
+    {
+        var mapped = ReportOrderStatus.Map(raw);
+        return !mapped.IsKnown && raw.StartsWith("Shipped - ", StringComparison.OrdinalIgnoreCase)
+            ? new ProviderValue<OrderStatus>(OrderHub.OrderStatus.Shipped, raw)
+            : mapped;
+    }
+
     // 2026-01-01 has no order type: a pre-order is marked by its program.
     public static ProviderValueMap<OrderType> ProgramOrderType { get; } = new(new Dictionary<string, OrderType>
     {

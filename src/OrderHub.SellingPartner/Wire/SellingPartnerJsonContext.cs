@@ -14,4 +14,9 @@ namespace OrderHub.SellingPartner.Wire;
 [JsonSerializable(typeof(LwaErrorResponse))]
 [JsonSerializable(typeof(CreateRestrictedDataTokenRequest))]
 [JsonSerializable(typeof(CreateRestrictedDataTokenResponse))]
+[JsonSerializable(typeof(CreateReportSpecification))]
+[JsonSerializable(typeof(CreateReportResponse))]
+[JsonSerializable(typeof(ReportWire))]
+[JsonSerializable(typeof(GetReportsResponse))]
+[JsonSerializable(typeof(ReportDocumentWire))]
 internal sealed partial class SellingPartnerJsonContext : JsonSerializerContext;
