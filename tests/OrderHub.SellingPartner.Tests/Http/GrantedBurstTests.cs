@@ -26,7 +26,13 @@ public sealed class GrantedBurstTests
         var ids = emulator.SellingPartner.OrderIdsOf(0);
 
         var first = await ReadAtOnceAsync(source, ids.Take(Readers));
-        emulator.SellingPartner.Throttled.ShouldBe(Readers - GrantedBurst, "the first burst goes out before any answer says the plan is smaller");
+
+        // The first burst goes out before the server says its plan is smaller: at most the readers beyond the granted
+        // burst are refused (fewer on a busy machine, where the first 429 can empty the bucket before the last readers
+        // take a permit, and they are then refused here without a request).
+        var throttledInTheFirstBurst = emulator.SellingPartner.Throttled;
+        var sentInTheFirstBurst = emulator.SellingPartner.GetOrderRequests;
+        throttledInTheFirstBurst.ShouldBeInRange(1, Readers - GrantedBurst);
         first.ShouldBe(GrantedBurst);
         source.GetOrderRateLimiter.Burst.ShouldBe(GrantedBurst, "the burst the server granted is learned");
 
@@ -34,8 +40,8 @@ public sealed class GrantedBurstTests
         var second = await ReadAtOnceAsync(source, ids.Skip(Readers).Take(Readers));
 
         second.ShouldBe(GrantedBurst);
-        emulator.SellingPartner.Throttled.ShouldBe(Readers - GrantedBurst, "after the first burst, no more than the granted burst is sent at once");
-        emulator.SellingPartner.GetOrderRequests.ShouldBe(Readers + GrantedBurst);
+        emulator.SellingPartner.Throttled.ShouldBe(throttledInTheFirstBurst, "after the first burst, no more than the granted burst is sent at once");
+        emulator.SellingPartner.GetOrderRequests.ShouldBe(sentInTheFirstBurst + GrantedBurst);
     }
 
     [Fact]
@@ -49,10 +55,11 @@ public sealed class GrantedBurstTests
         var ids = emulator.SellingPartner.OrderIdsOf(0);
 
         await ReadAtOnceAsync(learner, ids.Take(Readers));
+        var throttledWhileLearning = emulator.SellingPartner.Throttled;
         clock.Advance(TimeSpan.FromMinutes(1));
         var read = await ReadAtOnceAsync(other, ids.Skip(Readers).Take(Readers));
 
-        emulator.SellingPartner.Throttled.ShouldBe(Readers - GrantedBurst, "the other process sends only the burst the first one learned");
+        emulator.SellingPartner.Throttled.ShouldBe(throttledWhileLearning, "the other process sends only the burst the first one learned");
         read.ShouldBe(GrantedBurst);
         var bucket = await store.ListAsync().SingleAsync();
         bucket.Burst.ShouldBe(GrantedBurst);
