@@ -151,6 +151,10 @@ internal static class PostgreSqlSchema
             -- A copy read from a bulk export (an order report) is partial: it never replaces a full one of the same or a newer update.
             ALTER TABLE orderhub_orders ADD COLUMN partial boolean NOT NULL DEFAULT false;
             """),
+        (9, """
+            -- A backfill's plan, kept with its cursor as JSON: the windows, each one's export job and state, the windows stored.
+            ALTER TABLE orderhub_sync_cursors ADD COLUMN backfill text;
+            """),
     ];
 
     /// <summary>What a migration does in code once its statements ran, keyed by its version: the rewrites SQL cannot do.</summary>

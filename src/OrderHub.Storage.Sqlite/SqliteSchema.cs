@@ -191,6 +191,10 @@ internal static class SqliteSchema
             -- A copy read from a bulk export (an order report) is partial: it never replaces a full one of the same or a newer update.
             ALTER TABLE orders ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
             """),
+        (10, """
+            -- A backfill's plan, kept with its cursor as JSON: the windows, each one's export job and state, the windows stored.
+            ALTER TABLE sync_cursors ADD COLUMN backfill TEXT;
+            """),
     ];
 
     /// <summary>The function migration 5 fills the creation time with, registered on the connection that migrates.</summary>

@@ -9,9 +9,9 @@ public static class OrderSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/>, and
-    /// <see cref="IncrementalOrderSync"/> over the registered <see cref="ISyncCursorStore"/> (register a store that is
-    /// both, for example with <c>AddSqliteOrderStore(path)</c> or <c>AddPostgreSqlOrderStore(connection)</c>), with the
-    /// <see cref="OrderSyncOptions"/> its runs use unless given others.
+    /// <see cref="IncrementalOrderSync"/> and <see cref="OrderBackfill"/> over the registered <see cref="ISyncCursorStore"/>
+    /// (register a store that is both, for example with <c>AddSqliteOrderStore(path)</c> or
+    /// <c>AddPostgreSqlOrderStore(connection)</c>), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The default run options; <see langword="null"/> for the defaults.</param>
@@ -27,11 +27,19 @@ public static class OrderSyncServiceCollectionExtensions
             options));
         services.AddSingleton(sp => new IncrementalOrderSync(
             sp.GetRequiredService<OrderLookup>(),
-            sp.GetService<ISyncCursorStore>() ?? throw new InvalidOperationException(
-                $"IncrementalOrderSync keeps its cursors in an {nameof(ISyncCursorStore)}, and none is registered: the registered order store keeps no sync cursors. Register the SQLite or PostgreSQL store (AddSqliteOrderStore, AddPostgreSqlOrderStore), or an ISyncCursorStore of your own."),
+            CursorStore(sp, nameof(IncrementalOrderSync)),
             sp.GetRequiredService<OrderSync>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<IncrementalOrderSync>>()));
+        services.AddSingleton(sp => new OrderBackfill(
+            sp.GetRequiredService<OrderLookup>(),
+            CursorStore(sp, nameof(OrderBackfill)),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<OrderBackfill>>()));
         return services;
     }
+
+    private static ISyncCursorStore CursorStore(IServiceProvider services, string user) =>
+        services.GetService<ISyncCursorStore>() ?? throw new InvalidOperationException(
+            $"{user} keeps its cursors in an {nameof(ISyncCursorStore)}, and none is registered: the registered order store keeps no sync cursors. Register the SQLite or PostgreSQL store (AddSqliteOrderStore, AddPostgreSqlOrderStore), or an ISyncCursorStore of your own.");
 }

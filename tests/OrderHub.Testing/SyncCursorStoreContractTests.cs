@@ -27,6 +27,24 @@ public abstract class SyncCursorStoreContractTests
         UpdatedAt = T0.AddSeconds(31),
     };
 
+    // A plan with a window in every state, each member set somewhere, at times with sub-millisecond parts and offsets.
+    private static OrderBackfillPlan Plan => new()
+    {
+        Start = T0.AddDays(-90),
+        End = T0.AddMinutes(-30),
+        PlannedAt = T0,
+        Windows =
+        [
+            new() { Start = T0.AddDays(-90), End = T0.AddDays(-60), Status = OrderBackfillWindowStatus.Done, JobId = "50001", RawState = "DONE", DocumentId = "amzn1.tortuga.4.eu.T1", RequestedAt = T0.AddSeconds(1), ExportedAt = T0.AddTicks(12_345), OrdersStored = 1234 },
+            new() { Start = T0.AddDays(-60), End = T0.AddDays(-30), Status = OrderBackfillWindowStatus.Pending, FailedAttempts = 2, NotBefore = new DateTimeOffset(2026, 11, 20, 10, 10, 0, TimeSpan.FromHours(2)), Reason = "FATAL (report 50002)" },
+            new() { Start = T0.AddDays(-30), End = T0.AddDays(-1), Status = OrderBackfillWindowStatus.InFlight, JobId = "50003", RawState = "IN_PROGRESS", RequestedAt = T0.AddSeconds(2), ExportedAt = T0.AddSeconds(2) },
+            new() { Start = T0.AddDays(-1), End = T0.AddHours(-2), Status = OrderBackfillWindowStatus.Ready, JobId = "50004", DocumentId = "d4", Reused = true, ExportedAt = T0.AddHours(-1), OrdersStored = 500 },
+            new() { Start = T0.AddHours(-2), End = T0.AddHours(-1), Status = OrderBackfillWindowStatus.Empty, JobId = "50005", RawState = "CANCELLED" },
+            new() { Start = T0.AddHours(-1), End = T0.AddMinutes(-30), Status = OrderBackfillWindowStatus.Skipped, FailedAttempts = 3, Reason = "failed 3 times" },
+        ],
+        FinishedAt = null,
+    };
+
     private async Task WithStoreAsync(Func<ISyncCursorStore, Task> test)
     {
         var store = await CreateStoreAsync();
@@ -62,9 +80,28 @@ public abstract class SyncCursorStoreContractTests
     });
 
     [Fact]
+    public Task Save_ThenGet_KeepsTheBackfillPlan_WindowByWindow() => WithStoreAsync(async store =>
+    {
+        var withPlan = Unfinished with { Backfill = Plan };
+        await store.SaveCursorAsync("sp-api", "all", withPlan);
+
+        var read = await store.GetCursorAsync("sp-api", "all");
+        read.ShouldBe(withPlan);
+        read!.Backfill!.Windows.Select(w => w.Status).ShouldBe(Plan.Windows.Select(w => w.Status));
+        read.Backfill.IsFinished.ShouldBeFalse();
+
+        var finished = Plan with { Windows = [.. Plan.Windows.Select(w => w with { Status = OrderBackfillWindowStatus.Done })], FinishedAt = T0.AddHours(1) };
+        var orders = (IOrderStore)store;
+        (await store.CommitPageAsync("sp-api", "all", [OrderStoreContractTests.SampleOrder("oo-0000000000000000c")], new SyncCursor { CompletedThrough = T0, UpdatedAt = T0, Backfill = finished }))
+            .ShouldBe([StoreOutcome.Inserted]);
+        (await store.GetCursorAsync("sp-api", "all"))!.Backfill.ShouldBe(finished, "a window is marked in the transaction of its batch");
+        (await orders.GetAsync("outposts", "oo-0000000000000000c")).ShouldNotBeNull();
+    });
+
+    [Fact]
     public Task Save_Again_ReplacesTheCursor_ClearingWhatTheNewOneLeavesOut() => WithStoreAsync(async store =>
     {
-        await store.SaveCursorAsync("sp-api", "all", Unfinished);
+        await store.SaveCursorAsync("sp-api", "all", Unfinished with { Backfill = Plan });
         var finished = new SyncCursor { HighWaterMark = T0.AddMinutes(-1), CompletedThrough = T0, UpdatedAt = T0.AddMinutes(1) };
 
         await store.SaveCursorAsync("sp-api", "all", finished);
@@ -73,6 +110,7 @@ public abstract class SyncCursorStoreContractTests
         read.ShouldBe(finished);
         read!.InProgress.ShouldBeFalse();
         read.PageToken.ShouldBeNull();
+        read.Backfill.ShouldBeNull();
     });
 
     [Fact]

@@ -80,11 +80,18 @@ public sealed record SyncCursor
     /// <summary>Gets when the cursor was last written.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Gets the backfill of this cursor (<see cref="OrderBackfill"/>), when there is one: its plan, each window's job and
+    /// state, and the windows stored. The incremental sync keeps it as it finds it; the marks are the backfill's to set
+    /// until it has finished its first pass.
+    /// </summary>
+    public OrderBackfillPlan? Backfill { get; init; }
+
     /// <summary>Gets a value indicating whether a window is unfinished (a run was stopped or is under way).</summary>
     public bool InProgress => WindowStart is not null;
 
-    /// <summary>Returns the marks and the window; a page token is named, never shown.</summary>
+    /// <summary>Returns the marks, the window and the backfill; a page token is named, never shown.</summary>
     /// <returns>A one-line summary.</returns>
     public override string ToString() =>
-        $"SyncCursor {{ HighWaterMark = {HighWaterMark:O}, CompletedThrough = {CompletedThrough:O}, Window = {(InProgress ? $"{WindowStart:O} .. {WindowEnd:O}, {PagesRead} pages, token {(PageToken is null ? "none" : "set")}" : "none")} }}";
+        $"SyncCursor {{ HighWaterMark = {HighWaterMark:O}, CompletedThrough = {CompletedThrough:O}, Window = {(InProgress ? $"{WindowStart:O} .. {WindowEnd:O}, {PagesRead} pages, token {(PageToken is null ? "none" : "set")}" : "none")}{(Backfill is null ? string.Empty : $", Backfill = {Backfill}")} }}";
 }

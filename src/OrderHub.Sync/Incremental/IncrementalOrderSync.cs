@@ -283,7 +283,7 @@ public sealed partial class IncrementalOrderSync
         var end = cursor.WindowEnd!.Value;
         var skipped = new SkippedWindow(start, end, cursor.PagesRead + 1, SkippedWindow.ScopeOf(scope, start), error.RequestId, error.Message);
         await cursors.SaveCursorAsync(source, skipped.RecordScope, cursor, CancellationToken.None).ConfigureAwait(false);
-        await cursors.SaveCursorAsync(source, scope, new SyncCursor { HighWaterMark = end, CompletedThrough = end, UpdatedAt = _timeProvider.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+        await cursors.SaveCursorAsync(source, scope, new SyncCursor { HighWaterMark = end, CompletedThrough = end, UpdatedAt = _timeProvider.GetUtcNow(), Backfill = cursor.Backfill }, CancellationToken.None).ConfigureAwait(false);
         LogWindowSkipped(_logger, source, scope, skipped.Page, start, end, skipped.RecordScope, error.RequestId, error.Message);
         return skipped;
     }
@@ -344,6 +344,15 @@ public sealed partial class IncrementalOrderSync
 
             LogResumed(_logger, feed.Name, scope, start, end, cursor.PagesRead);
             return new FeedWindow(feed, scope, cursor, start, end, token, result with { Resumed = true, WindowStart = start, WindowEnd = end });
+        }
+
+        if (NextStart(cursor) is null && cursor?.Backfill is { IsFinished: false } backfill)
+        {
+            // The backfill sets the marks when its last window is stored; reading from a start of its own meanwhile would
+            // make a copy that looks complete through a time the backfill has not reached.
+            throw new InvalidOrderRequestException(
+                $"The backfill of {feed.Name} ({scope}) is unfinished ({backfill.Windows.Count(w => w.IsFinished)} of {backfill.Windows.Count} windows): the copy is complete through no time yet. Run the backfill again to finish it (orderhub sync --source {feed.Name} --backfill <start>); it resumes where it stopped, and this sync continues from where it ends.",
+                new OrderErrorContext(feed.Name));
         }
 
         if (cursor is not null && request.Since is { } ignored && !request.Reset)
@@ -471,7 +480,7 @@ public sealed partial class IncrementalOrderSync
         };
 
         var done = await _orderSync.RunAsync(runId, progress: progress is null ? null : new SynchronousProgress<SyncProgress>(p => progress.Report(Map(p))), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var completed = new SyncCursor { HighWaterMark = window, CompletedThrough = window, UpdatedAt = _timeProvider.GetUtcNow() };
+        var completed = new SyncCursor { HighWaterMark = window, CompletedThrough = window, UpdatedAt = _timeProvider.GetUtcNow(), Backfill = cursor?.Backfill };
         await cursors.SaveCursorAsync(enumerator.Name, scope, completed, CancellationToken.None).ConfigureAwait(false);
         return Map(done) with { Cursor = completed, WindowsCompleted = 1 };
     }
@@ -524,6 +533,7 @@ public sealed partial class IncrementalOrderSync
     {
         private readonly int _pagesBefore = found is { InProgress: true } ? found.PagesRead : 0;
         private readonly DateTimeOffset? _completedThrough = found?.CompletedThrough;
+        private readonly OrderBackfillPlan? _backfill = found?.Backfill;
         private DateTimeOffset? _highWater = found?.HighWaterMark;
 
         public IOrderChangeFeed Feed { get; } = feed;
@@ -558,7 +568,7 @@ public sealed partial class IncrementalOrderSync
             }
 
             return page.NextPageToken is null
-                ? new SyncCursor { HighWaterMark = _highWater, CompletedThrough = End, UpdatedAt = stamp }
+                ? new SyncCursor { HighWaterMark = _highWater, CompletedThrough = End, UpdatedAt = stamp, Backfill = _backfill }
                 : new SyncCursor
                 {
                     HighWaterMark = _highWater,
@@ -569,6 +579,7 @@ public sealed partial class IncrementalOrderSync
                     PageTokenIssuedAt = stamp,
                     PagesRead = PagesRead + 1,
                     UpdatedAt = stamp,
+                    Backfill = _backfill,
                 };
         }
 
@@ -583,6 +594,7 @@ public sealed partial class IncrementalOrderSync
             PageTokenIssuedAt = Token is null ? null : found?.PageTokenIssuedAt,
             PagesRead = _pagesBefore,
             UpdatedAt = stamp,
+            Backfill = _backfill,
         };
     }
 

@@ -75,6 +75,13 @@ public sealed record OrderBackfillJob
 
     /// <summary>Gets the upstream's request id of the answer this state came from, for support.</summary>
     public string? RequestId { get; init; }
+
+    /// <summary>
+    /// Gets when the upstream created the job (a report's <c>createdTime</c>), when it says: an export holds its window's
+    /// orders as they were then, give or take <see cref="OrderBackfillRules.DataLag"/>. A backfill reuses a finished
+    /// export only when it knows how old its data is, since every change after that has to be read again.
+    /// </summary>
+    public DateTimeOffset? CreatedAt { get; init; }
 }
 
 /// <summary>Where an export job is.</summary>

@@ -1,5 +1,7 @@
 using System.Data;
 using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using OrderHub.Sync;
 
 namespace OrderHub.Storage;
@@ -12,7 +14,7 @@ namespace OrderHub.Storage;
 internal static class SyncCursorRows
 {
     /// <summary>The cursor's columns after its key, in the order <see cref="Read"/> reads them.</summary>
-    public const string Columns = "high_water_mark, completed_through, window_start, window_end, page_token, page_token_issued_at, pages_read, updated_at";
+    public const string Columns = "high_water_mark, completed_through, window_start, window_end, page_token, page_token_issued_at, pages_read, updated_at, backfill";
 
     /// <summary>Reads one cursor, with <c>@source</c> and <c>@scope</c>.</summary>
     public static string SelectSql(string table) => $"SELECT {Columns} FROM {table} WHERE source = @source AND scope = @scope";
@@ -23,11 +25,12 @@ internal static class SyncCursorRows
     /// <summary>Writes one cursor over the one there, with the parameters <see cref="Bind"/> adds.</summary>
     public static string UpsertSql(string table) => $"""
         INSERT INTO {table} (source, scope, {Columns})
-        VALUES (@source, @scope, @hw, @through, @start, @end, @token, @issued, @pages, @updated)
+        VALUES (@source, @scope, @hw, @through, @start, @end, @token, @issued, @pages, @updated, @backfill)
         ON CONFLICT (source, scope) DO UPDATE SET
             high_water_mark = excluded.high_water_mark, completed_through = excluded.completed_through,
             window_start = excluded.window_start, window_end = excluded.window_end, page_token = excluded.page_token,
-            page_token_issued_at = excluded.page_token_issued_at, pages_read = excluded.pages_read, updated_at = excluded.updated_at
+            page_token_issued_at = excluded.page_token_issued_at, pages_read = excluded.pages_read, updated_at = excluded.updated_at,
+            backfill = excluded.backfill
         """;
 
     /// <summary>Adds the key's parameters to a command.</summary>
@@ -49,6 +52,7 @@ internal static class SyncCursorRows
         command.Parameters.Add(time("@issued", cursor.PageTokenIssuedAt));
         command.Parameters.Add(Parameter(command, "@pages", DbType.Int32, cursor.PagesRead));
         command.Parameters.Add(time("@updated", cursor.UpdatedAt));
+        command.Parameters.Add(Parameter(command, "@backfill", DbType.String, cursor.Backfill is { } plan ? JsonSerializer.Serialize(plan, BackfillPlanJsonContext.Default.OrderBackfillPlan) : null));
     }
 
     /// <summary>Reads the cursor of the current row of <see cref="SelectSql"/>; <paramref name="time"/> reads a time the store wrote.</summary>
@@ -65,7 +69,23 @@ internal static class SyncCursorRows
             PageTokenIssuedAt = Time(5),
             PagesRead = reader.GetInt32(6),
             UpdatedAt = time(reader, 7),
+            Backfill = reader.IsDBNull(8) ? null : ReadBackfill(reader.GetString(8)),
         };
+    }
+
+    // The plan is the backfill's own record, kept as JSON (members by name, states as words) so that a later OrderHub
+    // that adds members still reads it.
+    private static OrderBackfillPlan ReadBackfill(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, BackfillPlanJsonContext.Default.OrderBackfillPlan)
+                ?? throw new JsonException("The backfill plan is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new OrderStoreException($"The backfill plan stored with a sync cursor cannot be read ({e.Message}): it was written by another program. Run the backfill with --reset (OrderBackfillRequest.Reset) to plan it again.", innerException: e);
+        }
     }
 
     private static DbParameter Parameter(DbCommand command, string name, DbType type, object? value)
@@ -77,3 +97,8 @@ internal static class SyncCursorRows
         return parameter;
     }
 }
+
+/// <summary>The JSON form of a backfill plan in a cursor's <c>backfill</c> column.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSerializable(typeof(OrderBackfillPlan))]
+internal sealed partial class BackfillPlanJsonContext : JsonSerializerContext;

@@ -25,6 +25,12 @@ internal sealed class IncrementalSyncHandler
     private readonly Option<int?> _pageSize = new("--page-size") { Description = "Orders per page, 1 to 100 (default 100)." };
     private readonly Option<bool> _reset = new("--reset") { Description = "Forget the cursor first and start again from --since." };
 
+    /// <summary>Gets <c>--follow</c>.</summary>
+    public Option<bool> FollowOption => _follow;
+
+    /// <summary>Gets <c>--reset</c>.</summary>
+    public Option<bool> ResetOption => _reset;
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset })
@@ -47,21 +53,27 @@ internal sealed class IncrementalSyncHandler
         return null;
     }
 
+    /// <summary>Names the first of the options that choose which orders to read (a start, marketplaces, filters, a page size), if any.</summary>
+    public string? GivenSelection(System.CommandLine.Parsing.CommandResult result) =>
+        new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _pageSize }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false })?.Name;
+
+    /// <summary>The request the options make.</summary>
+    public IncrementalSyncRequest Request(ParseResult parse, string sourceName, DateTimeOffset now) => new()
+    {
+        Source = sourceName,
+        Since = parse.GetValue(_since) is { } since ? ParseTime(since, now) : null,
+        MarketplaceIds = parse.GetValue(_marketplaces) ?? [],
+        FulfillmentStatuses = parse.GetValue(_statuses) ?? [],
+        FulfilledBy = parse.GetValue(_fulfilledBy) ?? [],
+        Overlap = parse.GetValue(_overlap) is { } overlap ? ParseDuration(overlap, "--overlap") : IncrementalSyncRequest.DefaultOverlap,
+        PollInterval = parse.GetValue(_pollInterval) is { } poll ? ParseDuration(poll, "--poll-interval") : null,
+        PageSize = parse.GetValue(_pageSize),
+        Reset = parse.GetValue(_reset),
+    };
+
     public async Task<int> RunAsync(CliContext cli, ParseResult parse, string sourceName, string? databaseOption, CancellationToken cancel)
     {
-        var now = TimeProvider.System.GetUtcNow();
-        var request = new IncrementalSyncRequest
-        {
-            Source = sourceName,
-            Since = parse.GetValue(_since) is { } since ? ParseTime(since, now) : null,
-            MarketplaceIds = parse.GetValue(_marketplaces) ?? [],
-            FulfillmentStatuses = parse.GetValue(_statuses) ?? [],
-            FulfilledBy = parse.GetValue(_fulfilledBy) ?? [],
-            Overlap = parse.GetValue(_overlap) is { } overlap ? ParseDuration(overlap, "--overlap") : IncrementalSyncRequest.DefaultOverlap,
-            PollInterval = parse.GetValue(_pollInterval) is { } poll ? ParseDuration(poll, "--poll-interval") : null,
-            PageSize = parse.GetValue(_pageSize),
-            Reset = parse.GetValue(_reset),
-        };
+        var request = Request(parse, sourceName, TimeProvider.System.GetUtcNow());
 
         await using var host = cli.Host(parse, (services, settings) => services.AddOrderStore(OrderStoreSetting.Resolve(databaseOption, settings)).AddOrderHubSync());
         var database = OrderStoreSetting.Resolve(databaseOption, host.Configuration);
@@ -83,6 +95,13 @@ internal sealed class IncrementalSyncHandler
             result = await sync.RunAsync(request, progress, cancel);
         }
 
+        Write(result, database, json);
+        return result.Failed > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;
+    }
+
+    /// <summary>Writes what a run or a follower did: a line, or the JSON summary, on standard output.</summary>
+    internal static void Write(IncrementalSyncProgress result, string database, bool json)
+    {
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new
@@ -111,8 +130,6 @@ internal sealed class IncrementalSyncHandler
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Source} ({result.Scope}) into {OrderStoreSetting.Display(database)}: {result.Pages} page(s), {result.Inserted} new, {result.Updated} updated, {result.Unchanged} unchanged{(result.Failed > 0 ? $", {result.Failed} failed" : string.Empty)}{(result.PagesSkipped > 0 ? $", {result.PagesSkipped} unreadable page(s) skipped with the rest of their windows (recorded as {string.Join(", ", result.SkippedWindows.Select(w => $"'{w.RecordScope}'"))})" : string.Empty)}; cursor {Describe(result.Cursor)}."));
         }
-
-        return result.Failed > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;
     }
 
     /// <summary>Reads a time: ISO 8601 (UTC unless it says otherwise) or an age before now (90m, 36h, 7d).</summary>
@@ -128,7 +145,7 @@ internal sealed class IncrementalSyncHandler
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
-            : throw new InvalidOrderRequestException($"{option} '{text}' is neither an ISO 8601 time (such as 2026-11-01T00:00:00Z or 2026-11-01) nor an age (such as 90m, 36h or 7d).") { ParameterName = option };
+            : throw new InvalidOrderRequestException($"{option} '{text}' is neither an ISO 8601 time (such as 2026-11-01T00:00:00Z or 2026-11-01) nor an age (such as 90m, 36h, 7d or 2y).") { ParameterName = option };
     }
 
     private static TimeSpan ParseDuration(string text, string option) =>
@@ -157,6 +174,7 @@ internal sealed class IncrementalSyncHandler
             'm' => TimeSpan.FromMinutes(amount),
             'h' => TimeSpan.FromHours(amount),
             'd' => TimeSpan.FromDays(amount),
+            'y' => TimeSpan.FromDays(365 * amount), // two years are the 730 days Selling Partner's regular reports reach back
             _ => TimeSpan.MinValue,
         };
         return age != TimeSpan.MinValue;
@@ -169,7 +187,7 @@ internal sealed class IncrementalSyncHandler
         _ => string.Create(CultureInfo.InvariantCulture, $"fresh through {Stamp(cursor.CompletedThrough)}, latest update {Stamp(cursor.HighWaterMark)}"),
     };
 
-    private static string Stamp(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "none";
+    internal static string Stamp(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "none";
 
     /// <summary>
     /// One line per stored page on standard error: what that page added (new, updated, unchanged), the totals so far

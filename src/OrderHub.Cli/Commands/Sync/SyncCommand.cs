@@ -21,9 +21,10 @@ internal static class SyncCommand
         var run = new Option<string?>("--run") { Description = "The run's name. By default it is derived from the input, so running the same command again resumes it." };
         var refresh = new Option<bool>("--refresh") { Description = "Read again every order of the run, those already stored included (a run normally fetches only what it has not stored yet)." };
         var incremental = new IncrementalSyncHandler();
-        var command = new Command("sync", "Fetch many orders into a SQLite file or a shared PostgreSQL database; resumable, paced by each source's rate limit; workers with the same run on one PostgreSQL database split it. With --source alone, keep a copy fresh: every order created or updated since the cursor (--since on the first run, --follow to keep going).")
+        var backfill = new BackfillSyncHandler();
+        var command = new Command("sync", "Fetch many orders into a SQLite file or a shared PostgreSQL database; resumable, paced by each source's rate limit; workers with the same run on one PostgreSQL database split it. With --source alone, keep a copy fresh: every order created or updated since the cursor (--since on the first run, or --backfill to read the history in bulk first; --follow to keep going).")
         {
-            ids, source, all, db, run, refresh, cli.JsonOption,
+            ids, source, all, db, run, refresh, backfill.Option, cli.JsonOption,
         };
         incremental.AddTo(command);
         command.Validators.Add(result =>
@@ -43,9 +44,15 @@ internal static class SyncCommand
             {
                 result.AddError("--all needs --source <name> (a source that can list its orders).");
             }
-            else if ((hasIds || hasAll) && incremental.Given(result) is { } stray)
+            else if ((hasIds || hasAll) && (incremental.Given(result) ?? (result.GetResult(backfill.Option) is { Implicit: false } ? backfill.Option.Name : null)) is { } stray)
             {
                 result.AddError($"{stray} keeps a copy fresh from a cursor: use it with --source <name> alone, not with --ids or --all.");
+            }
+            else if (result.GetResult(backfill.Option) is { Implicit: false } && incremental.GivenSelection(result) is { } selection)
+            {
+                result.AddError(selection == "--since"
+                    ? "--backfill gives the start itself: leave out --since."
+                    : $"--backfill reads the source's exports, which cover the marketplaces it is configured with, whatever the filters: leave out {selection}.");
             }
         });
         command.SetAction((parse, cancel) => CliContext.RunAsync(
@@ -54,7 +61,9 @@ internal static class SyncCommand
         {
             if (parse.GetValue(ids) is null && !parse.GetValue(all))
             {
-                return await incremental.RunAsync(cli, parse, parse.GetRequiredValue(source)!, parse.GetValue(db), cancel);
+                return parse.GetValue(backfill.Option) is not null
+                    ? await backfill.RunAsync(cli, parse, incremental, parse.GetRequiredValue(source)!, parse.GetValue(db), cancel)
+                    : await incremental.RunAsync(cli, parse, parse.GetRequiredValue(source)!, parse.GetValue(db), cancel);
             }
 
             var json = parse.GetValue(cli.JsonOption);
