@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 
 namespace OrderHub.Providers;
 
@@ -10,7 +10,9 @@ namespace OrderHub.Providers;
 public sealed class ProviderValueMap<TEnum>
     where TEnum : struct, Enum
 {
-    private readonly FrozenDictionary<string, TEnum> _map;
+    private readonly Dictionary<string, TEnum> _map;
+
+    private readonly ReadOnlyDictionary<string, TEnum> _entries;
 
     /// <summary>Initializes a new instance of the <see cref="ProviderValueMap{TEnum}"/> class.</summary>
     /// <param name="entries">Each provider string and the unified member it maps to.</param>
@@ -18,11 +20,19 @@ public sealed class ProviderValueMap<TEnum>
     {
         ArgumentNullException.ThrowIfNull(entries);
         // Providers are case-exact, but a change in casing is not a new meaning: match ignoring case, keep the raw string.
-        _map = entries.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        // A plain dictionary rather than a frozen one: these tables hold a dozen strings, and freezing one costs a
+        // process that reads one order more at start (a cold "orderhub get") than all its look-ups save.
+        _map = new Dictionary<string, TEnum>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in entries)
+        {
+            _map[key] = value;
+        }
+
+        _entries = _map.AsReadOnly();
     }
 
     /// <summary>Gets every provider string this map knows, with its unified member.</summary>
-    public IReadOnlyDictionary<string, TEnum> Entries => _map;
+    public IReadOnlyDictionary<string, TEnum> Entries => _entries;
 
     /// <summary>Maps a provider string; an unknown string maps to <c>Unknown</c>.</summary>
     /// <param name="raw">The provider's string.</param>
