@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrderHub.Cli.Commands;
 using OrderHub.Cli.Commands.Changes;
+using OrderHub.Cli.Commands.Notifications;
 using OrderHub.Cli.Commands.Query;
 using OrderHub.Cli.Commands.Sync;
 using OrderHub.Cli.Commands.Webhooks;
@@ -36,6 +37,7 @@ var root = new RootCommand("orderhub: orders from Amazon Selling Partner and AWS
     ExportCommand.Create(cli),
     ChangesCommand.Create(cli),
     WebhooksCommand.Create(cli),
+    NotificationsCommand.Create(cli),
     QuotaCommand.Create(cli),
     ServeCommand.Create(cli),
     EmulatorCommand.Create(),

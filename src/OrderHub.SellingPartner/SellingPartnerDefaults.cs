@@ -46,6 +46,19 @@ internal static class SellingPartnerDefaults
     public const string GetReportOperation = "getReport";
     public const string GetReportsOperation = "getReports";
     public const string GetReportDocumentOperation = "getReportDocument";
+
+    // The Notifications API v1: each operation 1 request per second, burst 5, as documented.
+    public const string GetDestinationsOperation = "getDestinations";
+    public const string CreateDestinationOperation = "createDestination";
+    public const string DeleteDestinationOperation = "deleteDestination";
+    public const string GetSubscriptionOperation = "getSubscription";
+    public const string CreateSubscriptionOperation = "createSubscription";
+    public const string DeleteSubscriptionByIdOperation = "deleteSubscriptionById";
+    public const double NotificationsPermitsPerSecond = 1;
+    public const int NotificationsBurst = 5;
+
+    /// <summary>The scope of the grantless token the Notifications API's destination operations take.</summary>
+    public const string NotificationsScope = "sellingpartnerapi::notifications";
     public const double CreateReportPermitsPerSecond = 0.0167;
     public const int CreateReportBurst = 15;
     public const double GetReportPermitsPerSecond = 2;

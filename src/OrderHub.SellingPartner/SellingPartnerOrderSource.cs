@@ -9,6 +9,7 @@ using OrderHub.SellingPartner.Auth;
 using OrderHub.SellingPartner.Changes;
 using OrderHub.SellingPartner.Http;
 using OrderHub.SellingPartner.Mapping;
+using OrderHub.SellingPartner.Notifications;
 using OrderHub.SellingPartner.PersonalData;
 using OrderHub.SellingPartner.Reports;
 using OrderHub.Json;
@@ -134,6 +135,8 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             { RefillDelayAfterBurst = options.BurstLatencyAllowance });
         // The Reports API's four operations, each under its own plan, for backfills.
         _reports = new SellingPartnerReports(_client, _lwa, rateLimiters, partition, options, context, _defaultThrottleMode);
+        // The Notifications API, to set up ORDER_CHANGE deliveries to an SQS queue.
+        Notifications = new SellingPartnerNotifications(_client, _lwa, rateLimiters, partition, options, context, _defaultThrottleMode);
 
         // Free permits and waiters as gauges (meter "OrderHub"), by source and operation, while the source lives.
         _limitGauges =
@@ -151,6 +154,9 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
             LogV0Deprecated(context.Logger, options.SourceName);
         }
     }
+
+    /// <summary>Gets the seller's order-change notifications through the Notifications API: their SQS destination and subscription.</summary>
+    public SellingPartnerNotifications Notifications { get; }
 
     /// <summary>Gets the format of Amazon order ids: 3-7-7 digits.</summary>
     public static OrderIdFormat AmazonOrderIdFormat => KnownOrderIdFormats.AmazonOrderId;
@@ -307,6 +313,7 @@ public sealed partial class SellingPartnerOrderSource : IRateLimitedOrderSource,
 
         _client.Dispose();
         _lwa.Dispose();
+        Notifications.Dispose();
         _transport.Dispose();
     }
 

@@ -229,11 +229,13 @@ public sealed partial class PostgreSqlOrderStore : IOrderChangeLog
             """
             UPDATE orderhub_change_log_state SET pruned_through = GREATEST(pruned_through, COALESCE((SELECT max(position) FROM orderhub_order_changes WHERE changed_at < @cutoff), 0));
             DELETE FROM orderhub_order_changes WHERE position <= (SELECT pruned_through FROM orderhub_change_log_state);
+            DELETE FROM orderhub_order_notifications WHERE seen_at < @notificationCutoff;
             SELECT pruned_through FROM orderhub_change_log_state;
             """,
             connection,
             transaction);
         prune.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = (_timeProvider.GetUtcNow() - _options.ChangeLogRetention).UtcDateTime });
+        prune.Parameters.Add(new NpgsqlParameter("notificationCutoff", NpgsqlDbType.TimestampTz) { Value = (_timeProvider.GetUtcNow() - IOrderNotificationLedger.Retention).UtcDateTime });
         return (long)(await prune.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }

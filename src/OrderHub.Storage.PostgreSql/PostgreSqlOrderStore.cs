@@ -22,7 +22,7 @@ namespace OrderHub.Storage.PostgreSql;
 /// lives), so each order is fetched by one worker; the leases of a worker that died pass to the others when they
 /// expire, and a worker with nothing left to lease waits for them while other workers hold leases of the run.
 /// </remarks>
-public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore, IAsyncDisposable
+public sealed partial class PostgreSqlOrderStore : IOrderStore, ISyncCursorStore, IOrderNotificationLedger, IAsyncDisposable
 {
     private readonly NpgsqlConnectionStringBuilder _connection;
     private readonly PostgreSqlOrderStoreOptions _options;

@@ -13,7 +13,7 @@ public static class PostgreSqlOrderStoreServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="PostgreSqlOrderStore"/> as the <see cref="IOrderStore"/>, the
-    /// <see cref="ISyncCursorStore"/>, the <see cref="IOrderQuery"/> and the <see cref="IOrderChangeLog"/>, closed with the container. Resolving it does no I/O: it connects (and migrates)
+    /// <see cref="ISyncCursorStore"/>, the <see cref="IOrderNotificationLedger"/>, the <see cref="IOrderQuery"/> and the <see cref="IOrderChangeLog"/>, closed with the container. Resolving it does no I/O: it connects (and migrates)
     /// on its first call, or by <see cref="IOrderStore.EnsureOpenAsync"/>, and an open that fails (its
     /// <see cref="OrderStoreException"/> names the database, never the password) is tried again by the next call.
     /// </summary>
@@ -32,6 +32,7 @@ public static class PostgreSqlOrderStoreServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
         services.AddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
+        services.AddSingleton<IOrderNotificationLedger>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
         services.AddSingleton<IOrderQuery>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
         services.AddSingleton<IOrderChangeLog>(sp => sp.GetRequiredService<PostgreSqlOrderStore>());
         return services;

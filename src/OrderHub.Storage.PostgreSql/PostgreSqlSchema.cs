@@ -155,6 +155,16 @@ internal static class PostgreSqlSchema
             -- A backfill's plan, kept with its cursor as JSON: the windows, each one's export job and state, the windows stored.
             ALTER TABLE orderhub_sync_cursors ADD COLUMN backfill text;
             """),
+        (10, """
+            -- The change notifications acted on (IOrderNotificationLedger), by id, so that a delivery again is dropped.
+            CREATE TABLE orderhub_order_notifications (
+                source          text NOT NULL,
+                notification_id text NOT NULL,
+                seen_at         timestamptz NOT NULL,
+                PRIMARY KEY (source, notification_id)
+            );
+            CREATE INDEX ix_orderhub_order_notifications_seen_at ON orderhub_order_notifications (seen_at);
+            """),
     ];
 
     /// <summary>What a migration does in code once its statements ran, keyed by its version: the rewrites SQL cannot do.</summary>

@@ -226,8 +226,10 @@ public sealed partial class SqliteOrderStore
         prune.CommandText = """
             UPDATE change_log_state SET pruned_through = MAX(pruned_through, COALESCE((SELECT MAX(position) FROM order_changes WHERE changed_at < $cutoff), 0));
             DELETE FROM order_changes WHERE position <= (SELECT pruned_through FROM change_log_state);
+            DELETE FROM order_notifications WHERE seen_at < $notificationCutoff;
             """;
         prune.Parameters.AddWithValue("$cutoff", Timestamp(_timeProvider.GetUtcNow() - _changeLogRetention));
+        prune.Parameters.AddWithValue("$notificationCutoff", Timestamp(_timeProvider.GetUtcNow() - IOrderNotificationLedger.Retention));
         await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         using var mark = _writer.CreateCommand();
         mark.Transaction = transaction;

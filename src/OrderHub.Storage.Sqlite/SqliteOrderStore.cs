@@ -12,7 +12,7 @@ namespace OrderHub.Storage.Sqlite;
 /// order, <see cref="IOrderQuery"/>, reads them); sync runs record each reference's state in the
 /// same transaction that stores its order, so a run killed at any moment resumes without loss or duplicates.
 /// </summary>
-public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IOrderChangeLog, IAsyncDisposable
+public sealed partial class SqliteOrderStore : IOrderStore, ISyncCursorStore, IOrderChangeLog, IOrderNotificationLedger, IAsyncDisposable
 {
     /// <summary>The SQLite application id OrderHub marks its databases with (<c>PRAGMA application_id</c>): "ORDH".</summary>
     public const int ApplicationId = 0x4F524448;

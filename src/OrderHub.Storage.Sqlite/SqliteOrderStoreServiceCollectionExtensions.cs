@@ -9,7 +9,7 @@ public static class SqliteOrderStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a <see cref="SqliteOrderStore"/> on a file as the <see cref="IOrderStore"/>, the
-    /// <see cref="ISyncCursorStore"/>, the <see cref="IOrderQuery"/> and the <see cref="IOrderChangeLog"/>, closed with the container. Resolving it does no I/O: the file is opened (created,
+    /// <see cref="ISyncCursorStore"/>, the <see cref="IOrderNotificationLedger"/>, the <see cref="IOrderQuery"/> and the <see cref="IOrderChangeLog"/>, closed with the container. Resolving it does no I/O: the file is opened (created,
     /// migrated) on the store's first call, or by <see cref="IOrderStore.EnsureOpenAsync"/>, and an open that fails
     /// (its <see cref="OrderStoreException"/> names the file) is tried again by the next call.
     /// </summary>
@@ -24,6 +24,7 @@ public static class SqliteOrderStoreServiceCollectionExtensions
         services.AddSingleton(sp => SqliteOrderStore.OpenOnFirstUse(path, options ?? new SqliteOrderStoreOptions(), sp.GetService<TimeProvider>()));
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<SqliteOrderStore>());
         services.AddSingleton<ISyncCursorStore>(sp => sp.GetRequiredService<SqliteOrderStore>());
+        services.AddSingleton<IOrderNotificationLedger>(sp => sp.GetRequiredService<SqliteOrderStore>());
         services.AddSingleton<IOrderQuery>(sp => sp.GetRequiredService<SqliteOrderStore>());
         services.AddSingleton<IOrderChangeLog>(sp => sp.GetRequiredService<SqliteOrderStore>());
         return services;

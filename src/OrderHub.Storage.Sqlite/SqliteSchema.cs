@@ -195,6 +195,16 @@ internal static class SqliteSchema
             -- A backfill's plan, kept with its cursor as JSON: the windows, each one's export job and state, the windows stored.
             ALTER TABLE sync_cursors ADD COLUMN backfill TEXT;
             """),
+        (11, """
+            -- The change notifications acted on (IOrderNotificationLedger), by id, so that a delivery again is dropped.
+            CREATE TABLE order_notifications (
+                source          TEXT NOT NULL,
+                notification_id TEXT NOT NULL,
+                seen_at         TEXT NOT NULL,
+                PRIMARY KEY (source, notification_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_order_notifications_seen_at ON order_notifications (seen_at);
+            """),
     ];
 
     /// <summary>The function migration 5 fills the creation time with, registered on the connection that migrates.</summary>

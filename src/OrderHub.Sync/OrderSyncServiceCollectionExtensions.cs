@@ -11,7 +11,8 @@ public static class OrderSyncServiceCollectionExtensions
     /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/>, and
     /// <see cref="IncrementalOrderSync"/> and <see cref="OrderBackfill"/> over the registered <see cref="ISyncCursorStore"/>
     /// (register a store that is both, for example with <c>AddSqliteOrderStore(path)</c> or
-    /// <c>AddPostgreSqlOrderStore(connection)</c>), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
+    /// <c>AddPostgreSqlOrderStore(connection)</c>), and <see cref="OrderNotificationSync"/> over the registered
+    /// <see cref="IOrderNotificationLedger"/> (the same stores), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The default run options; <see langword="null"/> for the defaults.</param>
@@ -36,6 +37,12 @@ public static class OrderSyncServiceCollectionExtensions
             CursorStore(sp, nameof(OrderBackfill)),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<OrderBackfill>>()));
+        services.AddSingleton(sp => new OrderNotificationSync(
+            sp.GetRequiredService<OrderLookup>(),
+            sp.GetService<IOrderNotificationLedger>() ?? throw new InvalidOperationException(
+                $"{nameof(OrderNotificationSync)} remembers the notifications it acted on in an {nameof(IOrderNotificationLedger)}, and none is registered. Register the SQLite or PostgreSQL store (AddSqliteOrderStore, AddPostgreSqlOrderStore), or an IOrderNotificationLedger of your own."),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<OrderNotificationSync>>()));
         return services;
     }
 

@@ -100,3 +100,9 @@ public sealed class PostgreSqlSyncCursorStoreTests(PostgreSqlServerFixture postg
 {
     protected override async Task<ISyncCursorStore> CreateStoreAsync() => await PostgreSqlOrderStore.OpenAsync(await postgres.Server.CreateDatabaseAsync());
 }
+
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlOrderNotificationLedgerTests(PostgreSqlServerFixture postgres) : OrderNotificationLedgerContractTests
+{
+    protected override async Task<IOrderNotificationLedger> CreateStoreAsync(TimeProvider timeProvider) => await PostgreSqlOrderStore.OpenAsync(await postgres.Server.CreateDatabaseAsync(), timeProvider: timeProvider);
+}

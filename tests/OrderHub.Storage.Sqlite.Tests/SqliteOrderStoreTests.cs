@@ -203,3 +203,13 @@ public sealed class SqliteOrderChangeLogContractTests : OrderHub.Testing.OrderCh
 
     public void Dispose() => _databases.Dispose();
 }
+
+/// <summary>The SQLite store remembers the notifications acted on as every ledger does.</summary>
+public sealed class SqliteOrderNotificationLedgerContractTests : OrderHub.Testing.OrderNotificationLedgerContractTests, IDisposable
+{
+    private readonly TempDatabases _databases = new();
+
+    protected override async Task<IOrderNotificationLedger> CreateStoreAsync(TimeProvider timeProvider) => await SqliteOrderStore.OpenAsync(_databases.NewPath(), timeProvider);
+
+    public void Dispose() => _databases.Dispose();
+}

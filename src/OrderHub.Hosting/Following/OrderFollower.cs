@@ -11,10 +11,15 @@ namespace OrderHub.Hosting;
 /// for each, side by side, until the host stops. A follower that stops on an error (refused credentials, a failing
 /// store) starts again after a growing wait; one source's trouble never stops another's. The cursor is held while a
 /// source is followed, so several hosts over one PostgreSQL store follow each source once: the others stand by.
+/// A source with a registered <see cref="IOrderNotificationChannel"/> (an SQS queue of Selling Partner
+/// <c>ORDER_CHANGE</c> notifications, for example) has its notices consumed as well (<see cref="OrderNotificationSync"/>),
+/// for changes within seconds, and its polls become the backup, every <see cref="OrderFollowerOptions.BackupPollInterval"/>.
 /// </summary>
 public sealed partial class OrderFollower : BackgroundService
 {
     private readonly IncrementalOrderSync _sync;
+    private readonly OrderNotificationSync? _notificationSync;
+    private readonly IReadOnlyList<IOrderNotificationChannel> _channels;
     private readonly OrderLookup _lookup;
     private readonly OrderFollowerOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -27,7 +32,16 @@ public sealed partial class OrderFollower : BackgroundService
     /// <param name="options">Which sources, and how.</param>
     /// <param name="timeProvider">The clock of restarts and of the status.</param>
     /// <param name="logger">Where stops and restarts are logged.</param>
-    public OrderFollower(IncrementalOrderSync sync, OrderLookup lookup, IOptions<OrderFollowerOptions> options, TimeProvider timeProvider, ILogger<OrderFollower> logger)
+    /// <param name="channels">The notification channels of the followed sources; none by default.</param>
+    /// <param name="notificationSync">What consumes them; needed when there are channels.</param>
+    public OrderFollower(
+        IncrementalOrderSync sync,
+        OrderLookup lookup,
+        IOptions<OrderFollowerOptions> options,
+        TimeProvider timeProvider,
+        ILogger<OrderFollower> logger,
+        IEnumerable<IOrderNotificationChannel>? channels = null,
+        OrderNotificationSync? notificationSync = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _sync = sync ?? throw new ArgumentNullException(nameof(sync));
@@ -35,6 +49,9 @@ public sealed partial class OrderFollower : BackgroundService
         _options = options.Value;
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        var followed = SourcesToFollow(lookup, _options).ToHashSet(StringComparer.Ordinal);
+        _channels = [.. (channels ?? []).Where(c => followed.Contains(c.Source))];
+        _notificationSync = _channels.Count == 0 ? null : notificationSync ?? throw new ArgumentNullException(nameof(notificationSync), "Notification channels are registered: an OrderNotificationSync (AddOrderHubSync) consumes them.");
         foreach (var request in Requests())
         {
             _statuses[request.Source] = new OrderFollowerSourceStatus(request.Source, request.Scope, OrderFollowerState.Starting, null, 0, null, null);
@@ -52,25 +69,26 @@ public sealed partial class OrderFollower : BackgroundService
 
     /// <inheritdoc/>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Requests().Select(r => Task.Run(() => FollowAsync(r, stoppingToken), CancellationToken.None)));
+        Task.WhenAll(
+            Requests().Select(r => Task.Run(() => FollowAsync(r.Source, token => _sync.FollowAsync(r with { Since = _timeProvider.GetUtcNow() - _options.InitialLookback }, new Progress(this, r.Source), token), stoppingToken), CancellationToken.None))
+            .Concat(_channels.Select(c => Task.Run(() => FollowAsync(c.Source, token => _notificationSync!.FollowAsync(c, progress: new NoticeProgress(this, c.Source), cancellationToken: token), stoppingToken), CancellationToken.None))));
 
     private IEnumerable<IncrementalSyncRequest> Requests() =>
         SourcesToFollow(_lookup, _options).Select(source => new IncrementalSyncRequest
         {
             Source = source,
             Since = _timeProvider.GetUtcNow() - _options.InitialLookback,
-            PollInterval = _options.PollInterval,
+            PollInterval = _options.PollInterval ?? (_channels.Any(c => c.Source == source) ? _options.BackupPollInterval : null),
         });
 
-    private async Task FollowAsync(IncrementalSyncRequest request, CancellationToken stoppingToken)
+    private async Task FollowAsync(string source, Func<CancellationToken, Task> follow, CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var progress = new Progress(this, request.Source);
-                await _sync.FollowAsync(request with { Since = _timeProvider.GetUtcNow() - _options.InitialLookback }, progress, stoppingToken).ConfigureAwait(false);
+                await follow(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -81,8 +99,8 @@ public sealed partial class OrderFollower : BackgroundService
                 failures++;
                 var delay = RestartDelay(failures);
                 var now = _timeProvider.GetUtcNow();
-                Update(request.Source, s => s with { State = OrderFollowerState.Restarting, Restarts = s.Restarts + 1, LastError = $"{e.GetType().Name}: {e.Message}", LastErrorAt = now });
-                LogStopped(_logger, request.Source, e.GetType().Name, delay, e);
+                Update(source, s => s with { State = OrderFollowerState.Restarting, Restarts = s.Restarts + 1, LastError = $"{e.GetType().Name}: {e.Message}", LastErrorAt = now });
+                LogStopped(_logger, source, e.GetType().Name, delay, e);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, stoppingToken).ConfigureAwait(false);
@@ -98,7 +116,7 @@ public sealed partial class OrderFollower : BackgroundService
             failures = 0;
         }
 
-        Update(request.Source, s => s with { State = OrderFollowerState.Stopped });
+        Update(source, s => s with { State = OrderFollowerState.Stopped });
     }
 
     private TimeSpan RestartDelay(int failures)
@@ -113,6 +131,16 @@ public sealed partial class OrderFollower : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The follower of {Source} stopped on {ErrorType}; it starts again in {RestartDelay}.")]
     private static partial void LogStopped(ILogger logger, string source, string errorType, TimeSpan restartDelay, Exception exception);
+
+    /// <summary>Marks the source following at each receive of notices, and when they last came.</summary>
+    private sealed class NoticeProgress(OrderFollower follower, string source) : IProgress<OrderNotificationProgress>
+    {
+        public void Report(OrderNotificationProgress value)
+        {
+            var now = follower._timeProvider.GetUtcNow();
+            follower.Update(source, s => s with { State = OrderFollowerState.Following, LastNoticeAt = value.LastNoticeAt ?? s.LastNoticeAt, Notices = value.Received });
+        }
+    }
 
     /// <summary>Marks the source following at each page it stores.</summary>
     private sealed class Progress(OrderFollower follower, string source) : IProgress<IncrementalSyncProgress>

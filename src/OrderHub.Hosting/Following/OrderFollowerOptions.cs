@@ -20,6 +20,14 @@ public sealed class OrderFollowerOptions
     /// <value>The default is <see langword="null"/>.</value>
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// Gets or sets the time between two polls of a source whose notifications are consumed too (a registered
+    /// <see cref="IOrderNotificationChannel"/>): the polls are then the backup, for notices delayed or lost, and spend
+    /// less of the page quota; <see cref="PollInterval"/>, when set, wins.
+    /// </summary>
+    /// <value>The default is 15 minutes.</value>
+    public TimeSpan BackupPollInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Gets or sets the wait before a source's follower starts again after it stopped on an error; it doubles, with jitter, up to <see cref="MaxRestartDelay"/>.</summary>
     /// <value>The default is 5 seconds.</value>
     public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(5);

@@ -16,7 +16,8 @@ public static class OrderFollowerServiceCollectionExtensions
     /// with its options bound from <c>OrderHub:Follower</c>, then set by <paramref name="configure"/>, and validated
     /// when the host starts: a source named that is not configured, or one that cannot be followed, stops the host
     /// with its name. Register the sources (<c>AddOrderHub()</c>) and a store that keeps sync cursors
-    /// (<c>AddOrderHubStore</c>) too.
+    /// (<c>AddOrderHubStore</c>) too; any <see cref="IOrderNotificationChannel"/> registered for a followed source (for
+    /// example <c>AddSellingPartnerOrderChangeQueues(configuration)</c>) is consumed beside its polls.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options, after configuration.</param>
@@ -90,6 +91,11 @@ internal sealed class OrderFollowerOptionsValidator(OrderLookup lookup) : IValid
         if (options.RestartDelay <= TimeSpan.Zero || options.MaxRestartDelay < options.RestartDelay)
         {
             failures.Add($"{At}:RestartDelay must be positive and MaxRestartDelay at least as long.");
+        }
+
+        if (options.BackupPollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{At}:BackupPollInterval must be positive (for example 00:15:00).");
         }
 
         if (options.MaxLag <= TimeSpan.Zero)

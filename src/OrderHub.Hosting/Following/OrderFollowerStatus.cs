@@ -35,6 +35,12 @@ public sealed record OrderFollowerSourceStatus(
     string? LastError,
     DateTimeOffset? LastErrorAt)
 {
+    /// <summary>Gets when notices of changes last came from the source's notification channel, when it has one.</summary>
+    public DateTimeOffset? LastNoticeAt { get; init; }
+
+    /// <summary>Gets how many notices the channel has delivered since the follower (re)started.</summary>
+    public int Notices { get; init; }
+
     /// <summary>Returns the source, its state and the restarts.</summary>
     /// <returns>A one-line summary.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"OrderFollowerSourceStatus {{ Source = {Source}, State = {State}, Restarts = {Restarts} }}");

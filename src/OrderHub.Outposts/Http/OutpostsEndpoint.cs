@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using OrderHub.Aws;
 using OrderHub.Http;
 
 namespace OrderHub.Outposts.Http;
@@ -70,80 +71,12 @@ internal static partial class OutpostsEndpoint
             // The profile's own kind decides how: keys, role_arn with source_profile or credential_source,
             // web_identity_token_file, sso_session, credential_process; the SDK builds each, refreshed before expiry.
             return new CredentialProfileStoreChain(NonEmpty(options.ProfilesLocation)).TryGetAWSCredentials(profile, out var fromProfile)
-                ? new Reported(fromProfile, options.SourceName)
+                ? new ReportedAwsCredentials(fromProfile, $"the Outposts source '{options.SourceName}'", options.SourceName)
                 : throw new OrderSourceAuthenticationException($"The AWS profile '{profile}' was not found or holds no credentials.", new OrderErrorContext(options.SourceName));
         }
 
-        return new Reported(new DefaultChainCredentials(), options.SourceName);
-    }
-
-    /// <summary>
-    /// Credentials obtained when a request is signed (an assumed role, web identity, SSO): a failure to obtain them is
-    /// the source's authentication error in one line, not the SDK's exception escaping the call.
-    /// </summary>
-    private sealed class Reported(AWSCredentials inner, string sourceName) : AWSCredentials
-    {
-        public override ImmutableCredentials GetCredentials()
-        {
-            try
-            {
-                return inner.GetCredentials();
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not OrderHubException)
-            {
-                throw Failed(e);
-            }
-        }
-
-        public override async Task<ImmutableCredentials> GetCredentialsAsync()
-        {
-            try
-            {
-                return await inner.GetCredentialsAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not OrderHubException)
-            {
-                throw Failed(e);
-            }
-        }
-
-        private OrderSourceAuthenticationException Failed(Exception e)
-        {
-            // The SDK's messages name the profile, role or file at fault, never a key; only their first line is kept,
-            // with what STS (or SSO) answered when it refused: "Error calling AssumeRole for role ..." says only where.
-            var reason = FirstLine(e.Message);
-            var refusal = Chain(e).OfType<AmazonServiceException>().FirstOrDefault();
-            if (refusal is not null && !ReferenceEquals(refusal, e) && FirstLine(refusal.Message) is { Length: > 0 } answered)
-            {
-                reason += $": {refusal.ErrorCode}: {answered}";
-            }
-
-            return new OrderSourceAuthenticationException(
-                $"AWS credentials for the Outposts source '{sourceName}' could not be obtained: {reason.TrimEnd('.')}. Check AWS_PROFILE and its role_arn, source_profile, web identity, SSO or credential_process settings, and AWS_ENDPOINT_URL_STS, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
-                new OrderErrorContext(sourceName, StatusCode: refusal?.StatusCode, RequestId: refusal?.RequestId, ErrorCode: refusal?.ErrorCode),
-                e);
-        }
-
-        private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
-
-        private static IEnumerable<Exception> Chain(Exception e)
-        {
-            for (Exception? current = e; current is not null; current = current.InnerException)
-            {
-                yield return current;
-            }
-        }
+        return new ReportedAwsCredentials(new DefaultChainAwsCredentials(), $"the Outposts source '{options.SourceName}'", options.SourceName);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    /// <summary>The SDK's default credential chain, looked up when a request is first signed rather than at start-up.</summary>
-    private sealed class DefaultChainCredentials : AWSCredentials
-    {
-        private readonly Lazy<AWSCredentials> _resolved = new(() => new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null));
-
-        public override ImmutableCredentials GetCredentials() => _resolved.Value.GetCredentials();
-
-        public override Task<ImmutableCredentials> GetCredentialsAsync() => _resolved.Value.GetCredentialsAsync();
-    }
 }

@@ -31,9 +31,18 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly string _sourceName;
     private readonly CachedTokenSlot _slot;
+    private readonly string? _grantlessScope;
 
-    public LwaAccessTokenSource(SellingPartnerOrderSourceOptions options, UpstreamContext context)
+    /// <summary>Initializes a new instance of the <see cref="LwaAccessTokenSource"/> class.</summary>
+    /// <param name="options">The source's credentials and Login with Amazon endpoint.</param>
+    /// <param name="context">The transport, clock and logger.</param>
+    /// <param name="grantlessScope">
+    /// <see langword="null"/> for the seller's token (the refresh-token grant); a scope (<c>sellingpartnerapi::notifications</c>)
+    /// for the application's own token of grantless operations (the client-credentials grant: no refresh token is sent).
+    /// </param>
+    public LwaAccessTokenSource(SellingPartnerOrderSourceOptions options, UpstreamContext context, string? grantlessScope = null)
     {
+        _grantlessScope = grantlessScope;
         _options = options;
         _timeProvider = context.Clock;
         _sourceName = options.SourceName;
@@ -52,13 +61,21 @@ internal sealed class LwaAccessTokenSource : IAccessTokenSource, IDisposable
     {
         var requestedAt = _timeProvider.GetUtcNow();
         var call = new UpstreamCall { Operation = SellingPartnerDefaults.LwaOperation, Context = new OrderErrorContext(_sourceName) };
-        var form = new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = _options.RefreshToken,
-            ["client_id"] = _options.ClientId,
-            ["client_secret"] = _options.ClientSecret,
-        };
+        var form = _grantlessScope is { } scope
+            ? new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["scope"] = scope,
+                ["client_id"] = _options.ClientId,
+                ["client_secret"] = _options.ClientSecret,
+            }
+            : new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["refresh_token"] = _options.RefreshToken,
+                ["client_id"] = _options.ClientId,
+                ["client_secret"] = _options.ClientSecret,
+            };
 
         var response = await _client.SendAsync(call, (api, c, token) => api.RefreshAccessTokenAsync(form, c, token), cancellationToken).ConfigureAwait(false);
         var (status, body, requestId) = (response.StatusCode, response.Body, response.RequestId);

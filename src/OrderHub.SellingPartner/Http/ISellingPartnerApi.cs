@@ -45,6 +45,30 @@ internal interface ISellingPartnerApi
     [Get("/reports/2021-06-30/documents/{reportDocumentId}")]
     Task<HttpResponseMessage> GetReportDocumentAsync(string reportDocumentId, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
 
+    /// <summary>Notifications API v1 <c>getDestinations</c> (grantless).</summary>
+    [Get("/notifications/v1/destinations")]
+    Task<HttpResponseMessage> GetDestinationsAsync([Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Notifications API v1 <c>createDestination</c> (grantless).</summary>
+    [Post("/notifications/v1/destinations")]
+    Task<HttpResponseMessage> CreateDestinationAsync([Body] CreateDestinationRequest body, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Notifications API v1 <c>deleteDestination</c> (grantless).</summary>
+    [Delete("/notifications/v1/destinations/{destinationId}")]
+    Task<HttpResponseMessage> DeleteDestinationAsync(string destinationId, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Notifications API v1 <c>getSubscription</c>: the seller's subscription of a notification type.</summary>
+    [Get("/notifications/v1/subscriptions/{notificationType}")]
+    Task<HttpResponseMessage> GetSubscriptionAsync(string notificationType, [Query] string? payloadVersion, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Notifications API v1 <c>createSubscription</c>: the seller's subscription of a notification type to a destination.</summary>
+    [Post("/notifications/v1/subscriptions/{notificationType}")]
+    Task<HttpResponseMessage> CreateSubscriptionAsync(string notificationType, [Body] CreateSubscriptionRequest body, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
+    /// <summary>Notifications API v1 <c>deleteSubscriptionById</c> (grantless).</summary>
+    [Delete("/notifications/v1/subscriptions/{notificationType}/{subscriptionId}")]
+    Task<HttpResponseMessage> DeleteSubscriptionByIdAsync(string notificationType, string subscriptionId, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);
+
     /// <summary>Tokens API <c>createRestrictedDataToken</c>.</summary>
     [Post("/tokens/2021-03-01/restrictedDataToken")]
     Task<HttpResponseMessage> CreateRestrictedDataTokenAsync([Body] CreateRestrictedDataTokenRequest body, [Property(UpstreamCall.OptionName)] SellingPartnerCall call, CancellationToken cancellationToken);

@@ -19,4 +19,9 @@ namespace OrderHub.SellingPartner.Wire;
 [JsonSerializable(typeof(ReportWire))]
 [JsonSerializable(typeof(GetReportsResponse))]
 [JsonSerializable(typeof(ReportDocumentWire))]
+[JsonSerializable(typeof(CreateDestinationRequest))]
+[JsonSerializable(typeof(DestinationResponse))]
+[JsonSerializable(typeof(DestinationsResponse))]
+[JsonSerializable(typeof(CreateSubscriptionRequest))]
+[JsonSerializable(typeof(SubscriptionResponse))]
 internal sealed partial class SellingPartnerJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ using OrderHub.Testing;
 namespace OrderHub.Tests.Sync;
 
 /// <summary>An <see cref="IOrderStore"/>, <see cref="IOrderQuery"/> and <see cref="IOrderChangeLog"/> over dictionaries, for engine tests that need no database.</summary>
-internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, TimeSpan? changeLogRetention = null) : IOrderStore, ISyncCursorStore, IOrderQuery, IOrderChangeLog
+internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, TimeSpan? changeLogRetention = null) : IOrderStore, ISyncCursorStore, IOrderQuery, IOrderChangeLog, IOrderNotificationLedger
 {
     private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
     private readonly TimeSpan _retention = changeLogRetention ?? TimeSpan.FromDays(7);
@@ -90,6 +90,48 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
             }
 
             return Task.FromResult<IReadOnlyList<StoreOutcome>>(outcomes);
+        }
+    }
+
+    private readonly Dictionary<(string Source, string Id), DateTimeOffset> _notifications = [];
+
+    public int NotificationLookups { get; private set; }
+
+    public Task<NotificationLookup> LookUpNotificationAsync(string source, string notificationId, string orderId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            NotificationLookups++;
+            var reference = new OrderReference(source, orderId);
+            return Task.FromResult(new NotificationLookup(
+                _notifications.ContainsKey((source, notificationId)),
+                _orders.ContainsKey(reference),
+                _lastUpdated.GetValueOrDefault(reference),
+                _partial.Contains(reference)));
+        }
+    }
+
+    public Task<NotificationCommit> CommitNotificationAsync(string source, string notificationId, Order? order, CancellationToken cancellationToken = default)
+    {
+        if (order is not null && order.Source != source)
+        {
+            throw new ArgumentException($"The order is from source '{order.Source}', not '{source}'.", nameof(order));
+        }
+
+        lock (_lock)
+        {
+            var now = _timeProvider.GetUtcNow();
+            foreach (var old in _notifications.Where(n => n.Value < now - IOrderNotificationLedger.Retention).Select(n => n.Key).ToArray())
+            {
+                _notifications.Remove(old);
+            }
+
+            if (!_notifications.TryAdd((source, notificationId), now))
+            {
+                return Task.FromResult(new NotificationCommit(true, null));
+            }
+
+            return Task.FromResult(new NotificationCommit(false, order is null ? null : Put(new OrderReference(order.Source, order.OrderId), order)));
         }
     }
 
@@ -469,4 +511,10 @@ internal sealed class FailingOrderStore(InMemoryOrderStore inner) : IOrderStore
     public Task<IReadOnlyList<SyncFailure>> GetFailuresAsync(string runId, CancellationToken cancellationToken = default) => inner.GetFailuresAsync(runId, cancellationToken);
 
     public Task<int> RequeueAsync(string runId, CancellationToken cancellationToken = default) => inner.RequeueAsync(runId, cancellationToken);
+}
+
+/// <summary>The in-memory store remembers notifications as every other store does.</summary>
+public sealed class InMemoryOrderNotificationLedgerContractTests : OrderHub.Testing.OrderNotificationLedgerContractTests
+{
+    protected override Task<IOrderNotificationLedger> CreateStoreAsync(TimeProvider timeProvider) => Task.FromResult<IOrderNotificationLedger>(new InMemoryOrderStore(timeProvider));
 }

@@ -24,6 +24,11 @@ internal sealed class IncrementalSyncHandler
     private readonly Option<string?> _pollInterval = new("--poll-interval") { Description = "With --follow, the time between polls (default: the page quota's sustained rate, 180 s for searchOrders)." };
     private readonly Option<int?> _pageSize = new("--page-size") { Description = "Orders per page, 1 to 100 (default 100)." };
     private readonly Option<bool> _reset = new("--reset") { Description = "Forget the cursor first and start again from --since." };
+    private readonly Option<string?> _notifications = new("--notifications") { Description = "With --follow, also consume the seller's ORDER_CHANGE notifications from this SQS queue URL (set up with 'orderhub notifications setup'): changes arrive within seconds, and the cursor's polls become the backup, every --backup-interval." };
+    private readonly Option<string?> _backupInterval = new("--backup-interval") { Description = "With --notifications, the time between the backup polls of the cursor (default 15m)." };
+
+    /// <summary>How often the cursor is polled as the backup of notifications, unless told otherwise.</summary>
+    internal static readonly TimeSpan DefaultBackupInterval = TimeSpan.FromMinutes(15);
 
     /// <summary>Gets <c>--follow</c>.</summary>
     public Option<bool> FollowOption => _follow;
@@ -33,16 +38,32 @@ internal sealed class IncrementalSyncHandler
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset })
+        foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset, _notifications, _backupInterval })
         {
             command.Options.Add(option);
         }
+
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(_notifications) is { Implicit: false } && !result.GetValue(_follow))
+            {
+                result.AddError("--notifications keeps consuming the queue: use it with --follow.");
+            }
+            else if (result.GetResult(_backupInterval) is { Implicit: false } && result.GetResult(_notifications) is not { Implicit: false })
+            {
+                result.AddError("--backup-interval sets the polls that back up --notifications: give --notifications <queue-url> too, or --poll-interval alone.");
+            }
+            else if (result.GetResult(_backupInterval) is { Implicit: false } && result.GetResult(_pollInterval) is { Implicit: false })
+            {
+                result.AddError("With --notifications the polls are the backup: give --backup-interval or --poll-interval, not both.");
+            }
+        });
     }
 
     /// <summary>Names the first of these options given, if any.</summary>
     public string? Given(System.CommandLine.Parsing.CommandResult result)
     {
-        foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset })
+        foreach (var option in new Option[] { _since, _marketplaces, _statuses, _fulfilledBy, _follow, _overlap, _pollInterval, _pageSize, _reset, _notifications, _backupInterval })
         {
             if (result.GetResult(option) is { Implicit: false })
             {
@@ -66,7 +87,9 @@ internal sealed class IncrementalSyncHandler
         FulfillmentStatuses = parse.GetValue(_statuses) ?? [],
         FulfilledBy = parse.GetValue(_fulfilledBy) ?? [],
         Overlap = parse.GetValue(_overlap) is { } overlap ? ParseDuration(overlap, "--overlap") : IncrementalSyncRequest.DefaultOverlap,
-        PollInterval = parse.GetValue(_pollInterval) is { } poll ? ParseDuration(poll, "--poll-interval") : null,
+        PollInterval = parse.GetValue(_pollInterval) is { } poll ? ParseDuration(poll, "--poll-interval")
+            : parse.GetValue(_notifications) is null ? null
+            : parse.GetValue(_backupInterval) is { } backup ? ParseDuration(backup, "--backup-interval") : DefaultBackupInterval,
         PageSize = parse.GetValue(_pageSize),
         Reset = parse.GetValue(_reset),
     };
@@ -85,7 +108,11 @@ internal sealed class IncrementalSyncHandler
         var json = parse.GetValue(cli.JsonOption);
         var progress = new PageProgress(json);
         IncrementalSyncProgress result;
-        if (parse.GetValue(_follow))
+        if (parse.GetValue(_notifications) is { } queueUrl)
+        {
+            result = await NotificationFollow.RunAsync(host, request, queueUrl, progress, json, cancel);
+        }
+        else if (parse.GetValue(_follow))
         {
             Console.Error.WriteLine($"following {sourceName} ({request.Scope}); Ctrl+C stops after the page being stored.");
             result = await sync.FollowAsync(request, progress, cancel);
