@@ -7,7 +7,8 @@ using OrderHub.Benchmarks.Sync;
 // Whole-run measurements: "sync-throttle [v0|2026-01-01]", "sync-throttle-shared <processes> <machine|redis|process>"
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-postgresql-failover [orders]", "sync-unthrottled <orders>" and
 // "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk), "store-size [orders]",
-// "query-million [orders]" (needs wrk), "webhook-latency", "report-reader [MiB]"; anything else goes to BenchmarkDotNet.
+// "query-million [orders]" (needs wrk), "webhook-latency", "report-reader [MiB]",
+// "notification-freshness [minutes] [seconds between changes]"; anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
@@ -50,6 +51,11 @@ switch (args.FirstOrDefault())
         break;
     case "report-reader-pass":
         await OrderHub.Benchmarks.SellingPartner.ReportReaderMeasurements.PassAsync(args[1], args[2]);
+        break;
+    case "notification-freshness":
+        await NotificationFreshnessMeasurements.RunAsync(
+            TimeSpan.FromMinutes(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 15),
+            TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5));
         break;
     case "webhook-latency":
         await WebhookLatencyMeasurements.RunAsync();

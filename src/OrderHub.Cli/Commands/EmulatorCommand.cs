@@ -28,6 +28,9 @@ internal static class EmulatorCommand
         var reportDelay = new Option<double>("--sp-report-delay-seconds") { Description = "How long a report takes from createReport to DONE (IN_QUEUE the first half, IN_PROGRESS the second).", DefaultValueFactory = _ => 5 };
         var reportFatal = new Option<double>("--sp-report-fatal-rate") { Description = "Share of reports that end FATAL (0 to 1), drawn from --seed in the order they are created." };
         var reportScale = new Option<double>("--sp-report-plan-scale") { Description = "Multiplies the rates of the Reports API's usage plans (createReport 0.0167 req/s, getReport 2, getReports 0.0222, getReportDocument 0.0167, cancelReport 0.0222), to compress time.", DefaultValueFactory = _ => 1 };
+        var noticeDelay = new Option<double>("--sp-notification-delay-seconds") { Description = "How long after an order changes its ORDER_CHANGE notification reaches the subscribed SQS queue (see --sp-change-every-seconds)." };
+        var noticeReorder = new Option<double>("--sp-notification-reorder-seconds") { Description = "Hold each notification back a further random time up to this, so notifications close together arrive out of order." };
+        var noticeDuplicates = new Option<double>("--sp-notification-duplicate-rate") { Description = "Share of notifications delivered twice (0 to 1), the same notification id in two messages." };
         var seed = new Option<int>("--seed") { Description = "The seed of the generated orders.", DefaultValueFactory = _ => 42 };
         var serverErrors = new Option<double>("--fault-server-errors") { Description = "Share of order reads answered 500/503 (0 to 1)." };
         var throttle = new Option<double>("--fault-throttle") { Description = "Share of order reads answered 429 (0 to 1)." };
@@ -36,7 +39,8 @@ internal static class EmulatorCommand
         var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every order read, in milliseconds." };
         var command = new Command("emulator", "Run the local Selling Partner and AWS Outposts emulator until Ctrl+C. Its orders are dated relative to when it starts, so \"the last week\" holds some.")
         {
-            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, history, sellers, reportDelay, reportFatal, reportScale, withoutRole, seed,
+            urls, spRate, spBurst, searchRate, searchBurst, changeInterval, spOrders, history, sellers, reportDelay, reportFatal, reportScale,
+            noticeDelay, noticeReorder, noticeDuplicates, withoutRole, seed,
             serverErrors, throttle, truncate, drop, latency,
         };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
@@ -58,6 +62,12 @@ internal static class EmulatorCommand
                 {
                     ProcessingDelay = TimeSpan.FromSeconds(parse.GetValue(reportDelay)),
                     FatalRate = parse.GetValue(reportFatal),
+                },
+                SpNotifications =
+                {
+                    Delay = TimeSpan.FromSeconds(parse.GetValue(noticeDelay)),
+                    ReorderWindow = TimeSpan.FromSeconds(parse.GetValue(noticeReorder)),
+                    DuplicateRate = parse.GetValue(noticeDuplicates),
                 },
                 Faults =
                 {
@@ -85,6 +95,9 @@ internal static class EmulatorCommand
             {
                 Console.Out.WriteLine($"  export {name}='{value}'");
             }
+
+            // Its SQS answers any SQS client (aws sqs, boto3, AWSSDK.SQS), for the queue ORDER_CHANGE notifications go to.
+            Console.Out.WriteLine($"  export AWS_ENDPOINT_URL_SQS='{host.SqsEndpoint}'   # its SQS, for aws sqs create-queue and orderhub notifications");
 
             if (options.SellerRegions.Count > 0)
             {

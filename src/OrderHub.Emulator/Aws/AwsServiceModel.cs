@@ -13,6 +13,7 @@ internal sealed class AwsServiceModel
 {
     private static readonly Lazy<AwsServiceModel> OutpostsModel = new(() => Load("outposts-2019-12-03.service-2.json"));
     private static readonly Lazy<AwsServiceModel> StsModel = new(() => Load("sts-2011-06-15.service-2.json"));
+    private static readonly Lazy<AwsServiceModel> SqsModel = new(() => Load("sqs-2012-11-05.service-2.json"));
     private readonly JsonObject _shapes;
     private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
 
@@ -23,6 +24,9 @@ internal sealed class AwsServiceModel
 
     /// <summary>Gets AWS STS's model, 2011-06-15 (query).</summary>
     public static AwsServiceModel Sts => StsModel.Value;
+
+    /// <summary>Gets Amazon SQS's model, 2012-11-05 (AWS JSON 1.0).</summary>
+    public static AwsServiceModel Sqs => SqsModel.Value;
 
     /// <summary>Gets the type (<c>string</c>, <c>integer</c>, <c>structure</c>, ...) of each member of a structure shape.</summary>
     public IReadOnlyDictionary<string, string> MemberTypes(string structureShape) =>
@@ -92,6 +96,21 @@ internal sealed class AwsServiceModel
                 }
 
                 break;
+            case "map" when value is JsonObject map:
+                foreach (var (key, entry) in map)
+                {
+                    Check(shape["key"]!["shape"]!.GetValue<string>(), JsonValue.Create(key), $"{path}.{key}.key", errors);
+                    if (entry is not null)
+                    {
+                        Check(shape["value"]!["shape"]!.GetValue<string>(), entry, $"{path}.{key}.value", errors);
+                    }
+                }
+
+                break;
+            case "boolean" when value is JsonValue flag && flag.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False:
+                break;
+            case "blob" when value is JsonValue blob && blob.TryGetValue<string>(out var encoded) && IsBase64(encoded):
+                break;
             case "string" when value is JsonValue text && text.TryGetValue<string>(out var s):
                 if (shape["enum"] is JsonArray allowed && !allowed.Any(a => a!.GetValue<string>() == s))
                 {
@@ -123,6 +142,8 @@ internal sealed class AwsServiceModel
                 break;
         }
     }
+
+    private static bool IsBase64(string text) => Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
     private static void CheckLength(JsonObject shape, int length, string shown, string path, List<string> errors)
     {

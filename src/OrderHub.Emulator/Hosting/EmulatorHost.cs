@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrderHub.Emulator.Outposts;
 using OrderHub.Emulator.SellingPartner;
+using OrderHub.Emulator.Sqs;
 using OrderHub.Emulator.Sts;
 
 namespace OrderHub.Emulator.Hosting;
@@ -17,14 +18,17 @@ namespace OrderHub.Emulator.Hosting;
 public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ITimer? _changes;
 
-    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner, OutpostsEmulatorState outposts, StsEmulatorState sts)
+    private EmulatorHost(WebApplication app, Uri baseAddress, SpEmulatorState sellingPartner, OutpostsEmulatorState outposts, StsEmulatorState sts, SqsEmulatorState sqs, ITimer? changes)
     {
         _app = app;
         BaseAddress = baseAddress;
         SellingPartner = sellingPartner;
         Outposts = outposts;
         Sts = sts;
+        Sqs = sqs;
+        _changes = changes;
     }
 
     /// <summary>Gets the address the emulator listens on, ending in a slash.</summary>
@@ -45,6 +49,12 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>Gets the STS state: the temporary credentials it issued, which the Outposts endpoints accept.</summary>
     public StsEmulatorState Sts { get; }
 
+    /// <summary>Gets Amazon SQS's endpoint on this emulator (AWS JSON 1.0 on any path), for <c>AWS_ENDPOINT_URL_SQS</c> or an SQS client's <c>ServiceURL</c>.</summary>
+    public Uri SqsEndpoint => BaseAddress;
+
+    /// <summary>Gets the SQS state: the queues that <c>ORDER_CHANGE</c> notifications are delivered to.</summary>
+    public SqsEmulatorState Sqs { get; }
+
     /// <summary>Starts an emulator.</summary>
     /// <param name="options">Its behaviour; <see langword="null"/> for the defaults.</param>
     /// <param name="url">Where to listen. The default is a free port on 127.0.0.1.</param>
@@ -61,13 +71,24 @@ public sealed class EmulatorHost : IAsyncDisposable
         // the default console lifetime would take them over and stop the emulator under it.
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         var app = builder.Build();
-        var sellingPartner = new SpEmulatorState(options);
-        SpEndpoints.Map(app, sellingPartner);
         var sts = new StsEmulatorState(options);
+
+        // SQS answers by its X-Amz-Target header on any path, ahead of the routes (STS shares POST /).
+        var sqs = new SqsEmulatorState(options, sts);
+        SqsEndpoints.Map(app, sqs);
+        var sellingPartner = new SpEmulatorState(options);
+        sellingPartner.Notifications.Attach(sqs);
+        SpEndpoints.Map(app, sellingPartner);
         StsEndpoints.Map(app, sts);
         var outposts = new OutpostsEmulatorState(options, sts);
         OutpostsEndpoints.Map(app, outposts);
         app.MapGet("/_emulator/sp-order-ids", () => Results.Text(string.Join('\n', sellingPartner.Catalog.OrderIds)));
+        app.MapGet("/_emulator/sp-changes", () => Results.Text(string.Concat(sellingPartner.Notifications.Changes.Select(c => FormattableString.Invariant($"{c.AppliedAt:O}\t{c.OrderId}\t{c.LastUpdate:O}\n")))));
+        app.MapPost("/_emulator/sqs-outage", (bool on) =>
+        {
+            sqs.Unavailable = on;
+            return Results.Text(on ? "SQS is out of service\n" : "SQS is back\n");
+        });
         app.MapGet("/_emulator/stats", () => Results.Json(new Dictionary<string, double>
         {
             ["spAdmittedGetOrderSeconds"] = sellingPartner.AdmittedGetOrderSpan.TotalSeconds,
@@ -78,6 +99,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["spPagesAdmitted"] = sellingPartner.PagesAdmitted,
             ["spFaultsInjected"] = sellingPartner.Faults.Injected,
             ["spReportRequests"] = sellingPartner.ReportRequests,
+            ["spReportsCreated"] = sellingPartner.ReportsCreated,
+            ["spReportsFatal"] = sellingPartner.ReportsFatal,
             ["spReportDocumentDownloads"] = sellingPartner.ReportDocumentDownloads,
             ["spReportDocumentDownloadsRefused"] = sellingPartner.ReportDocumentDownloadsRefused,
             ["spReportDocumentDownloadsWithAccessToken"] = sellingPartner.ReportDocumentDownloadsWithAccessToken,
@@ -85,10 +108,15 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["outpostsFaultsInjected"] = outposts.Faults.Injected,
             ["stsRequests"] = sts.Requests,
             ["stsCredentialsIssued"] = sts.IssuedAccessKeyIds.Count,
+            ["sqsRequests"] = sqs.Requests,
+            ["spNotificationRequests"] = sellingPartner.Notifications.Requests,
+            ["spNotificationsPublished"] = sellingPartner.Notifications.Published,
         }));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner, outposts, sts);
+
+        // The orders change on the emulator's clock whether or not a request arrives, so their notifications go out on time.
+        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), sellingPartner, outposts, sts, sqs, sellingPartner.StartChanging());
     }
 
     /// <summary>Waits until the emulator is stopped.</summary>
@@ -99,6 +127,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _changes?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -124,6 +124,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public OrderHub.Emulator.SellingPartner.Reports.SpReportOptions SpReports { get; init; } = new();
 
+    /// <summary>
+    /// Gets how <c>ORDER_CHANGE</c> notifications reach a subscribed queue when the orders change: their delay, how far
+    /// they may be reordered and how many come twice. The default is at once, in order, once each.
+    /// </summary>
+    public OrderHub.Emulator.SellingPartner.Notifications.SpNotificationOptions SpNotifications { get; init; } = new();
+
     /// <summary>Gets the faults injected into order reads (Selling Partner getOrder and Outposts GetOrder). The default is none.</summary>
     public FaultOptions Faults { get; init; } = new();
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using OrderHub.Emulator.Hosting;
+using OrderHub.Emulator.SellingPartner.Notifications;
 using OrderHub.Emulator.SellingPartner.Reports;
 
 namespace OrderHub.Emulator.SellingPartner;
@@ -42,7 +43,11 @@ public sealed class SpEmulatorState
         Faults = new FaultInjector(options.Faults, options.Seed);
         options.SpReports.Validate();
         Reports = new SpReportState(options.SpReports, options.Seed);
+        Notifications = new SpNotificationState(options.SpNotifications, options.Seed, options.ClientId, TimeProvider);
     }
+
+    /// <summary>Gets the Notifications API's destinations and subscriptions, and the changes made to the orders.</summary>
+    public SpNotificationState Notifications { get; }
 
     /// <summary>Gets how many searchOrders and getOrders page requests arrived (accepted or not).</summary>
     public int PageRequests => Volatile.Read(ref _pageRequests);
@@ -59,7 +64,48 @@ public sealed class SpEmulatorState
     {
         if (Options.SpOrderChangeInterval is { } interval && interval > TimeSpan.Zero)
         {
-            Catalog.ApplyChangesUntil(_startedAt, interval, TimeProvider.GetUtcNow());
+            Published(Catalog.ApplyChangesUntil(_startedAt, interval, TimeProvider.GetUtcNow()));
+        }
+    }
+
+    /// <summary>
+    /// Starts making the changes as they fall due on the emulator's clock, whether or not a request arrives, so their
+    /// notifications go out on time; <see langword="null"/> when the orders do not change over time.
+    /// </summary>
+    /// <returns>The timer, which the host disposes of.</returns>
+    internal ITimer? StartChanging()
+    {
+        if (Options.SpOrderChangeInterval is not { } interval || interval <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        ITimer? timer = null;
+        var gate = new Lock();
+        void Tick()
+        {
+            ApplyChanges();
+            var now = TimeProvider.GetUtcNow();
+            var next = _startedAt + (interval * (Math.Floor((now - _startedAt) / interval) + 1));
+            lock (gate)
+            {
+                timer?.Change(next - now, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        lock (gate)
+        {
+            timer = TimeProvider.CreateTimer(_ => Tick(), null, interval, Timeout.InfiniteTimeSpan);
+        }
+
+        return timer;
+    }
+
+    private void Published(IReadOnlyList<SpOrderChange> changes)
+    {
+        if (changes.Count > 0)
+        {
+            Notifications.Publish(changes, Catalog, Sellers, Options.RefreshTokens);
         }
     }
 
@@ -83,6 +129,12 @@ public sealed class SpEmulatorState
 
     /// <summary>Gets how many Reports API requests arrived (createReport, getReport, getReports, cancelReport, getReportDocument; accepted or not).</summary>
     public int ReportRequests => Reports.Requests;
+
+    /// <summary>Gets how many reports createReport created, for every seller.</summary>
+    public int ReportsCreated => Reports.Created;
+
+    /// <summary>Gets how many of the reports created end <c>FATAL</c>.</summary>
+    public int ReportsFatal => Reports.Fatal;
 
     /// <summary>Gets how many report documents were downloaded from their pre-signed URLs.</summary>
     public int ReportDocumentDownloads => Reports.Downloads;
@@ -115,7 +167,7 @@ public sealed class SpEmulatorState
     /// <param name="start">When the first step's interval began.</param>
     /// <param name="interval">The time between steps.</param>
     /// <param name="now">The time to bring the orders to.</param>
-    public void ApplyChangesUntil(DateTimeOffset start, TimeSpan interval, DateTimeOffset now) => Catalog.ApplyChangesUntil(start, interval, now);
+    public void ApplyChangesUntil(DateTimeOffset start, TimeSpan interval, DateTimeOffset now) => Published(Catalog.ApplyChangesUntil(start, interval, now));
 
     /// <summary>Gets how many LWA token requests arrived (accepted or not).</summary>
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
@@ -184,10 +236,10 @@ public sealed class SpEmulatorState
     internal bool Owns(string seller, string orderId) =>
         Sellers.Count <= 1 || Sellers.SellerOf(Catalog.IndexOf(orderId)) == Sellers.IndexOf(seller);
 
-    internal IssuedToken Issue(string seller, TimeSpan lifetime, bool restricted, string prefix)
+    internal IssuedToken Issue(string seller, TimeSpan lifetime, bool restricted, string prefix, string? grantlessScope = null)
     {
         var value = prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
-        var token = new IssuedToken(seller, TimeProvider.GetUtcNow() + lifetime, restricted);
+        var token = new IssuedToken(seller, TimeProvider.GetUtcNow() + lifetime, restricted) { Scope = grantlessScope };
         _tokens[value] = token;
         return token with { Value = value };
     }
@@ -212,12 +264,15 @@ public sealed class SpEmulatorState
 }
 
 /// <summary>A token the emulator issued.</summary>
-/// <param name="Seller">The selling partner it acts for.</param>
+/// <param name="Seller">The selling partner it acts for (its refresh token); empty for a grantless token.</param>
 /// <param name="ExpiresAt">When it stops working.</param>
 /// <param name="Restricted">Whether it is a restricted data token (unlocks personal data).</param>
 internal sealed record IssuedToken(string Seller, DateTimeOffset ExpiresAt, bool Restricted)
 {
     public string Value { get; init; } = string.Empty;
+
+    /// <summary>Gets the scope of a grantless token (the application's own, acting for no seller), or <see langword="null"/> for a seller's.</summary>
+    public string? Scope { get; init; }
 
     public override string ToString() => $"IssuedToken {{ ExpiresAt = {ExpiresAt:O}, Restricted = {Restricted} }}";
 }

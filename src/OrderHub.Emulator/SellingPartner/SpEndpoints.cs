@@ -10,9 +10,10 @@ namespace OrderHub.Emulator.SellingPartner;
 internal static class SpEndpoints
 {
     private static readonly Lazy<JsonObject> SandboxCases = new(() => Resource("orders-v0-sandbox.json"));
+    private static readonly string[] GrantlessScopes = ["sellingpartnerapi::notifications", "sellingpartnerapi::client_credential:rotation"];
     private static readonly Lazy<JsonObject> Sandbox20260101Cases = new(() => Resource("orders-2026-01-01-sandbox.json"));
 
-    /// <summary>Maps the LWA token endpoint, getOrder v0 and 2026-01-01, the Tokens API, the order searches and the Reports API.</summary>
+    /// <summary>Maps the LWA token endpoint, getOrder v0 and 2026-01-01, the Tokens API, the order searches, the Reports API and the Notifications API.</summary>
     /// <param name="app">The application.</param>
     /// <param name="state">The emulator's Selling Partner state.</param>
     public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app, SpEmulatorState state)
@@ -23,6 +24,7 @@ internal static class SpEndpoints
         app.MapPost("/tokens/2021-03-01/restrictedDataToken", (Delegate)((HttpContext http) => CreateRestrictedDataTokenAsync(http, state)));
         SpOrderSearchEndpoints.Map(app, state);
         Reports.SpReportEndpoints.Map(app, state);
+        Notifications.SpNotificationEndpoints.Map(app, state);
     }
 
     private static async Task<IResult> IssueAccessTokenAsync(HttpContext http, SpEmulatorState state)
@@ -34,14 +36,33 @@ internal static class SpEndpoints
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        if (form["grant_type"] != "refresh_token")
+        if (form["grant_type"] != "refresh_token" && form["grant_type"] != "client_credentials")
         {
-            return LwaError(400, "unsupported_grant_type", "Only the refresh_token grant is supported.");
+            return LwaError(400, "unsupported_grant_type", "Only the refresh_token and client_credentials grants are supported.");
         }
 
         if (form["client_id"] != state.Options.ClientId || form["client_secret"] != state.Options.ClientSecret)
         {
             return LwaError(401, "invalid_client", "Client authentication failed");
+        }
+
+        if (form["grant_type"] == "client_credentials")
+        {
+            // A grantless token: the application's own, for one scope, acting for no seller.
+            var scope = form["scope"].ToString();
+            if (!GrantlessScopes.Contains(scope, StringComparer.Ordinal))
+            {
+                return LwaError(400, "invalid_scope", "An unknown scope was requested");
+            }
+
+            var grantless = state.Issue(string.Empty, state.Options.AccessTokenLifetime, restricted: false, "Atc|", scope);
+            return Results.Json(new JsonObject
+            {
+                ["access_token"] = grantless.Value,
+                ["scope"] = scope,
+                ["token_type"] = "bearer",
+                ["expires_in"] = (long)state.Options.AccessTokenLifetime.TotalSeconds,
+            });
         }
 
         var refreshToken = form["refresh_token"].ToString();
@@ -187,7 +208,14 @@ internal static class SpEndpoints
         return Results.Json(new JsonObject { ["restrictedDataToken"] = rdt.Value, ["expiresIn"] = (long)state.Options.RestrictedDataTokenLifetime.TotalSeconds });
     }
 
-    internal static IResult? Authenticate(HttpContext http, SpEmulatorState state)
+    /// <summary>Accepts a seller's access token (or restricted data token) and keeps it in the request's items; refuses any other.</summary>
+    internal static IResult? Authenticate(HttpContext http, SpEmulatorState state) => Authenticate(http, state, grantlessScope: null);
+
+    /// <summary>
+    /// Accepts an access token, and keeps it in the request's items: a seller's when <paramref name="grantlessScope"/>
+    /// is <see langword="null"/>, else the application's grantless token for that scope; refuses any other.
+    /// </summary>
+    internal static IResult? Authenticate(HttpContext http, SpEmulatorState state, string? grantlessScope)
     {
         var presented = http.Request.Headers["x-amz-access-token"].ToString();
         if (string.IsNullOrEmpty(presented) || !state.TryResolve(presented, out var token))
@@ -198,6 +226,13 @@ internal static class SpEndpoints
         if (token.ExpiresAt <= state.TimeProvider.GetUtcNow())
         {
             return Errors(403, "Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired.");
+        }
+
+        if (token.Scope != grantlessScope)
+        {
+            return Errors(403, "Unauthorized", "Access to requested resource is denied.", grantlessScope is null
+                ? "A grantless token acts for no selling partner: this operation needs a seller's access token."
+                : $"This is a grantless operation: it needs the application's token for the scope {grantlessScope}, not a seller's.");
         }
 
         http.Items[nameof(IssuedToken)] = token;

@@ -108,21 +108,26 @@ internal sealed class SpOrderCatalog
     /// <param name="start">When the first step's interval began.</param>
     /// <param name="interval">The time between steps.</param>
     /// <param name="now">The time to bring the orders to.</param>
-    public void ApplyChangesUntil(DateTimeOffset start, TimeSpan interval, DateTimeOffset now)
+    /// <returns>The changes this call made, two per step (the order moved on, then the one that arrived); none when the orders were already there.</returns>
+    public IReadOnlyList<SpOrderChange> ApplyChangesUntil(DateTimeOffset start, TimeSpan interval, DateTimeOffset now)
     {
         var due = (long)Math.Floor((now - start) / interval);
         if (due <= Interlocked.Read(ref _changesApplied))
         {
-            return;
+            return [];
         }
 
+        var changes = new List<SpOrderChange>();
         lock (_lock)
         {
             for (var step = _changesApplied + 1; step <= due; step++)
             {
+                // The whole milliseconds the orders' dates are written in, so a change's time is the one a read shows.
                 var at = start + (interval * step);
+                at = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
                 var existing = _ids[(int)((step * 7919) % _seededCount)];
                 _orders[existing] = Progress(_orders[existing], at);
+                changes.Add(new SpOrderChange(existing, at, Arrived: false));
                 var index = _ids.Count;
                 var arrived = Generate(new Random(HashCode.Combine(_seed, index)), index, arrivedAt: at) with { DetailSeed = unchecked((_seed * 397) ^ index) };
                 arrived.Order["PurchaseDate"] = Stamp(at);
@@ -131,9 +136,12 @@ internal sealed class SpOrderCatalog
                 arrived.Order["NumberOfItemsShipped"] = 0;
                 arrived.Order["NumberOfItemsUnshipped"] = 2;
                 AddLocked(arrived);
+                changes.Add(new SpOrderChange(arrived.OrderId, at, Arrived: true));
                 Interlocked.Exchange(ref _changesApplied, step);
             }
         }
+
+        return changes;
     }
 
     private static SpOrderRecord Progress(SpOrderRecord record, DateTimeOffset at)
@@ -330,6 +338,12 @@ internal sealed class SpOrderCatalog
         return new SpOrderRecord(id, order, personal);
     }
 }
+
+/// <summary>One change the catalog made to its orders.</summary>
+/// <param name="OrderId">The order changed.</param>
+/// <param name="At">The order's new last-update time: the step's time.</param>
+/// <param name="Arrived">Whether the order is new (Pending), rather than an existing one moved on.</param>
+internal sealed record SpOrderChange(string OrderId, DateTimeOffset At, bool Arrived);
 
 /// <summary>
 /// One emulated order: what everyone sees, and the personal data only a restricted data token unlocks, in the v0

@@ -24,6 +24,7 @@ internal sealed class SpReportState
     private int _downloads;
     private int _downloadsRefused;
     private int _downloadsWithAccessToken;
+    private int _fatal;
 
     /// <summary>Initializes a new instance of the <see cref="SpReportState"/> class.</summary>
     /// <param name="options">The Reports API's settings.</param>
@@ -38,6 +39,12 @@ internal sealed class SpReportState
 
     /// <summary>Gets how many Reports API requests arrived (accepted or not).</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Gets how many reports were created.</summary>
+    public int Created => (int)Interlocked.Read(ref _sequence);
+
+    /// <summary>Gets how many of them end FATAL.</summary>
+    public int Fatal => Volatile.Read(ref _fatal);
 
     /// <summary>Gets how many documents were downloaded.</summary>
     public int Downloads => Volatile.Read(ref _downloads);
@@ -84,6 +91,10 @@ internal sealed class SpReportState
         }
 
         var outcome = draw < Options.FatalRate ? ReportOutcome.Fatal : orders.Count == 0 ? ReportOutcome.NoData : ReportOutcome.Done;
+        if (outcome == ReportOutcome.Fatal)
+        {
+            Interlocked.Increment(ref _fatal);
+        }
         var report = new EmulatedReport
         {
             ReportId = (50_000_000_000 + sequence).ToString(CultureInfo.InvariantCulture),
