@@ -9,7 +9,8 @@ public static class OrderSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="OrderSync"/> over the lookup and the registered <see cref="IOrderStore"/>, and
-    /// <see cref="IncrementalOrderSync"/> and <see cref="OrderBackfill"/> over the registered <see cref="ISyncCursorStore"/>
+    /// <see cref="IncrementalOrderSync"/> and <see cref="OrderBackfill"/> over the registered <see cref="ISyncCursorStore"/>,
+    /// <see cref="OrderCompletion"/> over the registered <see cref="IOrderQuery"/>
     /// (register a store that is both, for example with <c>AddSqliteOrderStore(path)</c> or
     /// <c>AddPostgreSqlOrderStore(connection)</c>), and <see cref="OrderNotificationSync"/> over the registered
     /// <see cref="IOrderNotificationLedger"/> (the same stores), with the <see cref="OrderSyncOptions"/> its runs use unless given others.
@@ -37,6 +38,10 @@ public static class OrderSyncServiceCollectionExtensions
             CursorStore(sp, nameof(OrderBackfill)),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<OrderBackfill>>()));
+        services.AddSingleton(sp => new OrderCompletion(
+            sp.GetRequiredService<OrderSync>(),
+            sp.GetService<IOrderQuery>() ?? throw new InvalidOperationException(
+                $"{nameof(OrderCompletion)} finds the partial orders through the store's {nameof(IOrderQuery)}, and none is registered. Register the SQLite or PostgreSQL store (AddSqliteOrderStore, AddPostgreSqlOrderStore), or an IOrderQuery of your own.")));
         services.AddSingleton(sp => new OrderNotificationSync(
             sp.GetRequiredService<OrderLookup>(),
             sp.GetService<IOrderNotificationLedger>() ?? throw new InvalidOperationException(

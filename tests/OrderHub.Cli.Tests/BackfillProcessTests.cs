@@ -12,7 +12,7 @@ namespace OrderHub.Cli.Tests;
 /// <c>orderhub sync --source sp-api --backfill 2y</c> as real OS processes against the emulator's Reports API: killed
 /// (SIGKILL) while its reports are in flight and run again, it asks for no window twice, stores every order of the
 /// two years once and marked partial, retries the windows whose report ended FATAL, and leaves the cursor where
-/// searchOrders goes on.
+/// searchOrders goes on; with <c>--complete</c>, every partial order is then read in full through getOrder, once.
 /// </summary>
 public sealed class BackfillProcessTests : IAsyncLifetime
 {
@@ -30,6 +30,8 @@ public sealed class BackfillProcessTests : IAsyncLifetime
             SpOrderHistory = TimeSpan.FromDays(700),
             SpReports = { ProcessingDelay = TimeSpan.FromSeconds(3), FatalRate = 0.125 },
             SpSearchOrdersBurst = 100,
+            SpGetOrderRate = 200,
+            SpGetOrderBurst = 200,
         };
         options.SpReports.ScaleRates(50);
         _emulator = await EmulatorHost.StartAsync(options);
@@ -52,6 +54,8 @@ public sealed class BackfillProcessTests : IAsyncLifetime
             ["OrderHub__Sources__sp-api__GetReportsPermitsPerSecond"] = Invariant(reports.GetReportsRate),
             ["OrderHub__Sources__sp-api__GetReportDocumentPermitsPerSecond"] = Invariant(reports.GetReportDocumentRate),
             ["OrderHub__Sources__sp-api__SearchOrdersBurst"] = "100",
+            ["OrderHub__Sources__sp-api__GetOrderPermitsPerSecond"] = "200",
+            ["OrderHub__Sources__sp-api__GetOrderBurst"] = "200",
             ["OrderHub__Sources__sp-api__ReportPollInterval"] = "00:00:01",
             ["OrderHub__Sources__sp-api__ReportMaxPollInterval"] = "00:00:02",
             ["OrderHub__Sources__sp-api__FailedReportRetryDelay"] = "00:00:01",
@@ -112,6 +116,26 @@ public sealed class BackfillProcessTests : IAsyncLifetime
         var next = await CliProcess.RunAsync(_emulator, environment, "sync", "--source", "sp-api", "--db", db, "--json");
         next.ExitCode.ShouldBe(0, next.Error);
         _emulator.SellingPartner.PagesAdmitted.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Complete_ReadsEveryPartialOrderInFullOnce_AndRunAgainReadsNone()
+    {
+        var db = Path.Combine(_folder, "complete.db");
+        string[] args = ["sync", "--source", "sp-api", "--backfill", "2y", "--complete", "--db", db];
+
+        var first = await CliProcess.RunAsync(_emulator, Environment(), args);
+        var readsAfterFirst = _emulator.SellingPartner.GetOrderRequests;
+        var again = await CliProcess.RunAsync(_emulator, Environment(), args);
+
+        first.ExitCode.ShouldBe(0, first.Error);
+        var expected = _emulator.SellingPartner.OrderIdsOf(0).Count;
+        first.Error.ShouldContain($"completed sp-api: {expected} of {expected} partial order(s) read in full, 0 failed");
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(expected);
+        (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders WHERE partial = 1")).ShouldBe(0, "each partial copy was replaced by the full one");
+        readsAfterFirst.ShouldBe(expected, "one getOrder per partial order");
+        again.ExitCode.ShouldBe(0, again.Error);
+        _emulator.SellingPartner.GetOrderRequests.ShouldBe(readsAfterFirst, "nothing was partial any more");
     }
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

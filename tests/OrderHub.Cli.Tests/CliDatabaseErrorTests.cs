@@ -247,7 +247,7 @@ public sealed class CliOutputTests : IAsyncLifetime
     [Fact]
     public async Task Sync_StoppedWithCtrlC_Exits130_SayingThatRerunningResumes()
     {
-        await using var slow = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 1, SpOrderCount = 10 });
+        await using var slow = await EmulatorHost.StartAsync(new EmulatorOptions { SpGetOrderRate = 0.5, SpGetOrderBurst = 1, SpOrderCount = 40 });
         var ids = Path.Combine(_folder, "slow.txt");
         await File.WriteAllLinesAsync(ids, slow.SellingPartner.OrderIds);
         var info = CliProcess.StartInfo(slow, ["sync", "--ids", ids, "--db", Path.Combine(_folder, "slow.db"), "--json"]);
@@ -255,7 +255,8 @@ public sealed class CliOutputTests : IAsyncLifetime
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
 
-        // Interrupted once the first order is read: the rest wait for permits, 2 s apart.
+        // Interrupted once the first order is read: the rest wait for permits, 2 s apart, far longer than a loaded
+        // machine takes to deliver the interrupt.
         await Eventually.TrueAsync(() => slow.SellingPartner.GetOrderRequests > 0, "the first order is read", TimeSpan.FromSeconds(30), process);
 
         using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))

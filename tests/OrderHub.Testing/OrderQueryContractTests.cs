@@ -25,7 +25,7 @@ public abstract class OrderQueryContractTests
     [
         Make("sp-api", "111-0000001-0000001", "ATVPDKIKX0DER", OrderStatus.Pending, created: 0, updated: 5, new Money(10.00m, "USD"), seller: "S-1"),
         Make("sp-api", "111-0000001-0000002", "ATVPDKIKX0DER", OrderStatus.Shipped, created: 1, updated: 5, new Money(20.50m, "USD")),
-        Make("sp-api", "111-0000001-0000003", "A1PA6795UKMFR9", OrderStatus.Shipped, created: 2, updated: 6, new Money(5.25m, "EUR"), seller: "S-3"),
+        Make("sp-api", "111-0000001-0000003", "A1PA6795UKMFR9", OrderStatus.Shipped, created: 2, updated: 6, new Money(5.25m, "EUR"), seller: "S-3") with { Completeness = OrderCompleteness.Partial },
         Make("sp-api", "111-0000001-0000004", "A1PA6795UKMFR9", OrderStatus.Cancelled, created: 2, updated: null, null),
         Make("outposts", "oo-00000000000000001", "op-0000000000000000a", OrderStatus.Pending, created: 3, updated: 7, new Money(100m, "USD")),
         Make("outposts", "oo-00000000000000002", "op-0000000000000000a", OrderStatus.InProgress, created: null, updated: 7, new Money(1.5m, "USD")),
@@ -51,6 +51,8 @@ public abstract class OrderQueryContractTests
         ["updated before"] = new() { UpdatedBefore = T0.AddHours(6) },
         ["seller order id"] = new() { SellerOrderId = "S-1" },
         ["nothing matches"] = new() { Sources = ["sp-api"], SellerOrderId = "none" },
+        ["partial copies"] = new() { Completeness = OrderCompleteness.Partial },
+        ["full copies of a source"] = new() { Sources = ["sp-api"], Completeness = OrderCompleteness.Full },
         ["combined"] = new() { Sources = ["sp-api", "outposts"], Statuses = [OrderStatus.Pending, OrderStatus.Shipped], CreatedAfter = T0, UpdatedBefore = T0.AddHours(7) },
     };
 
@@ -102,7 +104,8 @@ public abstract class OrderQueryContractTests
             && (filter.Statuses.Count == 0 || filter.Statuses.Contains(order.Status.Value))
             && In(order.CreatedAt, filter.CreatedAfter, filter.CreatedBefore)
             && In(order.LastUpdatedAt, filter.UpdatedAfter, filter.UpdatedBefore)
-            && (filter.SellerOrderId is null || order.SellerOrderId == filter.SellerOrderId);
+            && (filter.SellerOrderId is null || order.SellerOrderId == filter.SellerOrderId)
+            && (filter.Completeness is null || order.Completeness == filter.Completeness);
     }
 
     /// <summary>The documented order: by the sorted time (none is earliest), then source, then order id, ordinally, all in the sort's direction.</summary>

@@ -36,6 +36,13 @@ public sealed record OrderFilter
     public string? SellerOrderId { get; init; }
 
     /// <summary>
+    /// Gets which copies to read by <see cref="Order.Completeness"/>: <see cref="OrderCompleteness.Partial"/> for the
+    /// orders read from a bulk export and not yet read in full, <see cref="OrderCompleteness.Full"/> for the others;
+    /// <see langword="null"/> for both.
+    /// </summary>
+    public OrderCompleteness? Completeness { get; init; }
+
+    /// <summary>
     /// Checks every condition, before any I/O. Stores call it; a caller may call it to refuse a request early.
     /// </summary>
     /// <exception cref="InvalidOrderRequestException">A condition is not accepted; <see cref="InvalidOrderRequestException.ParameterName"/> names it.</exception>
@@ -67,13 +74,18 @@ public sealed record OrderFilter
         {
             throw Invalid("sellerOrderId", "The seller order id must not be empty; leave it out to read every order.");
         }
+
+        if (Completeness is { } completeness && !Enum.IsDefined(completeness))
+        {
+            throw Invalid("completeness", $"'{(int)completeness}' is not a completeness; expected {string.Join(" or ", Enum.GetNames<OrderCompleteness>())}.");
+        }
     }
 
     /// <summary>Returns which conditions are set; never their values.</summary>
     /// <returns>A one-line summary.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"OrderFilter {{ Sources = {Sources.Count}, Accounts = {Accounts.Count}, Statuses = {Statuses.Count}, Created = {CreatedAfter is not null || CreatedBefore is not null}, Updated = {UpdatedAfter is not null || UpdatedBefore is not null}, SellerOrderId = {SellerOrderId is not null} }}");
+        $"OrderFilter {{ Sources = {Sources.Count}, Accounts = {Accounts.Count}, Statuses = {Statuses.Count}, Created = {CreatedAfter is not null || CreatedBefore is not null}, Updated = {UpdatedAfter is not null || UpdatedBefore is not null}, SellerOrderId = {SellerOrderId is not null}, Completeness = {Completeness?.ToString() ?? "any"} }}");
 
     /// <summary>The filter in one canonical text (lists sorted, repeats removed): two filters that select the same orders write the same.</summary>
     internal void WriteCanonical(StringBuilder text)
@@ -91,6 +103,12 @@ public sealed record OrderFilter
         Time(text, "updatedAfter", UpdatedAfter);
         Time(text, "updatedBefore", UpdatedBefore);
         text.Append("sellerOrderId=").Append(SellerOrderId is null ? "-" : "+" + SellerOrderId).Append('\u001e');
+
+        // Written only when set, so the filters of cursors given out before it existed write what they wrote then.
+        if (Completeness is { } completeness)
+        {
+            text.Append("completeness=").Append(completeness).Append('\u001e');
+        }
     }
 
     internal static InvalidOrderRequestException Invalid(string parameter, string message) => new(message) { ParameterName = parameter };

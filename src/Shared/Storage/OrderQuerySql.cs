@@ -152,6 +152,11 @@ internal abstract class OrderQuerySql
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND seller_order_id = {Add(command, "seller_order_id", seller)}");
         }
+
+        if (filter.Completeness is { } completeness)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND partial = {Add(command, "partial", completeness == OrderCompleteness.Partial)}");
+        }
     }
 
     private static void AppendIn(StringBuilder sql, DbCommand command, string column, string name, IReadOnlyList<string> values)

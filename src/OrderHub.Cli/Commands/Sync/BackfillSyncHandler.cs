@@ -16,8 +16,13 @@ internal sealed class BackfillSyncHandler
 {
     private readonly Option<string?> _backfill = new("--backfill") { Description = "Read the source's history in bulk through its exports (Selling Partner's order reports), from an age (90d, 2y) or a date (2025-01-01): windows of up to 30 days, resumable when run again. Afterwards the same cursor goes on with the orders updated since (--follow keeps going at once)." };
 
+    private readonly Option<bool> _complete = new("--complete") { Description = "Then read every partial order (a report's row) again in full through getOrder, newest first, within getOrder's own quota (1,800 an hour at Amazon's plan): beside --follow, which spends searchOrders'. Resumable: run again, it reads only what is still partial." };
+
     /// <summary>Gets <c>--backfill</c>.</summary>
     public Option<string?> Option => _backfill;
+
+    /// <summary>Gets <c>--complete</c>.</summary>
+    public Option<bool> CompleteOption => _complete;
 
     public async Task<int> RunAsync(CliContext cli, ParseResult parse, IncrementalSyncHandler incremental, string sourceName, string? databaseOption, CancellationToken cancel)
     {
@@ -48,15 +53,44 @@ internal sealed class BackfillSyncHandler
         var result = await backfill.RunAsync(request, new WindowProgress(Console.Error), cancel);
         Write(result, OrderStoreSetting.Display(database), json);
         var exitCode = result.WindowsSkipped > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;
+
+        // The partial orders are read in full on getOrder's quota, beside the follower on searchOrders': neither waits for the other.
+        var completing = parse.GetValue(_complete) ? CompleteAsync(host.Services.GetRequiredService<OrderCompletion>(), sourceName, cancel) : Task.FromResult(ExitCodes.Ok);
         if (follow is null)
         {
-            return exitCode;
+            var completed = await completing;
+            return exitCode != ExitCodes.Ok ? exitCode : completed;
         }
 
         Console.Error.WriteLine($"following {sourceName} ({follow.Scope}) from where the backfill ends; Ctrl+C stops after the page being stored.");
         var followed = await sync.FollowAsync(follow, new IncrementalSyncHandler.PageProgress(json), cancel);
         IncrementalSyncHandler.Write(followed, database, json);
-        return followed.Failed > 0 ? ExitCodes.SyncHadFailures : exitCode;
+        var completedBesideFollower = await completing;
+        return followed.Failed > 0 || completedBesideFollower != ExitCodes.Ok ? ExitCodes.SyncHadFailures : exitCode;
+    }
+
+    // One line when it starts, one per batch stored and one at the end, on standard error; exit code 9 when some failed.
+    private static async Task<int> CompleteAsync(OrderCompletion completion, string sourceName, CancellationToken cancel)
+    {
+        var progress = new CompletionProgress(Console.Error, sourceName);
+        try
+        {
+            var done = await completion.RunAsync(sourceName, progress, cancel);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"completed {sourceName}: {done.AlreadyDone + done.Done + done.DoneElsewhere} of {done.Total} partial order(s) read in full, {done.Failed} failed (run again to retry them)."));
+            return done.Failed > 0 ? ExitCodes.SyncHadFailures : ExitCodes.Ok;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>The completion's lines: how many partial orders have been read in full, of how many.</summary>
+    private sealed class CompletionProgress(TextWriter output, string source) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value) => output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"completing {source}: {value.AlreadyDone + value.Done + value.DoneElsewhere} of {value.Total} partial order(s) read in full{(value.Failed > 0 ? $", {value.Failed} failed" : string.Empty)}{(value.EstimatedTimeLeft is { } left ? $", about {left:hh\\:mm\\:ss} left" : string.Empty)}"));
     }
 
     /// <summary>Writes what the backfill did: a line (and one per skipped window on standard error), or the JSON summary.</summary>

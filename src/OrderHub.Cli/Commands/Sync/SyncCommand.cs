@@ -24,7 +24,7 @@ internal static class SyncCommand
         var backfill = new BackfillSyncHandler();
         var command = new Command("sync", "Fetch many orders into a SQLite file or a shared PostgreSQL database; resumable, paced by each source's rate limit; workers with the same run on one PostgreSQL database split it. With --source alone, keep a copy fresh: every order created or updated since the cursor (--since on the first run, or --backfill to read the history in bulk first; --follow to keep going).")
         {
-            ids, source, all, db, run, refresh, backfill.Option, cli.JsonOption,
+            ids, source, all, db, run, refresh, backfill.Option, backfill.CompleteOption, cli.JsonOption,
         };
         incremental.AddTo(command);
         command.Validators.Add(result =>
@@ -47,6 +47,10 @@ internal static class SyncCommand
             else if ((hasIds || hasAll) && (incremental.Given(result) ?? (result.GetResult(backfill.Option) is { Implicit: false } ? backfill.Option.Name : null)) is { } stray)
             {
                 result.AddError($"{stray} keeps a copy fresh from a cursor: use it with --source <name> alone, not with --ids or --all.");
+            }
+            else if (result.GetValue(backfill.CompleteOption) && result.GetResult(backfill.Option) is not { Implicit: false })
+            {
+                result.AddError("--complete reads a backfill's partial orders in full: use it with --backfill.");
             }
             else if (result.GetResult(backfill.Option) is { Implicit: false } && incremental.GivenSelection(result) is { } selection)
             {
