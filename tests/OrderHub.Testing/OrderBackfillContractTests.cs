@@ -441,6 +441,26 @@ public abstract class OrderBackfillContractTests
     });
 
     [Fact]
+    public Task WindowAcrossTheLine_WhileEveryLookupWaitsForItsPermit_IsSplitOnce_NotIntoSlivers() => WithStoreAsync(async () =>
+    {
+        // Each lookup of a finished export waits 45 s for its permit (getReports' plan), and the line moves meanwhile:
+        // the older part grows to the moved line instead of a new one-minute window being split off at every try.
+        _source.BackfillRules = _source.BackfillRules with { RegularHistory = TimeSpan.FromDays(30) };
+        _source.FindTakes = TimeSpan.FromSeconds(45);
+        var ids = OrdersDaily(Now.AddDays(-39).AddHours(-1), 18);
+
+        var result = await RunAsync(Request(Now.AddDays(-40)));
+
+        var asked = _source.Requested.OrderBy(r => r.Window.Start).ToArray();
+        asked.Length.ShouldBe(3, "the older part, the newer part and the window after them");
+        asked[0].Window.End.ShouldBe(asked[1].Window.Start, "no gap between the two parts");
+        asked[0].Window.End.ShouldBeLessThanOrEqualTo(asked[0].At - TimeSpan.FromDays(30), "the older part lies wholly in the archive when asked for");
+        asked[1].Window.Start.ShouldBeGreaterThanOrEqualTo(asked[1].At - TimeSpan.FromDays(30), "the newer part lies wholly in the regular exports when asked for");
+        result.Inserted.ShouldBe(18);
+        (await StoredCountAsync(ids)).ShouldBe(18);
+    });
+
+    [Fact]
     public Task StartOlderThanTheSourcesReach_IsRefused_BeforeAnyRequest() => WithStoreAsync(async () =>
     {
         _source.BackfillRules = _source.BackfillRules with { MaxHistory = TimeSpan.FromDays(365) };

@@ -133,9 +133,17 @@ public sealed partial class ScriptedBackfillSource(TimeProvider time) : IOrderBa
     public Task<Order> GetOrderAsync(string orderId, OrderReadOptions options, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("A backfill reads exports, never single orders.");
 
+    /// <summary>Gets or sets how long a lookup of a finished export takes on the fake clock (a wait for its permit), moved on by the lookup itself.</summary>
+    public TimeSpan FindTakes { get; set; }
+
     /// <inheritdoc />
     public Task<OrderBackfillJob?> FindFinishedAsync(OrderBackfillWindow window, CancellationToken cancellationToken = default)
     {
+        if (FindTakes > TimeSpan.Zero && time is TimerWatch watch)
+        {
+            watch.Clock.Advance(FindTakes);
+        }
+
         lock (_lock)
         {
             _finds.Add(window);

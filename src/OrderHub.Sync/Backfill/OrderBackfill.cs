@@ -201,21 +201,24 @@ public sealed partial class OrderBackfill
             {
                 cancellationToken.ThrowIfCancellationRequested();
 
-                // Polls first (they are cheap, and free slots), then new jobs into the free slots, then one export read;
-                // then again, until nothing is due and the run waits for the next poll or retry.
+                // Polls first (they are cheap, and free slots), then one export read, then one new job into a free slot;
+                // then again, until nothing is due and the run waits for the next poll or retry. One job at a time: a
+                // request past the burst waits for its permit (a minute at Amazon's plan), and reads and polls go on
+                // between two such waits, while the other buckets refill.
                 foreach (var window in _windows.Where(w => w.Status == OrderBackfillWindowStatus.InFlight && _polls[w.Start].Next <= _time.GetUtcNow()).OrderBy(w => _polls[w.Start].Next).ToArray())
                 {
                     await PollAsync(window, cancellationToken).ConfigureAwait(false);
                 }
 
-                while (_windows.Count(w => w.Status == OrderBackfillWindowStatus.InFlight) < _rules.MaxJobsInFlight && NextToAskFor() is { } pending)
-                {
-                    await StartAsync(pending, cancellationToken).ConfigureAwait(false);
-                }
-
                 if (_windows.FirstOrDefault(w => w.Status == OrderBackfillWindowStatus.Ready) is { } ready)
                 {
                     await ReadAsync(ready, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (_windows.Count(w => w.Status == OrderBackfillWindowStatus.InFlight) < _rules.MaxJobsInFlight && NextToAskFor() is { } pending)
+                {
+                    await StartAsync(pending, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -352,11 +355,13 @@ public sealed partial class OrderBackfill
                     LogNotReused(_logger, Name, fitted.Start, fitted.End, found.JobId, why);
                 }
 
-                // The lookup may have waited for a permit: the window is checked again against the clock of the request.
-                if (await FitAsync(fitted, cancellationToken).ConfigureAwait(false) != fitted)
+                // The lookup may have waited for a permit: the window is fitted again to the clock of the request.
+                if (await FitAsync(fitted, cancellationToken).ConfigureAwait(false) is not { } refitted)
                 {
                     return;
                 }
+
+                fitted = refitted;
             }
 
             var asked = _time.GetUtcNow();
@@ -467,12 +472,25 @@ public sealed partial class OrderBackfill
                 }
 
                 var line = Ceiling(regularFrom + BoundaryMargin);
-                var older = fitted with { End = line, NotBefore = now + (line - regularFrom) };
                 var newer = fitted with { Start = line };
-                LogSplit(_logger, Name, fitted.Start, fitted.End, line);
-                Replace(window.Start, older, newer);
+
+                // The line moves with the clock: when it has moved into the newer part of an earlier split (a wait for
+                // a permit in between), the older part grows to it rather than a sliver of a window being added.
+                var index = _windows.FindIndex(w => w.Start == window.Start);
+                if (index > 0 && _windows[index - 1] is { Status: OrderBackfillWindowStatus.Pending, NotBefore: not null } older
+                    && older.End == window.Start && line - older.Start <= _rules.MaxWindow)
+                {
+                    _windows[index - 1] = older with { End = line, NotBefore = now + (line - regularFrom) };
+                    Replace(window.Start, newer);
+                }
+                else
+                {
+                    LogSplit(_logger, Name, fitted.Start, fitted.End, line);
+                    Replace(window.Start, fitted with { End = line, NotBefore = now + (line - regularFrom) }, newer);
+                }
+
                 await SaveAsync(cancellationToken).ConfigureAwait(false);
-                return null; // the loop asks for the newer part next (newest first), the older one when it is due
+                return newer; // asked for now; the older part once it is past the line, for the archive
             }
 
             if (fitted != window)
