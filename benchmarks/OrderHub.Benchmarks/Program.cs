@@ -8,7 +8,8 @@ using OrderHub.Benchmarks.Sync;
 // "sync-postgresql-unthrottled <orders>", "sync-postgresql-workers", "sync-postgresql-failover [orders]", "sync-unthrottled <orders>" and
 // "sync-decompose <orders>", "sync-incremental <orders>", "lookup-vs-kestrel [rounds]" (needs wrk), "store-size [orders]",
 // "query-million [orders]" (needs wrk), "webhook-latency", "report-reader [MiB]",
-// "notification-freshness [minutes] [seconds between changes]"; anything else goes to BenchmarkDotNet.
+// "notification-freshness [minutes] [seconds between changes]", "backfill-vs-search [orders] [report delay seconds]";
+// anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "sync-throttle":
@@ -56,6 +57,11 @@ switch (args.FirstOrDefault())
         await NotificationFreshnessMeasurements.RunAsync(
             TimeSpan.FromMinutes(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 15),
             TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5));
+        break;
+    case "backfill-vs-search":
+        await BackfillMeasurements.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+            TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 30));
         break;
     case "webhook-latency":
         await WebhookLatencyMeasurements.RunAsync();
