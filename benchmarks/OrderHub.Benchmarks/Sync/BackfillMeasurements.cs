@@ -78,28 +78,16 @@ internal static class BackfillMeasurements
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    // The reports' run is read to its end; the searchOrders run's page lines are left to the console.
     private static ProcessStartInfo Cli(EmulatorProcess emulator, string folder, string name, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = name == "reports", RedirectStandardError = name == "reports" };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"), .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var defaults = new OrderHub.Emulator.Hosting.EmulatorOptions();
-        info.Environment["ORDERHUB_SP_ENDPOINT"] = emulator.BaseAddress.ToString();
-        info.Environment["ORDERHUB_LWA_ENDPOINT"] = new Uri(emulator.BaseAddress, "auth/o2/token").ToString();
-        info.Environment["ORDERHUB_LWA_CLIENT_ID"] = defaults.ClientId;
-        info.Environment["ORDERHUB_LWA_CLIENT_SECRET"] = defaults.ClientSecret;
-        info.Environment["ORDERHUB_LWA_REFRESH_TOKEN"] = Seller;
+        // Each run has its own rate-limit file: the two emulators are two sellers' upstreams.
+        var info = emulator.Cli(Seller, Path.Combine(folder, $"{name}-rate-limits.db"), redirect: name == "reports", args);
         for (var i = 0; i < Marketplaces.Length; i++)
         {
             info.Environment[$"OrderHub__Sources__sp-api__MarketplaceIds__{i.ToString(CultureInfo.InvariantCulture)}"] = Marketplaces[i];
         }
 
-        // Each run has its own rate-limit file: the two emulators are two sellers' upstreams.
-        info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(folder, $"{name}-rate-limits.db");
-        info.Environment["NO_COLOR"] = "1";
         return info;
     }
 }

@@ -30,6 +30,37 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         return new EmulatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
     }
 
+    /// <summary>
+    /// An <c>orderhub</c> process pointed at this emulator as one seller (its refresh token), with the emulator's AWS
+    /// keys and a rate-limit file of its own; its output left to the console unless <paramref name="redirect"/>.
+    /// </summary>
+    /// <param name="refreshToken">The seller's refresh token.</param>
+    /// <param name="rateLimitsFile">The rate-limit file the process shares its quotas through.</param>
+    /// <param name="redirect">Whether the caller reads its output (a pipe nobody reads would stall it).</param>
+    /// <param name="args">The command line.</param>
+    /// <returns>The start information.</returns>
+    public ProcessStartInfo Cli(string refreshToken, string rateLimitsFile, bool redirect, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = redirect, RedirectStandardError = redirect };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"), .. args])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var defaults = new OrderHub.Emulator.Hosting.EmulatorOptions();
+        info.Environment["ORDERHUB_SP_ENDPOINT"] = BaseAddress.ToString();
+        info.Environment["ORDERHUB_LWA_ENDPOINT"] = new Uri(BaseAddress, "auth/o2/token").ToString();
+        info.Environment["ORDERHUB_LWA_CLIENT_ID"] = defaults.ClientId;
+        info.Environment["ORDERHUB_LWA_CLIENT_SECRET"] = defaults.ClientSecret;
+        info.Environment["ORDERHUB_LWA_REFRESH_TOKEN"] = refreshToken;
+        info.Environment["AWS_ACCESS_KEY_ID"] = defaults.AwsAccessKeyId;
+        info.Environment["AWS_SECRET_ACCESS_KEY"] = defaults.AwsSecretAccessKey;
+        info.Environment["AWS_REGION"] = defaults.AwsRegion;
+        info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = rateLimitsFile;
+        info.Environment["NO_COLOR"] = "1";
+        return info;
+    }
+
     /// <summary>Gets the CPU time the emulator process has spent so far.</summary>
     public TimeSpan ProcessorTime
     {

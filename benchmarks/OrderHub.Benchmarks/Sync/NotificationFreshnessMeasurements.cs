@@ -115,27 +115,8 @@ internal static class NotificationFreshnessMeasurements
     }
 
     // A follower's output is left to the console: nobody reads it during the run, and a full pipe would stall it.
-    private static ProcessStartInfo Cli(EmulatorProcess emulator, string refreshToken, string folder, bool redirect, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = redirect, RedirectStandardError = redirect };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"), .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var defaults = new OrderHub.Emulator.Hosting.EmulatorOptions();
-        info.Environment["ORDERHUB_SP_ENDPOINT"] = emulator.BaseAddress.ToString();
-        info.Environment["ORDERHUB_LWA_ENDPOINT"] = new Uri(emulator.BaseAddress, "auth/o2/token").ToString();
-        info.Environment["ORDERHUB_LWA_CLIENT_ID"] = defaults.ClientId;
-        info.Environment["ORDERHUB_LWA_CLIENT_SECRET"] = defaults.ClientSecret;
-        info.Environment["ORDERHUB_LWA_REFRESH_TOKEN"] = refreshToken;
-        info.Environment["AWS_ACCESS_KEY_ID"] = defaults.AwsAccessKeyId;
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = defaults.AwsSecretAccessKey;
-        info.Environment["AWS_REGION"] = defaults.AwsRegion;
-        info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(folder, "rate-limits.db");
-        info.Environment["NO_COLOR"] = "1";
-        return info;
-    }
+    private static ProcessStartInfo Cli(EmulatorProcess emulator, string refreshToken, string folder, bool redirect, params string[] args) =>
+        emulator.Cli(refreshToken, Path.Combine(folder, "rate-limits.db"), redirect, args);
 
     private static async Task RunToEndAsync(ProcessStartInfo info)
     {
