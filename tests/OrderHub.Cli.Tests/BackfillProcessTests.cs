@@ -60,12 +60,11 @@ public sealed class BackfillProcessTests : IAsyncLifetime
             ["OrderHub__Sources__sp-api__ReportMaxPollInterval"] = "00:00:02",
             ["OrderHub__Sources__sp-api__FailedReportRetryDelay"] = "00:00:01",
         };
-        var marketplaces = _emulator.SellingPartner.MarketplaceIdsOf(0);
-        for (var i = 0; i < marketplaces.Count; i++)
-        {
-            environment[$"OrderHub__Sources__sp-api__MarketplaceIds__{i}"] = marketplaces[i];
-        }
+        // A rate-limit file of its own: the other tests' processes read the same seller at other plans.
+        environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "rate-limits.db");
 
+        // The seller's marketplaces, which the reports are asked for, through the shortcut orderhub emulator prints.
+        environment["ORDERHUB_SP_MARKETPLACES"] = string.Join(',', _emulator.SellingPartner.MarketplaceIdsOf(0));
         return environment;
     }
 

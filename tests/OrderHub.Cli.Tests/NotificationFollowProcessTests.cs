@@ -53,6 +53,19 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
 
     private string Since => (Start - _emulator.SellingPartner.Options.SpOrderHistory - TimeSpan.FromDays(1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    // A rate-limit file of its own: the other tests' processes read the same seller at other plans.
+    private Dictionary<string, string> Environment => new() { ["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "rate-limits.db") };
+
+    private System.Diagnostics.ProcessStartInfo Own(System.Diagnostics.ProcessStartInfo info)
+    {
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+
     private async Task<(string Url, string Arn)> QueueAsync()
     {
         var url = (await _sqs.CreateQueueAsync("sp-order-changes")).QueueUrl;
@@ -64,10 +77,10 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
     {
         var (url, arn) = await QueueAsync();
 
-        var refused = await CliProcess.RunAsync(_emulator, "notifications", "setup", "--source", "sp-api", "--queue-arn", arn);
+        var refused = await CliProcess.RunAsync(_emulator, Environment, "notifications", "setup", "--source", "sp-api", "--queue-arn", arn);
         await _sqs.SetQueueAttributesAsync(url, new Dictionary<string, string> { ["Policy"] = SellingPartner.Notifications.SellingPartnerNotifications.QueuePolicy(arn) });
-        var setup = await CliProcess.RunAsync(_emulator, "notifications", "setup", "--source", "sp-api", "--queue-arn", arn);
-        var list = await CliProcess.RunAsync(_emulator, "notifications", "list", "--source", "sp-api");
+        var setup = await CliProcess.RunAsync(_emulator, Environment, "notifications", "setup", "--source", "sp-api", "--queue-arn", arn);
+        var list = await CliProcess.RunAsync(_emulator, Environment, "notifications", "list", "--source", "sp-api");
 
         refused.ExitCode.ShouldBe(2, refused.Out + refused.Error);
         refused.Error.ShouldContain("437568002678");
@@ -83,14 +96,14 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
     {
         var (url, arn) = await QueueAsync();
         await _sqs.SetQueueAttributesAsync(url, new Dictionary<string, string> { ["Policy"] = SellingPartner.Notifications.SellingPartnerNotifications.QueuePolicy(arn) });
-        (await CliProcess.RunAsync(_emulator, "notifications", "setup", "--source", "sp-api", "--queue-arn", arn)).ExitCode.ShouldBe(0);
+        (await CliProcess.RunAsync(_emulator, Environment, "notifications", "setup", "--source", "sp-api", "--queue-arn", arn)).ExitCode.ShouldBe(0);
         var db = Path.Combine(_folder, "orders.db");
         string[] follow = ["sync", "--source", "sp-api", "--since", Since, "--follow", "--notifications", url, "--backup-interval", "1h", "--db", db];
 
         // Ten changes (five steps: an order moved on and one arrived), their notices delivered at once, some twice;
         // the queue refuses every delete, so each stored notice stays in flight.
         _emulator.Sqs.DeletesRefused = true;
-        using (var process = Process.Start(CliProcess.StartInfo(_emulator, follow))!)
+        using (var process = Process.Start(Own(CliProcess.StartInfo(_emulator, follow)))!)
         {
             await Eventually.TrueAsync(async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") >= 20, "the first poll stored the orders", TimeSpan.FromSeconds(60), process);
             _emulator.SellingPartner.ApplyChangesUntil(Start, TimeSpan.FromSeconds(1), Start.AddSeconds(5));
@@ -107,7 +120,7 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
         // Run again; the in-flight messages come back once their visibility timeout (5 minutes) has passed.
         _emulator.Sqs.DeletesRefused = false;
         _clock.Advance(TimeSpan.FromMinutes(6));
-        using (var process = Process.Start(CliProcess.StartInfo(_emulator, follow))!)
+        using (var process = Process.Start(Own(CliProcess.StartInfo(_emulator, follow)))!)
         {
             await Eventually.TrueAsync(() => _emulator.Sqs.MessageCount("sp-order-changes") == 0, "the redelivered notices were recognised and deleted", TimeSpan.FromSeconds(60), process);
             process.Kill();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OrderHub.Cli.Configuration;
 using OrderHub.Cli.Output;
 using OrderHub.Emulator.Hosting;
 
@@ -95,6 +96,9 @@ internal static class EmulatorCommand
             {
                 Console.Out.WriteLine($"  export {name}='{value}'");
             }
+
+            // The first seller's marketplaces, which its order reports are asked for (sync --backfill).
+            Console.Out.WriteLine($"  export {CliConfiguration.MarketplacesShortcut}='{string.Join(',', host.SellingPartner.MarketplaceIdsOf(0))}'");
 
             // Its SQS answers any SQS client (aws sqs, boto3, AWSSDK.SQS), for the queue ORDER_CHANGE notifications go to.
             Console.Out.WriteLine($"  export AWS_ENDPOINT_URL_SQS='{host.SqsEndpoint}'   # its SQS, for aws sqs create-queue and orderhub notifications");

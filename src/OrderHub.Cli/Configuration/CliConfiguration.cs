@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,9 @@ internal static class CliConfiguration
 
     /// <summary>The shortcut for the lookup API's keys: <c>key1,key2:pii,key3:refresh</c>, as <c>OrderHub:Api:ApiKeys</c>.</summary>
     public const string ApiKeysShortcut = "ORDERHUB_API_KEYS";
+
+    /// <summary>The shortcut for the sp-api source's marketplaces, separated by commas, as <c>OrderHub:Sources:sp-api:MarketplaceIds</c> (order reports need them).</summary>
+    public const string MarketplacesShortcut = "ORDERHUB_SP_MARKETPLACES";
 
     /// <summary>What the lookup tells a user who gives an id of a marketplace with no configured source: the shortcuts to set.</summary>
     public static IReadOnlyList<OrderSourceConfigurationHint> ConfigurationHints { get; } =
@@ -162,6 +166,15 @@ internal static class CliConfiguration
             if (configuration[variable] is { Length: > 0 } value && !values.ContainsKey(setting))
             {
                 values[setting] = value;
+            }
+        }
+
+        if (configuration[MarketplacesShortcut] is { Length: > 0 } marketplaces)
+        {
+            var index = 0;
+            foreach (var marketplace in marketplaces.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                values[string.Create(CultureInfo.InvariantCulture, $"OrderHub:Sources:sp-api:MarketplaceIds:{index++}")] = marketplace;
             }
         }
 

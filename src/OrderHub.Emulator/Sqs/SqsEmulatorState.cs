@@ -271,7 +271,13 @@ public sealed class SqsEmulatorState
                 nap = (nextDue < deadline ? nextDue : deadline) - now;
             }
 
-            await Task.WhenAny(changed, Task.Delay(nap, TimeProvider, cancellationToken)).ConfigureAwait(false);
+            // The nap's timer is dropped as soon as the queue changes, rather than left to fire.
+            using (var napping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                await Task.WhenAny(changed, Task.Delay(nap, TimeProvider, napping.Token)).ConfigureAwait(false);
+                await napping.CancelAsync().ConfigureAwait(false);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
     }

@@ -238,7 +238,18 @@ internal static partial class SqsEndpoints
 
         var names = state.Names(input["QueueNamePrefix"]?.GetValue<string>() ?? string.Empty);
         var max = input["MaxResults"]?.GetValue<int>() ?? 1000;
-        var after = input["NextToken"]?.GetValue<string>() is { } token ? Encoding.UTF8.GetString(Convert.FromBase64String(token)) : null;
+        string? after = null;
+        if (input["NextToken"]?.GetValue<string>() is { } token)
+        {
+            var bytes = new byte[token.Length];
+            if (!Convert.TryFromBase64String(token, bytes, out var written))
+            {
+                return Invalid("Invalid NextToken value: it was not given by ListQueues.");
+            }
+
+            after = Encoding.UTF8.GetString(bytes, 0, written);
+        }
+
         var page = names.Where(n => after is null || string.CompareOrdinal(n, after) > 0).Take(max).ToList();
         var reply = new JsonObject();
         if (page.Count > 0)

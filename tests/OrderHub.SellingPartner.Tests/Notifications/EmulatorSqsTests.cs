@@ -153,6 +153,7 @@ public sealed class EmulatorSqsTests : IAsyncLifetime
         var badReceipt = await Should.ThrowAsync<ReceiptHandleIsInvalidException>(() => _sqs.DeleteMessageAsync(fifo, "not-a-receipt"));
         var badAttribute = await Should.ThrowAsync<InvalidAttributeNameException>(() => _sqs.SetQueueAttributesAsync(fifo, new Dictionary<string, string> { ["Colour"] = "blue" }));
         var tooLong = await Should.ThrowAsync<AmazonSQSException>(() => _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = fifo, WaitTimeSeconds = 21 }));
+        var badToken = await Should.ThrowAsync<AmazonSQSException>(() => _sqs.ListQueuesAsync(new ListQueuesRequest { MaxResults = 5, NextToken = "not a token!" }));
 
         noGroup.ErrorCode.ShouldBe("MissingParameter");
         noGroup.Message.ShouldContain("MessageGroupId");
@@ -161,6 +162,8 @@ public sealed class EmulatorSqsTests : IAsyncLifetime
         badAttribute.Message.ShouldContain("Colour");
         tooLong.ErrorCode.ShouldBe("InvalidParameterValue");
         tooLong.Message.ShouldContain("WaitTimeSeconds");
+        badToken.ErrorCode.ShouldBe("InvalidParameterValue");
+        badToken.Message.ShouldContain("NextToken");
     }
 
     // Each distinct Python on the machine that imports boto3: python3 on the PATH, and Debian's own.
