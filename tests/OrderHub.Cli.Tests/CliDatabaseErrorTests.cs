@@ -251,6 +251,12 @@ public sealed class CliOutputTests : IAsyncLifetime
         var ids = Path.Combine(_folder, "slow.txt");
         await File.WriteAllLinesAsync(ids, slow.SellingPartner.OrderIds);
         var info = CliProcess.StartInfo(slow, ["sync", "--ids", ids, "--db", Path.Combine(_folder, "slow.db"), "--json"]);
+
+        // The client told the emulator's plan, with a rate-limit file of its own: it waits for its own permits (which
+        // Ctrl+C ends), never for another test's, and is never answered 429.
+        info.Environment["OrderHub__Sources__sp-api__GetOrderPermitsPerSecond"] = "0.5";
+        info.Environment["OrderHub__Sources__sp-api__GetOrderBurst"] = "1";
+        info.Environment["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "slow-rate-limits.db");
         using var process = System.Diagnostics.Process.Start(info)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
