@@ -184,6 +184,7 @@ public sealed class CliWaitingTests
 }
 
 /// <summary>Output fit for people and for pipes.</summary>
+[Collection(InterruptCollection.Name)]
 public sealed class CliOutputTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-cli-out-").FullName;

@@ -10,6 +10,7 @@ using Xunit;
 namespace OrderHub.Cli.Tests;
 
 /// <summary><c>orderhub sync --source NAME</c> keeping a SQLite copy fresh from a cursor, as separate OS processes.</summary>
+[Collection(InterruptCollection.Name)]
 public sealed class IncrementalSyncProcessTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("orderhub-follow-").FullName;
