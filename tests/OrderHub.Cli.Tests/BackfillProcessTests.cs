@@ -132,7 +132,7 @@ public sealed class BackfillProcessTests : IAsyncLifetime
         first.Error.ShouldContain($"completed sp-api: {expected} of {expected} partial order(s) read in full, 0 failed");
         (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders")).ShouldBe(expected);
         (await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders WHERE partial = 1")).ShouldBe(0, "each partial copy was replaced by the full one");
-        readsAfterFirst.ShouldBe(expected, "one getOrder per partial order");
+        readsAfterFirst.ShouldBeGreaterThanOrEqualTo(expected, "a getOrder for each partial order (and any the client tried again)");
         again.ExitCode.ShouldBe(0, again.Error);
         _emulator.SellingPartner.GetOrderRequests.ShouldBe(readsAfterFirst, "nothing was partial any more");
     }

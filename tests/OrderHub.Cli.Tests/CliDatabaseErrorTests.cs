@@ -266,6 +266,8 @@ public sealed class CliOutputTests : IAsyncLifetime
         // machine takes to deliver the interrupt.
         await Eventually.TrueAsync(() => slow.SellingPartner.GetOrderRequests > 0, "the first order is read", TimeSpan.FromSeconds(30), process);
 
+        // What the process does with SIGINT (ignored, blocked, caught), for the message should it not stop.
+        var signals = string.Join(" ", File.ReadAllLines($"/proc/{process.Id}/status").Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("Shd", StringComparison.Ordinal)));
         using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await interrupt.WaitForExitAsync();
@@ -274,7 +276,7 @@ public sealed class CliOutputTests : IAsyncLifetime
         await process.WaitForExitAsync();
         await output;
 
-        process.ExitCode.ShouldBe(130);
+        process.ExitCode.ShouldBe(130, $"the signal state of the process when it was interrupted: {signals}");
         (await error).ShouldContain("Run the same command again to resume");
     }
 }

@@ -133,7 +133,12 @@ public sealed class IncrementalSyncProcessTests : IDisposable
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { SpOrderCount = 30, SpSearchOrdersRate = 20, SpSearchOrdersBurst = 20 });
         var db = Path.Combine(_folder, "follow.db");
-        using var process = Process.Start(Start(emulator, Plan(20, 20), "sync", "--source", "sp-api", "--since", Since(emulator), "--follow", "--poll-interval", "200ms", "--db", db, "--json"))!;
+
+        // A rate-limit file of its own: earlier tests' processes read the same seller at Amazon's plan through the
+        // shared one, and a follower waiting out their searchOrders bucket does not stop within the minute allowed.
+        var plan = Plan(20, 20);
+        plan["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "follow-rate-limits.db");
+        using var process = Process.Start(Start(emulator, plan, "sync", "--source", "sp-api", "--since", Since(emulator), "--follow", "--poll-interval", "200ms", "--db", db, "--json"))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
 
