@@ -16,7 +16,9 @@ internal static class CliProcess
 
     public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IEnumerable<string> args, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env, with SIGINT's default handling: a test run started in the background inherits SIGINT ignored
+        // (seen: SigIgn 0x1007), which the child keeps, and a test's Ctrl+C would then never arrive.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -24,6 +26,8 @@ internal static class CliProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"));
         foreach (var arg in args)
         {
