@@ -294,12 +294,8 @@ internal static partial class SqsEndpoints
 
     private static Reply SetQueueAttributes(SqsEmulatorState state, SqsQueue queue, JsonObject input)
     {
+        // An unknown attribute was refused before the model's check (WithQueue).
         var attributes = StringMap(input["Attributes"]);
-        if (attributes.Keys.FirstOrDefault(k => !SettableAttributes.Contains(k)) is { } unknown)
-        {
-            return Error(400, "com.amazonaws.sqs#InvalidAttributeName", "InvalidAttributeName;Sender", $"Unknown Attribute {unknown}.");
-        }
-
         if (attributes.ContainsKey("FifoQueue"))
         {
             return Error(400, "com.amazonaws.sqs#InvalidAttributeName", "InvalidAttributeName;Sender", "FifoQueue can be set only when the queue is created.");
