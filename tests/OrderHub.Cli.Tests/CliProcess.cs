@@ -14,7 +14,11 @@ internal static class CliProcess
     /// <summary>Gets the rate-limit file the CLI processes of this test run share.</summary>
     public static string RateLimitsFile { get; } = Path.Combine(Directory.CreateTempSubdirectory("orderhub-cli-tests-").FullName, "rate-limits.db");
 
-    public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IEnumerable<string> args, string? workingDirectory = null)
+    public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IEnumerable<string> args, string? workingDirectory = null) =>
+        ProgramStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"), .. args], emulator, workingDirectory);
+
+    /// <summary>Starts another program (<c>dotnet pack</c>, an installed <c>orderhub</c>) with the same environment.</summary>
+    public static ProcessStartInfo ProgramStartInfo(string program, IEnumerable<string> args, EmulatorHost? emulator, string? workingDirectory = null)
     {
         // Through env, with SIGINT's default handling: a test run started in the background inherits SIGINT ignored
         // (seen: SigIgn 0x1007), which the child keeps, and a test's Ctrl+C would then never arrive.
@@ -27,8 +31,7 @@ internal static class CliProcess
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         info.ArgumentList.Add("--default-signal=INT");
-        info.ArgumentList.Add("dotnet");
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"));
+        info.ArgumentList.Add(program);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

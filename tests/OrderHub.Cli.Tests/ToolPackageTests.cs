@@ -63,9 +63,7 @@ public sealed class ToolPackageTests : IDisposable
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] args, EmulatorHost? emulator = null)
     {
-        var info = CliProcess.StartInfo(emulator, args);
-        info.FileName = program;
-        info.ArgumentList.RemoveAt(0);
+        var info = CliProcess.ProgramStartInfo(program, args, emulator);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(info)!;
