@@ -333,6 +333,7 @@ public sealed class StoredOrdersTests(StoredCopyFixture copy) : IClassFixture<St
     [InlineData("orders --updated-since 7x", 2)]
     [InlineData("orders --created-since -3d", 2)]
     [InlineData("orders --cursor not-a-cursor", 2)]
+    [InlineData("orders summary --completeness half", 2)]
     [InlineData("orders summary --by day,month", 2)]
     [InlineData("orders summary --by weekday", 2)]
     [InlineData("export --format csv --out {missing}/x.csv", 2)]
@@ -379,6 +380,34 @@ public sealed class StoredOrdersTests(StoredCopyFixture copy) : IClassFixture<St
         var rows = ReadCsv(await File.ReadAllBytesAsync(csvPath));
         rows.Count.ShouldBe(1 + spOrders.Sum(o => Math.Max(1, o.Lines.Count)));
         rows.Skip(1).ShouldAllBe(r => r[0] == "sp-api");
+    }
+
+    [Fact]
+    public async Task Process_Completeness_SelectsThePartialCopies_OrTheFullOnes()
+    {
+        // A database of its own: the query contract's sample orders, some of them partial.
+        var db = Path.Combine(copy.Folder, $"{Guid.NewGuid():N}.db");
+        await using (var host = CliHost.Build(null, [new("OrderHub:RateLimits:Store", "Process")], services => services.AddOrderStore(db)))
+        {
+            foreach (var order in OrderHub.Testing.OrderQueryContractTests.SampleOrders)
+            {
+                await host.Services.GetRequiredService<IOrderStore>().UpsertAsync(order);
+            }
+        }
+
+        var partial = await CliProcess.RunAsync(null, "orders", "--db", db, "--completeness", "partial", "--all", "--json");
+        var full = await CliProcess.RunAsync(null, "export", "--db", db, "--format", "ndjson", "--out", db + ".ndjson", "--source", "sp-api", "--completeness", "FULL");
+        var refused = await CliProcess.RunAsync(null, "orders", "--db", db, "--completeness", "some");
+
+        partial.ExitCode.ShouldBe(0, partial.Error);
+        var expectedPartial = OrderHub.Testing.OrderQueryContractTests.SampleOrders.Where(o => o.Completeness == OrderCompleteness.Partial).Select(o => (o.Source, o.OrderId)).ToArray();
+        expectedPartial.ShouldNotBeEmpty();
+        References(partial.Out).ShouldBe(expectedPartial, ignoreOrder: true);
+        full.ExitCode.ShouldBe(0, full.Error);
+        var exported = (await File.ReadAllLinesAsync(db + ".ndjson")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("orderId").GetString()).ToArray();
+        exported.ShouldBe(OrderHub.Testing.OrderQueryContractTests.SampleOrders.Where(o => o.Source == "sp-api" && o.Completeness == OrderCompleteness.Full).Select(o => o.OrderId), ignoreOrder: true);
+        refused.ExitCode.ShouldBe(2);
+        refused.Error.ShouldContain("--completeness 'some' is not accepted; expected full or partial.");
     }
 
     private static async Task<int> InvokeAsync(string args)

@@ -39,6 +39,10 @@ internal static partial class OrderQueryParameters
 
     private static readonly string Statuses = string.Join(", ", Enum.GetNames<OrderStatus>());
 
+    private const string CompletenessName = "completeness";
+
+    private static readonly string[] CompletenessNames = [.. Enum.GetNames<OrderCompleteness>().Select(n => n.ToLowerInvariant())];
+
     private const string TimeForm = "an ISO 8601 date or time, for example 2026-01-31 or 2026-01-31T08:00:00Z (an offset such as +02:00 written %2B02:00 in a URL; without one, UTC)";
 
     /// <summary>The filters both endpoints take, as the OpenAPI document describes them.</summary>
@@ -52,6 +56,7 @@ internal static partial class OrderQueryParameters
         new("updatedAfter", "Orders last updated at or after this time (included). " + TimeForm + ".", Time()),
         new("updatedBefore", "Orders last updated before this time (excluded). " + TimeForm + ".", Time()),
         new("sellerOrderId", "The seller's own order id, compared exactly.", new OpenApiSchema { Type = JsonSchemaType.String }),
+        new(CompletenessName, "Which copies, case-insensitive: partial (read from a bulk export such as an order report, not yet read in full) or full (the others). Absent: both.", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. CompletenessNames.Select(n => System.Text.Json.Nodes.JsonValue.Create(n))] }),
     ];
 
     /// <summary>The parameters of <c>GET /orders</c>.</summary>
@@ -156,7 +161,21 @@ internal static partial class OrderQueryParameters
             UpdatedAfter = Time(query, "updatedAfter"),
             UpdatedBefore = Time(query, "updatedBefore"),
             SellerOrderId = sellerOrderId,
+            Completeness = ReadCompleteness(query),
         };
+    }
+
+    private static OrderCompleteness? ReadCompleteness(IQueryCollection query)
+    {
+        if (Single(query, CompletenessName) is not { } text)
+        {
+            return null;
+        }
+
+        // Names only: Enum.TryParse would take a number as well.
+        return CompletenessNames.Contains(text, StringComparer.OrdinalIgnoreCase)
+            ? Enum.Parse<OrderCompleteness>(text, ignoreCase: true)
+            : throw Invalid(CompletenessName, $"The query parameter 'completeness' must be {string.Join(" or ", CompletenessNames)}; '{text}' was given.");
     }
 
     // A misspelt filter would otherwise be ignored, and the answer would hold every order.

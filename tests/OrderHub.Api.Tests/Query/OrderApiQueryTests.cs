@@ -60,6 +60,8 @@ public sealed class OrderApiQueryTests : IAsyncLifetime
         { "updated before", "updatedBefore=2026-03-01T06:00:00.000Z" },
         { "seller order id", "sellerOrderId=S-1" },
         { "nothing matches", "source=sp-api&sellerOrderId=none" },
+        { "partial copies", "completeness=partial" },
+        { "full copies of a source", "source=sp-api&completeness=Full" },
         { "combined", "source=sp-api,outposts&status=Pending,Shipped&createdAfter=2026-03-01&updatedBefore=2026-03-01T07:00:00Z" },
     };
 
@@ -88,6 +90,12 @@ public sealed class OrderApiQueryTests : IAsyncLifetime
             page.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
             response.Headers.Contains("Link").ShouldBeFalse();
         }
+    }
+
+    [Fact]
+    public void FilterQueries_SpellEachOfTheContractsFilters()
+    {
+        FilterQueries.Select(row => (string)row[0]).ShouldBe(OrderQueryContractTests.Filters.Keys, ignoreOrder: true);
     }
 
     [Fact]
@@ -244,6 +252,9 @@ public sealed class OrderApiQueryTests : IAsyncLifetime
     [InlineData("orders?updatedBefore=01/03/2026", "updatedBefore", "ISO 8601")]
     [InlineData("orders?createdAfter=2026-03-02&createdBefore=2026-03-01", "createdBefore", "must be later than createdAfter")]
     [InlineData("orders?sellerOrderId=", "sellerOrderId", "must not be empty")]
+    [InlineData("orders?completeness=half", "completeness", "must be full or partial; 'half' was given")]
+    [InlineData("orders?completeness=1", "completeness", "must be full or partial")]
+    [InlineData("orders/summary?completeness=", "completeness", "must be full or partial")]
     [InlineData("orders?cursor=not-a-cursor", "cursor", "nextCursor unchanged")]
     [InlineData("orders?statuses=Pending", "statuses", "it takes source, account, status")]
     [InlineData("orders?source=" + "a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a", "source", "At most 100")]
@@ -319,8 +330,10 @@ public sealed class OrderApiQueryTests : IAsyncLifetime
         var list = paths.GetProperty("/orders").GetProperty("get");
         var summary = paths.GetProperty("/orders/summary").GetProperty("get");
         static string[] Parameters(JsonElement operation) => [.. operation.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!)];
-        Parameters(list).ShouldBe(["source", "account", "status", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "sellerOrderId", "sort", "limit", "cursor"]);
-        Parameters(summary).ShouldBe(["groupBy", "source", "account", "status", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "sellerOrderId"]);
+        Parameters(list).ShouldBe(["source", "account", "status", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "sellerOrderId", "completeness", "sort", "limit", "cursor"]);
+        Parameters(summary).ShouldBe(["groupBy", "source", "account", "status", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "sellerOrderId", "completeness"]);
+        var completeness = list.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "completeness");
+        completeness.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).ShouldBe(["full", "partial"]);
         var status = list.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "status");
         status.GetProperty("explode").GetBoolean().ShouldBeFalse();
         status.GetProperty("schema").GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).ShouldContain("Shipped");

@@ -18,11 +18,12 @@ internal sealed class StoredOrderOptions
     private readonly Option<string[]> _statuses = new("--status") { Description = "Only orders in this unified status (" + string.Join(", ", Enum.GetNames<OrderStatus>()) + "); repeat, or separate with commas, for more." };
     private readonly Option<string?> _updatedSince = new("--updated-since") { Description = "Only orders last updated at or after this ISO 8601 time (2026-11-01T00:00:00Z, or a date) or within this age (90m, 36h, 7d)." };
     private readonly Option<string?> _createdSince = new("--created-since") { Description = "Only orders created at or after this ISO 8601 time or within this age (7d)." };
+    private readonly Option<string?> _completeness = new("--completeness") { Description = "Only partial copies (read from an order report by a backfill, not yet read in full) or only full ones: partial or full." };
     private readonly Option<string?> _db = new("--db") { Description = "The database sync filled: a SQLite file (it must exist), or a PostgreSQL connection string or postgresql:// URI (default: ORDERHUB_DB, else orderhub.db)." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _sources, _accounts, _statuses, _updatedSince, _createdSince, _db })
+        foreach (var option in new Option[] { _sources, _accounts, _statuses, _updatedSince, _createdSince, _completeness, _db })
         {
             command.Options.Add(option);
         }
@@ -44,6 +45,7 @@ internal sealed class StoredOrderOptions
             Statuses = [.. Values(parse.GetValue(_statuses), _statuses.Name).Select(ParseStatus)],
             UpdatedAfter = parse.GetValue(_updatedSince) is { } updated ? IncrementalSyncHandler.ParseTime(updated, now, _updatedSince.Name) : null,
             CreatedAfter = parse.GetValue(_createdSince) is { } created ? IncrementalSyncHandler.ParseTime(created, now, _createdSince.Name) : null,
+            Completeness = parse.GetValue(_completeness) is { } completeness ? ParseCompleteness(completeness) : null,
         };
         filter.Validate();
         return filter;
@@ -83,6 +85,14 @@ internal sealed class StoredOrderOptions
         return values.Any(v => v.Length == 0)
             ? throw new InvalidOrderRequestException($"{option} must not hold an empty value (check for a stray comma).") { ParameterName = option }
             : values;
+    }
+
+    private OrderCompleteness ParseCompleteness(string text)
+    {
+        var names = Enum.GetNames<OrderCompleteness>();
+        return names.FirstOrDefault(n => string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known
+            ? Enum.Parse<OrderCompleteness>(known)
+            : throw new InvalidOrderRequestException($"--completeness '{text}' is not accepted; expected {string.Join(" or ", names.Select(n => n.ToLowerInvariant()))}.") { ParameterName = _completeness.Name };
     }
 
     private OrderStatus ParseStatus(string text)
