@@ -65,6 +65,8 @@ public sealed class EmulatorCommandTests
             lines.ShouldContain(l => l.Contains("seller 2 (na", StringComparison.Ordinal) && l.EndsWith("10 orders in ATVPDKIKX0DER, A2EUQ1WTGCTBG2, A1AM78C64UM0Y8, A2Q3Y263D00KWC", StringComparison.Ordinal));
             lines.Where(l => l.StartsWith("  seller ", StringComparison.Ordinal)).ShouldAllBe(l => !l.Contains("Atzr|", StringComparison.Ordinal), "the seller lines do not repeat the refresh tokens");
             lines.ShouldContain("  export ORDERHUB_LWA_REFRESH_TOKEN='Atzr|eu-seller'", "the variables point the CLI at the first seller");
+            lines.ShouldContain(l => l.StartsWith($"  export AWS_ENDPOINT_URL_SQS='http://127.0.0.1:{port}/'", StringComparison.Ordinal));
+            lines.ShouldContain(l => l.StartsWith($"  export AWS_ENDPOINT_URL_STS='http://127.0.0.1:{port}/'", StringComparison.Ordinal), "its STS, for assume-role and web identity profiles");
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             string[] europe = ["A1PA6795UKMFR9", "A1F83G8C2ARO7P", "A13V1IB3VIYZZH", "APJ6JRA9NG5V4", "A1RKKUPIHCS9HS", "A1805IZSGTT6HS", "A1C3SOZRARQ6R3", "A2NODRKZP88ZB9", "A33AVAJ2PDY3EV"];

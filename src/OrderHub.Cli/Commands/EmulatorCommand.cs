@@ -102,6 +102,7 @@ internal static class EmulatorCommand
 
             // Its SQS answers any SQS client (aws sqs, boto3, AWSSDK.SQS), for the queue ORDER_CHANGE notifications go to.
             Console.Out.WriteLine($"  export AWS_ENDPOINT_URL_SQS='{host.SqsEndpoint}'   # its SQS, for aws sqs create-queue and orderhub notifications");
+            Console.Out.WriteLine($"  export AWS_ENDPOINT_URL_STS='{host.StsEndpoint}'   # its STS, for AWS profiles with role_arn or web_identity_token_file");
 
             if (options.SellerRegions.Count > 0)
             {
