@@ -41,6 +41,34 @@ public sealed class CliCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_PersonalData_AddsTheBuyerAndTheAddress_OnlyWhenAskedFor()
+    {
+        // An order whose status releases personal data, with the buyer and address as the emulator holds them.
+        var (id, payload) = _emulator.SellingPartner.OrderIds
+            .Select(i => (Id: i, Payload: _emulator.SellingPartner.GetOrderPayload(i, includePersonalData: true)!))
+            .First(o => o.Payload["BuyerInfo"]?["BuyerEmail"] is not null);
+        var email = payload["BuyerInfo"]!["BuyerEmail"]!.GetValue<string>();
+        var city = payload["ShippingAddress"]!["City"]!.GetValue<string>();
+
+        var asked = await CliProcess.RunAsync(_emulator, "get", id, "--personal-data", "--json");
+        var table = await CliProcess.RunAsync(_emulator, "get", id, "--personal-data");
+        var plain = await CliProcess.RunAsync(_emulator, "get", id, "--json");
+
+        asked.ExitCode.ShouldBe(0, asked.Error);
+        var root = JsonDocument.Parse(asked.Out).RootElement;
+        root.GetProperty("providerDetails").GetProperty("buyer").GetProperty("email").GetString().ShouldBe(email);
+        root.GetProperty("shipping").GetProperty("address").GetProperty("city").GetString().ShouldBe(city);
+        table.ExitCode.ShouldBe(0, table.Error);
+        table.Out.ShouldContain("Ship to");
+        table.Out.ShouldContain(city);
+        table.Out.ShouldContain(email);
+        asked.Error.ShouldNotContain(email, customMessage: "personal data goes to standard output only");
+        plain.ExitCode.ShouldBe(0, plain.Error);
+        plain.Out.ShouldNotContain(email);
+        plain.Out.ShouldNotContain("\"buyer\"");
+    }
+
+    [Fact]
     public async Task Get_ThroughOrdersApi20260101_WritesTheSameOrderWithItsLines()
     {
         var id = _emulator.SellingPartner.OrderIds[0];

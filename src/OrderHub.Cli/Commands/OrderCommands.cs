@@ -18,7 +18,8 @@ internal static class OrderCommands
     {
         var id = new Argument<string>("order-id") { Description = "The order id: 3-7-7 digits (Selling Partner) or oo- and 17 hex digits (Outposts)." };
         var source = new Option<string?>("--source") { Description = "The configured source to read from (for example sp-eu); by default recognized from the id, trying each seller in turn." };
-        var command = new Command("get", "Read one order from any source.") { id, source, cli.JsonOption };
+        var personalData = new Option<bool>("--personal-data") { Description = "Also read the buyer and the shipping address, which a source gives only when asked (Selling Partner: for an application Amazon approved for them, and only in the statuses that release them). Written to standard output only." };
+        var command = new Command("get", "Read one order from any source.") { id, source, personalData, cli.JsonOption };
         command.SetAction((parse, cancel) => CliContext.RunAsync(async () =>
         {
             await using var host = cli.Host(parse);
@@ -27,7 +28,8 @@ internal static class OrderCommands
             var name = parse.GetValue(source);
 
             // The lookup routes the id, and the source checks it, before a byte is sent.
-            var call = name is null ? lookup.GetOrderAsync(orderId, OrderReadOptions.Default, cancel) : lookup.GetOrderAsync(name, orderId, cancel);
+            var options = parse.GetValue(personalData) ? new OrderReadOptions { IncludePersonalData = true } : OrderReadOptions.Default;
+            var call = name is null ? lookup.GetOrderAsync(orderId, options, cancel) : lookup.GetOrderAsync(name, orderId, options, cancel);
             if (await Task.WhenAny(call, Task.Delay(WaitingNoticeAfter, cancel)) != call)
             {
                 // Say what is being waited for, rather than sit silent until the call's budget runs out. The call is

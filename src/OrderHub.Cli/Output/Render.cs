@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OrderHub.Json;
+using OrderHub.SellingPartner;
 using Spectre.Console;
 
 namespace OrderHub.Cli.Output;
@@ -49,6 +50,10 @@ internal static class Render
         Row("Ship service", order.Shipping?.ServiceLevel);
         Row("Replaces order", order.ReplacesOrderId);
         Row("Quote", order.QuoteId is null ? null : $"{order.QuoteId} / {order.QuoteOptionId}");
+        // Present only when asked for (get --personal-data): the order reads without them otherwise.
+        Row("Ship to", order.Shipping?.Address is { } address ? Joined(address.Name, address.CompanyName, address.AddressLine1, address.AddressLine2, address.AddressLine3, address.City, address.StateOrRegion, address.PostalCode, address.CountryCode) : null);
+        Row("Buyer", order.GetProviderDetails<SellingPartnerOrderDetails>()?.Buyer is { } buyer ? Joined(buyer.Name, buyer.Email, buyer.CompanyLegalName) : null);
+        Row("Personal data", order.PersonalDataWithheld is { } withheld ? $"withheld ({withheld.Reason}): {withheld.Detail}" : null);
         foreach (var (line, i) in order.Lines.Select((l, i) => (l, i)))
         {
             Row($"Line {i + 1}", $"{line.CatalogItemId ?? line.Sku} × {line.Quantity} — {line.Status?.Raw}{(line.Shipment is { } s ? $" — {s.Carrier?.Raw} {s.TrackingNumber}" : string.Empty)}");
@@ -56,6 +61,9 @@ internal static class Render
 
         AnsiConsole.Write(table);
     }
+
+    private static string? Joined(params string?[] parts) =>
+        parts.Where(p => !string.IsNullOrWhiteSpace(p)).ToArray() is { Length: > 0 } given ? string.Join(", ", given) : null;
 
     public static Table SummaryTable(IEnumerable<OrderSummary> summaries)
     {
