@@ -410,7 +410,7 @@ public sealed class EmulatorReportsTests
 
         status.ShouldBe(HttpStatusCode.BadRequest);
         answer!["errors"]![0]!["code"]!.GetValue<string>().ShouldBe("InvalidInput");
-        answer["errors"]![0]!["details"]!.GetValue<string>().ShouldContain(message);
+        answer["errors"]![0]!["message"]!.GetValue<string>().ShouldContain(message);
         (await session.SendAsync(HttpMethod.Post, "reports/2021-06-30/reports", Body(ByOrderDate, Start.AddDays(-30), Start))).Status
             .ShouldBe(HttpStatusCode.Accepted, "thirty days to the second is accepted");
     }
@@ -492,7 +492,7 @@ public sealed class EmulatorReportsTests
         var (refused, answer, _) = await session.SendAsync(HttpMethod.Delete, $"reports/2021-06-30/reports/{second}");
 
         refused.ShouldBe(HttpStatusCode.BadRequest);
-        answer!["errors"]![0]!["details"]!.GetValue<string>().ShouldContain("IN_PROGRESS");
+        answer!["errors"]![0]!["message"]!.GetValue<string>().ShouldContain("IN_PROGRESS");
         clock.Advance(TimeSpan.FromSeconds(10));
         (await session.ReportAsync(first))["processingStatus"]!.GetValue<string>().ShouldBe("CANCELLED", "cancelled reports are still listed");
         (await session.ReportAsync(first))["reportDocumentId"].ShouldBeNull();

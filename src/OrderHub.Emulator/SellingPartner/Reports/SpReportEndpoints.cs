@@ -62,7 +62,8 @@ internal static class SpReportEndpoints
         return null;
     }
 
-    private static IResult Invalid(string details) => SpEndpoints.Errors(400, "InvalidInput", "Invalid input.", details);
+    // The reason in the message, which clients show (they do not show details), as Amazon's reports' refusals do.
+    private static IResult Invalid(string reason) => SpEndpoints.Errors(400, "InvalidInput", reason);
 
     private static async Task<IResult> CreateReportAsync(HttpContext http, SpEmulatorState state)
     {
