@@ -50,6 +50,7 @@ internal static class Render
         Row("Ship service", order.Shipping?.ServiceLevel);
         Row("Replaces order", order.ReplacesOrderId);
         Row("Quote", order.QuoteId is null ? null : $"{order.QuoteId} / {order.QuoteOptionId}");
+
         // Present only when asked for (get --personal-data): the order reads without them otherwise.
         Row("Ship to", order.Shipping?.Address is { } address ? Joined(address.Name, address.CompanyName, address.AddressLine1, address.AddressLine2, address.AddressLine3, address.City, address.StateOrRegion, address.PostalCode, address.CountryCode) : null);
         Row("Buyer", order.GetProviderDetails<SellingPartnerOrderDetails>()?.Buyer is { } buyer ? Joined(buyer.Name, buyer.Email, buyer.CompanyLegalName) : null);

@@ -62,7 +62,7 @@ internal static class SpReportEndpoints
         return null;
     }
 
-    // The reason in the message, which clients show (they do not show details), as Amazon's reports' refusals do.
+    // The reason in the message: clients show an error's message, not its details.
     private static IResult Invalid(string reason) => SpEndpoints.Errors(400, "InvalidInput", reason);
 
     private static async Task<IResult> CreateReportAsync(HttpContext http, SpEmulatorState state)
