@@ -166,6 +166,25 @@ public sealed partial class PostgreSqlOrderStore : IOrderChangeLog
     }
 
     /// <inheritdoc />
+    public async Task<bool> AdvanceConsumerPositionAsync(string name, long expected, long position, CancellationToken cancellationToken = default)
+    {
+        ChangeLogRows.ValidateConsumer(name, position);
+        ArgumentOutOfRangeException.ThrowIfNegative(expected);
+        return await GuardAsync(
+            async () =>
+            {
+                using var advance = _dataSource.CreateCommand(
+                    "UPDATE orderhub_order_change_consumers SET position = @position, updated_at = @now WHERE name = @name AND position = @expected");
+                advance.Parameters.AddWithValue("name", name);
+                advance.Parameters.AddWithValue("position", position);
+                advance.Parameters.AddWithValue("expected", expected);
+                advance.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _timeProvider.GetUtcNow().UtcDateTime });
+                return await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default) =>
         GuardAsync(
             async () =>

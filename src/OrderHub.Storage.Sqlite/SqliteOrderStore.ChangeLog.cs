@@ -145,6 +145,22 @@ public sealed partial class SqliteOrderStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> AdvanceConsumerPositionAsync(string name, long expected, long position, CancellationToken cancellationToken = default)
+    {
+        ChangeLogRows.ValidateConsumer(name, position);
+        ArgumentOutOfRangeException.ThrowIfNegative(expected);
+        return await WriteConsumerAsync(
+            "UPDATE order_change_consumers SET position = $position, updated_at = $now WHERE name = $name AND position = $expected",
+            name,
+            parameters =>
+            {
+                parameters.AddWithValue("$position", position);
+                parameters.AddWithValue("$expected", expected);
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default) =>
         GuardAsync(
             async () =>

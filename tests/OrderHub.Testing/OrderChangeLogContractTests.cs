@@ -233,6 +233,27 @@ public abstract class OrderChangeLogContractTests
     });
 
     [Fact]
+    public Task Consumers_Advance_OnlyFromThePositionTheyReadFrom() => WithStoreAsync(async (store, log, _, _) =>
+    {
+        (await log.AdvanceConsumerPositionAsync("erp", 0, 3)).ShouldBeFalse("a consumer that stored no position has none to move on from");
+        (await log.GetConsumerPositionAsync("erp")).ShouldBeNull();
+        await log.SetConsumerPositionAsync("erp", 5);
+        await log.SetConsumerPositionAsync("warehouse", 5);
+
+        (await log.AdvanceConsumerPositionAsync("erp", 5, 9)).ShouldBeTrue();
+        await log.SetConsumerPositionAsync("erp", 2); // a replay, stored between a deliverer's read and its write
+        (await log.AdvanceConsumerPositionAsync("erp", 9, 12)).ShouldBeFalse("the replay's position wins");
+
+        (await log.GetConsumerPositionAsync("erp")).ShouldBe(2);
+        (await log.GetConsumerPositionAsync("warehouse")).ShouldBe(5, "only the named consumer moves");
+        (await log.AdvanceConsumerPositionAsync("erp", 2, 4)).ShouldBeTrue();
+        (await log.GetConsumerPositionAsync("erp")).ShouldBe(4);
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => log.AdvanceConsumerPositionAsync("erp", -1, 5));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => log.AdvanceConsumerPositionAsync("erp", 4, -1));
+        await DisposeAsync(store);
+    });
+
+    [Fact]
     public Task Consumers_KeepTheirPositions_AcrossReopen() => WithStoreAsync(async (store, log, _, reopen) =>
     {
         (await log.GetConsumerPositionAsync("erp")).ShouldBeNull();

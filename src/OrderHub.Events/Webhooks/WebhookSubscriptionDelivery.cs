@@ -105,8 +105,15 @@ internal sealed partial class WebhookSubscriptionDelivery
                 }
             }
 
-            // A replay ('orderhub webhooks replay') stores another position: it wins over the page just sent.
+            // A replay ('orderhub webhooks replay') stores another position: it wins over the page just sent, even when
+            // it lands between this check and the write, which moves the position on only from where this page began.
             var stored = await _changeLog.GetConsumerPositionAsync(_consumer, cancellationToken).ConfigureAwait(false);
+            if (stored == position && page.Changes.Count > 0
+                && !await _changeLog.AdvanceConsumerPositionAsync(_consumer, position, page.LastPosition, cancellationToken).ConfigureAwait(false))
+            {
+                stored = await _changeLog.GetConsumerPositionAsync(_consumer, cancellationToken).ConfigureAwait(false);
+            }
+
             if (stored != position)
             {
                 position = stored ?? await StartAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +123,6 @@ internal sealed partial class WebhookSubscriptionDelivery
 
             if (page.Changes.Count > 0)
             {
-                await _changeLog.SetConsumerPositionAsync(_consumer, page.LastPosition, cancellationToken).ConfigureAwait(false);
                 position = page.LastPosition;
             }
             else

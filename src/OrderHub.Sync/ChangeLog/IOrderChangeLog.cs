@@ -70,6 +70,20 @@ public interface IOrderChangeLog
     /// <exception cref="OrderStoreException">The store cannot be written.</exception>
     Task SetConsumerPositionAsync(string name, long position, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Moves a named consumer's position on from <paramref name="expected"/> to <paramref name="position"/>, only if
+    /// the stored position is still <paramref name="expected"/>: a position stored meanwhile by another writer (a replay,
+    /// another process) is kept, never overwritten.
+    /// </summary>
+    /// <param name="name">The consumer's name.</param>
+    /// <param name="expected">The position the consumer read from.</param>
+    /// <param name="position">The last position it handled.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the position was stored; <see langword="false"/> when another was stored meanwhile, or none is.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expected"/> or <paramref name="position"/> is negative.</exception>
+    /// <exception cref="OrderStoreException">The store cannot be written.</exception>
+    Task<bool> AdvanceConsumerPositionAsync(string name, long expected, long position, CancellationToken cancellationToken = default);
+
     /// <summary>Lists the named consumers the store keeps, by name.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The consumers, in name order.</returns>

@@ -59,11 +59,14 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
     }
 
     /// <summary>Starts the deliverer as an application does: through <c>AddOrderHubWebhooks</c>, over the store's change log.</summary>
-    private async Task<IHost> StartAsync(TimeProvider clock, params (string Name, WebhookSubscriptionOptions Settings)[] subscriptions)
+    private Task<IHost> StartAsync(TimeProvider clock, params (string Name, WebhookSubscriptionOptions Settings)[] subscriptions) =>
+        StartAsync(clock, _store, subscriptions);
+
+    private async Task<IHost> StartAsync(TimeProvider clock, IOrderChangeLog changeLog, params (string Name, WebhookSubscriptionOptions Settings)[] subscriptions)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddProvider(_logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddSingleton<IOrderChangeLog>(_store);
+        builder.Services.AddSingleton(changeLog);
         builder.Services.AddSingleton(clock);
         builder.Services.AddOrderHubWebhooks(options =>
         {
@@ -301,6 +304,26 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplay_StoredBetweenTheDeliverersCheckAndItsWrite_IsNotOverwritten()
+    {
+        for (var i = 1; i <= 3; i++)
+        {
+            await _store.UpsertAsync(Placed($"oo-0000000000000000{i}"));
+        }
+
+        var positions = (await _store.ReadAsync(0, 10)).Changes.Select(c => c.Position).ToArray();
+
+        // Right after the deliverer's check of its stored position (which follows its first page), a replay from
+        // the second change is stored: the deliverer's write of the page's end must not replace it.
+        var changeLog = new ChangeLogWithHook(_store, afterPositionRead: () => _store.SetConsumerPositionAsync("webhook:erp", positions[0]));
+        await StartAsync(TimeProvider.System, changeLog, ("erp", Subscription()));
+
+        await ReceivedAsync(5, "the page, then the changes after the replayed position again");
+        _receiver.Received.Skip(3).Select(r => r.Id).ShouldBe([$"msg_{positions[1]}", $"msg_{positions[2]}"]);
+        await Eventually.TrueAsync(async () => await _store.GetConsumerPositionAsync("webhook:erp") == positions[2], "the replay was delivered to the end");
+    }
+
+    [Fact]
     public async Task TheSignature_IsStandardWebhooksOwn_OverTheIdTheTimestampAndTheBody()
     {
         await _store.UpsertAsync(Placed("oo-00000000000000001"));
@@ -314,4 +337,35 @@ public sealed class WebhookDelivererTests : IAsyncLifetime
         var tampered = new HeaderDictionary { ["webhook-id"] = received.Id, ["webhook-timestamp"] = received.Timestamp, ["webhook-signature"] = received.Signature };
         Should.Throw<StandardWebhooks.Diagnostics.WebhookVerificationException>(() => new StandardWebhook(WebhookReceiver.Secret).Verify(received.Body.Replace("created", "updated", StringComparison.Ordinal), tampered));
     }
+}
+
+/// <summary>A change log that runs a hook once, right after the first read of a consumer's position returns.</summary>
+internal sealed class ChangeLogWithHook(IOrderChangeLog inner, Func<Task> afterPositionRead) : IOrderChangeLog
+{
+    private int _fired;
+
+    public async Task<long?> GetConsumerPositionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var position = await inner.GetConsumerPositionAsync(name, cancellationToken);
+        if (Interlocked.Exchange(ref _fired, 1) == 0)
+        {
+            await afterPositionRead();
+        }
+
+        return position;
+    }
+
+    public Task<OrderChangeLogPage> ReadAsync(long after, int limit, CancellationToken cancellationToken = default) => inner.ReadAsync(after, limit, cancellationToken);
+
+    public Task<bool> WaitAsync(long after, TimeSpan timeout, CancellationToken cancellationToken = default) => inner.WaitAsync(after, timeout, cancellationToken);
+
+    public Task<long> PruneAsync(CancellationToken cancellationToken = default) => inner.PruneAsync(cancellationToken);
+
+    public Task SetConsumerPositionAsync(string name, long position, CancellationToken cancellationToken = default) => inner.SetConsumerPositionAsync(name, position, cancellationToken);
+
+    public Task<bool> AdvanceConsumerPositionAsync(string name, long expected, long position, CancellationToken cancellationToken = default) => inner.AdvanceConsumerPositionAsync(name, expected, position, cancellationToken);
+
+    public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default) => inner.GetConsumersAsync(cancellationToken);
+
+    public Task<bool> SetConsumerFailureAsync(string name, string? failure, CancellationToken cancellationToken = default) => inner.SetConsumerFailureAsync(name, failure, cancellationToken);
 }

@@ -279,6 +279,23 @@ internal sealed class InMemoryOrderStore(TimeProvider? timeProvider = null, Time
         }
     }
 
+    public Task<bool> AdvanceConsumerPositionAsync(string name, long expected, long position, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(expected);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        lock (_lock)
+        {
+            if (!_consumers.TryGetValue(name, out var consumer) || consumer.Position != expected)
+            {
+                return Task.FromResult(false);
+            }
+
+            _consumers[name] = consumer with { Position = position, UpdatedAt = _timeProvider.GetUtcNow() };
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<IReadOnlyList<OrderChangeConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)
