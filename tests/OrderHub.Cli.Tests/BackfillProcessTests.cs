@@ -75,13 +75,7 @@ public sealed class BackfillProcessTests : IAsyncLifetime
         string[] args = ["sync", "--source", "sp-api", "--backfill", "2y", "--db", db];
         var environment = Environment();
 
-        var start = CliProcess.StartInfo(_emulator, args);
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using (var process = Process.Start(start)!)
+        using (var process = Process.Start(CliProcess.StartInfo(_emulator, environment, args))!)
         {
             // Killed once a window's orders are stored and while reports are still being prepared.
             await Eventually.TrueAsync(async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") > 0, "the first window's orders are stored", TimeSpan.FromSeconds(90), process);

@@ -17,6 +17,18 @@ internal static class CliProcess
     public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IEnumerable<string> args, string? workingDirectory = null) =>
         ProgramStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "OrderHub.Cli.dll"), .. args], emulator, workingDirectory);
 
+    /// <summary>The same, with <paramref name="environment"/> set over the emulator's variables.</summary>
+    public static ProcessStartInfo StartInfo(EmulatorHost? emulator, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    {
+        var info = StartInfo(emulator, args);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+
     /// <summary>Starts another program (<c>dotnet pack</c>, an installed <c>orderhub</c>) with the same environment.</summary>
     public static ProcessStartInfo ProgramStartInfo(string program, IEnumerable<string> args, EmulatorHost? emulator, string? workingDirectory = null)
     {
@@ -66,13 +78,7 @@ internal static class CliProcess
 
     public static async Task<Result> RunAsync(EmulatorHost? emulator, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = StartInfo(emulator, args);
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(emulator, environment, args))!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

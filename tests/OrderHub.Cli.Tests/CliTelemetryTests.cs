@@ -102,11 +102,7 @@ public sealed class CliTelemetryTests
 
         var folder = Directory.CreateTempSubdirectory("orderhub-otlp-").FullName;
         var port = LoopbackPorts.Free();
-        var info = CliProcess.StartInfo(emulator, ["serve", "--urls", $"http://127.0.0.1:{port}", "--db", Path.Combine(folder, "api.db")]);
-        foreach (var (name, value) in otlp)
-        {
-            info.Environment[name] = value;
-        }
+        var info = CliProcess.StartInfo(emulator, otlp, ["serve", "--urls", $"http://127.0.0.1:{port}", "--db", Path.Combine(folder, "api.db")]);
 
         info.Environment["ORDERHUB_API_KEYS"] = "otlp-reader-key";
         using var serve = Process.Start(info)!;

@@ -32,16 +32,8 @@ public sealed class IncrementalSyncProcessTests : IDisposable
         ["OrderHub__Sources__sp-api__BurstLatencyAllowance"] = "00:00:00.500",
     };
 
-    private static ProcessStartInfo Start(EmulatorHost emulator, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var info = CliProcess.StartInfo(emulator, args);
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return info;
-    }
+    private static ProcessStartInfo Start(EmulatorHost emulator, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        CliProcess.StartInfo(emulator, environment, args);
 
     // A --since before every order the emulator seeded (they reach back SpOrderHistory from its start), in whole seconds.
     private static string Since(EmulatorHost emulator) =>

@@ -56,16 +56,6 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
     // A rate-limit file of its own: the other tests' processes read the same seller at other plans.
     private Dictionary<string, string> Environment => new() { ["ORDERHUB_RATE_LIMITS_FILE"] = Path.Combine(_folder, "rate-limits.db") };
 
-    private System.Diagnostics.ProcessStartInfo Own(System.Diagnostics.ProcessStartInfo info)
-    {
-        foreach (var (name, value) in Environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return info;
-    }
-
     private async Task<(string Url, string Arn)> QueueAsync()
     {
         var url = (await _sqs.CreateQueueAsync("sp-order-changes")).QueueUrl;
@@ -103,7 +93,7 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
         // Ten changes (five steps: an order moved on and one arrived), their notices delivered at once, some twice;
         // the queue refuses every delete, so each stored notice stays in flight.
         _emulator.Sqs.DeletesRefused = true;
-        using (var process = Process.Start(Own(CliProcess.StartInfo(_emulator, follow)))!)
+        using (var process = Process.Start(CliProcess.StartInfo(_emulator, Environment, follow))!)
         {
             await Eventually.TrueAsync(async () => await CliProcess.CountAsync(db, "SELECT COUNT(*) FROM orders") >= 20, "the first poll stored the orders", TimeSpan.FromSeconds(60), process);
             _emulator.SellingPartner.ApplyChangesUntil(Start, TimeSpan.FromSeconds(1), Start.AddSeconds(5));
@@ -120,7 +110,7 @@ public sealed class NotificationFollowProcessTests : IAsyncLifetime
         // Run again; the in-flight messages come back once their visibility timeout (5 minutes) has passed.
         _emulator.Sqs.DeletesRefused = false;
         _clock.Advance(TimeSpan.FromMinutes(6));
-        using (var process = Process.Start(Own(CliProcess.StartInfo(_emulator, follow)))!)
+        using (var process = Process.Start(CliProcess.StartInfo(_emulator, Environment, follow))!)
         {
             await Eventually.TrueAsync(() => _emulator.Sqs.MessageCount("sp-order-changes") == 0, "the redelivered notices were recognised and deleted", TimeSpan.FromSeconds(60), process);
             process.Kill();

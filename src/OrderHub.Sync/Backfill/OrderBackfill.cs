@@ -473,6 +473,7 @@ public sealed partial class OrderBackfill
 
                 var line = Ceiling(regularFrom + BoundaryMargin);
                 var newer = fitted with { Start = line };
+                var olderDue = now + (line - regularFrom); // when the older part is past the line, for the archive
 
                 // The line moves with the clock: when it has moved into the newer part of an earlier split (a wait for
                 // a permit in between), the older part grows to it rather than a sliver of a window being added.
@@ -480,13 +481,13 @@ public sealed partial class OrderBackfill
                 if (index > 0 && _windows[index - 1] is { Status: OrderBackfillWindowStatus.Pending, NotBefore: not null } older
                     && older.End == window.Start && line - older.Start <= _rules.MaxWindow)
                 {
-                    _windows[index - 1] = older with { End = line, NotBefore = now + (line - regularFrom) };
+                    _windows[index - 1] = older with { End = line, NotBefore = olderDue };
                     Replace(window.Start, newer);
                 }
                 else
                 {
                     LogSplit(_logger, Name, fitted.Start, fitted.End, line);
-                    Replace(window.Start, fitted with { End = line, NotBefore = now + (line - regularFrom) }, newer);
+                    Replace(window.Start, fitted with { End = line, NotBefore = olderDue }, newer);
                 }
 
                 await SaveAsync(cancellationToken).ConfigureAwait(false);
